@@ -1,0 +1,152 @@
+"""Outcomes per chat: order, payment, order value, refund and rating (vectorised, after the engine).
+
+All draws are made up front from the ``outcomes`` stream in a fixed order and a fixed size (one of each per
+chat), so two runs that differ in skill, effort or an assumed effect see the same uniforms (common random
+numbers): a higher conversion turns a superset of the same buyers into payers.
+
+Pre-sale chat i answered by agent a, first-response time f (s):
+    p_pay   = clip((c0 * conv_a * m_a + add) * w(f), 0, 1),  w(f) = exp(-max(0, f - grace) / decay)
+    ordered = U1 < min(1, p_pay / r),   paid = ordered and U2 < r      (r = payment rate)
+    value   = aov0 * aov_a * g * LN(cv)  (lognormal with mean 1)
+    refund  = paid and U3 < refund share
+Ratings (any served chat): rated if U4 < rating share; satisfied if U5 < clip(s0 - loss * f / 60);
+otherwise disappointed with the given share, else neutral; a non-satisfied rating is due to bad attitude if
+U6 < the agent's bad-attitude share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.scenario import Outcomes
+
+
+@dataclass
+class Effects:
+    """Changes to the mechanics: from a manager's assumption (scheme ``assumed_effects``) or from behaviour.
+
+    Per-agent arrays may replace scalars (behaviour decides effort agent by agent).
+    """
+
+    conversion_mult: float | np.ndarray = 1.0
+    conversion_add: float | np.ndarray = 0.0
+    aov_mult: float | np.ndarray = 1.0
+    reply_time_mult: float | np.ndarray = 1.0
+    payment_rate_add: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def engine_key(self) -> tuple:
+        """What the SimPy engine depends on (runs with equal keys share the engine records)."""
+        r = self.reply_time_mult
+        return (tuple(np.atleast_1d(r).round(12).tolist()),)
+
+    def is_identity(self) -> bool:
+        """True when nothing changes."""
+        return all(np.all(np.asarray(v) == d) for v, d in (
+            (self.conversion_mult, 1.0), (self.conversion_add, 0.0), (self.aov_mult, 1.0),
+            (self.reply_time_mult, 1.0), (self.payment_rate_add, 0.0)))
+
+
+@dataclass
+class OutcomeDraws:
+    """The uniforms and normals behind the outcomes of one replication (fixed per seed)."""
+
+    u_order: np.ndarray
+    u_pay: np.ndarray
+    z_aov: np.ndarray
+    u_refund: np.ndarray
+    u_rate: np.ndarray
+    u_sat: np.ndarray
+    u_disappointed: np.ndarray
+    u_attitude: np.ndarray
+
+
+def draw(rng: np.random.Generator, n: int) -> OutcomeDraws:
+    """Draw the outcome variates for n chats (always the same order and size)."""
+    u = rng.random((7, n))
+    z = rng.standard_normal(n)
+    return OutcomeDraws(u[0], u[1], z, u[2], u[3], u[4], u[5], u[6])
+
+
+def _per_agent(x: float | np.ndarray, agent: np.ndarray) -> np.ndarray | float:
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim == 0:
+        return float(arr)
+    safe = np.where(agent >= 0, agent, 0)
+    return arr[safe]
+
+
+def lognormal_mean1(z: np.ndarray, cv: float) -> np.ndarray:
+    """exp(sigma z - sigma^2/2): lognormal factors with mean 1 and the given coefficient of variation."""
+    if cv <= 0:
+        return np.ones_like(z)
+    s = np.sqrt(np.log1p(cv * cv))
+    return np.exp(s * z - s * s / 2.0)
+
+
+def compute(
+    cfg: Outcomes,
+    d: OutcomeDraws,
+    *,
+    agent: np.ndarray,
+    served: np.ndarray,
+    inquirer: np.ndarray,
+    abandoned_presale: np.ndarray,
+    first_response_s: np.ndarray,
+    conv_factor: np.ndarray,
+    aov_factor: np.ndarray,
+    attitude_share: np.ndarray,
+    effects: Effects,
+) -> dict[str, np.ndarray]:
+    """Outcome columns for one replication's chats.
+
+    Args:
+        cfg: the scenario's outcome settings.
+        d: the replication's outcome draws.
+        agent: agent index per chat (-1 = none).
+        served: the buyer was answered (a conversation took place).
+        inquirer: a genuine pre-sale inquirer (after the reception filters that mark adverts etc.).
+        abandoned_presale: a pre-sale buyer who left unanswered.
+        first_response_s: time from arrival to the first reply (nan if none).
+        conv_factor, aov_factor, attitude_share: per-agent skill.
+        effects: assumed or behavioural changes.
+
+    Returns:
+        Columns: ordered, paid, value_yuan, refunded, attributed (sale credited to the agent), rating
+        (0 none, 1 satisfied, 2 neutral, 3 disappointed), bad_attitude.
+    """
+    safe = np.where(agent >= 0, agent, 0)
+    f = np.nan_to_num(first_response_s, nan=0.0)
+    wait_factor = np.exp(-np.maximum(0.0, f - cfg.wait_grace_s) / cfg.wait_decay_s)
+    conv = (cfg.base_inquiry_conversion * conv_factor[safe] * _per_agent(effects.conversion_mult, agent)
+            + _per_agent(effects.conversion_add, agent)) * wait_factor
+    sells = served & inquirer
+    p_pay = np.where(sells, conv, 0.0)
+    p_pay = np.where(abandoned_presale, cfg.base_inquiry_conversion * cfg.abandoned_conversion_share, p_pay)
+    p_pay = np.clip(p_pay, 0.0, 1.0)
+    r = float(np.clip(cfg.payment_rate + effects.payment_rate_add, 1e-9, 1.0))
+    ordered = d.u_order < np.minimum(1.0, p_pay / r)
+    paid = ordered & (d.u_pay < r)
+    value = np.where(
+        paid,
+        cfg.base_aov_yuan * np.where(agent >= 0, aov_factor[safe], 1.0) * _per_agent(effects.aov_mult, agent)
+        * lognormal_mean1(d.z_aov, cfg.aov_cv),
+        0.0,
+    )
+    refunded = paid & (d.u_refund < cfg.refund_share)
+    rated = served & (d.u_rate < cfg.rating_share)
+    p_sat = np.clip(cfg.satisfied_base - cfg.satisfied_loss_per_min * f / 60.0, 0.0, 1.0)
+    sat = d.u_sat < p_sat
+    rating = np.where(rated, np.where(sat, 1, np.where(d.u_disappointed < cfg.disappointed_share_of_bad, 3, 2)), 0)
+    bad_att = (rating >= 2) & (d.u_attitude < attitude_share[safe])
+    return {
+        "ordered": ordered,
+        "paid": paid,
+        "value_yuan": value,
+        "refunded": refunded,
+        "attributed": paid & (agent >= 0) & served,
+        "rating": rating.astype(np.int8),
+        "bad_attitude": bad_att,
+    }

@@ -1,0 +1,73 @@
+"""Arrival streams: non-homogeneous Poisson arrivals with an hourly profile, weekday factors, promo days and
+open hours, for the pre-sale and after-sale streams.
+
+The rate is piecewise constant per hour of the horizon. For hour h of day d:
+``rate = per_day * weekday[d] * promo[d] * w_h / sum(w over open hours)`` (per hour), so a normal day with
+weekday factor 1 brings ``per_day`` chats on average whatever the profile. Arrivals in each hour are
+Poisson(rate) in number and uniform in time, which is exactly a non-homogeneous Poisson process with that
+piecewise-constant rate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.scenario import Scenario, profile_weights
+
+DAY_S = 86_400.0
+HOUR_S = 3_600.0
+
+
+def open_mask(open_hours: tuple[float, float]) -> np.ndarray:
+    """Share of each of the 24 hours that lies inside the open hours (0..1)."""
+    a, b = open_hours
+    h = np.arange(24, dtype=float)
+    return np.clip(np.minimum(h + 1, b) - np.maximum(h, a), 0.0, 1.0)
+
+
+def hourly_rates(s: Scenario, per_day: float, profile: str | list[float]) -> np.ndarray:
+    """Expected arrivals in each hour of the horizon (length days * 24)."""
+    t = s.traffic
+    mask = open_mask(t.open_hours)
+    base = np.asarray(profile_weights(profile), dtype=float) * mask
+    promo = {p.day: p for p in t.promo_days}
+    out = np.empty(s.meta.days * 24)
+    for d in range(s.meta.days):
+        w = base
+        factor = t.weekday_factors[(s.meta.start_weekday + d) % 7]
+        if d in promo:
+            factor *= promo[d].multiplier
+            if promo[d].intraday_profile is not None:
+                w = np.asarray(profile_weights(promo[d].intraday_profile), dtype=float) * mask
+        total = w.sum()
+        out[d * 24:(d + 1) * 24] = 0.0 if total <= 0 else per_day * factor * w / total
+    return out
+
+
+def arrivals(rng: np.random.Generator, rates: np.ndarray, open_hours: tuple[float, float] = (0.0, 24.0)) -> np.ndarray:
+    """Sorted arrival times (s) of a Poisson process with the given expected count per hour."""
+    counts = rng.poisson(rates)
+    n = int(counts.sum())
+    start = np.repeat(np.arange(len(rates), dtype=float) * HOUR_S, counts)
+    # Within an hour that is only partly open, arrivals fall in the open part.
+    a, b = open_hours
+    hour_of_day = np.repeat(np.arange(len(rates)) % 24, counts).astype(float)
+    lo = np.clip(a - hour_of_day, 0.0, 1.0)
+    hi = np.clip(b - hour_of_day, 0.0, 1.0)
+    u = rng.random(n)
+    times = start + (lo + u * (hi - lo)) * HOUR_S
+    times.sort()
+    return times
+
+
+def generate(s: Scenario, rngs: dict[str, np.random.Generator]) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival times and stream flags (True = after-sale) for one replication, merged in time order."""
+    pre = arrivals(rngs["arrivals_presale"], hourly_rates(s, s.traffic.inquiries_per_day, s.traffic.intraday_profile),
+                   s.traffic.open_hours)
+    after_profile = s.traffic.aftersale_profile or s.traffic.intraday_profile
+    post = arrivals(rngs["arrivals_aftersale"], hourly_rates(s, s.traffic.aftersale_per_day, after_profile),
+                    s.traffic.open_hours)
+    t = np.concatenate([pre, post])
+    flag = np.concatenate([np.zeros(len(pre), bool), np.ones(len(post), bool)])
+    order = np.argsort(t, kind="stable")
+    return t[order], flag[order]
