@@ -308,7 +308,7 @@ def _tail_log_terms(lam: float, c: float, theta: float) -> tuple[float, np.ndarr
         best = max(best, float(logs.max()))
         start += size
         r = lam / (c + start * theta)  # ratio of the next, not yet computed, term
-        if r < 1.0 and float(last) + math.log(r / (1.0 - r)) < best + _LOG_TOL:
+        if r == 0.0 or (r < 1.0 and float(last) + math.log(r / (1.0 - r)) < best + _LOG_TOL):
             break
         if start > _MAX_TAIL_STATES:
             raise ValueError(

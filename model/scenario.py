@@ -367,7 +367,8 @@ def _loc(loc: tuple[Any, ...]) -> str:
 def format_validation_error(err: ValidationError, file: str) -> ScenarioError:
     """Turn a pydantic ValidationError into one readable ScenarioError (first problem first)."""
     lines = []
-    first_key = None
+    first_key: str | None = None
+    first_msg = ""
     seen = set()
     for e in err.errors(include_url=False):
         key = _loc(e.get("loc", ()))
@@ -381,10 +382,12 @@ def format_validation_error(err: ValidationError, file: str) -> ScenarioError:
         if line in seen:
             continue
         seen.add(line)
-        first_key = first_key or key
+        if first_key is None:
+            first_key, first_msg = key, f"{msg}{shown}"
         lines.append(line)
-    text = lines[0] if len(lines) == 1 else "\n  ".join([f"{len(lines)} problems:"] + lines)
-    return ScenarioError(text, file=file, key=None if len(lines) > 1 else first_key)
+    if len(lines) == 1:
+        return ScenarioError(first_msg, file=file, key=first_key or None)
+    return ScenarioError("\n  ".join([f"{len(lines)} problems:"] + lines), file=file)
 
 
 def parse_override(item: str) -> tuple[list[str | int], Any]:

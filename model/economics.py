@@ -1,0 +1,184 @@
+"""Economics of a scheme against the baseline scheme on the same random numbers.
+
+Per replication: revenue (CS sales + silent-order sales), uplift over the baseline's revenue in the same
+replication, gross profit of the uplift, bonus cost (variable pay only), net gain, ROI, payout share, cost per
+paid order and the pay distribution. Over replications: mean and a t-interval (90% by default, unlike the
+engine's 95% for team KPIs, because a manager's decision needs a "likely range", not a test), and the
+probability of a net loss with a Wilson interval. All money is for the simulated horizon.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+from scipy import stats
+
+from model.schemes.pricing import pay_table, revenue_yuan
+
+#: Codes of the summary, in display order.
+ECONOMICS_CODES: tuple[str, ...] = (
+    "revenue_yuan", "cs_sales_yuan", "silent_orders_yuan", "baseline_revenue_yuan", "uplift_yuan",
+    "gross_profit_uplift_yuan", "bonus_cost_yuan", "baseline_bonus_cost_yuan", "incremental_bonus_cost_yuan",
+    "net_gain_yuan", "roi", "payout_share_of_incremental_profit", "cost_per_paid_order_yuan", "base_pay_yuan",
+    "total_pay_yuan", "pay_min_yuan", "pay_median_yuan", "pay_max_yuan", "pay_gini", "bonus_gini",
+)
+
+#: Below this incremental bonus cost (yuan) ROI is undefined (NaN / null).
+ROI_MIN_COST_YUAN = 0.01
+
+
+class EconomicsConfig(BaseModel):
+    """Scenario key ``[economics]``.
+
+    Attributes:
+        gross_margin_share: gross profit as a share of revenue (seed 000's 200,000 on 528,000 is about 0.38).
+        baseline_scheme: name of the scheme every scheme is compared with; None = base pay only (no bonus).
+        base_salary_yuan: base salary per agent per month, prorated by days / 30, added to agents whose scheme
+            pays no ``base_salary`` component (pay distribution and total pay only; never bonus cost).
+        interval_level: two-sided level of the t-intervals over replications.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    gross_margin_share: float = Field(0.3, gt=0, le=1)
+    baseline_scheme: str | None = None
+    base_salary_yuan: float = Field(0.0, ge=0)
+    interval_level: float = Field(0.90, gt=0, lt=1)
+
+
+def gini(values: np.ndarray | pd.Series) -> float:
+    """Gini coefficient of pay (0 = equal, 1 = one agent gets all); negative pay counts as 0; 0 if all 0."""
+    x = np.sort(np.maximum(np.nan_to_num(np.asarray(values, dtype=float)), 0.0))
+    n = len(x)
+    if n == 0 or x.sum() == 0:
+        return 0.0
+    i = np.arange(1, n + 1)
+    return float(((2 * i - n - 1) * x).sum() / (n * x.sum()))
+
+
+def t_interval(values: np.ndarray | pd.Series, level: float = 0.90) -> dict[str, float | None]:
+    """Mean and two-sided t-interval over replications; NaN values are dropped.
+
+    Returns ``{"mean", "lo", "hi"}``; ``lo``/``hi`` are None with fewer than two finite values and ``mean``
+    is None with none.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return {"mean": None, "lo": None, "hi": None}
+    m = float(x.mean())
+    if len(x) < 2:
+        return {"mean": m, "lo": None, "hi": None}
+    half = float(stats.t.ppf((1 + level) / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    return {"mean": m, "lo": m - half, "hi": m + half}
+
+
+def wilson_interval(successes: int, n: int, level: float = 0.90) -> dict[str, float | None]:
+    """Share with a Wilson score interval (``{"mean", "lo", "hi"}``)."""
+    if n == 0:
+        return {"mean": None, "lo": None, "hi": None}
+    p = successes / n
+    z = float(stats.norm.ppf((1 + level) / 2))
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return {"mean": p, "lo": max(0.0, centre - half), "hi": min(1.0, centre + half)}
+
+
+def _wide(pay: pd.DataFrame | None) -> pd.DataFrame | None:
+    if pay is None:
+        return None
+    if "component" in pay.columns:
+        return pay_table(pay)
+    return pay
+
+
+def _per_rep_pay(wide: pd.DataFrame | None, reps: pd.Index) -> pd.DataFrame:
+    if wide is None or wide.empty:
+        return pd.DataFrame({"variable_yuan": 0.0, "base_yuan": 0.0}, index=reps)
+    g = wide.groupby("rep")[["variable_yuan", "base_yuan"]].sum()
+    return g.reindex(reps).fillna(0.0)
+
+
+def evaluate_economics(
+    scheme_pay: pd.DataFrame,
+    baseline_pay: pd.DataFrame | None,
+    scheme_team_month: pd.DataFrame,
+    baseline_team_month: pd.DataFrame,
+    cfg: EconomicsConfig,
+    days: float = 30.0,
+    n_agents: int | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Economics of one scheme against the baseline, per replication and summarised.
+
+    Args:
+        scheme_pay: the scheme's :func:`model.schemes.pay_table` (or the long :func:`price_scheme` output).
+        baseline_pay: the baseline scheme's pay, or None for base pay only (zero bonus cost).
+        scheme_team_month: team_month of the scheme's run (``rep``, ``sales_yuan``, ``silent_orders_yuan``,
+            ``paid_buyers``).
+        baseline_team_month: team_month of the baseline's run on the same random numbers.
+        cfg: economics settings.
+        days: simulated horizon (prorates ``cfg.base_salary_yuan``).
+        n_agents: team size, used for the pay distribution when the scheme pays nothing (empty pay table).
+
+    Returns:
+        ``(per_rep, summary)``: per_rep has one row per rep and the columns of :data:`ECONOMICS_CODES` plus
+        ``net_loss``; summary maps every code to ``{"mean", "lo", "hi"}`` and ``p_net_loss`` to the share of
+        replications with a negative net gain (Wilson interval).
+    """
+    tm = scheme_team_month.set_index("rep").sort_index()
+    reps = tm.index
+    rev = revenue_yuan(tm).reindex(reps)
+    base_rev = revenue_yuan(baseline_team_month).reindex(reps)
+    silent = tm["silent_orders_yuan"] if "silent_orders_yuan" in tm.columns else pd.Series(0.0, index=reps)
+    wide = _wide(scheme_pay)
+    pay = _per_rep_pay(wide, reps)
+    base_pay = _per_rep_pay(_wide(baseline_pay), reps)
+    out = pd.DataFrame(index=reps)
+    out["revenue_yuan"] = rev
+    out["cs_sales_yuan"] = tm["sales_yuan"].astype(float)
+    out["silent_orders_yuan"] = silent.astype(float)
+    out["baseline_revenue_yuan"] = base_rev
+    out["uplift_yuan"] = rev - base_rev
+    out["gross_profit_uplift_yuan"] = out["uplift_yuan"] * cfg.gross_margin_share
+    out["bonus_cost_yuan"] = pay["variable_yuan"]
+    out["baseline_bonus_cost_yuan"] = base_pay["variable_yuan"]
+    out["incremental_bonus_cost_yuan"] = out["bonus_cost_yuan"] - out["baseline_bonus_cost_yuan"]
+    out["net_gain_yuan"] = out["gross_profit_uplift_yuan"] - out["incremental_bonus_cost_yuan"]
+    inc = out["incremental_bonus_cost_yuan"]
+    out["roi"] = np.where(inc >= ROI_MIN_COST_YUAN, out["net_gain_yuan"] / inc.where(inc >= ROI_MIN_COST_YUAN, 1.0), np.nan)
+    gp = out["gross_profit_uplift_yuan"]
+    out["payout_share_of_incremental_profit"] = np.where(gp > 0, inc / gp.where(gp > 0, 1.0), np.nan)
+    paid = tm["paid_buyers"].astype(float) if "paid_buyers" in tm.columns else pd.Series(np.nan, index=reps)
+    out["cost_per_paid_order_yuan"] = np.where(paid > 0, out["bonus_cost_yuan"] / paid.where(paid > 0, 1.0), np.nan)
+    # pay distribution per agent (total pay: base + variable)
+    extra_base = cfg.base_salary_yuan * days / 30
+    dist = []
+    for r in reps:
+        if wide is not None and not wide.empty and (wide["rep"] == r).any():
+            w = wide[wide["rep"] == r]
+            total = (w["pay_yuan"] + np.where(w["base_yuan"] == 0, extra_base, 0.0)).to_numpy()
+            variable = w["variable_yuan"].to_numpy()
+        elif n_agents:
+            total = np.full(n_agents, extra_base)
+            variable = np.zeros(n_agents)
+        else:
+            total = variable = np.array([])
+        dist.append({
+            "base_pay_yuan": float(total.sum() - variable.sum()),
+            "total_pay_yuan": float(total.sum()),
+            "pay_min_yuan": float(total.min()) if len(total) else np.nan,
+            "pay_median_yuan": float(np.median(total)) if len(total) else np.nan,
+            "pay_max_yuan": float(total.max()) if len(total) else np.nan,
+            "pay_gini": gini(total) if len(total) else np.nan,
+            "bonus_gini": gini(variable) if len(variable) else np.nan,
+        })
+    out = pd.concat([out, pd.DataFrame(dist, index=reps)], axis=1)
+    out["net_loss"] = (out["net_gain_yuan"] < 0).astype(int)
+    summary: dict[str, Any] = {code: t_interval(out[code], cfg.interval_level) for code in ECONOMICS_CODES}
+    summary["p_net_loss"] = wilson_interval(int(out["net_loss"].sum()), len(out), cfg.interval_level)
+    return out.reset_index(), summary

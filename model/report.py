@@ -1,0 +1,113 @@
+"""From a scenario to the run document (the JSON contract of ``python -m model run``) and picture data.
+
+``evaluate`` is a pure function of the scenario and the seed: the same inputs give an identical document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.kpi import interval, summarise
+from model.kpicodes import KPI_CODES
+from model.scenario import Scenario
+from model.simulate import SimResult, simulate
+
+DAY_S = 86_400.0
+
+
+def _clean(x: Any) -> Any:
+    """JSON-safe values: numpy scalars to Python, NaN/inf to None, rounded floats for stable files."""
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_clean(v) for v in x]
+    if isinstance(x, np.integer | bool | np.bool_):
+        return x.item() if not isinstance(x, bool) else x
+    if isinstance(x, float | np.floating):
+        v = float(x)
+        return None if not np.isfinite(v) else float(f"{v:.10g}")
+    return x
+
+
+def agent_rows(res: SimResult) -> list[dict[str, Any]]:
+    """Per-agent KPI means over replications, with names and skill."""
+    tab = res.table(by_agent=True)
+    means = tab.drop(columns=["rep"]).groupby("agent").mean(numeric_only=True)
+    rows = []
+    for _, a in res.agents.iterrows():
+        i = int(a["agent"])
+        row: dict[str, Any] = {"agent": i, "name": a["name"], "shift": a["shift"]}
+        if i in means.index:
+            row.update({c: means.at[i, c] for c in KPI_CODES if c in means.columns})
+        else:
+            row.update(dict.fromkeys(KPI_CODES))
+        rows.append(row)
+    return rows
+
+
+def intraday(res: SimResult) -> pd.DataFrame:
+    """Average per hour of day: arrivals per day, mean first response and queue wait, abandonment."""
+    c = res.chats
+    days = res.scenario.meta.days * res.replications
+    g = c.groupby("hour")
+    out = pd.DataFrame({
+        "arrivals_per_day": g.size() / days,
+        "first_response_s": g["first_response_s"].mean(),
+        "queue_wait_s": g["queue_wait_s"].mean(),
+        "abandon_rate": g["status"].apply(lambda s: float((s == 2).mean())),
+    }).reindex(range(24))
+    out["arrivals_per_day"] = out["arrivals_per_day"].fillna(0.0)
+    out.index.name = "hour"
+    return out.reset_index()
+
+
+def run_document(res: SimResult, *, level: float = 0.95) -> dict[str, Any]:
+    """The run JSON for a simulated result (no schemes)."""
+    s = res.scenario
+    team = res.table()
+    doc: dict[str, Any] = {
+        "scenario": {"name": s.meta.name, "days": s.meta.days, "replications": res.replications,
+                     "seed": s.meta.seed, "platform": s.shop.platform},
+        "interval_level": level,
+        "team": summarise(team, level=level),
+        "agents": agent_rows(res),
+        "counts": res.counts(),
+        "silent_orders": {"orders": interval(res.silent_orders["silent_orders"].to_numpy(), level),
+                          "yuan": interval(res.silent_orders["silent_orders_yuan"].to_numpy(), level)}
+        if len(res.silent_orders) else None,
+        "intraday": intraday(res).to_dict(orient="list"),
+    }
+    return doc
+
+
+def evaluate(
+    scenario: Scenario,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Simulate a scenario and return the run document (team KPIs, agents, counts, schemes).
+
+    Args:
+        scenario: a validated scenario.
+        replications: override of ``meta.replications``.
+        seed: override of ``meta.seed``.
+        workers: processes for replications.
+        progress: called as ``progress(done, total)``.
+
+    Returns:
+        The JSON-ready document of DESIGN.md's contract.
+    """
+    res = simulate(scenario, replications=replications, seed=seed, workers=workers, progress=progress)
+    doc = run_document(res)
+    if res.scenario.schemes:
+        from model.compare import compare_schemes
+
+        doc.update(compare_schemes(res, workers=workers))
+    return _clean(doc)

@@ -1,0 +1,629 @@
+"""Pricing: a scheme applied to KPI tables -> pay per (replication, agent) with a breakdown by component.
+
+Pure functions over pandas tables; the simulation is never re-run. NaN rules (an agent without a denominator,
+e.g. no inquiries): NaN never reaches a threshold or passes a gate, never ranks (a NaN agent gets no prize and
+no rank points, and no below-average penalty), scores 0 points on a scorecard item and counts as 0 in yuan KPIs.
+
+Order of pricing: every ordinary component (also those wrapped in a gate) -> profit pools split by points ->
+gates (wrapped components, then whole-scheme gates) -> caps/floors in the order listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.kpicodes import KPI_CODES
+from model.schemes.spec import TOL, PoolSpec, Scheme
+
+#: Component types counted as base pay (everything else is variable pay = bonus cost).
+BASE_TYPES = ("base_salary",)
+#: Component types a whole-scheme gate does not touch.
+_UNGATED = ("base_salary", "aftersale_chargeback", "gate", "cap", "floor")
+
+LONG_COLUMNS = ["rep", "agent", "component", "type", "kind", "yuan", "reached"]
+
+
+@dataclass
+class PricingContext:
+    """KPI tables of one scheme's simulation (all replications) plus the economics a pool needs.
+
+    Attributes:
+        agent_month: one row per (rep, agent): ``rep``, ``agent`` and KPI codes (floats; ratios may be NaN).
+        agent_week: same plus ``week`` (0-based 7-day blocks); needed by weekly components.
+        team_month: one row per rep with team KPI codes, ``dsr`` and ``silent_orders_yuan``.
+        team_week: team KPIs per (rep, week); the "shop average" of weekly rank points (else agents' mean).
+        agents: static attributes per agent: ``agent``, ``name``, ``tenure_months``, ``night_shifts``, ``role``.
+        baseline_team_month: team_month of the baseline scheme on the same random numbers (profit pools).
+        gross_margin_share: gross margin as a share of revenue (profit pools).
+        days: simulated horizon in days (prorates monthly base salary).
+    """
+
+    agent_month: pd.DataFrame
+    agent_week: pd.DataFrame | None = None
+    team_month: pd.DataFrame | None = None
+    team_week: pd.DataFrame | None = None
+    agents: pd.DataFrame | None = None
+    baseline_team_month: pd.DataFrame | None = None
+    gross_margin_share: float = 0.3
+    days: float = 30.0
+
+
+@dataclass
+class _Priced:
+    yuan: pd.Series  # indexed (rep, agent)
+    reached: pd.Series | None = None
+    points: pd.Series | None = None
+
+
+class _Prep:
+    """Indexed views of the context, built once per pricing call."""
+
+    def __init__(self, ctx: PricingContext) -> None:
+        am = ctx.agent_month
+        missing = {"rep", "agent"} - set(am.columns)
+        if missing:
+            raise ValueError(f"agent_month lacks columns {sorted(missing)}")
+        self.ctx = ctx
+        self.am = am.set_index(["rep", "agent"]).sort_index()
+        self.idx = self.am.index
+        self.reps = self.idx.get_level_values("rep").unique()
+        self.aw = None if ctx.agent_week is None else ctx.agent_week.set_index(["rep", "week", "agent"]).sort_index()
+        self.tm = None if ctx.team_month is None else ctx.team_month.set_index("rep").sort_index()
+        self.tw = None if ctx.team_week is None else ctx.team_week.set_index(["rep", "week"]).sort_index()
+        agent_ids = self.idx.get_level_values("agent")
+        if ctx.agents is not None:
+            ag = ctx.agents.set_index("agent")
+        else:
+            ag = pd.DataFrame(index=pd.Index(sorted(set(agent_ids)), name="agent"))
+        self.agents = ag
+        self.role = self._static("role", "both", agent_ids)
+        self.tenure = self._static("tenure_months", 0.0, agent_ids).astype(float)
+        self.night = self._static("night_shifts", 0, agent_ids).astype(float)
+
+    def _static(self, col: str, default: Any, agent_ids: pd.Index) -> pd.Series:
+        if col in self.agents.columns:
+            vals = self.agents[col].reindex(agent_ids).fillna(default).to_numpy()
+        else:
+            vals = np.full(len(agent_ids), default, dtype=object if isinstance(default, str) else float)
+        return pd.Series(vals, index=self.idx)
+
+    # ---- frames
+    def frame(self, period: str, what: str) -> pd.DataFrame:
+        if period == "month":
+            return self.am
+        if self.aw is None:
+            raise ValueError(f"{what} is weekly (period = \"week\") but no agent_week table was given")
+        return self.aw
+
+    def kpi(self, frame: pd.DataFrame, code: str) -> np.ndarray:
+        if code not in frame.columns:
+            raise ValueError(f"the KPI table has no column '{code}' ({KPI_CODES[code].zh if code in KPI_CODES else ''})")
+        return frame[code].to_numpy(dtype=float)
+
+    def to_agent(self, values: np.ndarray, frame: pd.DataFrame) -> pd.Series:
+        s = pd.Series(values, index=frame.index)
+        if frame is not self.am:
+            s = s.groupby(level=["rep", "agent"]).sum()
+        return s.reindex(self.idx, fill_value=0.0).astype(float)
+
+    def eligible(self, roles: list[str] | None, frame: pd.DataFrame) -> np.ndarray:
+        if roles is None:
+            return np.ones(len(frame), dtype=bool)
+        role = self.role if frame is self.am else self.role.reindex(frame.index.droplevel("week")).set_axis(frame.index)
+        return role.isin(roles).to_numpy()
+
+    def team_value(self, code: str, frame: pd.DataFrame) -> np.ndarray:
+        """Team (shop) value of ``code`` for each row of ``frame``: the team table's figure, else agents' mean."""
+        weekly = frame is not self.am
+        team = self.tw if weekly else self.tm
+        keys = ["rep", "week"] if weekly else ["rep"]
+        if team is not None and code in team.columns:
+            t = team[code]
+        else:
+            t = frame[code].groupby(level=keys).mean()
+        grp = frame.index.droplevel("agent")
+        if not weekly:
+            grp = frame.index.get_level_values("rep")
+        return t.reindex(grp).to_numpy(dtype=float)
+
+    def team_month(self, code: str, fallback: str = "sum") -> pd.Series:
+        """Team value per rep (team_month column, else agents' sum/mean)."""
+        if self.tm is not None and code in self.tm.columns:
+            return self.tm[code].reindex(self.reps).astype(float)
+        if code in self.am.columns:
+            g = self.am[code].groupby(level="rep")
+            return (g.sum() if fallback == "sum" else g.mean()).reindex(self.reps).astype(float)
+        raise ValueError(f"team_month has no column '{code}'")
+
+    def per_rep_to_agent(self, per_rep: pd.Series) -> np.ndarray:
+        return per_rep.reindex(self.idx.get_level_values("rep")).to_numpy(dtype=float)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# building blocks
+
+
+def _reach(x: np.ndarray, target: float | np.ndarray, direction: str) -> np.ndarray:
+    """x reaches target (inclusive, relative tolerance TOL); NaN never reaches."""
+    tol = TOL * np.maximum(1.0, np.abs(target))
+    with np.errstate(invalid="ignore"):
+        if direction == "higher_is_better":
+            return x >= target - tol
+        return x <= target + tol
+
+
+def _worse(x: np.ndarray, ref: np.ndarray, direction: str) -> np.ndarray:
+    """x strictly worse than ref (beyond tolerance); NaN is never worse."""
+    tol = TOL * np.maximum(1.0, np.abs(ref))
+    with np.errstate(invalid="ignore"):
+        if direction == "higher_is_better":
+            return x < ref - tol
+        return x > ref + tol
+
+
+def split_prizes(
+    values: np.ndarray, groups: np.ndarray, prizes: list[float], direction: str, valid: np.ndarray | None = None
+) -> np.ndarray:
+    """Prize per row: rank within each group, tied rows share the prizes of the positions they occupy evenly.
+
+    Args:
+        values: KPI values (NaN rows never win).
+        groups: group id per row (e.g. rep, or (rep, week) code).
+        prizes: prizes for positions 1..k.
+        direction: "higher_is_better" or "lower_is_better".
+        valid: optional eligibility mask.
+
+    Returns:
+        Array of prizes (0 for rows outside the top k or invalid).
+    """
+    out = np.zeros(len(values))
+    ok = ~np.isnan(values)
+    if valid is not None:
+        ok &= valid
+    if not ok.any():
+        return out
+    df = pd.DataFrame({"g": groups[ok], "v": values[ok]})
+    pos = df.groupby("g")["v"].rank(method="min", ascending=direction == "lower_is_better").to_numpy()
+    m = df.groupby(["g", "v"])["v"].transform("size").to_numpy()
+    cum = np.concatenate([[0.0], np.cumsum(np.asarray(prizes, dtype=float))])
+    k = len(prizes)
+    start = np.minimum(pos.astype(int) - 1, k)
+    end = np.minimum(pos.astype(int) - 1 + m, k)
+    out[ok] = (cum[end] - cum[start]) / m
+    return out
+
+
+def _group_codes(frame: pd.DataFrame) -> np.ndarray:
+    keys = [n for n in frame.index.names if n != "agent"]
+    return frame.groupby(level=keys, sort=False).ngroup().to_numpy()
+
+
+def pool_yuan(spec: PoolSpec, prep: _Prep) -> pd.Series:
+    """Pool per rep from a :class:`PoolSpec` (seed 002's X and the 80/20 share)."""
+    sales = prep.team_month("sales_yuan")
+    total = spec.yuan + spec.sales_share * sales
+    if spec.attainment_conversion_factor:
+        conv = prep.team_month("inquiry_conversion", fallback="mean")
+        total = total + spec.attainment_conversion_factor * sales * (sales / spec.team_task_yuan) * conv
+    return spec.share * total
+
+
+def _share_split(weights: np.ndarray, pool_per_row: np.ndarray, reps: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Split a per-rep pool by weights within each rep (equal split when all weights are 0)."""
+    w = np.where(eligible, np.nan_to_num(np.maximum(weights, 0.0)), 0.0)
+    df = pd.DataFrame({"r": reps, "w": w, "e": eligible.astype(float)})
+    tot = df.groupby("r")["w"].transform("sum").to_numpy()
+    n = df.groupby("r")["e"].transform("sum").to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(tot > 0, w / np.where(tot > 0, tot, 1), np.where(n > 0, eligible / np.maximum(n, 1), 0.0))
+    return share * pool_per_row
+
+
+# --------------------------------------------------------------------------------------------------------------
+# components
+
+
+def _threshold(c: Any, p: _Prep) -> _Priced:
+    f = p.frame(c.period, "threshold")
+    x = p.kpi(f, c.kpi)
+    pay = np.zeros(len(f))
+    hit_any = np.zeros(len(f), dtype=bool)
+    for s in c.effective_steps():
+        hit = _reach(x, s.target, c.direction)
+        pay = pay + np.where(hit, s.amount_yuan, 0.0) if c.cumulative else np.where(hit, s.amount_yuan, pay)
+        hit_any |= hit
+    pay = np.where(hit_any, pay, c.miss_yuan)
+    el = p.eligible(c.roles, f)
+    pay = np.where(el, pay, 0.0)
+    reached = p.to_agent(hit_any.astype(float), f)
+    if f is not p.am:
+        reached = reached / p.to_agent(np.ones(len(f)), f).replace(0, np.nan)
+    return _Priced(p.to_agent(pay, f), reached.where(pd.Series(p.eligible(c.roles, p.am), index=p.idx)))
+
+
+def _rank(c: Any, p: _Prep) -> _Priced:
+    f = p.frame(c.period, "rank")
+    x = p.kpi(f, c.kpi)
+    valid = p.eligible(c.roles, f)
+    if c.min_inquiries:
+        valid &= np.nan_to_num(p.kpi(f, "inquiries")) >= c.min_inquiries
+    prize = split_prizes(x, _group_codes(f), c.prizes_yuan, c.direction, valid)
+    won = p.to_agent((prize > 0).astype(float), f)
+    return _Priced(p.to_agent(prize, f), (won > 0).astype(float))
+
+
+def _commission(c: Any, p: _Prep) -> _Priced:
+    f = p.am
+    if c.rate_new is not None or c.rate_returning is not None:
+        rn = c.rate if c.rate_new is None else c.rate_new
+        rr = c.rate if c.rate_returning is None else c.rate_returning
+        pay = rn * np.nan_to_num(p.kpi(f, "sales_new_yuan")) + rr * np.nan_to_num(p.kpi(f, "sales_returning_yuan"))
+    else:
+        pay = c.rate * np.nan_to_num(p.kpi(f, c.kpi))
+    return _Priced(p.to_agent(np.where(p.eligible(c.roles, f), pay, 0.0), f))
+
+
+def tiered_commission_yuan(sales: np.ndarray, task_yuan: float, tiers: list[Any], mode: str) -> np.ndarray:
+    """Commission for sales under a tiered scheme (see :class:`model.schemes.spec.TieredCommission`)."""
+    sales = np.nan_to_num(np.asarray(sales, dtype=float))
+    att = sales / task_yuan
+    lows = np.array([t.min_attainment for t in tiers])
+    rates = np.array([t.share for t in tiers])
+    if mode == "step":
+        i = np.searchsorted(lows, att, side="right") - 1
+        return sales * rates[np.clip(i, 0, None)]
+    if mode == "bracket":
+        highs = np.append(lows[1:], np.inf)
+        band = np.clip(att[:, None], lows[None, :], highs[None, :]) - lows[None, :]
+        return (band * rates[None, :]).sum(axis=1) * task_yuan
+    # task_split: within-task amount at the reached tier below 100%, excess at the reached tier from 100%
+    below = lows < 1
+    lo_l, lo_r = lows[below], rates[below]
+    i = np.searchsorted(lo_l, np.minimum(att, 1 - 1e-12), side="right") - 1
+    within = np.minimum(sales, task_yuan) * lo_r[np.clip(i, 0, None)]
+    hi_l, hi_r = lows[~below], rates[~below]
+    excess = np.maximum(sales - task_yuan, 0.0)
+    if len(hi_l):
+        j = np.searchsorted(hi_l, att, side="right") - 1
+        ex_rate = np.where(j >= 0, hi_r[np.clip(j, 0, None)], lo_r[-1])
+    else:
+        ex_rate = np.full(len(sales), lo_r[-1])
+    return within + excess * ex_rate
+
+
+def _tiered(c: Any, p: _Prep) -> _Priced:
+    f = p.am
+    sales = p.kpi(f, c.kpi)
+    pay = tiered_commission_yuan(sales, c.task_yuan, c.tiers, c.mode)
+    el = p.eligible(c.roles, f)
+    reached = pd.Series(np.where(el, (np.nan_to_num(sales) >= c.task_yuan).astype(float), np.nan), index=p.idx)
+    return _Priced(p.to_agent(np.where(el, pay, 0.0), f), reached)
+
+
+def score_item_points(item: Any, x: np.ndarray) -> np.ndarray:
+    """Points 0-100 of a scorecard item for KPI values x (NaN -> 0)."""
+    x = np.asarray(x, dtype=float)
+    if item.table is None:
+        with np.errstate(invalid="ignore"):
+            pts = 100 * np.clip((x - item.floor) / (item.full - item.floor), 0, 1)
+    else:
+        pts = np.full(len(x), float(item.else_points))
+        for st in reversed(item.table):
+            pts = np.where(_reach(x, st.at, item.direction), st.points, pts)
+    return np.where(np.isnan(x), 0.0, pts)
+
+
+def scorecard_score(c: Any, frame: pd.DataFrame) -> np.ndarray:
+    """Scorecard score 0-100 per row of a KPI frame."""
+    groups: dict[str, np.ndarray] = {}
+    for it in c.items:
+        pts = score_item_points(it, frame[it.kpi].to_numpy(dtype=float)) * it.weight
+        groups[it.group] = groups.get(it.group, 0.0) + pts
+    if "kci" in groups:
+        return (1 - c.kci_share) * groups.get("kpi", 0.0) + c.kci_share * groups["kci"]
+    return groups["kpi"]
+
+
+def _scorecard(c: Any, p: _Prep) -> _Priced:
+    f = p.am
+    for it in c.items:
+        p.kpi(f, it.kpi)
+    el = p.eligible(c.roles, f)
+    score = np.where(el, scorecard_score(c, f), 0.0)
+    counted = np.where(score >= c.min_score - TOL, score, 0.0)
+    if c.amount_yuan is not None:
+        pay = counted / 100 * c.amount_yuan
+    else:
+        reps = f.index.get_level_values("rep").to_numpy()
+        pool = p.per_rep_to_agent(pool_yuan(c.pool, p))
+        pay = _share_split(counted, pool, reps, el & (counted > 0)) if counted.any() else np.zeros(len(f))
+        pay = np.where(counted > 0, pay, 0.0)
+    pts = pd.Series(np.where(el, score, np.nan), index=p.idx)
+    return _Priced(p.to_agent(pay, f), (pts >= c.min_score - TOL).astype(float).where(pts.notna()), pts)
+
+
+def rank_points_score(c: Any, p: _Prep) -> tuple[pd.Series, float]:
+    """Seed 002 points per (rep, agent) and the normalising maximum."""
+    f = p.frame(c.period, "rank_points")
+    valid = p.eligible(c.roles, f)
+    if c.min_inquiries:
+        valid &= np.nan_to_num(p.kpi(f, "inquiries")) >= c.min_inquiries
+    groups = _group_codes(f)
+    pts = np.zeros(len(f))
+    for code in c.kpis:
+        x = p.kpi(f, code)
+        d = KPI_CODES[code].direction
+        rank_pts = split_prizes(x, groups, c.points, d, valid)
+        worse = _worse(x, p.team_value(code, f), d) & valid
+        pts += np.where(worse, c.below_average_points, rank_pts)
+    for r in c.rules:
+        x = p.kpi(f, r.kpi)
+        if r.target == "team_average":
+            missed = _worse(x, p.team_value(r.kpi, f), r.direction)
+        else:
+            missed = ~_reach(x, r.target, r.direction) & ~np.isnan(x)
+        met = ~missed & ~np.isnan(x)
+        pts += np.where(valid, np.where(met, r.met_points, 0.0) + np.where(missed, r.missed_points, 0.0), 0.0)
+    score = p.to_agent(pts, f)
+    if c.task_points:
+        att = np.nan_to_num(p.kpi(p.am, "sales_yuan")) / c.task_yuan
+        extra = np.zeros(len(att))
+        for band in c.task_points:
+            hi = np.inf if band.max_attainment is None else band.max_attainment
+            extra = np.where((att >= band.min_attainment - TOL) & (att < hi - TOL), band.points, extra)
+        score = score + np.where(p.eligible(c.roles, p.am), extra, 0.0)
+    if c.max_points is not None:
+        mx = c.max_points
+    else:
+        n_periods = 1 if f is p.am else int(f.index.droplevel("agent").unique().get_level_values("week").nunique())
+        mx = float(sum(c.points)) * len(c.kpis) * n_periods
+    return score, mx
+
+
+def _rank_points(c: Any, p: _Prep) -> _Priced:
+    score, mx = rank_points_score(c, p)
+    s = score.clip(lower=0) if c.floor_at_zero else score
+    pool = p.per_rep_to_agent(pool_yuan(c.pool, p))
+    el = p.eligible(c.roles, p.am)
+    pay = np.where(el, s.to_numpy() / mx * pool, 0.0)
+    return _Priced(pd.Series(pay, index=p.idx), None, score.where(pd.Series(el, index=p.idx)))
+
+
+def _behaviour(c: Any, p: _Prep) -> _Priced:
+    f = p.am
+    bad = np.nan_to_num(p.kpi(f, "bad_attitude_ratings"))
+    pts = np.where(bad == 0, c.zero_bad_attitude_points, 0.0) + c.per_bad_attitude_points * bad
+    ten = p.tenure.to_numpy()
+    tp = np.zeros(len(f))
+    for st in c.tenure_points:
+        tp = np.where(ten >= st.months, st.points, tp)
+    pts = pts + tp + np.where(p.night.to_numpy() > 0, c.night_shift_points, 0.0) + c.fixed_points
+    el = p.eligible(c.roles, f)
+    pool = p.per_rep_to_agent(pool_yuan(c.pool, p))
+    pos = np.where(el, np.maximum(pts, 0.0), 0.0)
+    if c.normalise == "max":
+        pay = pos / c.max_points * pool
+    else:
+        pay = _share_split(pos, pool, f.index.get_level_values("rep").to_numpy(), el & (pos > 0))
+    return _Priced(pd.Series(pay, index=p.idx), None, pd.Series(np.where(el, pts, np.nan), index=p.idx))
+
+
+def _conditions_hold(conds: list[Any], p: _Prep, worse: bool) -> pd.Series:
+    ok = pd.Series(True, index=p.reps)
+    for cond in conds:
+        v = p.team_month(cond.kpi, fallback="mean").to_numpy()
+        ref = np.full(len(v), cond.reference)
+        ok &= _worse(v, ref, cond.direction) if worse else _worse(ref, v, cond.direction)
+    return ok
+
+
+def _department(c: Any, p: _Prep) -> _Priced:
+    reward = _conditions_hold(c.reward_if, p, worse=False).astype(float) * c.reward_yuan_per_head
+    if c.penalty_if:
+        reward -= _conditions_hold(c.penalty_if, p, worse=True).astype(float) * c.penalty_yuan_per_head
+    el = p.eligible(c.roles, p.am)
+    pay = np.where(el, p.per_rep_to_agent(reward), 0.0)
+    return _Priced(pd.Series(pay, index=p.idx), pd.Series(np.where(el, (pay > 0).astype(float), np.nan), index=p.idx))
+
+
+def revenue_yuan(team_month: pd.DataFrame) -> pd.Series:
+    """Revenue per rep = CS sales + silent-order sales (0 when the column is absent), indexed by rep."""
+    t = team_month.set_index("rep") if "rep" in team_month.columns else team_month
+    silent = t["silent_orders_yuan"] if "silent_orders_yuan" in t.columns else 0.0
+    return (t["sales_yuan"] + silent).astype(float)
+
+
+def _profit_pool(c: Any, p: _Prep, points: dict[str, pd.Series]) -> _Priced:
+    ctx = p.ctx
+    if ctx.team_month is None or ctx.baseline_team_month is None:
+        raise ValueError("profit_pool needs team_month and baseline_team_month (the baseline on the same random numbers)")
+    margin = ctx.gross_margin_share if c.margin_share is None else c.margin_share
+    uplift = revenue_yuan(ctx.team_month) - revenue_yuan(ctx.baseline_team_month).reindex(p.tm.index)
+    pool = c.share * (uplift * margin).clip(lower=0).reindex(p.reps).fillna(0.0)
+    if c.cap_yuan is not None:
+        pool = pool.clip(upper=c.cap_yuan)
+    el = p.eligible(c.roles, p.am)
+    if c.split == "equal":
+        w = np.ones(len(p.idx))
+    elif c.split == "sales":
+        w = np.nan_to_num(p.kpi(p.am, "sales_yuan"))
+    else:
+        w = points[c.points_from].reindex(p.idx).fillna(0.0).to_numpy()
+    pay = _share_split(w, p.per_rep_to_agent(pool), p.idx.get_level_values("rep").to_numpy(), el)
+    return _Priced(pd.Series(pay, index=p.idx))
+
+
+def _base_salary(c: Any, p: _Prep) -> _Priced:
+    ten = p.tenure.to_numpy()
+    first = c.step_months if c.first_step_months is None else c.first_step_months
+    steps = np.where(ten >= first - TOL, 1 + np.floor((ten - first) / c.step_months + TOL), 0.0)
+    if c.max_steps is not None:
+        steps = np.minimum(steps, c.max_steps)
+    pay = c.base_yuan + c.step_yuan * steps
+    el = p.eligible(c.roles, p.am)
+    if c.top_kpi is not None and c.top_bonus_yuan:
+        x = p.kpi(p.am, c.top_kpi)
+        d = KPI_CODES[c.top_kpi].direction
+        s = pd.Series(np.where(el, x, np.nan), index=p.idx)
+        best = s.groupby(level="rep").max() if d == "higher_is_better" else s.groupby(level="rep").min()
+        top = np.isclose(s.to_numpy(), p.per_rep_to_agent(best), rtol=TOL, atol=0) & ~np.isnan(s.to_numpy())
+        pay = pay + np.where(top, c.top_bonus_yuan, 0.0)
+    factor = p.ctx.days / 30 if c.prorate else 1.0
+    return _Priced(pd.Series(np.where(el, pay * factor, 0.0), index=p.idx))
+
+
+def _silent(c: Any, p: _Prep) -> _Priced:
+    if p.tm is None or "silent_orders_yuan" not in p.tm.columns:
+        raise ValueError("silent_order_pool needs the column silent_orders_yuan in team_month")
+    pool = c.share * p.tm["silent_orders_yuan"].reindex(p.reps).fillna(0.0)
+    el = p.eligible(c.roles, p.am)
+    pay = _share_split(np.ones(len(p.idx)), p.per_rep_to_agent(pool), p.idx.get_level_values("rep").to_numpy(), el)
+    return _Priced(pd.Series(pay, index=p.idx))
+
+
+def _chargeback(c: Any, p: _Prep) -> _Priced:
+    cost = np.nan_to_num(p.kpi(p.am, c.kpi))
+    floor = c.floor_yuan + c.floor_share_of_sales * np.nan_to_num(p.kpi(p.am, "sales_yuan"))
+    charge = c.rate * np.maximum(cost - floor, 0.0)
+    if c.max_charge_yuan is not None:
+        charge = np.minimum(charge, c.max_charge_yuan)
+    el = p.eligible(c.roles, p.am)
+    return _Priced(pd.Series(np.where(el, -charge, 0.0), index=p.idx),
+                   pd.Series(np.where(el, (charge > 0).astype(float), np.nan), index=p.idx))
+
+
+def gate_mask(c: Any, p: _Prep) -> pd.Series:
+    """True where every condition of a gate holds for the agent (NaN fails)."""
+    ok = np.ones(len(p.idx), dtype=bool)
+    for cond in c.conditions:
+        x = p.kpi(p.am, cond.kpi)
+        for bound, d in ((cond.at_least, "higher_is_better"), (cond.at_most, "lower_is_better")):
+            if bound is None:
+                continue
+            ref = p.team_value(cond.kpi, p.am) * cond.team_factor if bound == "team_average" else float(bound)
+            ok &= _reach(x, ref, d)
+    return pd.Series(ok, index=p.idx)
+
+
+_PRICERS = {
+    "threshold": _threshold,
+    "rank": _rank,
+    "commission": _commission,
+    "tiered_commission": _tiered,
+    "scorecard": _scorecard,
+    "rank_points": _rank_points,
+    "behaviour_points": _behaviour,
+    "department_bonus": _department,
+    "base_salary": _base_salary,
+    "silent_order_pool": _silent,
+    "aftersale_chargeback": _chargeback,
+}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# public API
+
+
+def price_scheme(scheme: Scheme, ctx: PricingContext) -> pd.DataFrame:
+    """Price a scheme on KPI tables.
+
+    Args:
+        scheme: a validated :class:`Scheme`.
+        ctx: the KPI tables of this scheme's simulation.
+
+    Returns:
+        Long table with columns ``rep``, ``agent``, ``component`` (breakdown label), ``type``, ``kind``
+        ("base" for base_salary, else "variable"), ``yuan`` and ``reached`` (share of periods in which the
+        agent reached the component's target / won a prize / passed the gate; NaN where not applicable).
+        Every (rep, agent) has a row for every component. A gate shows as a row of zeros whose ``reached``
+        tells whether it held; the pay it withholds is removed from the gated components' rows.
+    """
+    p = _Prep(ctx)
+    flat = scheme.flat_components()
+    priced: dict[str, _Priced] = {}
+    points: dict[str, pd.Series] = {}
+    for lab, c, _ in flat:
+        if c.type in _PRICERS:
+            priced[lab] = _PRICERS[c.type](c, p)
+            if priced[lab].points is not None:
+                points[lab] = priced[lab].points
+    for lab, c, _ in flat:
+        if c.type == "profit_pool":
+            priced[lab] = _profit_pool(c, p, points)
+    zeros = pd.Series(0.0, index=p.idx)
+    # gates: wrapped components first, then whole-scheme gates
+    for lab, c, _ in flat:
+        if c.type != "gate":
+            continue
+        mask = gate_mask(c, p)
+        priced[lab] = _Priced(zeros.copy(), mask.astype(float))
+        targets = [ilab for ilab, _, parent in flat if parent == lab]
+        if not c.components:
+            targets = [ilab for ilab, ic, parent in flat if parent is None and ic.type not in _UNGATED]
+        for t in targets:
+            y = priced[t].yuan
+            priced[t].yuan = y.where(mask | (y < 0), 0.0)
+    # caps and floors
+    for lab, c, _ in flat:
+        if c.type not in ("cap", "floor"):
+            continue
+        refs = c.applies_to or [ilab for ilab, ic, _ in flat if ilab in priced and ic.type not in BASE_TYPES + ("gate",)]
+        total = sum((priced[r].yuan for r in refs), zeros.copy())
+        clipped = total.clip(lower=c.min_yuan, upper=c.max_yuan)
+        priced[lab] = _Priced(clipped - total, ((clipped - total) != 0).astype(float))
+    frames = []
+    for lab, c, _ in flat:
+        pr = priced[lab]
+        reached = pr.reached.reindex(p.idx) if pr.reached is not None else pd.Series(np.nan, index=p.idx)
+        frames.append(pd.DataFrame({
+            "rep": p.idx.get_level_values("rep"),
+            "agent": p.idx.get_level_values("agent"),
+            "component": lab,
+            "type": c.type,
+            "kind": "base" if c.type in BASE_TYPES else "variable",
+            "yuan": pr.yuan.reindex(p.idx).to_numpy(dtype=float),
+            "reached": reached.to_numpy(dtype=float),
+        }))
+    if not frames:
+        return pd.DataFrame(columns=LONG_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[LONG_COLUMNS]
+
+
+def pay_table(long: pd.DataFrame) -> pd.DataFrame:
+    """Wide pay per (rep, agent): ``pay_yuan``, ``base_yuan``, ``variable_yuan`` and one column per component.
+
+    Args:
+        long: the output of :func:`price_scheme`.
+
+    Returns:
+        One row per (rep, agent), components in pricing order.
+    """
+    if long.empty:
+        return pd.DataFrame(columns=["rep", "agent", "pay_yuan", "base_yuan", "variable_yuan"])
+    order = list(dict.fromkeys(long["component"]))
+    wide = long.pivot_table(index=["rep", "agent"], columns="component", values="yuan", aggfunc="sum", sort=False)
+    wide = wide.reindex(columns=order)
+    wide.columns = list(wide.columns)
+    by_kind = long.pivot_table(index=["rep", "agent"], columns="kind", values="yuan", aggfunc="sum")
+    base = by_kind["base"] if "base" in by_kind.columns else 0.0
+    var = by_kind["variable"] if "variable" in by_kind.columns else 0.0
+    head = pd.DataFrame({"base_yuan": base, "variable_yuan": var}, index=wide.index).fillna(0.0)
+    head.insert(0, "pay_yuan", head["base_yuan"] + head["variable_yuan"])
+    return pd.concat([head, wide], axis=1).reset_index()
+
+
+def reach_share(long: pd.DataFrame) -> pd.DataFrame:
+    """Share of agents reaching each component's target (mean over agents and replications).
+
+    Returns:
+        Columns ``component``, ``type``, ``reach_share`` for components that have a target, prize or gate.
+    """
+    r = long.dropna(subset=["reached"])
+    if r.empty:
+        return pd.DataFrame(columns=["component", "type", "reach_share"])
+    out = r.groupby(["component", "type"], sort=False)["reached"].mean().rename("reach_share").reset_index()
+    return out
