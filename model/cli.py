@@ -180,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as e:
         print(f"错误 error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # output piped into `head` and the like
+        return EXIT_OK
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_BUG

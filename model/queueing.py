@@ -367,6 +367,9 @@ class ErlangAResult:
     served, until it leaves if it abandons, zero if an agent is free on arrival. "Offered wait" ``V`` is the
     time it would have to wait with infinite patience.
 
+    The fields are accurate to about 1e-12 relative. The threshold methods (``wait_gt``, ``served_within``,
+    ...) combine series whose large logarithms cancel, so they are accurate to about 1e-10 absolute.
+
     Attributes:
         lam: Arrival rate.
         mu: Service rate per agent.
@@ -486,6 +489,12 @@ def _erlang_a_conditional(n: int, mu: float, theta: float, queue_len: np.ndarray
     * ``P(served | j) = prod_{k=0..j} (n mu + k theta) / (n mu + (k+1) theta) = n mu / (n mu + (j+1) theta)``
     * ``E[Wq | j] = (j + 1) / (n mu + (j + 1) theta)``
     * ``E[Wq 1{served} | j] = P(served | j) sum_{k=0..j} 1 / (n mu + (k + 1) theta)``
+    * ``E[Wq 1{abandoned} | j] = theta / (n mu + (j + 1) theta) sum_{k=0..j} (k + 1) / (n mu + (k + 1) theta)``
+      (the customer abandons in each of the ``j + 1`` phases with the same probability
+      ``theta / (n mu + (j + 1) theta)``, having spent the phases ``j..k`` when it leaves in phase ``k``).
+
+    The values are "per unit of probability of the state"; the keys are ``p_served``, ``mean_wait``,
+    ``wait_if_served`` and ``wait_if_abandoned`` (the last two are ``E[Wq 1{...} | j]``).
     """
     c = n * mu
     j = np.arange(queue_len.size, dtype=float)
@@ -493,7 +502,13 @@ def _erlang_a_conditional(n: int, mu: float, theta: float, queue_len: np.ndarray
     p_served = c / rate
     mean_wait = (j + 1.0) / rate
     wait_served = p_served * np.cumsum(1.0 / rate)
-    return {"p_served": p_served, "mean_wait": mean_wait, "wait_if_served": wait_served}
+    wait_abandoned = theta / rate * np.cumsum((j + 1.0) / rate)
+    return {
+        "p_served": p_served,
+        "mean_wait": mean_wait,
+        "wait_if_served": wait_served,
+        "wait_if_abandoned": wait_abandoned,
+    }
 
 
 def erlang_a_metrics(lam: float, mu: float, n: int, theta: float, t: float | None = None) -> ErlangAResult:
@@ -553,7 +568,8 @@ def erlang_a_metrics(lam: float, mu: float, n: int, theta: float, t: float | Non
         wq_all = lq / lam
         wait_served_total = float(pq @ cond["wait_if_served"])  # E[Wq 1{served}]
         wq_served = wait_served_total / p_served
-        wq_abandoned = max(0.0, wq_all - wait_served_total) / p_abandon if p_abandon > 0.0 else math.nan
+        wait_abandoned_total = float(pq @ cond["wait_if_abandoned"])  # E[Wq 1{abandoned}]
+        wq_abandoned = wait_abandoned_total / p_abandon if p_abandon > 0.0 else math.nan
 
     result = ErlangAResult(
         lam=lam,

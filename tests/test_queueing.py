@@ -324,6 +324,8 @@ def test_erlang_a_recursion_against_littles_law() -> None:
     r = erlang_a_metrics(lam, mu, n, theta)
     assert float(pq @ cond["mean_wait"]) == pytest.approx(r.mean_queue_length / lam, rel=1e-12)
     assert float(pq @ (1 - cond["p_served"])) == pytest.approx(r.p_abandon, rel=1e-12)
+    split = cond["wait_if_served"] + cond["wait_if_abandoned"]
+    np.testing.assert_allclose(split, cond["mean_wait"], rtol=1e-13)
     # Explicit step-by-step recursion for one state: j = 3 customers ahead.
     c, j = n * mu, 3
     p_forward = [(c + k * theta) / (c + (k + 1) * theta) for k in range(j, -1, -1)]

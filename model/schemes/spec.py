@@ -45,7 +45,9 @@ TOL = 1e-9
 
 def _check_kpi(code: str) -> str:
     if code not in KPI_CODES:
-        close = difflib.get_close_matches(code, list(KPI_CODES), n=1)
+        close = difflib.get_close_matches(code, list(KPI_CODES), n=1) or [
+            c for c in KPI_CODES if c in code or code in c
+        ][:1]
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise ValueError(f"unknown KPI code '{code}'.{hint} Allowed codes: {', '.join(KPI_CODES)}")
     return code

@@ -1,0 +1,201 @@
+"""Schemes side by side: simulate (or re-use) each scheme's run on common random numbers, price it, and
+compare its economics with the baseline scheme.
+
+A scheme whose assumed effects leave reply times unchanged re-uses the engine records (only outcomes and pay
+are recomputed); one that changes reply times re-runs the engine with the same seed (common random numbers).
+Pay rules never re-run anything: :func:`price_result` prices any scheme on a stored result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.economics import evaluate_economics
+from model.kpi import summarise
+from model.kpicodes import KPI_CODES
+from model.outcomes import Effects
+from model.schemes import PricingContext, Scheme, pay_table, price_scheme, reach_share
+from model.simulate import SimResult, simulate
+
+
+def scheme_effects(scheme: Scheme | None) -> Effects:
+    """The engine/outcome effects of a scheme's assumed effects (identity when none)."""
+    ae = scheme.assumed_effects if scheme is not None else None
+    if ae is None or not ae.is_active:
+        return Effects()
+    return Effects(
+        conversion_mult=1 + ae.inquiry_conversion_pct / 100,
+        conversion_add=ae.inquiry_conversion_pp / 100,
+        aov_mult=1 + ae.aov_pct / 100,
+        reply_time_mult=ae.reply_time_factor(),
+        payment_rate_add=ae.payment_rate_pp / 100,
+        notes=ae.lines("zh") + ae.lines("en"),
+    )
+
+
+def result_for(base: SimResult, effects: Effects, workers: int = 1) -> SimResult:
+    """The run of a scheme with these effects on the same random numbers as ``base``."""
+    if effects.is_identity() and base.effects.is_identity():
+        return base
+    if effects.engine_key() == base.effects.engine_key():
+        return base.with_effects(effects)
+    return simulate(base.scenario, effects=effects, workers=workers)
+
+
+def team_month(res: SimResult) -> pd.DataFrame:
+    """Team KPIs per replication over the horizon, with the silent-order sales the pools need."""
+    t = res.table().copy()
+    if len(res.silent_orders):
+        t = t.merge(res.silent_orders[["rep", "silent_orders_yuan"]], on="rep", how="left")
+    else:
+        t["silent_orders_yuan"] = 0.0
+    return t
+
+
+def pricing_context(res: SimResult, baseline: SimResult) -> PricingContext:
+    """KPI tables of a result, as the pricing functions take them."""
+    s = res.scenario
+    return PricingContext(
+        agent_month=res.table(by_agent=True),
+        agent_week=res.table(by_agent=True, period="week"),
+        team_month=team_month(res),
+        team_week=res.table(period="week"),
+        agents=res.agents,
+        baseline_team_month=team_month(baseline),
+        gross_margin_share=s.economics.gross_margin_share,
+        days=float(s.meta.days),
+    )
+
+
+@dataclass
+class Priced:
+    """One scheme priced on one result."""
+
+    scheme: Scheme
+    result: SimResult
+    long: pd.DataFrame
+    pay: pd.DataFrame
+
+
+def price_result(scheme: Scheme, res: SimResult, baseline: SimResult) -> Priced:
+    """Price a scheme on a stored result (no simulation)."""
+    long = price_scheme(scheme, pricing_context(res, baseline))
+    return Priced(scheme, res, long, pay_table(long))
+
+
+def scheme_document(p: Priced, base: Priced | None, baseline_res: SimResult) -> dict[str, Any]:
+    """The JSON block of one scheme: team KPIs, economics, per-agent pay with a breakdown."""
+    s = p.result.scenario
+    tm = team_month(p.result)
+    per_rep, econ = evaluate_economics(
+        p.pay, base.pay if base is not None else None, tm, team_month(baseline_res), s.economics,
+        days=float(s.meta.days), n_agents=s.agents.count)
+    agents = []
+    comps = [c for c in p.pay.columns if c not in ("rep", "agent", "pay_yuan", "base_yuan", "variable_yuan")]
+    mean_pay = p.pay.groupby("agent").mean(numeric_only=True) if len(p.pay) else pd.DataFrame()
+    names = dict(zip(p.result.agents["agent"], p.result.agents["name"], strict=True))
+    reach = p.long.dropna(subset=["reached"]).groupby(["agent", "component"])["reached"].mean() \
+        if len(p.long) else pd.Series(dtype=float)
+    for a in range(s.agents.count):
+        row: dict[str, Any] = {"agent": a, "name": names.get(a, str(a))}
+        if a in mean_pay.index:
+            row["pay_yuan"] = float(mean_pay.at[a, "pay_yuan"])
+            row["variable_yuan"] = float(mean_pay.at[a, "variable_yuan"])
+            row["breakdown"] = {c: float(mean_pay.at[a, c]) for c in comps}
+        else:
+            row["pay_yuan"], row["variable_yuan"], row["breakdown"] = 0.0, 0.0, {}
+        row["reached"] = {c: float(v) for (ag, c), v in reach.items() if ag == a}
+        agents.append(row)
+    ae = p.scheme.assumed_effects
+    return {
+        "description": p.scheme.description,
+        "assumed_effects": ({"zh": ae.lines("zh"), "en": ae.lines("en"), "values": ae.model_dump()}
+                            if ae is not None and ae.is_active else None),
+        "team": summarise(tm, [c for c in KPI_CODES if c in tm.columns]),
+        "economics": econ,
+        "economics_interval_level": s.economics.interval_level,
+        "reach_share": reach_share(p.long).to_dict(orient="records"),
+        "agents": agents,
+        "per_replication": per_rep[["rep", "revenue_yuan", "uplift_yuan", "bonus_cost_yuan", "net_gain_yuan"]]
+        .to_dict(orient="records"),
+    }
+
+
+def compare_schemes(res: SimResult, *, workers: int = 1) -> dict[str, Any]:
+    """Every scheme of the scenario against the baseline scheme, on the same random numbers.
+
+    Args:
+        res: the scenario's run without effects (the base-pay-only world).
+        workers: processes for any re-simulation (schemes that change reply times).
+
+    Returns:
+        ``{"baseline_scheme": name or None, "schemes": {name: block}}``.
+    """
+    s = res.scenario
+    by_name = {sc.name: sc for sc in s.schemes}
+    base_name = s.economics.baseline_scheme
+    runs: dict[tuple, SimResult] = {}
+
+    def run_of(sc: Scheme | None) -> SimResult:
+        eff = scheme_effects(sc)
+        key = (eff.engine_key(), _outcome_key(eff))
+        if key not in runs:
+            runs[key] = result_for(res, eff, workers)
+        return runs[key]
+
+    baseline_scheme = by_name.get(base_name) if base_name else None
+    baseline_res = run_of(baseline_scheme)
+    base_priced = price_result(baseline_scheme, baseline_res, baseline_res) if baseline_scheme else None
+    out: dict[str, Any] = {}
+    for sc in s.schemes:
+        r = run_of(sc)
+        p = base_priced if (base_priced is not None and sc.name == base_name) else price_result(sc, r, baseline_res)
+        out[sc.name] = scheme_document(p, base_priced, baseline_res)
+    return {"baseline_scheme": base_name, "schemes": out}
+
+
+def _outcome_key(e: Effects) -> tuple:
+    return tuple(tuple(np.atleast_1d(np.asarray(v, dtype=float)).round(12).tolist()) for v in (
+        e.conversion_mult, e.conversion_add, e.aov_mult, e.payment_rate_add))
+
+
+def _yuan(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.0f}"
+
+
+def comparison_table(doc: dict[str, Any]) -> str:
+    """A readable table of every scheme's economics (90% intervals) with assumptions marked."""
+    schemes = doc.get("schemes") or {}
+    base = doc.get("baseline_scheme") or "仅底薪 base pay only"
+    lines = [f"方案对比 Scheme comparison · 基准 baseline: {base} · 金额为模拟期 money for the simulated horizon"]
+    head = f"{'方案 scheme':<24}{'奖金成本 bonus':>16}{'增收 uplift':>16}{'净收益 net gain':>26}{'ROI':>8}" \
+           f"{'P(亏损 loss)':>14}{'转化 conv':>10}{'客单价 AOV':>12}"
+    lines += [head, "-" * 122]
+    notes = []
+    for name, b in schemes.items():
+        e = b["economics"]
+        t = b["team"]
+        ng = e["net_gain_yuan"]
+        ci = "" if ng["lo"] is None else f" [{_yuan(ng['lo'])}, {_yuan(ng['hi'])}]"
+        roi = e["roi"]["mean"]
+        pl = e["p_net_loss"]["mean"]
+        conv = t.get("inquiry_conversion", {}).get("mean")
+        aov = t.get("aov_yuan", {}).get("mean")
+        mark = " *" if b.get("assumed_effects") else ""
+        label = (name + mark)[:22]
+        w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in label)
+        cells = [_yuan(e["bonus_cost_yuan"]["mean"]), _yuan(e["uplift_yuan"]["mean"]), _yuan(ng["mean"]) + ci,
+                 "—" if roi is None else f"{roi:.2f}", "—" if pl is None else f"{100 * pl:.0f}%",
+                 "—" if conv is None else f"{100 * conv:.2f}%", "—" if aov is None else f"{aov:.1f}"]
+        widths = [16, 16, 26, 8, 14, 10, 12]
+        lines.append(f"{label}{' ' * max(1, 24 - w)}" + "".join(" " + c.rjust(wd - 1) for c, wd in zip(cells, widths, strict=True)))
+        if b.get("assumed_effects"):
+            notes.append(f"  * {name}: " + "; ".join(b["assumed_effects"]["zh"]) + " | "
+                         + "; ".join(b["assumed_effects"]["en"]))
+    if notes:
+        lines += ["", "* 含经理假设的效果(不是预测) / includes the manager's assumed effects (not a forecast):"] + notes
+    return "\n".join(lines)
