@@ -57,7 +57,7 @@ def gini(values: np.ndarray | pd.Series) -> float:
     if n == 0 or x.sum() == 0:
         return 0.0
     i = np.arange(1, n + 1)
-    return float(((2 * i - n - 1) * x).sum() / (n * x.sum()))
+    return float(min(1.0, max(0.0, ((2 * i - n - 1) * x).sum() / (n * x.sum()))))
 
 
 def t_interval(values: np.ndarray | pd.Series, level: float = 0.90) -> dict[str, float | None]:

@@ -1,0 +1,290 @@
+"""Layer 1: the SimPy engine on tiny hand-checkable cases, plus invariants read from the flat records.
+
+Every expected number below is worked out by hand in the comment next to it (reply_mean_s = 1, so a reply
+takes exactly ``reply_unit x slowdown`` seconds).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import INF, engine_input, taobao_scenario
+
+from model import chatcentre
+from model.chatcentre import ABANDONED, ANSWERED, IN_PROGRESS, run
+from model.simulate import agent_table, duty_intervals, engine_frames, engine_input as sim_engine_input, make_draws
+from model.outcomes import Effects
+
+
+def test_one_agent_two_chats_fcfs_exact():
+    # cap 1, replies 10 s. Chat 0 at t=0: taken at 0, reply at 10. Chat 1 at t=1 waits for the slot:
+    # taken at 10 (wait 9), reply at 20 (first response 19).
+    rec = run(engine_input([0.0, 1.0], reply=10.0, cap=1))
+    np.testing.assert_array_equal(rec.chat_status, [ANSWERED, ANSWERED])
+    np.testing.assert_array_equal(rec.chat_agent, [0, 0])
+    np.testing.assert_allclose(rec.chat_assign_s, [0.0, 10.0])
+    np.testing.assert_allclose(rec.chat_first_reply_s, [10.0, 20.0])
+    np.testing.assert_allclose(rec.chat_end_s, [10.0, 20.0])
+    np.testing.assert_allclose(rec.chat_assign_s - np.array([0.0, 1.0]), [0.0, 9.0])
+    np.testing.assert_allclose(rec.chat_first_reply_s - np.array([0.0, 1.0]), [10.0, 19.0])
+    np.testing.assert_allclose(rec.agent_busy_s, [20.0])
+    assert np.isnan(rec.chat_left_s).all()
+
+
+def test_two_chats_concurrent_one_typist_with_slowdown():
+    # cap 2: both chats are taken at arrival, but replies are typed one at a time. Chat 0 (2 messages, think
+    # 100 s): its first reply starts at 0 with 1 open chat (x1.0): 10 s -> 10; chat 0 stays open. Chat 1
+    # arrived at 1; its reply starts at 10 with 2 open chats (x1.5): 15 s -> 25 (first response 24), then
+    # chat 1 closes. Chat 0's second message comes at 110, typed with 1 open chat: 10 s -> 120.
+    rec = run(engine_input([0.0, 1.0], n_msgs=[2, 1], reply=10.0, think=100.0, cap=2, slowdown=[1.0, 1.5]))
+    np.testing.assert_allclose(rec.chat_assign_s, [0.0, 1.0])
+    np.testing.assert_allclose(rec.chat_first_reply_s, [10.0, 25.0])
+    np.testing.assert_allclose(rec.msg_type_s, [10.0, 10.0, 15.0])  # messages: chat 0 x2, chat 1
+    np.testing.assert_allclose(rec.msg_reply_s, [10.0, 120.0, 25.0])
+    np.testing.assert_allclose(rec.chat_end_s, [120.0, 25.0])
+    np.testing.assert_allclose(rec.agent_busy_s, [35.0])
+
+
+def test_a_closed_chat_no_longer_slows_the_next_reply():
+    # cap 2, single-message chats: chat 0 closes with its reply at 10, so chat 1's reply (typed from 10) sees
+    # 1 open chat (x1.0): 10 -> 20.
+    rec = run(engine_input([0.0, 1.0], reply=10.0, cap=2, slowdown=[1.0, 1.5]))
+    np.testing.assert_allclose(rec.chat_first_reply_s, [10.0, 20.0])
+
+
+def test_multi_message_chat_exact():
+    # One chat of 3 buyer messages, reply 10 s, think 5 s: replies at 10, 25, 40; messages sent at 0, 15, 30.
+    rec = run(engine_input([0.0], n_msgs=[3], reply=10.0, think=5.0))
+    np.testing.assert_allclose(rec.msg_sent_s, [0.0, 15.0, 30.0])
+    np.testing.assert_allclose(rec.msg_reply_s, [10.0, 25.0, 40.0])
+    assert rec.chat_status[0] == ANSWERED and rec.chat_end_s[0] == 40.0
+
+
+def test_patience_shorter_than_wait_abandons_at_exactly_its_patience():
+    # Chat 0 occupies the only slot until 100. Chat 1 (t=1, patience 30) leaves at 31; non-silent: never taken.
+    # Chat 2 (t=2, patience 500) is taken at 100 - the abandoner is not served in between.
+    rec = run(engine_input([0.0, 1.0, 2.0], reply=[100.0, 10.0, 10.0], patience=[INF, 30.0, 500.0]))
+    np.testing.assert_array_equal(rec.chat_status, [ANSWERED, ABANDONED, ANSWERED])
+    assert rec.chat_left_s[1] == pytest.approx(31.0)
+    assert rec.chat_agent[1] == -1 and np.isnan(rec.chat_first_reply_s[1])
+    assert rec.chat_assign_s[2] == pytest.approx(100.0)
+    assert rec.chat_first_reply_s[2] == pytest.approx(110.0)
+    np.testing.assert_allclose(rec.agent_busy_s, [110.0])
+
+
+def test_patient_buyer_is_not_counted_as_abandoner():
+    # patience 99 > wait 99 - 1? Chat 1 arrives at 1 and is taken at 100 (wait 99): patience 100 is enough.
+    rec = run(engine_input([0.0, 1.0], reply=[100.0, 10.0], patience=[INF, 100.0]))
+    assert rec.chat_status[1] == ANSWERED
+    assert rec.chat_assign_s[1] == pytest.approx(100.0)
+
+
+def test_silent_abandoner_is_answered_later_costs_typing_but_counts_abandoned():
+    # Chat 1 (t=1, patience 30, silent) gives up at 31 but its chat stays queued: at 100 the agent takes it and
+    # types a first reply of 20 s to nobody (100 -> 120). Chat 2 (t=2, patient) is therefore taken only at 120.
+    rec = run(engine_input([0.0, 1.0, 2.0], reply=[100.0, 20.0, 10.0], patience=[INF, 30.0, INF],
+                           silent=[False, True, False]))
+    np.testing.assert_array_equal(rec.chat_status, [ANSWERED, ABANDONED, ANSWERED])
+    assert rec.chat_left_s[1] == pytest.approx(31.0)
+    assert rec.chat_agent[1] == 0
+    assert rec.chat_first_reply_s[1] == pytest.approx(120.0)
+    assert rec.msg_type_s[1] == pytest.approx(20.0)
+    assert rec.chat_assign_s[2] == pytest.approx(120.0)
+    np.testing.assert_allclose(rec.agent_busy_s, [130.0])
+
+
+def test_silent_abandoner_counts_abandoned_and_waits_until_it_left_in_frames():
+    # Same through the simulate pipeline's frame builder: queue wait of the silent abandoner is 30 (until it
+    # left), not 99 (until the agent took its ghost chat).
+    s = taobao_scenario(**{"meta.days": 1, "meta.replications": 1})
+    d = make_draws(s, 0)
+    # A tiny draw set replacing the real one keeps the frame builder's real code path.
+    inp = engine_input([0.0, 1.0, 2.0], reply=[100.0, 20.0, 10.0], patience=[INF, 30.0, INF],
+                       silent=[False, True, False], horizon_s=86_400.0)
+    rec = run(inp)
+    z = np.zeros(3, bool)
+    d.arrival_s, d.aftersale, d.returning, d.advert, d.unresponsive, d.recent_buyer = inp.arrival_s, z, z, z, z, z
+    d.n_msgs, d.silent, d.lines = inp.n_msgs, inp.silent, np.ones(3, dtype=np.int64)
+    chats, msgs = engine_frames(s, d, rec, 0)
+    np.testing.assert_allclose(chats["queue_wait_s"], [0.0, 30.0, 118.0])
+    assert chats["status"].tolist() == [ANSWERED, ABANDONED, ANSWERED]
+    assert chats["ghost"].tolist() == [False, True, False]
+
+
+def test_abandon_while_waiting_for_the_typist_frees_the_slot():
+    # cap 2: chat 1 is taken at 1 but the agent is typing chat 0's 100 s reply; patience 10 -> leaves at 11
+    # and frees its slot, so chat 2 (t=20) is taken at once and typed right after chat 0 (100 -> 105).
+    rec = run(engine_input([0.0, 1.0, 20.0], reply=[100.0, 50.0, 5.0], patience=[INF, 10.0, INF], cap=2))
+    np.testing.assert_array_equal(rec.chat_status, [ANSWERED, ABANDONED, ANSWERED])
+    assert rec.chat_left_s[1] == pytest.approx(11.0)
+    assert np.isnan(rec.chat_first_reply_s[1])
+    assert rec.chat_assign_s[2] == pytest.approx(20.0)
+    assert rec.chat_first_reply_s[2] == pytest.approx(105.0)
+    np.testing.assert_allclose(rec.agent_busy_s, [105.0])
+
+
+def test_slot_released_at_the_instant_patience_runs_out_is_not_lost():
+    # Tie: chat 0 (2 messages, reply 5 s, no think time) releases the only slot at exactly t=10, the instant
+    # chat 1 (t=1, patience 9) runs out of patience. Either outcome of the tie is acceptable, but the slot must
+    # not leak: chat 2 arriving at 50 must be served (a leaked slot leaves it queued forever).
+    rec = run(engine_input([0.0, 1.0, 50.0], n_msgs=[2, 1, 1], reply=[5.0, 5.0, 5.0, 5.0],
+                           patience=[INF, 9.0, INF], horizon_s=1_000.0))
+    assert rec.chat_status[0] == ANSWERED
+    assert rec.chat_status[2] == ANSWERED, "slot leaked: the agent never took another chat"
+    assert rec.chat_first_reply_s[2] <= 60.0
+
+
+def test_typist_released_at_the_instant_patience_runs_out_is_not_lost():
+    # Same tie for the typing queue (cap 2): chat 1 is taken at 1 but waits for the typist, who finishes chat
+    # 0's second reply (typed 5-10) at exactly 10 = chat 1's patience deadline. Later chats must still get
+    # replies (a lost hand-over leaves the agent "typing" forever).
+    rec = run(engine_input([0.0, 1.0, 50.0], n_msgs=[2, 1, 1], reply=5.0, patience=[INF, 9.0, INF], cap=2,
+                           horizon_s=1_000.0))
+    assert rec.chat_status[2] == ANSWERED, "typist deadlocked: no reply after the tie"
+
+
+def _routing_case(routing: str) -> np.ndarray:
+    # 2 agents, cap 2. Chat 0 (t=0) -> agent 0, long reply (1000 s). Chat 1 (t=1) -> agent 1, short (5 s, done
+    # at 6). Chat 2 at t=10: least-busy picks agent 1 (0 open chats, vs 1); round-robin's turn is agent 0.
+    inp = engine_input([0.0, 1.0, 10.0], reply=[1000.0, 5.0, 5.0], n_agents=2, cap=2, routing=routing)
+    return run(inp).chat_agent
+
+
+def test_least_busy_routing_picks_the_emptiest_agent():
+    np.testing.assert_array_equal(_routing_case("least_busy"), [0, 1, 1])
+
+
+def test_round_robin_routing_takes_turns():
+    np.testing.assert_array_equal(_routing_case("round_robin"), [0, 1, 0])
+
+
+def test_least_busy_ties_go_to_the_agent_idle_longest():
+    # 3 agents idle at start: chats at 0, 1, 2 (each 5 s) go to agents 0, 1, 2; chat at 100 goes to agent 0,
+    # which became idle first (t=5).
+    rec = run(engine_input([0.0, 1.0, 2.0, 100.0], reply=5.0, n_agents=3, cap=1))
+    np.testing.assert_array_equal(rec.chat_agent, [0, 1, 2, 0])
+
+
+def test_no_chat_is_taken_by_an_off_duty_agent_exact():
+    # Agent 0 on duty 0-50, agent 1 on duty 100-1000. Chat at 10 -> agent 0. Chat at 60: nobody on duty, waits
+    # until agent 1 starts at 100. Chat at 40 with a 30 s reply: agent 0 is busy -> cap 1 -> waits for agent 0?
+    # No: agent 0 goes off duty at 50 and must not take it; it is taken by agent 1 at 100.
+    duty = [[(0.0, 50.0)], [(100.0, 1000.0)]]
+    rec = run(engine_input([10.0, 40.0, 60.0], reply=[35.0, 5.0, 5.0], n_agents=2, cap=1, duty=duty,
+                           horizon_s=2_000.0))
+    # chat 0: agent 0 from 10 to 45. At 45 agent 0 is still on duty and frees its slot: chat 1 (t=40) is taken
+    # at 45 and answered at 50. Chat 2 at 60: agent 0 off duty since 50 -> agent 1 at 100.
+    np.testing.assert_array_equal(rec.chat_agent, [0, 0, 1])
+    np.testing.assert_allclose(rec.chat_assign_s, [10.0, 45.0, 100.0])
+
+
+def test_off_duty_agent_finishes_open_chats_but_takes_no_new_one():
+    # Agent 0 on duty 0-50 with cap 2; chat 0 (t=10) lasts until 80 (finishes after the shift). Chat 1 at 60
+    # must wait for agent 1 (on from 100) although agent 0 has a free slot.
+    duty = [[(0.0, 50.0)], [(100.0, 1000.0)]]
+    rec = run(engine_input([10.0, 60.0], reply=[70.0, 5.0], n_agents=2, cap=2, duty=duty, horizon_s=2_000.0))
+    assert rec.chat_status[0] == ANSWERED and rec.chat_end_s[0] == pytest.approx(80.0)
+    assert rec.chat_agent[1] == 1 and rec.chat_assign_s[1] == pytest.approx(100.0)
+
+
+def test_in_progress_at_horizon():
+    # horizon 50: chat 0 (t=0) is being replied until 100 -> in progress; chat 1 (t=10) is still queued -> in
+    # progress; chat 2 (t=20, patience 10) left at 30 -> abandoned.
+    rec = run(engine_input([0.0, 10.0, 20.0], reply=[100.0, 5.0, 5.0], patience=[INF, INF, 10.0],
+                           horizon_s=50.0))
+    np.testing.assert_array_equal(rec.chat_status, [IN_PROGRESS, IN_PROGRESS, ABANDONED])
+    assert np.isnan(rec.chat_end_s[:2]).all()
+    assert rec.agent_busy_s[0] == 0.0  # the unfinished reply is not counted
+
+
+# ------------------------------------------------------------------------------------------- invariants
+@pytest.fixture(scope="module")
+def busy_day():
+    """A busy Taobao day (shifts, cap 3, patience, silent abandoners) with its engine input and records."""
+    s = taobao_scenario(**{"meta.days": 2, "meta.replications": 1, "traffic.inquiries_per_day": 2500,
+                           "agents.count": 6, "agents.shifts.0.agents": 3, "agents.shifts.1.agents": 3})
+    agents = agent_table(s)
+    d = make_draws(s, 0)
+    inp = sim_engine_input(s, d, agents, Effects())
+    rec = run(inp)
+    return s, inp, rec
+
+
+def _slot_intervals(inp, rec):
+    """Per chat that held a slot: (agent, taken, released)."""
+    st, a = rec.chat_status, rec.chat_agent
+    taken = rec.chat_assign_s
+    ghost = (st == ABANDONED) & (a >= 0) & np.isfinite(rec.chat_first_reply_s) & (taken >= rec.chat_left_s)
+    end = np.where(ghost, rec.chat_first_reply_s, rec.chat_end_s)
+    end = np.where(np.isfinite(end), end, inp.horizon_s)
+    ok = a >= 0
+    return a[ok], taken[ok], end[ok]
+
+
+def test_busy_day_is_really_busy(busy_day):
+    s, inp, rec = busy_day
+    assert (rec.chat_status == ABANDONED).sum() > 50  # the invariants below are exercised under pressure
+    assert (np.isfinite(rec.chat_assign_s) & (rec.chat_assign_s > inp.arrival_s + 1)).sum() > 100
+
+
+def test_concurrency_cap_is_never_exceeded(busy_day):
+    s, inp, rec = busy_day
+    a, t0, t1 = _slot_intervals(inp, rec)
+    peak_seen = 0
+    for agent in range(inp.n_agents):
+        sel = a == agent
+        # +1 at take, -1 at release; releases before takes at equal times
+        ev = np.concatenate([np.c_[t0[sel], np.ones(sel.sum())], np.c_[t1[sel], -np.ones(sel.sum())]])
+        ev = ev[np.lexsort((ev[:, 1], ev[:, 0]))]
+        peak = np.cumsum(ev[:, 1]).max()
+        peak_seen = max(peak_seen, peak)
+        assert peak <= inp.cap, f"agent {agent} had {peak} open chats (cap {inp.cap})"
+    assert peak_seen == inp.cap  # the cap binds on this busy day
+
+
+def test_one_reply_typed_at_a_time(busy_day):
+    s, inp, rec = busy_day
+    done = np.isfinite(rec.msg_reply_s)
+    for agent in range(inp.n_agents):
+        sel = done & (rec.msg_agent == agent)
+        end = rec.msg_reply_s[sel]
+        start = end - rec.msg_type_s[sel]
+        order = np.argsort(start)
+        start, end = start[order], end[order]
+        assert (start[1:] >= end[:-1] - 1e-6).all(), f"agent {agent} typed two replies at once"
+        assert rec.agent_busy_s[agent] == pytest.approx(rec.msg_type_s[sel].sum())
+
+
+def test_no_chat_taken_off_duty(busy_day):
+    s, inp, rec = busy_day
+    taken = np.isfinite(rec.chat_assign_s) & (rec.chat_agent >= 0)
+    for i in np.flatnonzero(taken):
+        t, a = rec.chat_assign_s[i], rec.chat_agent[i]
+        assert any(on <= t <= off for on, off in inp.duty[a]), (i, a, t)
+    # the duty table really differs between the two shifts (8-17 and 15-24)
+    assert duty_intervals(s)[0][0] == (8 * 3600.0, 17 * 3600.0)
+
+
+def test_replies_follow_messages_and_messages_follow_replies(busy_day):
+    s, inp, rec = busy_day
+    sent, reply = rec.msg_sent_s, rec.msg_reply_s
+    both = np.isfinite(sent) & np.isfinite(reply)
+    assert (reply[both] >= sent[both]).all()
+    # within a chat, message m+1 is sent after reply m
+    same = rec.msg_chat[1:] == rec.msg_chat[:-1]
+    nxt = same & np.isfinite(sent[1:])
+    assert (sent[1:][nxt] >= reply[:-1][nxt]).all()
+
+
+def test_statuses_are_consistent_with_times(busy_day):
+    s, inp, rec = busy_day
+    st = rec.chat_status
+    ans = st == ANSWERED
+    assert np.isfinite(rec.chat_end_s[ans]).all() and (rec.chat_end_s[ans] <= inp.horizon_s).all()
+    ab = st == ABANDONED
+    np.testing.assert_allclose(rec.chat_left_s[ab] - inp.arrival_s[ab],
+                               np.minimum(inp.patience_s[ab], rec.chat_left_s[ab] - inp.arrival_s[ab]))
+    # an abandoner left exactly when its patience ran out
+    np.testing.assert_allclose(rec.chat_left_s[ab], inp.arrival_s[ab] + inp.patience_s[ab])
+    assert (st >= 0).all() and (st <= 2).all()
+    assert chatcentre.IN_PROGRESS == 0

@@ -1,0 +1,5 @@
+"""App pages. Each module exposes ``render()``; app.py lists them in its navigation.
+
+simulate.py  模拟 / Simulate
+compare.py   方案对比 / Compare schemes (added later; register it in app.py's PAGES)
+"""
