@@ -28,6 +28,18 @@ def machine() -> dict[str, Any]:
             "loadavg": load}
 
 
+def load_warning() -> str:
+    """A warning when other work is keeping the machine's CPUs busy (ratios then swing round to round)."""
+    if not hasattr(os, "getloadavg"):
+        return ""
+    one = os.getloadavg()[0]
+    cpus = os.cpu_count() or 1
+    if one > 0.75 * cpus:
+        return (f"note: load average {one:.1f} on {cpus} CPUs before this figure - other processes compete; "
+                f"the parallel speed-up in particular cannot be measured fairly")
+    return ""
+
+
 def interleaved(fns: dict[str, Callable[[], Any]], repeat: int = 3) -> dict[str, dict[str, Any]]:
     """Time each callable ``repeat`` times, round-robin (A B C A B C ...), and keep the median.
 
@@ -46,6 +58,12 @@ def interleaved(fns: dict[str, Callable[[], Any]], repeat: int = 3) -> dict[str,
     for v in out.values():
         v["median_s"] = statistics.median(v["samples"])
     return out
+
+
+def paired_ratio(t: dict[str, dict[str, Any]], a: str, b: str, na: float = 1.0, nb: float = 1.0) -> float:
+    """Median over rounds of (a_i / na) / (b_i / nb): each round's two timings were taken back to back, so a
+    burst of load on the shared machine hits both sides of that round's ratio."""
+    return statistics.median((x / na) / (y / nb) for x, y in zip(t[a]["samples"], t[b]["samples"], strict=True))
 
 
 def verdict(name: str, ratio: float, budget: float, *, at_most: bool = True, unit: str = "x",

@@ -236,8 +236,10 @@ class ChatCentre:
                 ev = env.event()
                 entry = [i, ev]
                 self.waiting.append(entry)
-                res = yield ev | env.timeout(patience)
-                if ev not in res:
+                yield ev | env.timeout(patience)
+                # ev.triggered, not "ev in res": an agent may have taken the chat at the very instant the
+                # patience ran out (after the timeout, before this process resumed); the chat then holds a slot.
+                if not ev.triggered:
                     self.chat_status[i] = ABANDONED
                     self.chat_left[i] = env.now
                     self.chat_end[i] = env.now
@@ -247,7 +249,7 @@ class ChatCentre:
                     else:
                         self.gone[i] = True
                     return
-                a = res[ev]
+                a = ev.value
         self.chat_agent[i] = a
         self.chat_assign[i] = env.now
         j0 = int(self.msg_off[i])
@@ -260,8 +262,9 @@ class ChatCentre:
                 self.tq[a].append(tev)
                 if m == 0 and patience != INF:
                     left = patience - (env.now - t0)
-                    res = (yield tev | env.timeout(left)) if left > 0 else {}
-                    if tev not in res:
+                    if left > 0:
+                        yield tev | env.timeout(left)
+                    if not tev.triggered:  # the typist may have been handed over at the deadline instant
                         # unanswered too long: the buyer leaves before the first reply
                         self.cancelled.add(id(tev))
                         self.chat_status[i] = ABANDONED

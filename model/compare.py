@@ -163,6 +163,23 @@ def _outcome_key(e: Effects) -> tuple:
         e.conversion_mult, e.conversion_add, e.aov_mult, e.payment_rate_add))
 
 
+def _width(text: str) -> int:
+    """Display width (CJK characters take two columns)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _truncate(text: str, width: int) -> str:
+    """Cut a text to a display width, marking a cut with an ellipsis."""
+    if _width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
 def _yuan(v: float | None) -> str:
     return "—" if v is None else f"{v:,.0f}"
 
@@ -172,9 +189,11 @@ def comparison_table(doc: dict[str, Any]) -> str:
     schemes = doc.get("schemes") or {}
     base = doc.get("baseline_scheme") or "仅底薪 base pay only"
     lines = [f"方案对比 Scheme comparison · 基准 baseline: {base} · 金额为模拟期 money for the simulated horizon"]
-    head = f"{'方案 scheme':<24}{'奖金成本 bonus':>16}{'增收 uplift':>16}{'净收益 net gain':>26}{'ROI':>8}" \
+    # the name column fits the longest name plus the assumption mark (up to 40 columns, then names are cut)
+    name_w = min(40, max([24] + [_width(n) + 3 for n in schemes]))
+    head = f"{'方案 scheme':<{name_w}}{'奖金成本 bonus':>16}{'增收 uplift':>16}{'净收益 net gain':>26}{'ROI':>8}" \
            f"{'P(亏损 loss)':>14}{'转化 conv':>10}{'客单价 AOV':>12}"
-    lines += [head, "-" * 122]
+    lines += [head, "-" * (98 + name_w)]
     notes = []
     for name, b in schemes.items():
         e = b["economics"]
@@ -186,13 +205,13 @@ def comparison_table(doc: dict[str, Any]) -> str:
         conv = t.get("inquiry_conversion", {}).get("mean")
         aov = t.get("aov_yuan", {}).get("mean")
         mark = " *" if b.get("assumed_effects") else ""
-        label = (name + mark)[:22]
-        w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in label)
+        label = _truncate(name, name_w - 1 - len(mark)) + mark  # the assumption mark survives a long name
+        w = _width(label)
         cells = [_yuan(e["bonus_cost_yuan"]["mean"]), _yuan(e["uplift_yuan"]["mean"]), _yuan(ng["mean"]) + ci,
                  "—" if roi is None else f"{roi:.2f}", "—" if pl is None else f"{100 * pl:.0f}%",
                  "—" if conv is None else f"{100 * conv:.2f}%", "—" if aov is None else f"{aov:.1f}"]
         widths = [16, 16, 26, 8, 14, 10, 12]
-        lines.append(f"{label}{' ' * max(1, 24 - w)}" + "".join(" " + c.rjust(wd - 1) for c, wd in zip(cells, widths, strict=True)))
+        lines.append(f"{label}{' ' * max(1, name_w - w)}" + "".join(" " + c.rjust(wd - 1) for c, wd in zip(cells, widths, strict=True)))
         if b.get("assumed_effects"):
             notes.append(f"  * {name}: " + "; ".join(b["assumed_effects"]["zh"]) + " | "
                          + "; ".join(b["assumed_effects"]["en"]))

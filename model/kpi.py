@@ -46,21 +46,26 @@ def _div(a: pd.Series, b: pd.Series) -> pd.Series:
     return (a / b.where(b > 0)).astype(float)
 
 
-def chat_sums(chats: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per-group sums of the chat-level indicators."""
+def chat_sums(chats: pd.DataFrame, keys: list[str], by_agent: bool = False) -> pd.DataFrame:
+    """Per-group sums of the chat-level indicators.
+
+    For agents, orders and sales count only chats the agent actually served (an abandoner who buys anyway is
+    the shop's, not the agent who later answered its empty chat).
+    """
     c = chats
     frame = pd.DataFrame({k: c[k] for k in keys})
     frame["chats"] = 1
     frame["receptions"] = c["agent"] >= 0
     frame["inquiries"] = c["inquirer"]
     frame["inquiries_taken"] = c["inquirer"] & (c["agent"] >= 0)
-    frame["orders"] = c["ordered"] & c["inquirer"]
-    frame["paid_buyers"] = c["paid"] & c["inquirer"]
-    sales = np.where(c["inquirer"], c["value_yuan"], 0.0)
+    credit = c["inquirer"] & (c["status"] != 2) if by_agent else c["inquirer"]
+    frame["orders"] = c["ordered"] & credit
+    frame["paid_buyers"] = c["paid"] & credit
+    sales = np.where(credit, c["value_yuan"], 0.0)
     frame["sales_yuan"] = sales
     frame["sales_new_yuan"] = np.where(c["returning"], 0.0, sales)
     frame["sales_returning_yuan"] = np.where(c["returning"], sales, 0.0)
-    frame["refunds"] = c["refunded"] & c["inquirer"]
+    frame["refunds"] = c["refunded"] & credit
     frame["refund_yuan"] = np.where(frame["refunds"], c["value_yuan"], 0.0)
     frame["queue_wait_sum"] = c["queue_wait_s"]
     has_first = c["first_response_s"].notna()
@@ -172,7 +177,7 @@ def kpi_table(
         c = c.assign(**{period: period_of(c["day"], period)})
         m = m.assign(**{period: period_of(m["day"], period)})
         keys = keys + [period]
-    cs = chat_sums(c, keys)
+    cs = chat_sums(c, keys, by_agent=by_agent)
     ms = msg_sums(m, keys, three_min_s)
     s = cs.join(ms, how="outer").fillna(0)
     # on-duty time: same in every replication

@@ -8,7 +8,6 @@ loading are :class:`ScenarioError`, whose message names the file, the key, the v
 from __future__ import annotations
 
 import copy
-import json
 import math
 import tomllib
 from pathlib import Path
@@ -25,6 +24,9 @@ MAX_DAYS = 366
 MAX_REPLICATIONS = 1_000
 MAX_CHATS_PER_REPLICATION = 5_000_000
 MAX_MESSAGES_PER_CHAT = 200
+MAX_MESSAGES_PER_REPLICATION = 20_000_000
+#: All replications' records are kept in memory together (about 1 KB per chat with its messages).
+MAX_CHATS_PER_RUN = 20_000_000
 
 PROFILES: dict[str, list[float]] = {
     # Constant rate around the clock.
@@ -63,7 +65,7 @@ class ScenarioError(Exception):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
 
 
 # ---------------------------------------------------------------------------------------------------- meta
@@ -326,11 +328,9 @@ class Scenario(_Strict):
         for p in self.traffic.promo_days:
             if p.day >= self.meta.days:
                 raise ValueError(f"traffic.promo_days: day {p.day} is outside the horizon of {self.meta.days} days")
-        chats = expected_chats(self)
-        if chats > MAX_CHATS_PER_REPLICATION:
-            raise ValueError(
-                f"this scenario would simulate about {chats:,.0f} chats per replication; the limit is "
-                f"{MAX_CHATS_PER_REPLICATION:,} (reduce meta.days or traffic volumes)")
+        problem = size_problem(self)
+        if problem:
+            raise ValueError(problem)
         validate_schemes(self.schemes, self.economics.baseline_scheme)
         return self
 
@@ -344,6 +344,24 @@ def expected_chats(s: Scenario) -> float:
     for d in range(s.meta.days):
         total += wd[(s.meta.start_weekday + d) % 7] * promo.get(d, 1.0)
     return total * (t.inquiries_per_day + t.aftersale_per_day)
+
+
+def size_problem(s: Scenario, replications: int | None = None) -> str | None:
+    """Why a run of this size would not fit in memory (None if it fits); checked before anything runs."""
+    reps = s.meta.replications if replications is None else replications
+    chats = expected_chats(s)
+    msgs = chats * s.customers.messages_per_chat
+    if chats > MAX_CHATS_PER_REPLICATION:
+        return (f"this scenario would simulate about {chats:,.0f} chats per replication; the limit is "
+                f"{MAX_CHATS_PER_REPLICATION:,} (reduce meta.days, traffic.inquiries_per_day or "
+                f"traffic.aftersale_per_day)")
+    if msgs > MAX_MESSAGES_PER_REPLICATION:
+        return (f"this scenario would simulate about {msgs:,.0f} buyer messages per replication; the limit is "
+                f"{MAX_MESSAGES_PER_REPLICATION:,} (reduce customers.messages_per_chat, meta.days or traffic)")
+    if chats * reps > MAX_CHATS_PER_RUN:
+        return (f"{reps} replications of about {chats:,.0f} chats would keep {chats * reps:,.0f} chats in memory; "
+                f"the limit is {MAX_CHATS_PER_RUN:,} (reduce meta.replications, meta.days or traffic)")
+    return None
 
 
 def profile_weights(p: str | list[float]) -> list[float]:
@@ -412,34 +430,44 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
     data = copy.deepcopy(data)
     for item in overrides:
         path, value = parse_override(item)
-        key = ".".join(str(p) for p in path)
-        node: Any = data
-        for i, part in enumerate(path):
-            last = i == len(path) - 1
-            if isinstance(part, int):
-                if not isinstance(node, list):
-                    raise ScenarioError(f"'{'.'.join(map(str, path[:i]))}' is not an array; cannot use index {part}",
-                                        file="<--set>", key=key)
-                if part >= len(node):
-                    raise ScenarioError(f"index {part} is out of range: '{'.'.join(map(str, path[:i]))}' has "
-                                        f"{len(node)} entries (0..{len(node) - 1})", file="<--set>", key=key)
-                if last:
-                    node[part] = value
-                else:
-                    node = node[part]
-            else:
-                if not isinstance(node, dict):
-                    raise ScenarioError(f"'{'.'.join(map(str, path[:i]))}' is not a table; cannot set '{part}'",
-                                        file="<--set>", key=key)
-                if last:
-                    node[part] = value
-                else:
-                    if part not in node:
-                        if part not in _known_tables(node is data, path[:i + 1]):
-                            raise ScenarioError(f"unknown key '{part}'", file="<--set>", key=key)
-                        node[part] = {}
-                    node = node[part]
+        _set_path(data, path, value)
     return data
+
+
+def _set_path(data: dict[str, Any], path: list[str | int], value: Any) -> None:
+    """Set one dotted-path value in raw scenario data (in place), with clear errors."""
+    key = ".".join(str(p) for p in path)
+    node: Any = data
+    for i, part in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(part, int):
+            if not isinstance(node, list):
+                raise ScenarioError(f"'{'.'.join(map(str, path[:i]))}' is not an array; cannot use index {part}",
+                                    file="<--set>", key=key)
+            if part >= len(node):
+                raise ScenarioError(f"index {part} is out of range: '{'.'.join(map(str, path[:i]))}' has "
+                                    f"{len(node)} entries (0..{len(node) - 1})", file="<--set>", key=key)
+            if last:
+                node[part] = value
+            else:
+                node = node[part]
+        else:
+            if not isinstance(node, dict):
+                raise ScenarioError(f"'{'.'.join(map(str, path[:i]))}' is not a table; cannot set '{part}'",
+                                    file="<--set>", key=key)
+            if last:
+                node[part] = value
+            else:
+                if part not in node:
+                    if part not in _known_tables(node is data, path[:i + 1]):
+                        raise ScenarioError(f"unknown key '{part}'", file="<--set>", key=key)
+                    if isinstance(path[i + 1], int):
+                        where = ".".join(map(str, path[:i + 1]))
+                        raise ScenarioError(
+                            f"'{where}' is not in the file, so it has no entries to address by position; "
+                            f"set the whole array instead (e.g. {where}=[...])", file="<--set>", key=key)
+                    node[part] = {}
+                node = node[part]
 
 
 def _known_tables(top: bool, prefix: list[str | int]) -> set[str]:
@@ -499,7 +527,9 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
 def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
     """Return a re-validated copy of ``s`` with dotted-key changes, e.g. ``{"agents.count": 12}``."""
     data = s.model_dump(mode="json")
-    data = apply_overrides(data, [f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in changes.items()])
+    for k, v in changes.items():
+        # values are set as they are (not through TOML text: a list of tables has no one-line TOML form)
+        _set_path(data, [int(p) if p.isdigit() else p for p in k.split(".")], copy.deepcopy(v))
     return scenario_from_dict(data)
 
 

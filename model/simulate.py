@@ -14,12 +14,13 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from model import chatcentre, outcomes, traffic
 from model.kpi import kpi_table
 from model.outcomes import Effects
 from model.rng import stream, streams, unit_variates
-from model.scenario import Scenario
+from model.scenario import Meta, Scenario, ScenarioError, format_validation_error, size_problem
 
 DAY_S = 86_400.0
 
@@ -369,9 +370,16 @@ def simulate(
     """
     s = scenario
     if seed is not None or replications is not None:
-        meta = s.meta.model_copy(update={k: v for k, v in (("seed", seed), ("replications", replications))
-                                         if v is not None})
+        upd = {k: v for k, v in (("seed", seed), ("replications", replications)) if v is not None}
+        try:  # the same limits as in a scenario file (a negative seed, 10^9 replications ...)
+            meta = Meta.model_validate({**s.meta.model_dump(), **upd})
+        except ValidationError as e:
+            err = format_validation_error(e, "<run arguments>")
+            raise ScenarioError(err.message, file=err.file, key=f"meta.{err.key}" if err.key else None) from None
         s = s.model_copy(update={"meta": meta})
+        problem = size_problem(s)
+        if problem:
+            raise ScenarioError(problem, file="<run arguments>", key="meta.replications")
     effects = effects or Effects()
     reps = s.meta.replications
     agents = agent_table(s)

@@ -47,13 +47,10 @@ def money(yuan: Any, lang: str = "zh", *, digits: int = 1) -> str:
     sign = "-" if x < 0 else ""
     a = abs(x)
     if norm_lang(lang) == "zh":
-        yi = round(a / YI, digits)
-        if yi >= 1:
-            return f"{sign}{_trim(f'{yi:,.{digits}f}')}亿"
         wan = round(a / WAN, digits)
-        if wan >= 1:
-            if wan >= WAN:  # 9,999.99万 rounds up to 1亿
-                return f"{sign}1亿"
+        if a >= YI or wan >= WAN:  # 9,999.99万 rounds up to 1亿
+            return f"{sign}{_trim(f'{round(a / YI, digits):,.{digits}f}')}亿"
+        if a >= WAN - 0.5:  # 9,999.6 yuan shows as 1万, not 10,000元
             return f"{sign}{_trim(f'{wan:,.{digits}f}')}万"
         return f"{sign}{_small(a)}{t('unit.yuan', 'zh')}"
     return f"{sign}{_small(a) if a < 1000 else f'{a:,.0f}'} {t('unit.yuan', 'en')}"

@@ -26,6 +26,13 @@ _UNGATED = ("base_salary", "aftersale_chargeback", "gate", "cap", "floor")
 
 LONG_COLUMNS = ["rep", "agent", "component", "type", "kind", "yuan", "reached"]
 
+#: KPIs that add up over agents (counts and sales); their "team average" is the mean over agents, not the team
+#: total. For every other KPI (shares, seconds, order value, DSR) it is the team table's shop-level figure.
+EXTENSIVE_KPIS = frozenset(
+    [c for c, k in KPI_CODES.items() if k.unit == "count"]
+    + ["sales_yuan", "sales_new_yuan", "sales_returning_yuan", "refund_yuan"]
+)
+
 
 @dataclass
 class PricingContext:
@@ -117,11 +124,15 @@ class _Prep:
         return role.isin(roles).to_numpy()
 
     def team_value(self, code: str, frame: pd.DataFrame) -> np.ndarray:
-        """Team (shop) value of ``code`` for each row of ``frame``: the team table's figure, else agents' mean."""
+        """Team (shop) average of ``code`` for each row of ``frame``.
+
+        The team table's shop-level figure for ratio KPIs; the mean over agents for counts and sales
+        (:data:`EXTENSIVE_KPIS`) or when the team table lacks the code.
+        """
         weekly = frame is not self.am
         team = self.tw if weekly else self.tm
         keys = ["rep", "week"] if weekly else ["rep"]
-        if team is not None and code in team.columns:
+        if team is not None and code in team.columns and code not in EXTENSIVE_KPIS:
             t = team[code]
         else:
             t = frame[code].groupby(level=keys).mean()

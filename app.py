@@ -1,0 +1,24 @@
+"""客服绩效沙盘 · Streamlit entry: page router and language switch only (pages live in ui/pages/)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.i18n import LANGS, t
+from ui.pages import simulate
+from ui.state import LANG_KEY, current_lang
+
+# Pages: (render function, catalogue key of the title, url path, icon). Add a page by adding a line here.
+# The second page, 方案对比 / Compare schemes, goes here once ui/pages/compare.py exists:
+#     from ui.pages import compare
+#     (compare.render, "nav.compare", "compare", ":material/compare_arrows:"),
+PAGES = [
+    (simulate.render, "nav.simulate", "simulate", ":material/monitoring:"),
+]
+
+st.set_page_config(page_title=t("app.title", current_lang()), page_icon=":material/support_agent:", layout="wide")
+with st.sidebar:
+    st.radio(t("lang.label"), LANGS, key=LANG_KEY, horizontal=True, format_func=lambda code: t(f"lang.{code}"))
+lang = current_lang()
+st.navigation([st.Page(render, title=t(title, lang), url_path=path, icon=icon, default=(i == 0))
+               for i, (render, title, path, icon) in enumerate(PAGES)]).run()

@@ -1,0 +1,52 @@
+"""``python -m bench [engine|full|scale|parallel|profile ...] [--quick]``: the performance-budget figures."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+FIGURES = {
+    "engine": "bench.engine",        # 1. M/M/c special case vs bare SimPy and Ciw
+    "full": "bench.full_model",      # 2. full model, per buyer message
+    "scale": "bench.scale",          # 3. cost per chat 10^4..10^6, Double-11 memory
+    "parallel": "bench.parallel",    # 4. 2 workers vs 1
+}
+EXTRA = {"profile": "bench.hotspots"}  # not a figure: the engine's top functions (cProfile)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    ap.add_argument("figures", nargs="*", metavar="FIGURE",
+                    help=f"any of {', '.join([*FIGURES, *EXTRA])} (default: the four figures)")
+    ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run of a minute or two)")
+    ap.add_argument("--repeat", type=int, default=3, help="timings per side; the median is kept")
+    a = ap.parse_args(argv)
+    unknown = [f for f in a.figures if f not in FIGURES and f not in EXTRA]
+    if unknown:
+        ap.error(f"unknown figure {', '.join(unknown)}; choose from {', '.join([*FIGURES, *EXTRA])}")
+    import importlib
+
+    names = a.figures or list(FIGURES)
+    t0 = time.perf_counter()
+    lines = []
+    from bench.common import load_warning
+
+    for name in names:
+        mod = importlib.import_module({**FIGURES, **EXTRA}[name])
+        if warn := load_warning():
+            print(warn, flush=True)
+        res = mod.run(quick=a.quick, repeat=a.repeat)
+        lines += res.get("budgets", [])
+        print(flush=True)
+    if lines:
+        print("== Summary ==")
+        for ln in lines:
+            op = ln["op"]
+            print(f"{ln['name']}: {ln['value']:.2f} (budget {op} {ln['budget']:g}) {'OK' if ln['ok'] else 'MISS'}")
+    print(f"bench total {time.perf_counter() - t0:.0f} s; results in bench/results/")
+    return 0 if all(ln["ok"] for ln in lines) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

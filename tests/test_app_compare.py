@@ -1,0 +1,157 @@
+"""AppTest of the scheme comparison page (ui.pages.compare): renders in zh and en, re-prices without
+re-simulating, shows the model's messages for bad edits (never a traceback), offers the HTML download."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import model.compare as mcompare
+from ui.i18n_compare import CATALOGUES, tc
+
+TIMEOUT = 60
+SCHEME = "达标奖 48%"
+TARGET = "cmp_s1c0_target_inquiry_conversion"  # scheme 1 (达标奖 48%), component 0, threshold target slider
+
+
+def _page() -> None:
+    import streamlit as st
+
+    from ui.pages.compare import render
+
+    st.session_state.setdefault("lang", "zh")
+    render()
+
+
+def _app(lang: str = "zh") -> AppTest:
+    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+def _table(at: AppTest):
+    return at.dataframe[0].value  # the comparison table comes first, the per-agent table second
+
+
+def _row(at: AppTest, name: str, lang: str = "zh") -> dict:
+    df = _table(at)
+    return df[df[tc("res.col.scheme", lang)] == name].iloc[0].to_dict()
+
+
+@pytest.fixture
+def sim_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count SimPy runs (both the page's base run and result_for's re-runs); caches start empty."""
+    calls: list[int] = []
+    sim_mod = sys.modules["model.simulate"]
+    real = sim_mod.simulate
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sim_mod, "simulate", counting)
+    monkeypatch.setattr(mcompare, "simulate", counting)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return calls
+
+
+def test_catalogues_have_the_same_keys() -> None:
+    assert set(CATALOGUES["zh"]) == set(CATALOGUES["en"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_renders_with_table_charts_and_download(lang: str) -> None:
+    at = _app(lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == tc("cmp.title", lang)
+    df = _table(at)
+    assert list(df[tc("res.col.scheme", lang)]) == ["仅底薪", SCHEME, "达标奖 48% + 假设 +20%/+20%"]
+    assert tc("res.col.bonus", lang) in df.columns and tc("res.col.net_ci", lang, level=90) in df.columns
+    assumed = _row(at, "达标奖 48% + 假设 +20%/+20%", lang)[tc("res.col.assumed", lang)]
+    assert ("假设" if lang == "zh" else "Assumption") in assumed
+    assert len(at.get("vega_lite_chart")) == 3  # uplift vs cost, pay per agent, reach share
+    dl = [d for d in at.get("download_button") if d.proto.id.endswith("download_report")]
+    assert len(dl) == 1 and dl[0].proto.label == tc("res.download", lang)
+    if lang == "zh":
+        assert "万" in _row(at, "达标奖 48% + 假设 +20%/+20%")[tc("res.col.uplift", "zh")]
+
+
+def test_target_slider_reprices_without_resimulating(sim_calls: list[int]) -> None:
+    at = _app()
+    assert not at.exception
+    runs = len(sim_calls)
+    assert runs >= 1  # the caches were empty: the page simulated once
+    before = _row(at, SCHEME)[tc("res.col.bonus", "zh")]
+    at.slider(key=TARGET).set_value(30.0).run()  # 48% -> 30%: most agents now reach it
+    assert not at.exception and not at.error
+    after = _row(at, SCHEME)[tc("res.col.bonus", "zh")]
+    assert after != before
+    amount_before = after
+    at.number_input(key="cmp_s1c0_amount").set_value(2000.0).run()
+    assert _row(at, SCHEME)[tc("res.col.bonus", "zh")] != amount_before
+    assert len(sim_calls) == runs, "changing a target or an amount must only re-price"
+
+
+def test_reply_time_assumption_resimulates_once(sim_calls: list[int]) -> None:
+    at = _app()
+    runs = len(sim_calls)
+    at.slider(key="cmp_s1_ae_reply_time_pct").set_value(-30.0).run()
+    assert not at.exception and not at.error
+    assert len(sim_calls) == runs + 1
+    assert "-30%" in _row(at, SCHEME)[tc("res.col.assumed", "zh")]
+    at.slider(key=TARGET).set_value(40.0).run()  # re-pricing the re-simulated scheme re-uses its run
+    assert len(sim_calls) == runs + 1
+
+
+def test_scorecard_weights_not_summing_to_100_show_the_model_message() -> None:
+    at = _app()
+    at.selectbox(key="cmp_s1_addtype").set_value("scorecard").run()
+    at.button(key="cmp_s1_add").click().run()
+    assert not at.exception and not at.error  # the default scorecard is valid (60% + 40%)
+    weight = next(n.key for n in at.number_input if n.key.startswith("cmp_s1x") and n.key.endswith("_i0_weight"))
+    at.number_input(key=weight).set_value(70.0).run()
+    assert not at.exception
+    msg = " ".join(e.value for e in at.error)
+    assert tc("cmp.bad_input", "zh") in msg and "100%" in msg and "weight" in msg
+    assert not at.dataframe  # nothing priced on bad input
+
+
+def test_out_of_range_floor_and_bad_prizes_are_refused() -> None:
+    at = _app()
+    at.selectbox(key="cmp_s2_addtype").set_value("scorecard").run()
+    at.button(key="cmp_s2_add").click().run()
+    floor = next(n.key for n in at.number_input if n.key.startswith("cmp_s2x") and "_i0_floor_" in n.key)
+    at.number_input(key=floor).set_value(150.0).run()  # conversion floor 150% is outside 0-100%
+    assert not at.exception
+    assert "outside the range" in " ".join(e.value for e in at.error)
+    at.number_input(key=floor).set_value(30.0).run()
+    assert not at.error
+    at.selectbox(key="cmp_s0_addtype").set_value("rank").run()
+    at.button(key="cmp_s0_add").click().run()
+    prizes = next(t.key for t in at.text_input if t.key.endswith("_prizes"))
+    at.text_input(key=prizes).input("800, abc").run()
+    assert not at.exception
+    assert "800, abc" in " ".join(e.value for e in at.error)
+
+
+def test_duplicate_names_copy_remove_and_baseline() -> None:
+    at = _app("en")
+    at.button(key="cmp_s1_copy").click().run()
+    assert not at.exception and not at.error
+    names = list(_table(at)[tc("res.col.scheme", "en")])
+    assert len(names) == 4 and SCHEME + tc("ed.copy_suffix", "en") in names
+    at.text_input(key="cmp_s2_name").input(SCHEME).run()  # duplicate name
+    assert "already used" in " ".join(e.value for e in at.error)
+    at.text_input(key="cmp_s2_name").input("another").run()
+    assert not at.error
+    at.selectbox(key="cmp_baseline").set_value("s1").run()  # compare with 达标奖 48%
+    assert not at.exception and not at.error
+    assert _row(at, SCHEME, "en")[tc("res.col.uplift", "en")].startswith("0")
+    at.button(key="cmp_s1_del").click().run()  # removing the baseline falls back to base pay only
+    assert not at.exception and not at.error
+    assert SCHEME not in list(_table(at)[tc("res.col.scheme", "en")])

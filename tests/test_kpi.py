@@ -1,0 +1,166 @@
+"""Layer 1: KPI formulas on hand-built records (DOMAIN.md definitions), and the reception filters of seed 002
+through a simulation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import taobao_scenario
+
+from model import simulate
+from model.kpi import interval, kpi_table
+from model.simulate import in_window
+
+nan = float("nan")
+
+
+def _frames():
+    # 6 chats, 1 replication, day 0. Agents 0 and 1; chat 4 abandoned unanswered; chat 5 is an advert.
+    chats = pd.DataFrame({
+        "rep": 0, "day": 0,
+        "agent":          [0, 0, 1, 1, -1, 1],
+        "status":         [1, 1, 1, 1, 2, 1],
+        "inquirer":       [True, True, True, True, True, False],
+        "ordered":        [True, True, False, True, False, False],
+        "paid":           [True, False, False, True, False, False],
+        "value_yuan":     [100.0, 0.0, 0.0, 300.0, 0.0, 0.0],
+        "refunded":       [False, False, False, True, False, False],
+        "returning":      [False, False, False, True, False, False],
+        "rating":         [1, 2, 3, 0, 0, 3],  # 1 satisfied, 2 neutral, 3 disappointed
+        "bad_attitude":   [False, True, False, False, False, True],
+        "queue_wait_s":   [0.0, 10.0, 20.0, 30.0, 60.0, 0.0],
+        "first_response_s": [5.0, 15.0, 40.0, 100.0, nan, 20.0],
+        "in_window":      [True] * 6,
+        "first_30s":      [True, True, False, False, False, True],
+        "aftersale":      [False] * 6,
+    })
+    msgs = pd.DataFrame({
+        "rep": 0, "day": 0,
+        "agent":     [0, 0, 1, 1, 1],
+        "sent_s":    [0.0, 10.0, 20.0, 30.0, 3000.0],
+        "reply_s":   [100.0, 200.0, nan, 210.0, 3001.0],   # waits 100, 190, -, 180 (= threshold), 1
+        "in_window": [True, True, True, True, False],
+        "lines":     [2, 1, 0, 1, 3],
+        "type_s":    [10.0, 20.0, 0.0, 30.0, 40.0],
+    })
+    duty = pd.DataFrame({"agent": [0, 1], "day": [0, 0], "duty_s": [100.0, 300.0]})
+    return chats, msgs, duty
+
+
+def test_team_kpis_exact():
+    t = kpi_table(*_frames(), by_agent=False, period=None).iloc[0]
+    assert t["inquiries"] == 5 and t["receptions"] == 5
+    assert t["orders"] == 3 and t["paid_buyers"] == 2
+    assert t["order_rate"] == pytest.approx(3 / 5)          # orderers / inquirers
+    assert t["payment_rate"] == pytest.approx(2 / 3)        # payers / orderers
+    assert t["inquiry_conversion"] == pytest.approx(2 / 5)  # payers / inquirers
+    assert t["churn_rate"] == pytest.approx(1 / 3)
+    assert t["aov_yuan"] == pytest.approx(200.0) and t["sales_yuan"] == pytest.approx(400.0)
+    assert t["sales_returning_yuan"] == pytest.approx(300.0) and t["sales_new_yuan"] == pytest.approx(100.0)
+    assert t["refund_rate"] == pytest.approx(1 / 2)
+    assert t["inquiry_ratio"] == pytest.approx(4 / 5)       # inquirers taken / receptions
+    assert t["abandon_rate"] == pytest.approx(1 / 6)
+    assert t["queue_wait_s"] == pytest.approx(120 / 6)      # mean over all arrivals
+    assert t["first_response_s"] == pytest.approx(180 / 5)  # over chats with a reply
+    assert t["reply_rate"] == pytest.approx(5 / 6)
+    # ratings: satisfied 1, neutral 1, disappointed 2 (advert's included: ratings are per chat)
+    assert t["good_rating_rate"] == pytest.approx(1 / 4)
+    assert t["bad_attitude_share"] == pytest.approx(2 / 3)  # attitude / (neutral + disappointed)
+    assert t["dsr"] == pytest.approx(1 + 4 * (1 + 0.5) / 4)
+    # 3-minute rate per buyer message in the window: 100 and 180 (<= 180) yes, 190 and unanswered no
+    assert t["three_min_reply_rate"] == pytest.approx(2 / 4)
+    assert t["thirty_s_reply_rate"] == pytest.approx(3 / 6)
+    assert t["avg_response_s"] == pytest.approx((100 + 190 + 180 + 1) / 4)
+    assert t["message_ratio"] == pytest.approx(7 / 5)       # agent lines / buyer messages
+    assert t["utilization"] == pytest.approx(100 / 400)     # typing / on-duty
+
+
+def test_agent_kpis_exact():
+    t = kpi_table(*_frames(), by_agent=True, period=None).set_index("agent")
+    assert list(t.index) == [0, 1]
+    a0, a1 = t.loc[0], t.loc[1]
+    assert a0["inquiries"] == 2 and a0["order_rate"] == pytest.approx(1.0)
+    assert a0["payment_rate"] == pytest.approx(0.5) and a0["inquiry_conversion"] == pytest.approx(0.5)
+    assert a1["inquiries"] == 2 and a1["receptions"] == 3
+    assert a1["inquiry_conversion"] == pytest.approx(0.5) and a1["aov_yuan"] == pytest.approx(300.0)
+    assert a0["utilization"] == pytest.approx(30 / 100) and a1["utilization"] == pytest.approx(70 / 300)
+    assert a1["three_min_reply_rate"] == pytest.approx(1 / 2)
+    assert a0["bad_attitude_share"] == pytest.approx(1.0) and a1["bad_attitude_share"] == pytest.approx(1 / 2)
+
+
+def test_periods_split_sums_not_means():
+    chats, msgs, duty = _frames()
+    chats.loc[3:, "day"] = 8  # week 1
+    msgs.loc[3:, "day"] = 8
+    duty = pd.concat([duty, duty.assign(day=8)], ignore_index=True)
+    w = kpi_table(chats, msgs, duty, by_agent=False, period="week").set_index("week")
+    assert w.loc[0, "inquiries"] == 3 and w.loc[1, "inquiries"] == 2
+    assert w.loc[0, "inquiry_conversion"] == pytest.approx(1 / 3)
+    assert w.loc[1, "inquiry_conversion"] == pytest.approx(1 / 2)
+    assert w.loc[0, "payment_rate"] == pytest.approx(1 / 2)
+
+
+def test_empty_denominators_are_missing_not_zero():
+    chats, msgs, duty = _frames()
+    chats["ordered"] = False
+    chats["paid"] = False
+    t = kpi_table(chats, msgs, duty, by_agent=False, period=None).iloc[0]
+    assert np.isnan(t["payment_rate"]) and np.isnan(t["aov_yuan"])
+    assert t["order_rate"] == 0.0
+
+
+def test_reply_window():
+    t = np.array([7.99, 8.0, 12.0, 23.99, 24.0 + 7.0, 24 + 8.5, nan]) * 3600
+    np.testing.assert_array_equal(in_window(t, (8.0, 24.0)), [False, True, True, True, False, True, False])
+
+
+def test_interval_is_a_t_interval():
+    ci = interval(np.array([1.0, 2.0, 3.0]))
+    assert ci["mean"] == 2.0
+    assert ci["hi"] - 2.0 == pytest.approx(4.302652729911275 * 1.0 / np.sqrt(3))
+    assert interval(np.array([5.0]))["lo"] is None
+
+
+# ----------------------------------------------------------------------- on a simulation (common numbers)
+@pytest.fixture(scope="module")
+def filtered():
+    base = {"meta.days": 2, "meta.replications": 1, "customers.advert_share": 0.1,
+            "customers.unresponsive_share": 0.1, "customers.recent_buyer_share": 0.1,
+            "customers.recent_buyer_days": 7, "traffic.aftersale_per_day": 200}
+    on = simulate(taobao_scenario(**base))
+    off = simulate(taobao_scenario(**base, **{"kpi.exclude_adverts": False, "kpi.exclude_unresponsive": False,
+                                             "kpi.exclude_recent_buyers_days": None}))
+    short = simulate(taobao_scenario(**base, **{"kpi.exclude_recent_buyers_days": 3}))
+    return on, off, short
+
+
+def test_reception_filters_of_seed_002(filtered):
+    on, off, short = filtered
+    c = on.chats
+    pre = ~c["aftersale"]
+    assert c["advert"].sum() > 20 and c["unresponsive"].sum() > 20 and c["recent_buyer"].sum() > 20
+    genuine = pre & ~c["advert"] & ~c["unresponsive"] & ~c["recent_buyer"]
+    assert on.table()["inquiries"].iloc[0] == genuine.sum()
+    # filters off: every pre-sale chat is an inquirer (same random numbers, so the difference is exact)
+    assert off.table()["inquiries"].iloc[0] == pre.sum()
+    # recent buyers bought 7 days ago; a 3-day rule does not exclude them
+    assert short.table()["inquiries"].iloc[0] == (pre & ~c["advert"] & ~c["unresponsive"]).sum()
+    # unresponsive buyers and adverts send one message only
+    n_by_chat = on.msgs.groupby("chat").size()
+    assert (n_by_chat[c.loc[c["unresponsive"] | c["advert"], "chat"]] == 1).all()
+
+
+def test_reply_window_filtering_on_a_simulation():
+    # 8-24 window with 24 h traffic: night messages are not counted in the 3-minute rate
+    s = taobao_scenario(**{"meta.days": 1, "meta.replications": 1, "traffic.open_hours": [0, 24],
+                           "agents.shifts": [], "kpi.reply_window_h": [8, 24]})
+    res = simulate(s)
+    m = res.msgs
+    hour = (m["sent_s"] % 86_400) // 3600
+    assert (m["in_window"] == (hour >= 8)).all()
+    assert (~m["in_window"]).sum() > 0
+    t = res.table().iloc[0]
+    inw = m[m["in_window"]]
+    ok = ((inw["reply_s"] - inw["sent_s"]) <= 180).sum()
+    assert t["three_min_reply_rate"] == pytest.approx(ok / len(inw))

@@ -1,0 +1,178 @@
+"""Altair charts of a scheme comparison (pure: comparison document in, chart out; no streamlit).
+
+The document is the ``compare`` JSON (``{"baseline_scheme", "schemes": {name: block}}``, see
+:func:`model.compare.compare_schemes`). Schemes with assumed effects are marked as assumptions in every chart.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from ui.i18n import kpi_label
+from ui.i18n_compare import tc
+
+#: Font stack so Chinese renders in the app, in SVG exports and in browsers.
+CJK_FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, " \
+           "WenQuanYi Micro Hei, sans-serif"
+
+
+def _num(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def scheme_label(name: str, block: dict[str, Any], lang: str) -> str:
+    """The scheme's name, with the assumption marker when it carries assumed effects."""
+    return f"{name} ({tc('res.assumed_mark', lang)})" if block.get("assumed_effects") else name
+
+
+def component_label(comp: str, lang: str) -> str:
+    """``threshold:inquiry_conversion`` -> ``达标奖 · 询单转化率`` (unknown parts kept as they are)."""
+    base, _, rest = comp.partition("#")
+    typ, _, kpi = base.partition(":")
+    try:
+        tl = tc(f"ed.type.{typ}", lang)
+    except KeyError:
+        tl = typ
+    try:
+        kl = kpi_label(kpi, lang) if kpi else ""
+    except KeyError:
+        kl = kpi
+    out = f"{tl} · {kl}" if kl else tl
+    return f"{out} #{rest}" if rest else out
+
+
+def uplift_frame(doc: dict[str, Any], lang: str) -> pd.DataFrame:
+    """One row per scheme: bonus cost, uplift with its interval, net gain, assumption flag."""
+    rows = []
+    for name, b in (doc.get("schemes") or {}).items():
+        e = b.get("economics") or {}
+        up = e.get("uplift_yuan") or {}
+        bc = e.get("bonus_cost_yuan") or {}
+        mean = _num(up.get("mean"))
+        rows.append({
+            "scheme": scheme_label(name, b, lang),
+            "bonus": _num(bc.get("mean")) or 0.0,
+            "uplift": mean or 0.0,
+            "lo": _num(up.get("lo")) if _num(up.get("lo")) is not None else mean or 0.0,
+            "hi": _num(up.get("hi")) if _num(up.get("hi")) is not None else mean or 0.0,
+            "net": _num((e.get("net_gain_yuan") or {}).get("mean")),
+            "assumed": tc("ch.assumed_yes" if b.get("assumed_effects") else "ch.assumed_no", lang),
+        })
+    return pd.DataFrame(rows, columns=["scheme", "bonus", "uplift", "lo", "hi", "net", "assumed"])
+
+
+def pay_frame(doc: dict[str, Any], lang: str) -> pd.DataFrame:
+    """One row per scheme and agent: variable pay (mean over replications)."""
+    rows = []
+    for name, b in (doc.get("schemes") or {}).items():
+        for a in b.get("agents") or []:
+            rows.append({
+                "scheme": scheme_label(name, b, lang),
+                "agent": str(a.get("name", a.get("agent"))),
+                "pay": _num(a.get("variable_yuan")) or 0.0,
+                "total": _num(a.get("pay_yuan")) or 0.0,
+            })
+    return pd.DataFrame(rows, columns=["scheme", "agent", "pay", "total"])
+
+
+def reach_frame(doc: dict[str, Any], lang: str) -> pd.DataFrame:
+    """One row per scheme and target component: share of agents reaching it."""
+    rows = []
+    for name, b in (doc.get("schemes") or {}).items():
+        for r in b.get("reach_share") or []:
+            v = _num(r.get("reach_share"))
+            if v is None:
+                continue
+            rows.append({"scheme": scheme_label(name, b, lang),
+                         "component": component_label(str(r.get("component")), lang), "reach": v})
+    return pd.DataFrame(rows, columns=["scheme", "component", "reach"])
+
+
+def _scheme_color(doc: dict[str, Any], lang: str) -> alt.Color:
+    names = [scheme_label(n, b, lang) for n, b in (doc.get("schemes") or {}).items()]
+    return alt.Color("scheme:N", title=tc("ch.scheme", lang), scale=alt.Scale(domain=names, scheme="tableau10"),
+                     sort=names, legend=alt.Legend(orient="bottom", columns=1, labelLimit=400))
+
+
+def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return chart.configure(font=CJK_FONT).configure_axis(labelFont=CJK_FONT, titleFont=CJK_FONT) \
+        .configure_legend(labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=320) \
+        .configure_title(font=CJK_FONT, anchor="start")
+
+
+def uplift_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
+    """Uplift (y, with interval bars) against bonus cost (x), one point per scheme."""
+    df = uplift_frame(doc, lang)
+    level = _level(doc)
+    base = alt.Chart(df)
+    x = alt.X("bonus:Q", title=tc("ch.bonus", lang))
+    color = _scheme_color(doc, lang)
+    bars = base.mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("lo:Q", title=tc("ch.uplift", lang)),
+                                                y2="hi:Q", color=color)
+    shape = alt.Shape("assumed:N", title=tc("ch.assumed", lang),
+                      scale=alt.Scale(domain=[tc("ch.assumed_no", lang), tc("ch.assumed_yes", lang)],
+                                      range=["circle", "diamond"]))
+    pts = base.mark_point(size=140, filled=True).encode(
+        x=x, y="uplift:Q", color=color, shape=shape,
+        tooltip=[alt.Tooltip("scheme:N", title=tc("ch.scheme", lang)),
+                 alt.Tooltip("bonus:Q", title=tc("ch.bonus", lang), format=",.0f"),
+                 alt.Tooltip("uplift:Q", title=tc("ch.uplift", lang), format=",.0f"),
+                 alt.Tooltip("lo:Q", format=",.0f"), alt.Tooltip("hi:Q", format=",.0f"),
+                 alt.Tooltip("assumed:N", title=tc("ch.assumed", lang))])
+    title = tc("ch.uplift_title", lang) + (f" · {level:.0f}%" if level else "")
+    return _style(alt.layer(bars, pts).properties(title=title, width=520, height=300))
+
+
+def pay_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
+    """Grouped bars: variable pay per agent, one bar per scheme."""
+    df = pay_frame(doc, lang)
+    order = list(dict.fromkeys(df["agent"]))
+    chart = alt.Chart(df).mark_bar().encode(
+        x=alt.X("agent:N", title=tc("ch.agent", lang), sort=order, axis=alt.Axis(labelAngle=-45)),
+        xOffset=alt.XOffset("scheme:N"),
+        y=alt.Y("pay:Q", title=tc("ch.pay", lang)),
+        color=_scheme_color(doc, lang),
+        tooltip=[alt.Tooltip("agent:N", title=tc("ch.agent", lang)),
+                 alt.Tooltip("scheme:N", title=tc("ch.scheme", lang)),
+                 alt.Tooltip("pay:Q", title=tc("ch.pay", lang), format=",.0f")])
+    return _style(chart.properties(title=tc("ch.pay_title", lang), width=560, height=280))
+
+
+def reach_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
+    """Bars: share of agents reaching each target component, per scheme."""
+    df = reach_frame(doc, lang)
+    chart = alt.Chart(df).mark_bar().encode(
+        y=alt.Y("component:N", title=tc("ch.component", lang), axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("scheme:N"),
+        x=alt.X("reach:Q", title=tc("ch.reach", lang), axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        color=_scheme_color(doc, lang),
+        tooltip=[alt.Tooltip("scheme:N", title=tc("ch.scheme", lang)),
+                 alt.Tooltip("component:N", title=tc("ch.component", lang)),
+                 alt.Tooltip("reach:Q", title=tc("ch.reach", lang), format=".0%")])
+    return _style(chart.properties(title=tc("ch.reach_title", lang), width=520,
+                                   height=max(60, 28 * max(1, len(df)))))
+
+
+def _level(doc: dict[str, Any]) -> float | None:
+    for b in (doc.get("schemes") or {}).values():
+        v = _num(b.get("economics_interval_level"))
+        if v is not None:
+            return 100 * v
+    return None
+
+
+def all_charts(doc: dict[str, Any], lang: str) -> dict[str, alt.TopLevelMixin]:
+    """The comparison charts by name (``reach`` only when some scheme has targets)."""
+    out = {"uplift": uplift_chart(doc, lang), "pay": pay_chart(doc, lang)}
+    if len(reach_frame(doc, lang)):
+        out["reach"] = reach_chart(doc, lang)
+    return out

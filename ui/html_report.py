@@ -1,0 +1,233 @@
+"""A self-contained HTML report of a scheme comparison (one file, charts inline, Chinese renders).
+
+Pure: :func:`build_report` takes the comparison document and a language and returns the HTML text; it never
+imports streamlit. Charts are rendered to inline SVG with ``vl-convert-python`` (no browser, no network); when
+that package is missing, each chart's Vega-Lite spec is embedded as JSON beside a data table instead.
+
+The document is the ``compare`` JSON (:func:`model.compare.compare_schemes`) plus, optionally, ``scenario``
+(``name``, ``days``, ``replications``, ``seed``, ``platform``, ``file``) as in ``python -m model compare --json``
+and ``scheme_specs`` (scheme name -> the scheme as a dict) for the component list.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+from html import escape
+from typing import Any
+
+from ui.charts_compare import CJK_FONT, all_charts, component_label, scheme_label
+from ui.format import money, pct
+from ui.i18n import norm_lang, t
+from ui.i18n_compare import tc
+
+CSS = f"""
+:root {{ color-scheme: light; }}
+body {{ font-family: {CJK_FONT}; margin: 2rem auto; max-width: 1200px; padding: 0 1.5rem; color: #1f2933;
+       line-height: 1.55; }}
+h1 {{ font-size: 1.7rem; margin-bottom: .2rem; }}
+h2 {{ font-size: 1.25rem; border-bottom: 2px solid #e4e7eb; padding-bottom: .2rem; margin-top: 2rem; }}
+table {{ border-collapse: collapse; margin: .6rem 0; font-size: .92rem; }}
+th, td {{ border: 1px solid #d9dee3; padding: .3rem .6rem; text-align: right; white-space: nowrap; }}
+td:first-child {{ white-space: normal; min-width: 9em; }}
+.scroll {{ overflow-x: auto; }}
+th {{ background: #f3f5f7; }}
+td:first-child, th:first-child {{ text-align: left; }}
+.meta td {{ text-align: left; }}
+.assumed {{ color: #b44d12; font-weight: 600; }}
+.note {{ color: #52606d; font-size: .9rem; }}
+.callout {{ background: #fff7ed; border-left: 4px solid #f59e0b; padding: .5rem .9rem; margin: .6rem 0; }}
+figure {{ margin: 1rem 0; }}
+figure svg {{ max-width: 100%; height: auto; }}
+@media print {{ body {{ margin: 0; }} h2 {{ page-break-after: avoid; }} figure {{ page-break-inside: avoid; }} }}
+"""
+
+
+def _num(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _stat(e: dict[str, Any], code: str, part: str = "mean") -> float | None:
+    return _num((e.get(code) or {}).get(part))
+
+
+def _level(doc: dict[str, Any]) -> float:
+    for b in (doc.get("schemes") or {}).values():
+        v = _num(b.get("economics_interval_level"))
+        if v is not None:
+            return 100 * v
+    return 90.0
+
+
+def comparison_rows(doc: dict[str, Any], lang: str, *, short: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Headers and formatted rows of the comparison table (one row per scheme).
+
+    Columns: scheme, bonus cost, uplift, net gain, its interval, ROI, P(net loss), conversion, order value,
+    payout share of incremental profit, assumption (the assumed effects, or only the marker with ``short``).
+    """
+    lang = norm_lang(lang)
+    level = _level(doc)
+    heads = [tc("res.col.scheme", lang), tc("res.col.bonus", lang), tc("res.col.uplift", lang),
+             tc("res.col.net", lang), tc("res.col.net_ci", lang, level=level), tc("res.col.roi", lang),
+             tc("res.col.p_loss", lang), tc("res.col.conv", lang), tc("res.col.aov", lang),
+             tc("res.col.payout", lang), tc("res.col.assumed", lang)]
+    rows = []
+    dash = t("unit.none", lang)
+    for name, b in (doc.get("schemes") or {}).items():
+        e = b.get("economics") or {}
+        tm = b.get("team") or {}
+        lo, hi = _stat(e, "net_gain_yuan", "lo"), _stat(e, "net_gain_yuan", "hi")
+        ci = dash if lo is None or hi is None else f"{money(lo, lang)} – {money(hi, lang)}"
+        roi = _stat(e, "roi")
+        ae = b.get("assumed_effects")
+        rows.append([
+            name, money(_stat(e, "bonus_cost_yuan"), lang), money(_stat(e, "uplift_yuan"), lang),
+            money(_stat(e, "net_gain_yuan"), lang), ci, dash if roi is None else f"{roi:.2f}",
+            pct(_stat(e, "p_net_loss"), lang, digits=0), pct(_stat(tm, "inquiry_conversion"), lang, digits=2),
+            money(_stat(tm, "aov_yuan"), lang, digits=2), pct(_stat(e, "payout_share_of_incremental_profit"), lang),
+            ("" if not ae else tc("res.assumed_mark", lang) if short else "; ".join(ae.get(lang) or [])),
+        ])
+    return heads, rows
+
+
+def agent_pay_rows(doc: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
+    """Per-agent variable pay (one column per scheme) as formatted text."""
+    schemes = doc.get("schemes") or {}
+    heads = [tc("res.col.agent", lang)] + [scheme_label(n, b, lang) for n, b in schemes.items()]
+    agents: dict[Any, dict[str, Any]] = {}
+    for n, b in schemes.items():
+        for a in b.get("agents") or []:
+            row = agents.setdefault(a.get("agent"), {"name": a.get("name", a.get("agent"))})
+            row[n] = a.get("variable_yuan")
+    rows = [[str(r["name"])] + [money(r.get(n), lang) for n in schemes] for _, r in sorted(
+        agents.items(), key=lambda kv: (str(type(kv[0])), kv[0]))]
+    totals = [tc("rep.col.total", lang)] + [
+        money(sum(_num(a.get("variable_yuan")) or 0.0 for a in b.get("agents") or []), lang)
+        for b in schemes.values()]
+    return heads, rows + [totals]
+
+
+def _table(heads: list[str], rows: list[list[str]], cls: str = "") -> str:
+    h = "".join(f"<th>{escape(x)}</th>" for x in heads)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    c = f' class="{cls}"' if cls else ""
+    return f'<div class="scroll"><table{c}><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+def chart_svgs(doc: dict[str, Any], lang: str) -> dict[str, str]:
+    """Each chart as an inline ``<svg>`` (vl-convert) or, without vl-convert, as an embedded JSON spec."""
+    try:
+        import vl_convert as vlc
+    except ImportError:  # pragma: no cover - exercised only without the optional renderer
+        vlc = None
+    out = {}
+    for key, chart in all_charts(doc, lang).items():
+        spec = chart.to_dict()
+        if vlc is not None:
+            svg = vlc.vegalite_to_svg(spec)
+            out[key] = svg[svg.find("<svg"):] if "<svg" in svg else svg
+        else:
+            data = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
+            out[key] = (f'<p class="note">{escape(tc("rep.chart_missing", lang))}</p>'
+                        f'<script type="application/vnd.vegalite+json">{data}</script>')
+    return out
+
+
+def _component_line(c: dict[str, Any], lang: str) -> str:
+    typ = str(c.get("type"))
+    label = component_label(f"{typ}:{c['kpi']}" if c.get("kpi") else typ, lang)
+    rest = {k: v for k, v in c.items() if k not in ("type", "kpi") and v not in (None, [], {})}
+    return f"{label}: {json.dumps(rest, ensure_ascii=False)}" if rest else label
+
+
+def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
+    """The comparison as one self-contained HTML page.
+
+    Args:
+        doc: the comparison document (``schemes``, ``baseline_scheme``; optionally ``scenario`` and
+            ``scheme_specs``).
+        lang: "zh" (default) or "en".
+
+    Returns:
+        The HTML text (UTF-8, no external resources).
+    """
+    lang = norm_lang(lang)
+    schemes = doc.get("schemes") or {}
+    sc = doc.get("scenario") or {}
+    title = tc("rep.title", lang)
+    parts = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
+             f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+             f"<title>{escape(title)}{' · ' + escape(str(sc['name'])) if sc.get('name') else ''}</title>\n"
+             f"<style>{CSS}</style>\n</head>\n<body>\n"]
+    parts.append(f"<h1>{escape(title)}</h1>")
+    stamp = _dt.date.today().isoformat()
+    parts.append(f'<p class="note">{escape(tc("rep.generated", lang))} · {stamp}</p>')
+
+    # scenario summary
+    parts.append(f"<h2>{escape(tc('rep.scenario', lang))}</h2>")
+    base = doc.get("baseline_scheme") or tc("ed.base_only", lang)
+    meta = []
+    for key, field in (("rep.shop", "name"), ("rep.platform", "platform"), ("rep.days", "days"),
+                       ("rep.reps", "replications"), ("rep.seed", "seed"), ("rep.file", "file")):
+        v = sc.get(field)
+        if v is None:
+            continue
+        if field == "platform":
+            try:
+                v = t(f"platform.{v}", lang)
+            except KeyError:
+                pass
+        meta.append([tc(key, lang), str(v)])
+    meta.append([tc("rep.baseline", lang), str(base)])
+    parts.append(_table(["", ""], meta, "meta").replace("<thead><tr><th></th><th></th></tr></thead>", ""))
+    if sc.get("days") is not None:
+        parts.append(f'<p class="note">{escape(tc("rep.money_note", lang, days=sc["days"]))}</p>')
+
+    # assumptions
+    assumed = [(n, b["assumed_effects"]) for n, b in schemes.items() if b.get("assumed_effects")]
+    parts.append(f"<h2>{escape(tc('rep.assumptions', lang))}</h2>")
+    if assumed:
+        items = "".join(f'<li><b>{escape(n)}</b>: <span class="assumed">{escape("; ".join(ae.get(lang) or []))}'
+                        f"</span></li>" for n, ae in assumed)
+        parts.append(f'<div class="callout"><p>{escape(tc("res.assumed_note", lang))}</p><ul>{items}</ul></div>')
+    else:
+        parts.append(f"<p>{escape(tc('res.no_assumed', lang))}</p>")
+
+    # schemes
+    specs = doc.get("scheme_specs") or {}
+    parts.append(f"<h2>{escape(tc('rep.schemes', lang))}</h2><ul>")
+    for n, b in schemes.items():
+        desc = b.get("description") or ""
+        comps = (specs.get(n) or {}).get("components") or []
+        lines = "".join(f"<li>{escape(_component_line(c, lang))}</li>" for c in comps)
+        mark = f' <span class="assumed">[{escape(tc("res.assumed_mark", lang))}]</span>' if b.get("assumed_effects") else ""
+        parts.append(f"<li><b>{escape(n)}</b>{mark}{' — ' + escape(desc) if desc else ''}"
+                     f"{'<ul>' + lines + '</ul>' if lines else ''}</li>")
+    parts.append("</ul>")
+
+    # table
+    parts.append(f"<h2>{escape(tc('rep.table', lang))}</h2>")
+    heads, rows = comparison_rows(doc, lang, short=True)
+    parts.append(_table(heads, rows))
+    parts.append(f'<p class="note">{escape(tc("res.baseline_note", lang, name=base, level=_level(doc)))} '
+                 f'{escape(tc("rep.method", lang))}</p>')
+
+    # charts
+    parts.append(f"<h2>{escape(tc('rep.charts', lang))}</h2>")
+    for key, svg in chart_svgs(doc, lang).items():
+        parts.append(f'<figure id="chart-{key}">{svg}</figure>')
+    if assumed:
+        parts.append(f'<p class="note assumed">{escape(tc("res.assumed_note", lang))} '
+                     f'{escape(", ".join(n for n, _ in assumed))}</p>')
+
+    # per agent
+    parts.append(f"<h2>{escape(tc('rep.per_agent', lang))}</h2>")
+    heads, rows = agent_pay_rows(doc, lang)
+    parts.append(_table(heads, rows))
+    parts.append("</body>\n</html>\n")
+    return "\n".join(parts)

@@ -1,0 +1,229 @@
+"""方案对比 / Compare schemes: edit bonus schemes, price them on one cached simulation, chart, export HTML.
+
+The simulation runs once per scenario-without-schemes (cached); changing a target or an amount only re-prices
+the cached result (:func:`model.compare.price_result`). A scheme whose assumed effects change reply times gets
+its own cached run (:func:`model.compare.result_for`, same random numbers).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from model.compare import price_result, result_for, scheme_document, scheme_effects
+from model.scenario import Scenario, ScenarioError, read_toml, scenario_from_dict
+from model.schemes import AssumedEffects, Scheme
+from model.simulate import SimResult
+from ui import scheme_editor as ed
+from ui.charts_compare import all_charts
+from ui.html_report import agent_pay_rows, build_report, comparison_rows
+from ui.i18n_compare import tc
+from ui.state import current_lang
+
+# model/__init__ re-exports simulate(), which shadows the submodule attribute: look the module up.
+_SIM = importlib.import_module("model.simulate")
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+DEFAULT_SCENARIO = "seed000_threshold_48.toml"
+DEFAULT_DAYS = 7
+DEFAULT_REPS = 2
+
+
+def scheme_scenarios() -> list[str]:
+    """Scenario files under scenarios/ (not validation/) that define [[schemes]], default first."""
+    out = []
+    for p in sorted(SCENARIOS.rglob("*.toml")):
+        if "validation" in p.relative_to(SCENARIOS).parts:
+            continue
+        try:
+            if "[[schemes]]" in p.read_text(encoding="utf-8"):
+                out.append(str(p.relative_to(ROOT)))
+        except (OSError, UnicodeDecodeError):
+            continue
+    out.sort(key=lambda f: (Path(f).name != DEFAULT_SCENARIO, f))
+    return out
+
+
+def _clean(x: Any) -> Any:
+    """JSON-safe: numpy to Python, NaN/inf to None."""
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_clean(v) for v in x]
+    if isinstance(x, np.bool_ | bool):
+        return bool(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, float | np.floating):
+        v = float(x)
+        return v if math.isfinite(v) else None
+    return x
+
+
+def sim_key(s: Scenario) -> str:
+    """The part of a scenario the simulation depends on (schemes and baseline removed), as JSON."""
+    data = s.model_dump(mode="json")
+    data["schemes"] = []
+    data["economics"]["baseline_scheme"] = None
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def base_run(key: str) -> SimResult:
+    """The base-pay-only run of a scenario (cached: one SimPy run per scenario-without-schemes)."""
+    return _SIM.simulate(scenario_from_dict(json.loads(key)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def effects_run(key: str, effects_json: str) -> SimResult:
+    """The run of a scheme's assumed effects on the same random numbers (re-simulates only for reply times)."""
+    ae = AssumedEffects(**json.loads(effects_json)) if effects_json else None
+    return result_for(base_run(key), scheme_effects(Scheme(name="_", assumed_effects=ae)))
+
+
+def _effects_json(sc: Scheme | None) -> str:
+    ae = sc.assumed_effects if sc is not None else None
+    return json.dumps(ae.model_dump(), sort_keys=True) if ae is not None and ae.is_active else ""
+
+
+def compare_document(s: Scenario, key: str) -> dict[str, Any]:
+    """Every scheme of ``s`` priced against the baseline on the cached runs (no simulation for pay changes)."""
+    by_name = {sc.name: sc for sc in s.schemes}
+    base_name = s.economics.baseline_scheme
+    baseline_scheme = by_name.get(base_name) if base_name else None
+    baseline_res = effects_run(key, _effects_json(baseline_scheme))
+    base_priced = price_result(baseline_scheme, baseline_res, baseline_res) if baseline_scheme else None
+    out: dict[str, Any] = {}
+    for sc in s.schemes:
+        r = effects_run(key, _effects_json(sc))
+        p = base_priced if (base_priced is not None and sc.name == base_name) else price_result(sc, r, baseline_res)
+        out[sc.name] = scheme_document(p, base_priced, baseline_res)
+    return _clean({
+        "scenario": {"name": s.meta.name, "days": s.meta.days, "replications": s.meta.replications,
+                     "seed": s.meta.seed, "platform": s.shop.platform},
+        "baseline_scheme": base_name,
+        "schemes": out,
+        "scheme_specs": {sc.name: sc.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+                         for sc in s.schemes},
+    })
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _compare_cached(full_json: str, key: str) -> dict[str, Any]:
+    return compare_document(scenario_from_dict(json.loads(full_json)), key)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report_cached(doc_json: str, lang: str) -> bytes:
+    return build_report(json.loads(doc_json), lang).encode("utf-8")
+
+
+def _show_error(e: ScenarioError, lang: str, head: str) -> None:
+    st.error(f"{tc(head, lang)}\n\n" + "\n\n".join(f"- {line}" for line in str(e.message).splitlines() if line)
+             + f"\n\n{tc('cmp.error_hint', lang)}")
+
+
+@st.cache_data(show_spinner=False)
+def _read(path: str) -> dict[str, Any]:
+    return read_toml(ROOT / path)
+
+
+def render() -> None:
+    """Draw the comparison page (language from ``st.session_state["lang"]``)."""
+    lang = current_lang()
+    st.title(tc("cmp.title", lang))
+    st.caption(tc("cmp.intro", lang))
+    files = scheme_scenarios()
+    if not files:
+        st.warning(tc("cmp.no_scenarios", lang))
+        return
+    st.subheader(tc("cmp.setup", lang))
+    a, b, c = st.columns([3, 1, 1])
+    path = a.selectbox(tc("cmp.scenario", lang), files, key="cmp_scenario")
+    try:
+        raw = _read(path)
+    except ScenarioError as e:
+        _show_error(e, lang, "cmp.load_error")
+        return
+    file_days = int((raw.get("meta") or {}).get("days", 30))
+    days = int(b.number_input(tc("cmp.days", lang), min_value=1, max_value=max(31, file_days),
+                              value=min(DEFAULT_DAYS, file_days), step=1, key="cmp_days", help=tc("cmp.days_help", lang)))
+    reps = int(c.number_input(tc("cmp.reps", lang), min_value=1, max_value=20, value=DEFAULT_REPS, step=1,
+                              key="cmp_reps", help=tc("cmp.reps_help", lang)))
+    state = ed.ensure_state(path, raw)
+    st.button(tc("cmp.reset", lang), key="cmp_reset", on_click=ed.reset_state, args=(path, raw))
+
+    ed.render_editor(state, lang)
+
+    errs = ed.editor_errors(state)
+    if errs:
+        st.error(f"{tc('cmp.bad_input', lang)}\n\n" + "\n\n".join(f"- {m}" for m in errs))
+        return
+    if not state["schemes"]:
+        st.warning(tc("cmp.need_scheme", lang))
+        return
+    data = dict(raw)
+    data["meta"] = {**(raw.get("meta") or {}), "days": days, "replications": reps}
+    data["economics"] = {**(raw.get("economics") or {})}
+    data["economics"].pop("baseline_scheme", None)
+    base = ed.baseline_name(state)
+    if base is not None:
+        data["economics"]["baseline_scheme"] = base
+    data["schemes"] = ed.scheme_dicts(state)
+    try:
+        scen = scenario_from_dict(data, file=path)
+    except ScenarioError as e:
+        _show_error(e, lang, "cmp.bad_input")
+        return
+
+    key = sim_key(scen)
+    with st.spinner(tc("cmp.running", lang)):
+        try:
+            doc = _compare_cached(json.dumps(scen.model_dump(mode="json"), sort_keys=True, ensure_ascii=False), key)
+        except (ScenarioError, ValueError) as e:
+            st.error(f"{tc('cmp.bad_input', lang)}\n\n{e}")
+            return
+    doc["scenario"]["file"] = path
+    _results(doc, lang)
+
+
+def _results(doc: dict[str, Any], lang: str) -> None:
+    sc = doc["scenario"]
+    st.subheader(tc("res.header", lang))
+    st.caption(tc("cmp.caption", lang, name=sc["name"], days=sc["days"], reps=sc["replications"], seed=sc["seed"]))
+    heads, rows = comparison_rows(doc, lang)
+    level = next((100 * b["economics_interval_level"] for b in doc["schemes"].values()
+                  if b.get("economics_interval_level")), 90.0)
+    st.markdown(f"**{tc('res.table', lang)}**")
+    st.dataframe(pd.DataFrame(rows, columns=heads), hide_index=True, key="cmp_table")
+    base = doc.get("baseline_scheme") or tc("ed.base_only", lang)
+    st.caption(tc("res.baseline_note", lang, name=base, level=level))
+    assumed = [(n, b["assumed_effects"]) for n, b in doc["schemes"].items() if b.get("assumed_effects")]
+    if assumed:
+        st.warning(tc("res.assumed_note", lang) + "\n\n" + "\n\n".join(
+            f"- **{n}**: {'; '.join(ae.get(lang) or [])}" for n, ae in assumed))
+    else:
+        st.info(tc("res.no_assumed", lang))
+
+    st.markdown(f"**{tc('res.charts', lang)}**")
+    charts = all_charts(doc, lang)
+    for name, chart in charts.items():
+        st.altair_chart(chart, key=f"cmp_chart_{name}")
+    if "reach" not in charts:
+        st.caption(tc("res.no_reach", lang))
+
+    st.markdown(f"**{tc('res.per_agent', lang)}**")
+    heads, rows = agent_pay_rows(doc, lang)
+    st.dataframe(pd.DataFrame(rows, columns=heads), hide_index=True, key="cmp_agents")
+
+    report = _report_cached(json.dumps(doc, ensure_ascii=False), lang)
+    st.download_button(tc("res.download", lang), data=report, file_name="scheme_comparison.html",
+                       mime="text/html", key="download_report", help=tc("res.download_help", lang))

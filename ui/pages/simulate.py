@@ -1,0 +1,188 @@
+"""模拟 / Simulate: one scenario, sliders for staffing, volume and concurrency, team KPIs with intervals.
+
+Widget keys (stable, ASCII): scenario, upload, agents, inquiries, concurrency, days, reps, overrides,
+agent_kpi_zh / agent_kpi_en (the KPI of the per-agent chart; the choice is kept in session key agent_kpi).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from model.scenario import MAX_AGENTS, Scenario, ScenarioError
+from ui import scenarios as sc
+from ui.charts import arrivals_chart, response_chart
+from ui.format import count
+from ui.i18n import kpi_label, t
+from ui.state import current_lang
+from ui.widgets import agent_section, kpi_card, show_error, team_table
+
+HEADLINE = ("inquiry_conversion", "sales_yuan", "first_response_s", "three_min_reply_rate",
+            "abandon_rate", "good_rating_rate", "utilization")
+SOURCE_KEY = "_sim_source"  # which scenario the slider values belong to (not a widget)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _run_cached(scenario_json: str) -> dict[str, Any]:
+    return sc.run(scenario_json=scenario_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _title(path: str, mtime: float) -> str:
+    try:
+        s = sc.load_shipped(path=path)
+    except ScenarioError:
+        return Path(path).name
+    return f"{s.meta.name or Path(path).stem} · {Path(path).name}"
+
+
+def _scenario_title(path: str) -> str:
+    full = sc.ROOT / path
+    return _title(path, full.stat().st_mtime if full.exists() else 0.0)
+
+
+def _defaults(base: Scenario) -> dict[str, int]:
+    promo_end = max((p.day + 1 for p in base.traffic.promo_days), default=0)
+    return {
+        "agents": base.agents.count,
+        "inquiries": int(round(base.traffic.inquiries_per_day)),
+        "concurrency": base.agents.max_concurrent_chats,
+        "days": min(base.meta.days, max(7, promo_end)),
+        "reps": min(base.meta.replications, 3),
+    }
+
+
+def _bounds(base: Scenario) -> dict[str, tuple[int, int, int]]:
+    """(min, max, step) of each slider, from the scenario's own values."""
+    n = base.agents.count
+    q = int(round(base.traffic.inquiries_per_day))
+    q_max = max(2000, 3 * q)
+    q_step = 10 if q_max <= 5000 else 50 if q_max <= 30000 else 500
+    q_max = (q_max + q_step - 1) // q_step * q_step
+    return {
+        "agents": (max(1, len(base.agents.shifts)), min(MAX_AGENTS, max(30, 3 * n)), 1),
+        "inquiries": (0, q_max, q_step),
+        "concurrency": (1, max(10, base.agents.max_concurrent_chats), 1),
+        "days": (1, 366, 1),
+        "reps": (1, 50, 1),
+    }
+
+
+def _init_state(source: str, base: Scenario, bounds: dict[str, tuple[int, int, int]]) -> None:
+    """Reset the sliders to the scenario's values when another scenario is chosen; keep them in range."""
+    ss = st.session_state
+    if ss.get(SOURCE_KEY) != source:
+        ss[SOURCE_KEY] = source
+        for k, v in _defaults(base).items():
+            ss[k] = v
+    for k, (lo, hi, _) in bounds.items():
+        if k in ss:
+            ss[k] = int(min(max(ss[k], lo), hi))
+
+
+def _load_base(lang: str, folder: Path | None) -> tuple[str, str, Scenario] | None:
+    """Scenario choice in the sidebar; returns (source id, file name, scenario) or None after an error."""
+    files = sc.shipped_scenarios(folder) if folder else sc.shipped_scenarios()
+    with st.sidebar:
+        st.header(t("sim.scenario_header", lang))
+        choice = st.selectbox(t("sim.scenario", lang), files, key="scenario", format_func=_scenario_title)
+        up = st.file_uploader(t("sim.upload", lang), key="upload", help=t("sim.upload_help", lang))
+    try:
+        if up is not None:
+            data = up.getvalue()
+            st.sidebar.caption(t("sim.using_upload", lang, name=up.name))
+            return f"upload:{up.name}:{hash(data)}", up.name, sc.load_upload(name=up.name, data=data)
+        if choice is None:
+            return None
+        return choice, choice, sc.load_shipped(path=choice)
+    except ScenarioError as e:
+        show_error(e, lang)
+        return None
+
+
+def _controls(lang: str, base: Scenario, source: str) -> dict[str, Any]:
+    bounds = _bounds(base)
+    _init_state(source, base, bounds)
+    with st.sidebar:
+        st.header(t("sim.controls_header", lang))
+        out: dict[str, Any] = {}
+        for key, label in (("agents", "sim.agents"), ("inquiries", "sim.inquiries"),
+                           ("concurrency", "sim.concurrency")):
+            lo, hi, step = bounds[key]
+            out[key] = st.slider(t(label, lang), min_value=lo, max_value=hi, step=step, key=key,
+                                 help=t(f"{label}_help", lang))
+        c1, c2 = st.columns(2)
+        for col, key, label in ((c1, "days", "sim.days"), (c2, "reps", "sim.reps")):
+            lo, hi, step = bounds[key]
+            out[key] = col.number_input(t(label, lang), min_value=lo, max_value=hi, step=step, key=key,
+                                        help=t(f"{label}_help", lang))
+        with st.expander(t("sim.advanced", lang)):
+            out["overrides"] = st.text_area(t("sim.overrides", lang), key="overrides",
+                                            help=t("sim.overrides_help", lang), placeholder="customers.patience.mean_s=120")
+    return out
+
+
+def _headline(doc: dict[str, Any], lang: str, platform: str, agents: int, days: int) -> None:
+    team = doc["team"]
+    rec = team.get("receptions", {})
+    per = {k: (None if rec.get(k) is None else rec[k] / agents / days) for k in ("mean", "lo", "hi")}
+    cards: list[tuple[str, str, dict[str, Any], str | None]] = [
+        (c, kpi_label(c, lang), team.get(c, {}), None) for c in HEADLINE]
+    cards.append(("receptions_per_agent_day", t("sim.per_agent_day", lang), per, t("sim.per_agent_day_help", lang)))
+    with st.container(key="kpi_cards"):
+        for row in (cards[:4], cards[4:]):
+            cols = st.columns(4)
+            for col, (code, label, iv, hlp) in zip(cols, row, strict=False):
+                with col:
+                    kpi_card(code, label, iv, lang, platform=platform, help=hlp)
+
+
+def render(scenario_dir: Path | None = None) -> None:
+    """Draw the Simulate page. ``scenario_dir`` replaces ``scenarios/`` (tests)."""
+    lang = current_lang()
+    st.title(t("sim.title", lang))
+    st.caption(t("app.subtitle", lang))
+    loaded = _load_base(lang, scenario_dir)
+    if loaded is None:
+        return
+    source, name, base = loaded
+    w = _controls(lang, base, source)
+    try:
+        changed = sc.apply_changes(
+            base=base, agents=w["agents"], inquiries_per_day=w["inquiries"], max_concurrent_chats=w["concurrency"],
+            days=w["days"], replications=w["reps"], overrides=sc.parse_override_lines(text=w["overrides"]), file=name)
+        with st.spinner(t("sim.running", lang)):
+            doc = _run_cached(scenario_json=sc.scenario_json(s=changed.scenario))
+    except ScenarioError as e:
+        show_error(e, lang)
+        return
+    s = changed.scenario
+    platform = s.shop.platform
+    st.caption(t("sim.caption", lang, name=s.meta.name or name, platform=t(f"platform.{platform}", lang),
+                 days=s.meta.days, reps=s.meta.replications, seed=s.meta.seed))
+    if changed.dropped_promo_days:
+        st.info(t("sim.promo_dropped", lang, days=s.meta.days, names=", ".join(changed.dropped_promo_days)))
+    if s.meta.replications < 2:
+        st.info(t("sim.no_interval", lang))
+
+    st.subheader(t("sim.headline", lang))
+    _headline(doc, lang, platform, s.agents.count, s.meta.days)
+    c = doc["counts"]
+    st.caption(t("sim.counts", lang, arrived=count(c["arrived"]), answered=count(c["answered"]),
+                 abandoned=count(c["abandoned"]), in_progress=count(c["in_progress_at_end"]),
+                 messages=count(c["messages"])))
+
+    st.subheader(t("sim.intraday", lang))
+    left, right = st.columns(2)
+    left.altair_chart(arrivals_chart(doc["intraday"], lang), width="stretch")
+    right.altair_chart(response_chart(doc["intraday"], lang, three_min_s=s.kpi.three_min_s), width="stretch")
+    st.caption(t("sim.intraday_caption", lang))
+
+    agent_section(pd.DataFrame(doc["agents"]), lang, platform)
+
+    st.subheader(t("sim.team_table", lang))
+    team_table(doc["team"], lang)
+

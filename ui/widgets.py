@@ -1,0 +1,143 @@
+"""Reusable pieces of the pages: error box, KPI card, tables, the per-agent section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from model.kpicodes import KPI_CODES
+from model.scenario import ScenarioError
+from ui.charts import agent_chart
+from ui.format import WAN, count, kpi_value, pct
+from ui.i18n import kpi_label, t
+from ui.rules import Rule, rule_for, rules_for
+
+AGENT_COLUMNS = ("receptions", "inquiry_conversion", "sales_yuan", "aov_yuan", "first_response_s",
+                 "avg_response_s", "three_min_reply_rate", "abandon_rate", "good_rating_rate", "refund_rate",
+                 "utilization")
+AGENT_CHART_KPIS = ("three_min_reply_rate", "good_rating_rate", "inquiry_conversion", "sales_yuan",
+                    "first_response_s", "avg_response_s", "abandon_rate", "bad_attitude_share", "utilization",
+                    "receptions")
+
+
+def show_error(err: ScenarioError, lang: str) -> None:
+    """Bad input as an error box: the model's message (file, key, what is allowed), never a traceback."""
+    st.error(f"{t('sim.bad_input', lang)}\n\n```\n{err}\n```\n\n{t('sim.error_hint', lang)}")
+
+
+def _value(code: str, v: Any, lang: str) -> str:
+    if code == "receptions_per_agent_day":
+        return count(v, lang, digits=1)
+    return kpi_value(code, v, lang)
+
+
+def rule_text(rule: Rule, platform: str, lang: str) -> str:
+    """'快手要求 ≥ 80.0%' / 'Kuaishou requires ≥ 80.0%'."""
+    return t(f"rule.{rule.side}", lang, platform=t(f"platform.{platform}", lang), value=pct(rule.value, lang, digits=0))
+
+
+def kpi_card(code: str, label: str, iv: dict[str, Any], lang: str, *, platform: str, help: str | None = None) -> None:
+    """A metric card: mean, the 95% interval below, and the platform rule when there is one."""
+    st.metric(label, _value(code, iv.get("mean"), lang), help=help, border=True)
+    if iv.get("lo") is not None and iv.get("hi") is not None:
+        st.caption(t("sim.interval", lang, lo=_value(code, iv["lo"], lang), hi=_value(code, iv["hi"], lang)))
+    rule = rule_for(platform, code)
+    if rule is not None:
+        ok = rule.met(iv.get("mean"))
+        mark = "" if ok is None else (f":green[✓ {t('sim.rule_pass', lang)}]" if ok
+                                      else f":red[✗ {t('sim.rule_fail', lang)}]")
+        st.caption(f"{rule_text(rule, platform, lang)} {mark}")
+
+
+def team_table(team: dict[str, dict[str, Any]], lang: str) -> None:
+    """Every team KPI with its mean and 95% interval, formatted for the screen."""
+    rows = []
+    for code in KPI_CODES:
+        if code not in team:
+            continue
+        iv = team[code]
+        rows.append({t("sim.col_kpi", lang): kpi_label(code, lang),
+                     t("sim.col_mean", lang): kpi_value(code, iv.get("mean"), lang),
+                     t("sim.col_lo", lang): kpi_value(code, iv.get("lo"), lang),
+                     t("sim.col_hi", lang): kpi_value(code, iv.get("hi"), lang)})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="team_table", height=_table_height(len(rows)))
+
+
+def _agent_frame(agents: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Per-agent numbers for a sortable table: % for shares, 万 (zh) or yuan (en) for money."""
+    name, shift = t("sim.col_agent", lang), t("sim.col_shift", lang)
+    out = pd.DataFrame({name: agents["name"]})
+    if agents["shift"].astype(str).str.len().any():
+        out[shift] = agents["shift"]
+    config: dict[str, Any] = {}
+    for code in AGENT_COLUMNS:
+        if code not in agents:
+            continue
+        unit = KPI_CODES[code].unit
+        label = kpi_label(code, lang)
+        v = agents[code].astype(float)
+        if unit == "share":
+            out[label] = v * 100
+            config[label] = st.column_config.NumberColumn(label, format="%.1f%%")
+        elif unit == "yuan" and lang == "zh" and code != "aov_yuan":
+            label = f"{label}（万元）"
+            out[label] = v / WAN
+            config[label] = st.column_config.NumberColumn(label, format="%.2f")
+        elif unit == "yuan":
+            label = f"{label} ({t('unit.yuan', lang)})"
+            whole = code != "aov_yuan"
+            out[label] = v.round(0 if whole else 2)
+            config[label] = st.column_config.NumberColumn(label, format="localized" if whole else "%.2f")
+        elif unit == "s":
+            label = f"{label} ({t('unit.s', lang)})"
+            out[label] = v
+            config[label] = st.column_config.NumberColumn(label, format="%.1f")
+        else:
+            out[label] = v
+            config[label] = st.column_config.NumberColumn(label, format="%.0f")
+    return out, config
+
+
+def translated_choice(label: str, options: list[str], default: str, key: str, lang: str, fmt: Any) -> str:
+    """A horizontal radio whose option texts depend on the language, keyed ``<key>_<lang>``.
+
+    Streamlit's browser side matches a radio's or selectbox's current value by its text, so when the texts
+    change under one key (a language switch) it shows no selection (or the old text). One widget per language
+    avoids that; the choice itself lives in ``st.session_state[key]`` and carries over.
+    """
+    wkey = f"{key}_{lang}"
+    ss = st.session_state
+    if ss.get(key) not in options:
+        ss[key] = default
+    if ss.get(wkey) != ss[key]:
+        ss[wkey] = ss[key]
+
+    def _keep() -> None:
+        ss[key] = ss[wkey]
+
+    return st.radio(label, options, key=wkey, horizontal=True, format_func=fmt, on_change=_keep)
+
+
+def agent_section(agents: pd.DataFrame, lang: str, platform: str) -> None:
+    """Agents side by side (one KPI, with the platform line) and the per-agent table."""
+    st.subheader(t("sim.agent_chart", lang))
+    rules = rules_for(platform)
+    options = [c for c in AGENT_CHART_KPIS if c in agents]
+    default = next((r.kpi for r in rules if r.kpi in options), options[0])
+    code = translated_choice(t("sim.agent_kpi", lang), options, default, "agent_kpi", lang,
+                             lambda c: kpi_label(c, lang))
+    st.altair_chart(agent_chart(agents, code, lang, rule_for(platform, code)), width="stretch")
+    if rules:
+        st.caption(" · ".join(f"{kpi_label(r.kpi, lang)}: {rule_text(r, platform, lang)}" for r in rules)
+                   + " — " + t("sim.rules_caption", lang))
+    st.subheader(t("sim.agents_table", lang))
+    frame, config = _agent_frame(agents, lang)
+    st.dataframe(frame, hide_index=True, column_config=config, key="agent_table",
+                 height=_table_height(min(len(frame), 20)))
+
+
+def _table_height(rows: int) -> int:
+    """Pixel height that shows ``rows`` rows and the header without an inner scroll bar."""
+    return 35 * (rows + 1) + 3
