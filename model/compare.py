@@ -47,12 +47,20 @@ def result_for(base: SimResult, effects: Effects, workers: int = 1) -> SimResult
 
 
 def team_month(res: SimResult) -> pd.DataFrame:
-    """Team KPIs per replication over the horizon, with the silent-order sales the pools need."""
+    """Team KPIs per replication over the horizon, with the silent-order sales the pools need.
+
+    Cached on the result like its KPI tables (re-pricing a stored run must not rebuild it); do not modify it.
+    """
+    key = ("compare.team_month",)
+    cached = res._cache.get(key)
+    if cached is not None:
+        return cached
     t = res.table().copy()
     if len(res.silent_orders):
         t = t.merge(res.silent_orders[["rep", "silent_orders_yuan"]], on="rep", how="left")
     else:
         t["silent_orders_yuan"] = 0.0
+    res._cache[key] = t
     return t
 
 

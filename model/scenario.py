@@ -371,8 +371,14 @@ def profile_weights(p: str | list[float]) -> list[float]:
 
 # ----------------------------------------------------------------------------------------------- loading
 def _loc(loc: tuple[Any, ...]) -> str:
+    """Dotted key path of a pydantic error location, without the union/tag segments pydantic inserts."""
+    from model.schemes import COMPONENT_TYPES
+
     parts = []
-    for x in loc:
+    for i, x in enumerate(loc):
+        if isinstance(x, str) and x in COMPONENT_TYPES and i > 1 and isinstance(loc[i - 1], int) \
+                and loc[i - 2] == "components":
+            continue  # the discriminator tag of a scheme component
         if isinstance(x, int):
             parts.append(str(x))
         elif isinstance(x, str) and not x.startswith(("function-", "tagged-union[", "union[")):

@@ -30,7 +30,7 @@ def free_port() -> int:
 def streamlit_server(app: str = "app.py", timeout_s: float = 30.0) -> Iterator[str]:
     """Run ``streamlit run app`` headless on a free port; yield its URL; always stop it (and its children)."""
     port = free_port()
-    log = ROOT / "tests" / "artifacts" / f"streamlit_{port}.log"
+    log = ROOT / "tests" / "artifacts" / "streamlit_server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     with open(log, "wb") as out:

@@ -69,11 +69,6 @@ CASES = [
      "schemes.2.name", ["already used by schemes.1.name", "must be unique"]),
 ]
 
-#: pydantic's union tag (the component type) is left in these key paths by model.scenario's error formatting
-TAGGED = {"weights_not_100pct", "unknown_kpi", "threshold_48_in_file", "threshold_48_by_set", "overlapping_tiers",
-          "unordered_tiers", "gate_on_undefined_kpi", "pool_share_above_1"}
-
-
 class Result:
     def __init__(self, returncode, stdout, stderr):
         self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
@@ -115,10 +110,7 @@ def test_bad_scheme_input_exits_2_with_one_clear_message(source, overrides, key,
 
 
 @pytest.mark.parametrize(("source", "overrides", "key"), [
-    pytest.param(*c[1:4], id=c[0], marks=pytest.mark.xfail(
-        c[0] in TAGGED, strict=True,
-        reason="model/scenario.py _loc keeps the component-type tag, e.g. 'schemes.1.components.0.threshold.target'"))
-    for c in CASES])
+    pytest.param(*c[1:4], id=c[0]) for c in CASES])
 def test_message_names_the_exact_key_path(source, overrides, key, tmp_toml, capsys, monkeypatch):
     _, r = refuse(source, overrides, tmp_toml, capsys, monkeypatch)
     assert r.returncode == 2

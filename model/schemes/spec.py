@@ -960,7 +960,8 @@ def error_path(loc: tuple[int | str, ...]) -> str:
     """
     parts: list[str] = []
     for i, p in enumerate(loc):
-        if isinstance(p, str) and p in COMPONENT_TYPES and i > 0 and isinstance(loc[i - 1], int):
+        if (isinstance(p, str) and p in COMPONENT_TYPES and i > 1 and isinstance(loc[i - 1], int)
+                and loc[i - 2] == "components"):
             continue
         parts.append(str(p))
     return ".".join(parts)
