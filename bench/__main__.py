@@ -1,4 +1,4 @@
-"""``python -m bench [engine|full|scale|parallel|profile ...] [--quick]``: the performance-budget figures."""
+"""``python -m bench [engine|full|scale|parallel|reprice|profile ...] [--quick]``: the performance budget."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ FIGURES = {
     "full": "bench.full_model",      # 2. full model, per buyer message
     "scale": "bench.scale",          # 3. cost per chat 10^4..10^6, Double-11 memory
     "parallel": "bench.parallel",    # 4. 2 workers vs 1
+    "reprice": "bench.reprice",      # re-pricing vs re-simulating (DESIGN.md; written for the schemes issue)
 }
 EXTRA = {"profile": "bench.hotspots"}  # not a figure: the engine's top functions (cProfile)
 
@@ -18,9 +19,10 @@ EXTRA = {"profile": "bench.hotspots"}  # not a figure: the engine's top function
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     ap.add_argument("figures", nargs="*", metavar="FIGURE",
-                    help=f"any of {', '.join([*FIGURES, *EXTRA])} (default: the four figures)")
+                    help=f"any of {', '.join([*FIGURES, *EXTRA])} (default: every figure)")
     ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run of a minute or two)")
-    ap.add_argument("--repeat", type=int, default=3, help="timings per side; the median is kept")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="timings per side; the median is kept (default 3; reprice 5)")
     a = ap.parse_args(argv)
     unknown = [f for f in a.figures if f not in FIGURES and f not in EXTRA]
     if unknown:
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         mod = importlib.import_module({**FIGURES, **EXTRA}[name])
         if warn := load_warning():
             print(warn, flush=True)
-        res = mod.run(quick=a.quick, repeat=a.repeat)
+        res = mod.run(quick=a.quick) if a.repeat is None else mod.run(quick=a.quick, repeat=a.repeat)
         lines += res.get("budgets", [])
         print(flush=True)
     if lines:
