@@ -155,3 +155,23 @@ def test_duplicate_names_copy_remove_and_baseline() -> None:
     at.button(key="cmp_s1_del").click().run()  # removing the baseline falls back to base pay only
     assert not at.exception and not at.error
     assert SCHEME not in list(_table(at)[tc("res.col.scheme", "en")])
+
+
+def test_calculator_reproduces_seed_000_beside_the_simulation():
+    """The seed-000 arithmetic panel: 10 agents x 100/day x 40% x 100 yuan x 30 days = 120万 -> 172.8万."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(
+        "import streamlit as st\n"
+        "st.session_state.setdefault('lang', 'zh')\n"
+        "from ui.calculator import render_calculator\n"
+        "raw = {'agents': {'count': 10}, 'traffic': {'inquiries_per_day': 1000},\n"
+        "       'outcomes': {'base_inquiry_conversion': 0.4, 'base_aov_yuan': 100}, 'economics': {}}\n"
+        "render_calculator(None, raw, st.session_state['lang'])\n", default_timeout=30)
+    at.run()
+    assert not at.exception
+    values = [m.value for m in at.metric]
+    assert values[0] == "120万" and values[1] == "172.8万", values
+    at.number_input(key="calc_conv_pct").set_value(0.0).run()
+    at.number_input(key="calc_aov_pct").set_value(0.0).run()
+    assert at.metric[1].value == "120万"

@@ -9,6 +9,23 @@ from __future__ import annotations
 from ui.i18n import DEFAULT_LANG, norm_lang
 
 _ZH: dict[str, str] = {
+    # calculator
+    "calc.header": "座谈计算器：咨询量 × 转化率 × 客单价",
+    "calc.intro": "源文章的算法（不含排队、流失和客服差异），与下面的模拟结果对照。",
+    "calc.agents": "售前客服人数",
+    "calc.per_agent": "每人每天咨询量",
+    "calc.conversion": "询单转化率 (%)",
+    "calc.aov": "客单价（元）",
+    "calc.days": "天数",
+    "calc.conv_pct": "转化率变化 (%)",
+    "calc.aov_pct": "客单价变化 (%)",
+    "calc.margin": "毛利率 (%)",
+    "calc.share": "奖金占新增利润的比例 (%)",
+    "calc.before": "现在的客服销售额",
+    "calc.after": "提升后的客服销售额",
+    "calc.profit": "新增毛利",
+    "calc.budget": "可拿出的奖金预算",
+    "calc.simulated": "模拟得到的客服销售额（折算为 {days} 天）：",
     # page
     "cmp.title": "方案对比：奖金方案的成本与收益",
     "cmp.intro": "编辑奖金方案，在同一批模拟数据（共同随机数）上比较奖金成本、增收和净收益。"
@@ -164,6 +181,23 @@ _ZH: dict[str, str] = {
 }
 
 _EN: dict[str, str] = {
+    # calculator
+    "calc.header": "Calculator: inquiries x conversion x order value",
+    "calc.intro": "The source article's arithmetic (no queueing, abandonment or agent differences), next to the simulation.",
+    "calc.agents": "Pre-sale agents",
+    "calc.per_agent": "Inquiries per agent per day",
+    "calc.conversion": "Inquiry conversion (%)",
+    "calc.aov": "Order value (yuan)",
+    "calc.days": "Days",
+    "calc.conv_pct": "Conversion change (%)",
+    "calc.aov_pct": "Order-value change (%)",
+    "calc.margin": "Gross margin (%)",
+    "calc.share": "Bonus as a share of incremental profit (%)",
+    "calc.before": "CS sales now",
+    "calc.after": "CS sales after the change",
+    "calc.profit": "Incremental gross profit",
+    "calc.budget": "Bonus budget",
+    "calc.simulated": "Simulated CS sales (scaled to {days} days):",
     "cmp.title": "Compare schemes: cost and return of bonus schemes",
     "cmp.intro": "Edit bonus schemes and compare bonus cost, uplift and net gain on the same simulated data "
                  "(common random numbers). Changing a target or an amount re-prices without re-simulating.",

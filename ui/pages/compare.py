@@ -22,6 +22,7 @@ from model.scenario import Scenario, ScenarioError, read_toml, scenario_from_dic
 from model.schemes import AssumedEffects, Scheme
 from model.simulate import SimResult
 from ui import scheme_editor as ed
+from ui.calculator import render_calculator
 from ui.charts_compare import all_charts
 from ui.html_report import agent_pay_rows, build_report, comparison_rows
 from ui.i18n_compare import tc
@@ -192,6 +193,7 @@ def render() -> None:
             st.error(f"{tc('cmp.bad_input', lang)}\n\n{e}")
             return
     doc["scenario"]["file"] = path
+    render_calculator(doc, raw, lang)
     _results(doc, lang)
 
 
