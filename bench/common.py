@@ -82,10 +82,10 @@ def info(text: str) -> None:
 
 
 def write_result(figure: str, doc: dict[str, Any]) -> Path:
-    """Write ``bench/results/<figure>.json`` (gitignored)."""
+    """Write ``bench/results/<figure>.json`` (gitignored); a ``--quick`` run writes ``<figure>.quick.json``."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     doc = {"figure": figure, "machine": machine(), "when": time.strftime("%Y-%m-%dT%H:%M:%S"), **doc}
-    p = RESULTS / f"{figure}.json"
+    p = RESULTS / f"{figure}{'.quick' if doc.get('quick') else ''}.json"
     p.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     return p
 

@@ -112,7 +112,9 @@ def run(quick: bool = False, repeat: int = 3) -> dict[str, Any]:
     lo, hi = points[0], points[-1]
     raw = hi["us_per_chat"] / lo["us_per_chat"]
     norm = hi["chat_in_ref_units"] / lo["chat_in_ref_units"]
-    info(f"raw us/chat ratio {hi['chats']:,} vs {lo['chats']:,} chats: {raw:.2f}x")
+    costs = [pt["chat_in_ref_units"] for pt in points]
+    info(f"raw us/chat ratio {hi['chats']:,} vs {lo['chats']:,} chats: {raw:.2f}x; spread over all sizes "
+         f"(max/min, reference units): {max(costs) / min(costs):.2f}x")
     a, b = points[-2], points[-1]
     slope = (b["maxrss_bytes"] - a["maxrss_bytes"]) / (b["chats"] - a["chats"])
     info(f"memory growth between the two largest sizes: {slope / 1024:.2f} KiB per chat "

@@ -34,17 +34,18 @@ def _clean(x: Any) -> Any:
 
 
 def agent_rows(res: SimResult) -> list[dict[str, Any]]:
-    """Per-agent KPI means over replications, with names and skill."""
+    """Per-agent KPI means over replications, with names and shifts (agents with no chats get None)."""
     tab = res.table(by_agent=True)
     means = tab.drop(columns=["rep"]).groupby("agent").mean(numeric_only=True)
+    cols = [c for c in KPI_CODES if c in means.columns]
+    ids = res.agents["agent"].astype(int)
+    values = means[cols].reindex(ids).to_dict("records")
+    present = ids.isin(means.index).to_numpy()
     rows = []
-    for _, a in res.agents.iterrows():
-        i = int(a["agent"])
-        row: dict[str, Any] = {"agent": i, "name": a["name"], "shift": a["shift"]}
-        if i in means.index:
-            row.update({c: means.at[i, c] for c in KPI_CODES if c in means.columns})
-        else:
-            row.update(dict.fromkeys(KPI_CODES))
+    for (i, name, shift), ok, v in zip(res.agents[["agent", "name", "shift"]].itertuples(index=False), present,
+                                       values, strict=True):
+        row: dict[str, Any] = {"agent": int(i), "name": name, "shift": shift}
+        row.update(v if ok else dict.fromkeys(KPI_CODES))
         rows.append(row)
     return rows
 
