@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import stats
 
+from model.kpi import interval
 from model.schemes.pricing import pay_table, revenue_yuan
 
 #: Codes of the summary, in display order.
@@ -61,20 +62,12 @@ def gini(values: np.ndarray | pd.Series) -> float:
 
 
 def t_interval(values: np.ndarray | pd.Series, level: float = 0.90) -> dict[str, float | None]:
-    """Mean and two-sided t-interval over replications; NaN values are dropped.
+    """Mean and two-sided t-interval over replications (:func:`model.kpi.interval` at the economics level).
 
     Returns ``{"mean", "lo", "hi"}``; ``lo``/``hi`` are None with fewer than two finite values and ``mean``
     is None with none.
     """
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    if len(x) == 0:
-        return {"mean": None, "lo": None, "hi": None}
-    m = float(x.mean())
-    if len(x) < 2:
-        return {"mean": m, "lo": None, "hi": None}
-    half = float(stats.t.ppf((1 + level) / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return {"mean": m, "lo": m - half, "hi": m + half}
+    return interval(np.asarray(values, dtype=float), level)
 
 
 def wilson_interval(successes: int, n: int, level: float = 0.90) -> dict[str, float | None]:

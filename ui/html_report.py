@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import math
 from html import escape
 from typing import Any
 
-from ui.charts_compare import CJK_FONT, all_charts, component_label, scheme_label
+from ui.charts_compare import CJK_FONT, _num, all_charts, component_label, scheme_label
 from ui.format import money, pct
 from ui.i18n import norm_lang, t
 from ui.i18n_compare import tc
@@ -44,12 +43,6 @@ figure svg {{ max-width: 100%; height: auto; }}
 """
 
 
-def _num(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 def _stat(e: dict[str, Any], code: str, part: str = "mean") -> float | None:
