@@ -20,7 +20,7 @@ Output is flat numpy records (one row per chat, one per buyer message), built in
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -87,7 +87,6 @@ class EngineRecords:
     msg_type_s: np.ndarray          # typing time of the reply (0 if none)
     agent_busy_s: np.ndarray        # typing time per agent
     agent_duty_s: np.ndarray        # on-duty time per agent within the horizon
-    extra: dict = field(default_factory=dict)
 
 
 class ChatCentre:

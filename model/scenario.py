@@ -11,7 +11,7 @@ import copy
 import math
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -543,5 +543,3 @@ def json_schema() -> dict[str, Any]:
     """The JSON schema of the scenario format."""
     return Scenario.model_json_schema()
 
-
-ReplicationCount = Annotated[int, Field(ge=1, le=MAX_REPLICATIONS)]
