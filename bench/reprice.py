@@ -33,10 +33,11 @@ INNER = 20  # re-pricings per timing sample (one re-pricing is a few ms; a sampl
 
 def _setup(days: int, reps: int):
     from model.compare import price_result
-    from model.scenario import load_scenario, with_changes
+    from model.edits import with_edits
+    from model.scenario import load_scenario
     from model.simulate import simulate
 
-    s = with_changes(load_scenario(SCENARIO), {"meta.days": days, "meta.replications": reps})
+    s = with_edits(load_scenario(SCENARIO), {"meta.days": days, "meta.replications": reps})
     sc = next(x for x in s.schemes if x.name == SCHEME)
     assert sc.assumed_effects is None or not sc.assumed_effects.is_active, "effort must be held fixed"
     changed = sc.model_copy(deep=True)

@@ -12,8 +12,9 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from model.edits import Notice
 from model.kpicodes import CONTRACT_CODES, KPI_CODES
-from model.scenario import ScenarioError, json_schema, load_scenario
+from model.scenario import Scenario, ScenarioError, json_schema, load_scenario
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -83,15 +84,20 @@ def _progress_bar(total_chats: float, reps: int):
     return bar, cb
 
 
-def _overrides(args: argparse.Namespace) -> list[str]:
-    return list(args.set or [])
+def _load(args: argparse.Namespace) -> Scenario:
+    """The scenario file with its ``--set`` overrides; what an override changed besides its key is printed."""
+    notices: list[Notice] = []
+    s = load_scenario(args.scenario, list(args.set or []), notices=notices)
+    for n in notices:
+        print(f"注意 notice: {n.message}", file=sys.stderr)
+    return s
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from model.report import evaluate
     from model.scenario import expected_chats
 
-    s = load_scenario(args.scenario, _overrides(args))
+    s = _load(args)
     reps = args.reps or s.meta.replications
     if args.reps is not None and args.reps < 1:
         raise ScenarioError("--reps must be at least 1", file="<command line>", key="--reps")
@@ -118,7 +124,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from model.compare import comparison_table
     from model.report import evaluate
 
-    s = load_scenario(args.scenario, _overrides(args))
+    s = _load(args)
     if not s.schemes:
         raise ScenarioError("has no [[schemes]] to compare; add at least one scheme", file=str(args.scenario),
                             key="schemes")

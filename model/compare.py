@@ -1,9 +1,7 @@
-"""Schemes side by side: simulate (or re-use) each scheme's run on common random numbers, price it, and
-compare its economics with the baseline scheme.
+"""Pricing a scheme on a stored run and the comparison's documents (JSON block, readable table).
 
-A scheme whose assumed effects leave reply times unchanged re-uses the engine records (only outcomes and pay
-are recomputed); one that changes reply times re-runs the engine with the same seed (common random numbers).
-Pay rules never re-run anything: :func:`price_result` prices any scheme on a stored result.
+Pay rules never re-run anything: :func:`price_result` prices any scheme on a stored result. Which run a scheme
+gets, and the comparison of every scheme, is :mod:`model.pipeline` (``compare_schemes``).
 """
 
 from __future__ import annotations
@@ -11,39 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from model.economics import evaluate_economics
 from model.kpi import summarise
 from model.kpicodes import KPI_CODES
-from model.outcomes import Effects
-from model.schemes import PricingContext, Scheme, pay_table, price_scheme, reach_share
-from model.simulate import SimResult, simulate
-
-
-def scheme_effects(scheme: Scheme | None) -> Effects:
-    """The engine/outcome effects of a scheme's assumed effects (identity when none)."""
-    ae = scheme.assumed_effects if scheme is not None else None
-    if ae is None or not ae.is_active:
-        return Effects()
-    return Effects(
-        conversion_mult=1 + ae.inquiry_conversion_pct / 100,
-        conversion_add=ae.inquiry_conversion_pp / 100,
-        aov_mult=1 + ae.aov_pct / 100,
-        reply_time_mult=ae.reply_time_factor(),
-        payment_rate_add=ae.payment_rate_pp / 100,
-        notes=ae.lines("zh") + ae.lines("en"),
-    )
-
-
-def result_for(base: SimResult, effects: Effects, workers: int = 1) -> SimResult:
-    """The run of a scheme with these effects on the same random numbers as ``base``."""
-    if effects.is_identity() and base.effects.is_identity():
-        return base
-    if effects.engine_key() == base.effects.engine_key():
-        return base.with_effects(effects)
-    return simulate(base.scenario, effects=effects, workers=workers)
+from model.schema import Scenario
+from model.schemes.pricing import PricingContext, pay_table, price_scheme, reach_share
+from model.schemes.spec import Scheme
+from model.simulate import SimResult
 
 
 def team_month(res: SimResult) -> pd.DataFrame:
@@ -64,9 +38,13 @@ def team_month(res: SimResult) -> pd.DataFrame:
     return t
 
 
-def pricing_context(res: SimResult, baseline: SimResult) -> PricingContext:
-    """KPI tables of a result, as the pricing functions take them."""
-    s = res.scenario
+def pricing_context(res: SimResult, baseline: SimResult, *, scenario: Scenario | None = None) -> PricingContext:
+    """KPI tables of a result, as the pricing functions take them.
+
+    ``scenario`` gives the economics and horizon (default: the result's own; a run shared through a cache may
+    have been made for a scenario with other schemes or economics).
+    """
+    s = scenario or res.scenario
     return PricingContext(
         agent_month=res.table(by_agent=True),
         agent_week=res.table(by_agent=True, period="week"),
@@ -89,15 +67,19 @@ class Priced:
     pay: pd.DataFrame
 
 
-def price_result(scheme: Scheme, res: SimResult, baseline: SimResult) -> Priced:
-    """Price a scheme on a stored result (no simulation)."""
-    long = price_scheme(scheme, pricing_context(res, baseline))
+def price_result(scheme: Scheme, res: SimResult, baseline: SimResult, *, scenario: Scenario | None = None) -> Priced:
+    """Price a scheme on a stored result (no simulation); ``scenario`` as in :func:`pricing_context`."""
+    long = price_scheme(scheme, pricing_context(res, baseline, scenario=scenario))
     return Priced(scheme, res, long, pay_table(long))
 
 
-def scheme_document(p: Priced, base: Priced | None, baseline_res: SimResult) -> dict[str, Any]:
-    """The JSON block of one scheme: team KPIs, economics, per-agent pay with a breakdown."""
-    s = p.result.scenario
+def scheme_document(p: Priced, base: Priced | None, baseline_res: SimResult, *,
+                    scenario: Scenario | None = None) -> dict[str, Any]:
+    """The JSON block of one scheme: team KPIs, economics, per-agent pay with a breakdown.
+
+    ``scenario`` gives the economics and horizon (default: the priced result's own).
+    """
+    s = scenario or p.result.scenario
     tm = team_month(p.result)
     per_rep, econ = evaluate_economics(
         p.pay, base.pay if base is not None else None, tm, team_month(baseline_res), s.economics,
@@ -131,44 +113,6 @@ def scheme_document(p: Priced, base: Priced | None, baseline_res: SimResult) -> 
         "per_replication": per_rep[["rep", "revenue_yuan", "uplift_yuan", "bonus_cost_yuan", "net_gain_yuan"]]
         .to_dict(orient="records"),
     }
-
-
-def compare_schemes(res: SimResult, *, workers: int = 1) -> dict[str, Any]:
-    """Every scheme of the scenario against the baseline scheme, on the same random numbers.
-
-    Args:
-        res: the scenario's run without effects (the base-pay-only world).
-        workers: processes for any re-simulation (schemes that change reply times).
-
-    Returns:
-        ``{"baseline_scheme": name or None, "schemes": {name: block}}``.
-    """
-    s = res.scenario
-    by_name = {sc.name: sc for sc in s.schemes}
-    base_name = s.economics.baseline_scheme
-    runs: dict[tuple, SimResult] = {}
-
-    def run_of(sc: Scheme | None) -> SimResult:
-        eff = scheme_effects(sc)
-        key = (eff.engine_key(), _outcome_key(eff))
-        if key not in runs:
-            runs[key] = result_for(res, eff, workers)
-        return runs[key]
-
-    baseline_scheme = by_name.get(base_name) if base_name else None
-    baseline_res = run_of(baseline_scheme)
-    base_priced = price_result(baseline_scheme, baseline_res, baseline_res) if baseline_scheme else None
-    out: dict[str, Any] = {}
-    for sc in s.schemes:
-        r = run_of(sc)
-        p = base_priced if (base_priced is not None and sc.name == base_name) else price_result(sc, r, baseline_res)
-        out[sc.name] = scheme_document(p, base_priced, baseline_res)
-    return {"baseline_scheme": base_name, "schemes": out}
-
-
-def _outcome_key(e: Effects) -> tuple:
-    return tuple(tuple(np.atleast_1d(np.asarray(v, dtype=float)).round(12).tolist()) for v in (
-        e.conversion_mult, e.conversion_add, e.aov_mult, e.payment_rate_add))
 
 
 def _width(text: str) -> int:

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 from scipy import stats
 
 from model.kpi import interval
+from model.schema import EconomicsConfig
 from model.schemes.pricing import pay_table, revenue_yuan
 
 #: Codes of the summary, in display order.
@@ -30,25 +30,6 @@ ECONOMICS_CODES: tuple[str, ...] = (
 
 #: Below this incremental bonus cost (yuan) ROI is undefined (NaN / null).
 ROI_MIN_COST_YUAN = 0.01
-
-
-class EconomicsConfig(BaseModel):
-    """Scenario key ``[economics]``.
-
-    Attributes:
-        gross_margin_share: gross profit as a share of revenue (seed 000's 200,000 on 528,000 is about 0.38).
-        baseline_scheme: name of the scheme every scheme is compared with; None = base pay only (no bonus).
-        base_salary_yuan: base salary per agent per month, prorated by days / 30, added to agents whose scheme
-            pays no ``base_salary`` component (pay distribution and total pay only; never bonus cost).
-        interval_level: two-sided level of the t-intervals over replications.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    gross_margin_share: float = Field(0.3, gt=0, le=1)
-    baseline_scheme: str | None = None
-    base_salary_yuan: float = Field(0.0, ge=0)
-    interval_level: float = Field(0.90, gt=0, lt=1)
 
 
 def gini(values: np.ndarray | pd.Series) -> float:

@@ -16,18 +16,31 @@ U6 < the agent's bad-attitude share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from model.scenario import Outcomes
+from model.schema import Outcomes
+
+
+def _key(v: float | np.ndarray) -> tuple[float, ...]:
+    return tuple(np.atleast_1d(np.asarray(v, dtype=float)).round(12).tolist())
 
 
 @dataclass
 class Effects:
     """Changes to the mechanics: from a manager's assumption (scheme ``assumed_effects``) or from behaviour.
 
-    Per-agent arrays may replace scalars (behaviour decides effort agent by agent).
+    Per-agent arrays may replace scalars (behaviour decides effort agent by agent). Multipliers are 1 and
+    additions 0 when nothing changes; :func:`model.pipeline.compose` combines two Effects.
+
+    Attributes:
+        conversion_mult: multiplies each agent's conversion (outcomes).
+        conversion_add: added to the conversion after the multiplier (outcomes).
+        aov_mult: multiplies each agent's order value (outcomes).
+        reply_time_mult: multiplies each agent's typing time (engine).
+        latency_mult: multiplies each agent's reaction latency (engine; ``agents.reaction_latency``).
+        payment_rate_add: added to the payment rate (outcomes; one team value).
     """
 
     conversion_mult: float | np.ndarray = 1.0
@@ -35,18 +48,22 @@ class Effects:
     aov_mult: float | np.ndarray = 1.0
     reply_time_mult: float | np.ndarray = 1.0
     payment_rate_add: float = 0.0
-    notes: list[str] = field(default_factory=list)
+    latency_mult: float | np.ndarray = 1.0
 
     def engine_key(self) -> tuple:
         """What the SimPy engine depends on (runs with equal keys share the engine records)."""
-        r = self.reply_time_mult
-        return (tuple(np.atleast_1d(r).round(12).tolist()),)
+        return (_key(self.reply_time_mult), _key(self.latency_mult))
+
+    def outcome_key(self) -> tuple:
+        """What the outcomes after the engine depend on (with :meth:`engine_key`: the whole run)."""
+        return tuple(_key(v) for v in (self.conversion_mult, self.conversion_add, self.aov_mult,
+                                       self.payment_rate_add))
 
     def is_identity(self) -> bool:
         """True when nothing changes."""
         return all(np.all(np.asarray(v) == d) for v, d in (
             (self.conversion_mult, 1.0), (self.conversion_add, 0.0), (self.aov_mult, 1.0),
-            (self.reply_time_mult, 1.0), (self.payment_rate_add, 0.0)))
+            (self.reply_time_mult, 1.0), (self.payment_rate_add, 0.0), (self.latency_mult, 1.0)))
 
 
 @dataclass

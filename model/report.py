@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -105,10 +106,18 @@ def evaluate(
     Returns:
         The JSON-ready document of DESIGN.md's contract.
     """
-    res = simulate(scenario, replications=replications, seed=seed, workers=workers, progress=progress)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            return _evaluate(scenario, replications, seed, ex, progress)
+    return _evaluate(scenario, replications, seed, None, progress)
+
+
+def _evaluate(scenario: Scenario, replications: int | None, seed: int | None, executor: Executor | None,
+              progress: Callable[[int, int], None] | None) -> dict[str, Any]:
+    res = simulate(scenario, replications=replications, seed=seed, executor=executor, progress=progress)
     doc = run_document(res)
     if res.scenario.schemes:
-        from model.compare import compare_schemes
+        from model.pipeline import compare_schemes
 
-        doc.update(compare_schemes(res, workers=workers))
+        doc.update(compare_schemes(res.scenario, base=res, executor=executor))
     return _clean(doc)

@@ -8,7 +8,7 @@ conversion or order-value effect, a pay rule) never re-runs SimPy.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -353,6 +353,7 @@ def simulate(
     seed: int | None = None,
     effects: Effects | None = None,
     workers: int = 1,
+    executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SimResult:
     """Simulate a scenario.
@@ -362,7 +363,9 @@ def simulate(
         replications: number of replications (default ``meta.replications``).
         seed: override of ``meta.seed``.
         effects: changes to the mechanics (assumed effects, effort).
-        workers: processes for replications (1 = in this process).
+        workers: processes for replications when no ``executor`` is given (1 = in this process).
+        executor: runs the replications (a ``ProcessPoolExecutor``, or a Dask client's ``get_executor()``);
+            results are identical whichever runs them.
         progress: called as ``progress(done, total)`` after each replication.
 
     Returns:
@@ -384,12 +387,14 @@ def simulate(
     reps = s.meta.replications
     agents = agent_table(s)
     results: list[dict] = []
-    if workers > 1 and reps > 1:
+    if executor is not None and reps > 1:
+        for i, r in enumerate(executor.map(_run_rep_for_pool, [(s, rep, effects) for rep in range(reps)])):
+            results.append(r)
+            if progress:
+                progress(i + 1, reps)
+    elif workers > 1 and reps > 1:
         with ProcessPoolExecutor(max_workers=workers) as ex:
-            for i, r in enumerate(ex.map(_run_rep_for_pool, [(s, rep, effects) for rep in range(reps)])):
-                results.append(r)
-                if progress:
-                    progress(i + 1, reps)
+            return simulate(s, effects=effects, executor=ex, progress=progress)
     else:
         for rep in range(reps):
             results.append(run_replication(s, rep, effects))

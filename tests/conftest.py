@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from model.chatcentre import EngineInput
-from model.scenario import Scenario, load_scenario, with_changes
+from model.edits import with_edits
+from model.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -66,13 +67,13 @@ def engine_input(
 def erlang_scenario(**changes) -> Scenario:
     """scenarios/validation/erlang.toml with dotted-key changes."""
     s = load_scenario(ERLANG)
-    return with_changes(s, changes) if changes else s
+    return with_edits(s, changes) if changes else s
 
 
 def taobao_scenario(**changes) -> Scenario:
     """scenarios/taobao_10_agents.toml with dotted-key changes."""
     s = load_scenario(TAOBAO)
-    return with_changes(s, changes) if changes else s
+    return with_edits(s, changes) if changes else s
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:

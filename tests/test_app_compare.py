@@ -3,13 +3,11 @@ re-simulating, shows the model's messages for bad edits (never a traceback), off
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import model.compare as mcompare
+from model import pipeline
 from ui.i18n_compare import CATALOGUES, tc
 
 TIMEOUT = 60
@@ -43,20 +41,35 @@ def _row(at: AppTest, name: str, lang: str = "zh") -> dict:
 
 @pytest.fixture
 def sim_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count SimPy runs (both the page's base run and result_for's re-runs); caches start empty."""
+    """Count simulations made by the comparison path's default runner; caches start empty."""
     calls: list[int] = []
-    sim_mod = sys.modules["model.simulate"]
-    real = sim_mod.simulate
+    real = pipeline.simulate
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sim_mod, "simulate", counting)
-    monkeypatch.setattr(mcompare, "simulate", counting)
+    monkeypatch.setattr(pipeline, "simulate", counting)
     st.cache_resource.clear()
     st.cache_data.clear()
     return calls
+
+
+def test_the_page_goes_through_the_models_comparison_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page prices schemes with model.pipeline.compare_schemes (the CLI's path), not a copy of it."""
+    seen: list[str] = []
+    real = pipeline.compare_schemes
+
+    def spy(scenario, **kwargs):
+        seen.append(scenario.meta.name)
+        return real(scenario, **kwargs)
+
+    monkeypatch.setattr(pipeline, "compare_schemes", spy)
+    st.cache_data.clear()
+    at = _app()
+    assert not at.exception and not at.error
+    assert len(seen) == 1
+    assert list(_table(at)[tc("res.col.scheme", "zh")]) == ["仅底薪", SCHEME, "达标奖 48% + 假设 +20%/+20%"]
 
 
 def test_catalogues_have_the_same_keys() -> None:

@@ -14,9 +14,11 @@ import pytest
 from conftest import ROOT, SCENARIOS, run_cli
 
 import model.chatcentre
-from model.compare import compare_schemes, price_result, result_for, scheme_effects
+from model.compare import price_result
+from model.edits import with_edits
+from model.pipeline import compare_schemes, effects_for, run_for
 from model.report import evaluate
-from model.scenario import load_scenario, with_changes
+from model.scenario import load_scenario
 from model.simulate import simulate
 
 DAYS = 7
@@ -31,7 +33,7 @@ SCHEME_FILES = sorted(p for p in SCENARIOS.glob("*.toml") if tomllib.loads(p.rea
 
 def short(path, **changes):
     """A scenario file on a short horizon."""
-    return with_changes(load_scenario(path), {"meta.days": DAYS, "meta.replications": REPS, **changes})
+    return with_edits(load_scenario(path), {"meta.days": DAYS, "meta.replications": REPS, **changes})
 
 
 class EngineCounter:
@@ -57,7 +59,7 @@ def seed000():
     """Seed 000's threshold scenario, its base run and the compared schemes."""
     s = short(THRESHOLD)
     base = simulate(s)
-    doc = compare_schemes(base)
+    doc = compare_schemes(base.scenario, base=base)
     return s, base, doc
 
 
@@ -103,7 +105,7 @@ def test_seed000_assumed_20_20_lifts_cs_sales_by_about_44_percent(seed000):
 def test_bonus_cost_is_priced_on_the_resulting_kpis(seed000):
     s, base, doc = seed000
     sc = scheme(s, WITH_EFFECT)
-    res = result_for(base, scheme_effects(sc))
+    res = run_for(base.scenario, effects_for(sc, base.scenario)[0], base=base)
     agents = res.table(by_agent=True)
     reached = agents["inquiry_conversion"] >= 0.48
     per_rep = 1000 * reached.groupby(agents["rep"]).sum()
@@ -124,7 +126,7 @@ def test_bonus_cost_is_priced_on_the_resulting_kpis(seed000):
 def test_repricing_a_target_or_amount_never_runs_the_engine(seed000, engine_calls):
     s, base, _ = seed000
     sc = scheme(s, WITH_EFFECT)
-    res = result_for(base, scheme_effects(sc))  # outcome effects only: the engine records are re-used
+    res = run_for(base.scenario, effects_for(sc, base.scenario)[0], base=base)  # outcome effects only: the engine records are re-used
 
     def cost(**change):
         changed = sc.model_copy(deep=True)
@@ -136,7 +138,7 @@ def test_repricing_a_target_or_amount_never_runs_the_engine(seed000, engine_call
     assert cost(target=0.46) > c48 > cost(target=0.55)
     assert cost(amount_yuan=2000) == pytest.approx(2 * c48)
     assert cost(amount_yuan=0) == 0
-    compare_schemes(base)  # a whole comparison without reply-time effects re-uses the base run
+    compare_schemes(base.scenario, base=base)  # a whole comparison without reply-time effects re-uses the base run
     assert engine_calls.calls == 0
 
 
@@ -145,9 +147,9 @@ def test_a_reply_time_effect_resimulates_on_the_same_seed(engine_calls):
     base = simulate(s)
     assert engine_calls.calls == REPS
     fast = scheme(s, "响应时间第一 800 元 + 假设回复快 30%")
-    eff = scheme_effects(fast)
+    eff = effects_for(fast, s)[0]
     assert eff.reply_time_mult == pytest.approx(0.7)
-    res = result_for(base, eff)
+    res = run_for(base.scenario, eff, base=base)
     assert engine_calls.calls == 2 * REPS
     # the same arrivals, chat by chat, in every replication
     cols = ["rep", "chat", "arrival_s", "aftersale", "returning"]
@@ -156,7 +158,7 @@ def test_a_reply_time_effect_resimulates_on_the_same_seed(engine_calls):
     # faster replies on the same traffic: every replication's average response falls
     before, after = base.table()["avg_response_s"], res.table()["avg_response_s"]
     assert (after < 0.85 * before).all()
-    doc = compare_schemes(base)
+    doc = compare_schemes(base.scenario, base=base)
     assert engine_calls.calls == 3 * REPS  # only the reply-time scheme re-ran the engine
     prize = doc["schemes"]["响应时间第一 800 元"]["economics"]["bonus_cost_yuan"]
     assert prize["mean"] == pytest.approx(800)  # one first prize per month, ties split

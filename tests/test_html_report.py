@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from model.compare import compare_schemes
+from model.pipeline import compare_schemes
 from model.scenario import load_scenario
 from model.simulate import simulate
 from ui.html_report import build_report
@@ -25,7 +25,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.fixture(scope="module")
 def doc() -> dict:
     s = load_scenario(SEED000, ["meta.days=3", "meta.replications=2"])
-    d = compare_schemes(simulate(s))
+    d = compare_schemes(s, base=simulate(s))
     d["scenario"] = {"name": s.meta.name, "days": s.meta.days, "replications": s.meta.replications,
                      "seed": s.meta.seed, "platform": s.shop.platform, "file": "scenarios/seed000_threshold_48.toml"}
     d["scheme_specs"] = {sc.name: sc.model_dump(mode="json", exclude_none=True) for sc in s.schemes}

@@ -7,15 +7,15 @@ import json
 import pytest
 from conftest import ERLANG, TAOBAO, erlang_scenario, taobao_scenario
 
+from model.edits import edit_data, with_edits
 from model.scenario import (
     Scenario,
     ScenarioError,
-    apply_overrides,
     expected_chats,
     json_schema,
     load_scenario,
     parse_override,
-    with_changes,
+    parse_overrides,
 )
 
 
@@ -59,17 +59,17 @@ def test_overrides_by_position_and_types():
 
 def test_overrides_do_not_mutate_input():
     data = {"agents": {"count": 3}}
-    out = apply_overrides(data, ["agents.count=5"])
+    out = edit_data(data, parse_overrides(["agents.count=5"]))
     assert data["agents"]["count"] == 3 and out["agents"]["count"] == 5
 
 
-def test_with_changes_revalidates_and_takes_structured_values():
+def test_with_edits_revalidates_and_takes_structured_values():
     s = erlang_scenario()
-    s2 = with_changes(s, {"agents.count": 7, "traffic.promo_days": [{"day": 1, "multiplier": 3.0}]})
+    s2 = with_edits(s, {"agents.count": 7, "traffic.promo_days": [{"day": 1, "multiplier": 3.0}]})
     assert s2.agents.count == 7 and s2.traffic.promo_days[0].multiplier == 3.0
     assert s.agents.count == 5  # the original is unchanged
     with pytest.raises(ScenarioError, match="agents.count"):
-        with_changes(s, {"agents.count": 0})
+        with_edits(s, {"agents.count": 0})
 
 
 def test_unknown_key_is_an_error_naming_it(tmp_toml):

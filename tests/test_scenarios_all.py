@@ -9,8 +9,8 @@ import pytest
 from conftest import ROOT, SCENARIOS
 
 from model import evaluate, load_scenario
+from model.edits import with_edits
 from model.kpicodes import CONTRACT_CODES
-from model.scenario import with_changes
 
 FILES = sorted(SCENARIOS.rglob("*.toml"))
 
@@ -26,7 +26,7 @@ def _brief(s):
     if s.traffic.promo_days:
         peak = max(s.traffic.promo_days, key=lambda p: p.multiplier).model_dump(mode="json")
         changes["traffic.promo_days"] = [dict(peak, day=0)]
-    return with_changes(s, changes)
+    return with_edits(s, changes)
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.relative_to(ROOT).as_posix() for p in FILES])

@@ -14,12 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from model.edits import Notice, with_edits
 from model.report import run_document
 from model.scenario import (
     Scenario,
     ScenarioError,
-    apply_overrides,
     load_scenario,
+    parse_overrides,
     read_toml,
     scenario_from_dict,
 )
@@ -71,31 +72,17 @@ def load_upload(name: str, data: bytes) -> Scenario:
     return scenario_from_dict(data=raw, file=name)
 
 
-def _split_shifts(shifts: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
-    """Spread ``n`` agents over the shifts in their original proportions (largest remainder, >= 1 each)."""
-    total = sum(int(s["agents"]) for s in shifts)
-    k = len(shifts)
-    if n < k:  # fewer agents than shifts: keep the first n shifts with one agent each
-        return [dict(s, agents=1) for s in shifts[:n]]
-    quotas = [n * int(s["agents"]) / total for s in shifts]
-    alloc = [max(1, int(q)) for q in quotas]
-    while sum(alloc) > n:  # the floor of 1 can overshoot: take from the largest
-        i = max(range(k), key=lambda j: alloc[j] - quotas[j])
-        alloc[i] -= 1
-    order = sorted(range(k), key=lambda j: quotas[j] - int(quotas[j]), reverse=True)
-    i = 0
-    while sum(alloc) < n:
-        alloc[order[i % k]] += 1
-        i += 1
-    return [dict(s, agents=a) for s, a in zip(shifts, alloc, strict=True)]
-
-
 @dataclass
 class Changes:
-    """What the widgets change in a scenario, and what the UI had to adjust to keep it valid."""
+    """What the widgets change in a scenario, and what the edit had to adjust to keep it valid."""
 
     scenario: Scenario
-    dropped_promo_days: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def dropped_promo_days(self) -> list[str]:
+        """Names of promotion days left out because the horizon got shorter."""
+        return [i for n in self.notices if n.code == "promo_days_dropped" for i in n.items]
 
 
 def apply_changes(
@@ -109,31 +96,25 @@ def apply_changes(
     overrides: list[str] | None = None,
     file: str = "<scenario>",
 ) -> Changes:
-    """Return the scenario the widgets describe, validated by the model.
+    """Return the scenario the widgets describe: one :func:`model.edits.with_edits` call.
 
-    Changing the agent count re-spreads shifts over the new count (same proportions) and trims agents listed
-    one by one; shortening the horizon leaves out promotion days beyond it (reported, never silent).
-    ``overrides`` (``dotted.key=value``) are applied last, exactly like the CLI's ``--set``.
+    The model's edit re-spreads shifts over a new agent count and reports promotion days beyond a shorter
+    horizon, exactly as for ``--set`` and sweeps. ``overrides`` (``dotted.key=value``) win over the widgets.
 
     Raises:
         ScenarioError: when the result is not a valid scenario.
     """
-    data = base.model_dump(mode="json")
-    a = data["agents"]
-    a["count"] = int(agents)
-    if a.get("shifts"):
-        a["shifts"] = _split_shifts(a["shifts"], int(agents))
-    a["individual"] = a.get("individual", [])[: int(agents)]
-    a["max_concurrent_chats"] = int(max_concurrent_chats)
-    data["traffic"]["inquiries_per_day"] = float(inquiries_per_day)
-    data["meta"]["days"] = int(days)
-    data["meta"]["replications"] = int(replications)
-    promos = data["traffic"].get("promo_days", [])
-    dropped = [p.get("name") or str(p["day"]) for p in promos if p["day"] >= days]
-    data["traffic"]["promo_days"] = [p for p in promos if p["day"] < days]
+    changes: dict[str, Any] = {
+        "agents.count": int(agents),
+        "agents.max_concurrent_chats": int(max_concurrent_chats),
+        "traffic.inquiries_per_day": float(inquiries_per_day),
+        "meta.days": int(days),
+        "meta.replications": int(replications),
+    }
     if overrides:
-        data = apply_overrides(data=data, overrides=overrides)
-    return Changes(scenario_from_dict(data=data, file=file), dropped)
+        changes.update(parse_overrides(overrides))
+    notices: list[Notice] = []
+    return Changes(with_edits(base, changes, notices=notices, file=file), notices)
 
 
 def parse_override_lines(text: str) -> list[str]:

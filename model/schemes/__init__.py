@@ -1,18 +1,14 @@
 """Bonus schemes: the scheme language (pydantic) and pricing over KPI tables.
 
 ``from model.schemes import Scheme, price_scheme`` is the stable entry point; see docs/schemes.md.
+The language (:mod:`model.schemes.spec`, :mod:`model.schemes.effects`) is imported eagerly; pricing
+(:mod:`model.schemes.pricing`) only when one of its names is used, so the scenario schema, which needs the
+language, never loads pricing.
 """
 
+from typing import Any
+
 from model.schemes.effects import AssumedEffects
-from model.schemes.pricing import (
-    PricingContext,
-    pay_table,
-    price_scheme,
-    reach_share,
-    revenue_yuan,
-    split_prizes,
-    tiered_commission_yuan,
-)
 from model.schemes.spec import (
     COMPONENT_TYPES,
     AftersaleChargeback,
@@ -44,3 +40,14 @@ __all__ = [
     "format_errors", "pay_table", "price_scheme", "reach_share", "revenue_yuan", "split_prizes",
     "tiered_commission_yuan", "validate_schemes",
 ]
+
+_PRICING_NAMES = frozenset({"PricingContext", "pay_table", "price_scheme", "reach_share", "revenue_yuan",
+                            "split_prizes", "tiered_commission_yuan"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PRICING_NAMES:
+        from model.schemes import pricing
+
+        return getattr(pricing, name)
+    raise AttributeError(f"module 'model.schemes' has no attribute {name!r}")

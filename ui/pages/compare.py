@@ -1,13 +1,13 @@
-"""方案对比 / Compare schemes: edit bonus schemes, price them on one cached simulation, chart, export HTML.
+"""方案对比 / Compare schemes: edit bonus schemes, price them on cached simulations, chart, export HTML.
 
-The simulation runs once per scenario-without-schemes (cached); changing a target or an amount only re-prices
-the cached result (:func:`model.compare.price_result`). A scheme whose assumed effects change reply times gets
-its own cached run (:func:`model.compare.result_for`, same random numbers).
+The page goes through the model's one comparison path (:func:`model.pipeline.compare_schemes`) with a run
+cache that lives in ``st.cache_resource``: runs are keyed by :func:`model.pipeline.run_key` (the scenario
+without its schemes and economics, plus the effects), so changing a target or an amount only re-prices the
+cached runs, and a scheme whose assumed effects change reply times gets its own cached run (same random numbers).
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 from pathlib import Path
@@ -17,19 +17,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from model.compare import price_result, result_for, scheme_document, scheme_effects
+from model import pipeline
 from model.scenario import Scenario, ScenarioError, read_toml, scenario_from_dict
-from model.schemes import AssumedEffects, Scheme
-from model.simulate import SimResult
 from ui import scheme_editor as ed
 from ui.calculator import render_calculator
 from ui.charts_compare import all_charts
 from ui.html_report import agent_pay_rows, build_report, comparison_rows
 from ui.i18n_compare import tc
 from ui.state import current_lang
-
-# model/__init__ re-exports simulate(), which shadows the submodule attribute: look the module up.
-_SIM = importlib.import_module("model.simulate")
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -69,57 +64,28 @@ def _clean(x: Any) -> Any:
     return x
 
 
-def sim_key(s: Scenario) -> str:
-    """The part of a scenario the simulation depends on (schemes and baseline removed), as JSON."""
-    data = s.model_dump(mode="json")
-    data["schemes"] = []
-    data["economics"]["baseline_scheme"] = None
-    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+@st.cache_resource(show_spinner=False)
+def run_cache() -> pipeline.RunCache:
+    """The runs of this server process by :func:`model.pipeline.run_key` (shared by every session)."""
+    return pipeline.RunCache(maxsize=24)
 
 
-@st.cache_resource(show_spinner=False, max_entries=6)
-def base_run(key: str) -> SimResult:
-    """The base-pay-only run of a scenario (cached: one SimPy run per scenario-without-schemes)."""
-    return _SIM.simulate(scenario_from_dict(json.loads(key)))
-
-
-@st.cache_resource(show_spinner=False, max_entries=24)
-def effects_run(key: str, effects_json: str) -> SimResult:
-    """The run of a scheme's assumed effects on the same random numbers (re-simulates only for reply times)."""
-    ae = AssumedEffects(**json.loads(effects_json)) if effects_json else None
-    return result_for(base_run(key), scheme_effects(Scheme(name="_", assumed_effects=ae)))
-
-
-def _effects_json(sc: Scheme | None) -> str:
-    ae = sc.assumed_effects if sc is not None else None
-    return json.dumps(ae.model_dump(), sort_keys=True) if ae is not None and ae.is_active else ""
-
-
-def compare_document(s: Scenario, key: str) -> dict[str, Any]:
-    """Every scheme of ``s`` priced against the baseline on the cached runs (no simulation for pay changes)."""
-    by_name = {sc.name: sc for sc in s.schemes}
-    base_name = s.economics.baseline_scheme
-    baseline_scheme = by_name.get(base_name) if base_name else None
-    baseline_res = effects_run(key, _effects_json(baseline_scheme))
-    base_priced = price_result(baseline_scheme, baseline_res, baseline_res) if baseline_scheme else None
-    out: dict[str, Any] = {}
-    for sc in s.schemes:
-        r = effects_run(key, _effects_json(sc))
-        p = base_priced if (base_priced is not None and sc.name == base_name) else price_result(sc, r, baseline_res)
-        out[sc.name] = scheme_document(p, base_priced, baseline_res)
+def _document(s: Scenario) -> dict[str, Any]:
+    """Every scheme of ``s`` priced against the baseline (the model's comparison path on the cached runs)."""
+    doc = pipeline.compare_schemes(s, cache=run_cache())
     return _clean({
         "scenario": {"name": s.meta.name, "days": s.meta.days, "replications": s.meta.replications,
                      "seed": s.meta.seed, "platform": s.shop.platform},
-        "baseline_scheme": base_name,
-        "schemes": out,
+        "baseline_scheme": doc["baseline_scheme"],
+        "schemes": doc["schemes"],
         "scheme_specs": {sc.name: sc.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
                          for sc in s.schemes},
     })
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _compare_cached(full_json: str, key: str) -> dict[str, Any]:
-    return compare_document(scenario_from_dict(json.loads(full_json)), key)
+def _compare_cached(full_json: str) -> dict[str, Any]:
+    return _document(scenario_from_dict(json.loads(full_json)))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -185,10 +151,9 @@ def render() -> None:
         _show_error(e, lang, "cmp.bad_input")
         return
 
-    key = sim_key(scen)
     with st.spinner(tc("cmp.running", lang)):
         try:
-            doc = _compare_cached(json.dumps(scen.model_dump(mode="json"), sort_keys=True, ensure_ascii=False), key)
+            doc = _compare_cached(json.dumps(scen.model_dump(mode="json"), sort_keys=True, ensure_ascii=False))
         except (ScenarioError, ValueError) as e:
             st.error(f"{tc('cmp.bad_input', lang)}\n\n{e}")
             return

@@ -1,0 +1,220 @@
+"""The one path from a scenario to the comparison's answer, the same for the app, the CLI and sweeps.
+
+::
+
+    scenario --effects_for(scheme)--> Effects --runner / cache (run_key)--> SimResult
+             --price_result--> pay --scheme_document--> economics against the baseline scheme
+
+* :func:`effects_for` is the single place where a scheme becomes effects (today the manager's
+  ``assumed_effects``; the behaviour model plugs in there).
+* :func:`run_key` names a run: the scenario without its schemes and economics (they never change a
+  simulation) plus the effects' engine and outcome keys. Runs with equal keys are the same run.
+* :func:`compare_schemes` prices every scheme on common random numbers. A run whose effects leave the engine
+  unchanged re-uses the base run's engine records (only outcomes are recomputed); one that changes the engine
+  re-runs it with the same seed. The caller chooses how runs are made and kept: ``runner`` (default
+  :func:`model.simulate.simulate`), ``executor`` for the replications (a process pool, or a Dask client's
+  ``get_executor()``) and ``cache`` (any MutableMapping keyed by :func:`run_key`; the app passes one that
+  lives in ``st.cache_resource``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, MutableMapping
+from concurrent.futures import Executor
+from typing import Any
+
+import numpy as np
+
+from model.compare import price_result, scheme_document
+from model.outcomes import Effects
+from model.schema import Scenario
+from model.schemes.spec import Scheme
+from model.simulate import SimResult, simulate
+
+#: ``runner(scenario, effects) -> SimResult``: how a run is made (simulate, or a cached wrapper around it).
+Runner = Callable[[Scenario, Effects], SimResult]
+
+
+def run_key(scenario: Scenario, effects: Effects) -> str:
+    """A stable hash of what a run depends on: the scenario without ``schemes`` and ``economics``, and the
+    effects' :meth:`~model.outcomes.Effects.engine_key` and :meth:`~model.outcomes.Effects.outcome_key`."""
+    data = scenario.model_dump(mode="json", exclude={"schemes", "economics"})
+    payload = json.dumps({"scenario": data, "engine": effects.engine_key(), "outcome": effects.outcome_key()},
+                         sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _mul(a: float | np.ndarray, b: float | np.ndarray) -> float | np.ndarray:
+    out = np.asarray(a, dtype=float) * np.asarray(b, dtype=float)
+    return float(out) if out.ndim == 0 else out
+
+
+def _add(a: float | np.ndarray, b: float | np.ndarray) -> float | np.ndarray:
+    out = np.asarray(a, dtype=float) + np.asarray(b, dtype=float)
+    return float(out) if out.ndim == 0 else out
+
+
+def compose(a: Effects, b: Effects) -> Effects:
+    """Both changes at once: multipliers multiply, additions add (scalars and per-agent arrays broadcast)."""
+    return Effects(
+        conversion_mult=_mul(a.conversion_mult, b.conversion_mult),
+        conversion_add=_add(a.conversion_add, b.conversion_add),
+        aov_mult=_mul(a.aov_mult, b.aov_mult),
+        reply_time_mult=_mul(a.reply_time_mult, b.reply_time_mult),
+        payment_rate_add=float(_add(a.payment_rate_add, b.payment_rate_add)),
+        latency_mult=_mul(a.latency_mult, b.latency_mult),
+    )
+
+
+def assumed_effects(scheme: Scheme | None) -> Effects:
+    """The manager's assumption of a scheme (``assumed_effects``) as Effects; identity when there is none."""
+    ae = scheme.assumed_effects if scheme is not None else None
+    if ae is None or not ae.is_active:
+        return Effects()
+    return Effects(
+        conversion_mult=1 + ae.inquiry_conversion_pct / 100,
+        conversion_add=ae.inquiry_conversion_pp / 100,
+        aov_mult=1 + ae.aov_pct / 100,
+        reply_time_mult=ae.reply_time_factor(),
+        payment_rate_add=ae.payment_rate_pp / 100,
+    )
+
+
+def effects_for(scheme: Scheme | None, scenario: Scenario, base: SimResult | None = None
+                ) -> tuple[Effects, dict[str, Any] | None]:
+    """THE single place where a scheme becomes effects on the engine and the outcomes.
+
+    Args:
+        scheme: the scheme (None = base pay only).
+        scenario: the scenario it runs in.
+        base: the scenario's run without effects, if already made (the behaviour model reads KPIs from it).
+
+    Returns:
+        ``(effects, report)``: the effects to simulate with, and the behaviour model's report (None while
+        ``behaviour.model = "none"``).
+    """
+    effects = assumed_effects(scheme)
+    # ---- BEHAVIOUR INSERTION POINT --------------------------------------------------------------------------
+    # When scenario.behaviour.model != "none", the agents' response is composed with the manager's assumption:
+    #     response, report = behaviour.respond(scenario, scheme, base)     # model/behaviour/
+    #     return compose(effects, response), report
+    # Nothing else turns a scheme into effects: app, CLI and sweeps all come through here.
+    # ----------------------------------------------------------------------------------------------------------
+    return effects, None
+
+
+class RunCache(MutableMapping[str, SimResult]):
+    """A small thread-safe LRU mapping of runs by :func:`run_key` (for a long-lived cache such as the app's)."""
+
+    def __init__(self, maxsize: int = 24) -> None:
+        self.maxsize = maxsize
+        self._d: OrderedDict[str, SimResult] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: str) -> SimResult:
+        with self._lock:
+            v = self._d[key]
+            self._d.move_to_end(key)
+            return v
+
+    def __setitem__(self, key: str, value: SimResult) -> None:
+        with self._lock:
+            self._d[key] = value
+            self._d.move_to_end(key)
+            while len(self._d) > self.maxsize:
+                self._d.popitem(last=False)
+
+    def __delitem__(self, key: str) -> None:
+        with self._lock:
+            del self._d[key]
+
+    def __iter__(self) -> Iterator[str]:
+        with self._lock:
+            return iter(list(self._d))
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+
+def run_for(scenario: Scenario, effects: Effects, *, base: SimResult | None = None, runner: Runner | None = None,
+            cache: MutableMapping[str, SimResult] | None = None, executor: Executor | None = None) -> SimResult:
+    """The run of ``scenario`` with ``effects`` on the base run's random numbers (common random numbers).
+
+    Looked up in ``cache`` by :func:`run_key` first. Effects that leave the engine as in ``base`` re-use its
+    engine records (outcomes only, no SimPy); others are simulated by ``runner``.
+
+    Args:
+        scenario: the scenario (its schemes and economics do not matter).
+        effects: the effects to run with.
+        base: a run of ``scenario`` (normally without effects); made by ``runner`` when needed and missing.
+        runner: ``(scenario, effects) -> SimResult``; default :func:`model.simulate.simulate` with ``executor``.
+        cache: where runs are kept by :func:`run_key` (default: not kept).
+        executor: runs the replications of the default runner (None = in this process).
+    """
+    cache = {} if cache is None else cache
+    run = runner or (lambda sc, eff: simulate(sc, effects=eff, executor=executor))
+    key = run_key(scenario, effects)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    plain = Effects()
+    if base is None and effects.engine_key() == plain.engine_key() and effects.outcome_key() != plain.outcome_key():
+        base = run_for(scenario, plain, runner=run, cache=cache)
+    if base is not None and effects.engine_key() == base.effects.engine_key():
+        res = base if effects.outcome_key() == base.effects.outcome_key() else base.with_effects(effects)
+    else:
+        res = run(scenario, effects)
+    cache[key] = res
+    return res
+
+
+def compare_schemes(
+    scenario: Scenario,
+    *,
+    base: SimResult | None = None,
+    runner: Runner | None = None,
+    cache: MutableMapping[str, SimResult] | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Every scheme of the scenario against the baseline scheme, on the same random numbers.
+
+    Args:
+        scenario: the scenario with its schemes and economics.
+        base: the scenario's run without effects, if already made (e.g. for the run document).
+        runner: ``(scenario, effects) -> SimResult``; default :func:`model.simulate.simulate` with ``executor``.
+        cache: runs by :func:`run_key` (any MutableMapping); default: kept for this call only.
+        executor: a ``concurrent.futures.Executor`` for the replications of the default runner.
+        progress: called as ``progress(done, total)`` after each scheme.
+
+    Returns:
+        ``{"baseline_scheme": name or None, "schemes": {name: block}}`` (block: see
+        :func:`model.compare.scheme_document`).
+    """
+    s = scenario
+    cache = {} if cache is None else cache
+    if base is not None:
+        cache.setdefault(run_key(s, base.effects), base)
+
+    def run_of(sc: Scheme | None) -> SimResult:
+        eff, _report = effects_for(sc, s, base)
+        return run_for(s, eff, base=base, runner=runner, cache=cache, executor=executor)
+
+    by_name = {sc.name: sc for sc in s.schemes}
+    base_name = s.economics.baseline_scheme
+    baseline_scheme = by_name.get(base_name) if base_name else None
+    baseline_res = run_of(baseline_scheme)
+    base_priced = price_result(baseline_scheme, baseline_res, baseline_res, scenario=s) if baseline_scheme else None
+    out: dict[str, Any] = {}
+    for i, sc in enumerate(s.schemes):
+        r = run_of(sc)
+        p = base_priced if (base_priced is not None and sc.name == base_name) \
+            else price_result(sc, r, baseline_res, scenario=s)
+        out[sc.name] = scheme_document(p, base_priced, baseline_res, scenario=s)
+        if progress:
+            progress(i + 1, len(s.schemes))
+    return {"baseline_scheme": base_name, "schemes": out}
