@@ -21,9 +21,11 @@ from bench.engine import NO_PATIENCE, mmc_params
 def engine_only(sets: list[str]):
     """A callable running only the SimPy engine (draws made beforehand) of replication 0."""
     from model import chatcentre
+    from model.draws import make_draws
     from model.outcomes import Effects
     from model.scenario import load_scenario
-    from model.simulate import agent_table, engine_input, make_draws
+    from model.simulate import engine_input
+    from model.team import agent_table
 
     s = load_scenario(TAOBAO, sets)
     d = make_draws(s, 0)

@@ -19,9 +19,11 @@ TOP = 15
 
 def _profile(path, sets: list[str]) -> list[dict[str, Any]]:
     from model import chatcentre
+    from model.draws import make_draws
     from model.outcomes import Effects
     from model.scenario import load_scenario
-    from model.simulate import agent_table, engine_input, make_draws
+    from model.simulate import engine_input
+    from model.team import agent_table
 
     s = load_scenario(path, sets)
     inp = engine_input(s, make_draws(s, 0), agent_table(s), Effects())

@@ -25,12 +25,11 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-INF = float("inf")
+from model.clock import ChatStatus
 
-# chat status codes
-IN_PROGRESS = 0
-ANSWERED = 1
-ABANDONED = 2
+INF = float("inf")
+# plain ints in the hot loop (the records store them in an int8 column)
+IN_PROGRESS, ANSWERED, ABANDONED = int(ChatStatus.IN_PROGRESS), int(ChatStatus.ANSWERED), int(ChatStatus.ABANDONED)
 
 
 @dataclass
@@ -80,6 +79,7 @@ class EngineRecords:
     chat_end_s: np.ndarray          # time the chat closed or the buyer left (nan if in progress)
     chat_status: np.ndarray         # int8: 0 in progress, 1 answered, 2 abandoned
     chat_left_s: np.ndarray         # time an abandoner left (nan otherwise)
+    chat_ghost: np.ndarray          # bool: a silent abandoner whose chat stayed queued
     msg_chat: np.ndarray            # int32 chat index of each buyer message
     msg_sent_s: np.ndarray          # time the buyer message was sent (nan if never sent)
     msg_reply_s: np.ndarray         # time the agent's reply was sent (nan if not replied)
@@ -119,6 +119,7 @@ class ChatCentre:
         self.chat_end = np.full(k, np.nan)
         self.chat_status = np.zeros(k, dtype=np.int8)
         self.chat_left = np.full(k, np.nan)
+        self.chat_ghost = np.zeros(k, dtype=bool)
         m = int(self.msg_off[-1])
         self.msg_sent = np.full(m, np.nan)
         self.msg_sent[self.msg_off[:-1]] = inp.arrival_s  # the first buyer message opens the chat
@@ -245,6 +246,7 @@ class ChatCentre:
                     if self.inp.silent[i]:
                         # stays in the queue as a ghost that an agent will answer later
                         entry[1] = None
+                        self.chat_ghost[i] = True
                     else:
                         self.gone[i] = True
                     return
@@ -347,7 +349,7 @@ def run(inp: EngineInput) -> EngineRecords:
     msg_chat = np.repeat(np.arange(len(inp.arrival_s), dtype=np.int32), inp.n_msgs)
     return EngineRecords(
         chat_agent=cc.chat_agent, chat_assign_s=cc.chat_assign, chat_first_reply_s=cc.chat_first,
-        chat_end_s=cc.chat_end, chat_status=cc.chat_status, chat_left_s=cc.chat_left,
+        chat_end_s=cc.chat_end, chat_status=cc.chat_status, chat_left_s=cc.chat_left, chat_ghost=cc.chat_ghost,
         msg_chat=msg_chat, msg_sent_s=cc.msg_sent, msg_reply_s=cc.msg_reply, msg_agent=cc.msg_agent,
         msg_type_s=cc.msg_type,
         agent_busy_s=np.asarray(cc.busy), agent_duty_s=duty_seconds(inp),

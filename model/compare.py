@@ -20,12 +20,12 @@ from model.schemes.spec import Scheme
 from model.simulate import SimResult
 
 
-def team_month(res: SimResult) -> pd.DataFrame:
+def team_horizon(res: SimResult) -> pd.DataFrame:
     """Team KPIs per replication over the horizon, with the silent-order sales the pools need.
 
     Cached on the result like its KPI tables (re-pricing a stored run must not rebuild it); do not modify it.
     """
-    key = ("compare.team_month",)
+    key = ("compare.team_horizon",)
     cached = res._cache.get(key)
     if cached is not None:
         return cached
@@ -46,12 +46,12 @@ def pricing_context(res: SimResult, baseline: SimResult, *, scenario: Scenario |
     """
     s = scenario or res.scenario
     return PricingContext(
-        agent_month=res.table(by_agent=True),
+        agent_horizon=res.table(by_agent=True),
         agent_week=res.table(by_agent=True, period="week"),
-        team_month=team_month(res),
+        team_horizon=team_horizon(res),
         team_week=res.table(period="week"),
         agents=res.agents,
-        baseline_team_month=team_month(baseline),
+        baseline_team_horizon=team_horizon(baseline),
         gross_margin_share=s.economics.gross_margin_share,
         days=float(s.meta.days),
     )
@@ -80,9 +80,9 @@ def scheme_document(p: Priced, base: Priced | None, baseline_res: SimResult, *,
     ``scenario`` gives the economics and horizon (default: the priced result's own).
     """
     s = scenario or p.result.scenario
-    tm = team_month(p.result)
+    tm = team_horizon(p.result)
     per_rep, econ = evaluate_economics(
-        p.pay, base.pay if base is not None else None, tm, team_month(baseline_res), s.economics,
+        p.pay, base.pay if base is not None else None, tm, team_horizon(baseline_res), s.economics,
         days=float(s.meta.days), n_agents=s.agents.count)
     agents = []
     comps = [c for c in p.pay.columns if c not in ("rep", "agent", "pay_yuan", "base_yuan", "variable_yuan")]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from model.clock import MONTH_DAYS
 from model.kpi import interval
 from model.schema import EconomicsConfig
 from model.schemes.pricing import pay_table, revenue_yuan
@@ -81,8 +82,8 @@ def _per_rep_pay(wide: pd.DataFrame | None, reps: pd.Index) -> pd.DataFrame:
 def evaluate_economics(
     scheme_pay: pd.DataFrame,
     baseline_pay: pd.DataFrame | None,
-    scheme_team_month: pd.DataFrame,
-    baseline_team_month: pd.DataFrame,
+    scheme_team_horizon: pd.DataFrame,
+    baseline_team_horizon: pd.DataFrame,
     cfg: EconomicsConfig,
     days: float = 30.0,
     n_agents: int | None = None,
@@ -92,9 +93,9 @@ def evaluate_economics(
     Args:
         scheme_pay: the scheme's :func:`model.schemes.pay_table` (or the long :func:`price_scheme` output).
         baseline_pay: the baseline scheme's pay, or None for base pay only (zero bonus cost).
-        scheme_team_month: team_month of the scheme's run (``rep``, ``sales_yuan``, ``silent_orders_yuan``,
+        scheme_team_horizon: team_horizon of the scheme's run (``rep``, ``sales_yuan``, ``silent_orders_yuan``,
             ``paid_buyers``).
-        baseline_team_month: team_month of the baseline's run on the same random numbers.
+        baseline_team_horizon: team_horizon of the baseline's run on the same random numbers.
         cfg: economics settings.
         days: simulated horizon (prorates ``cfg.base_salary_yuan``).
         n_agents: team size, used for the pay distribution when the scheme pays nothing (empty pay table).
@@ -104,10 +105,10 @@ def evaluate_economics(
         ``net_loss``; summary maps every code to ``{"mean", "lo", "hi"}`` and ``p_net_loss`` to the share of
         replications with a negative net gain (Wilson interval).
     """
-    tm = scheme_team_month.set_index("rep").sort_index()
+    tm = scheme_team_horizon.set_index("rep").sort_index()
     reps = tm.index
     rev = revenue_yuan(tm).reindex(reps)
-    base_rev = revenue_yuan(baseline_team_month).reindex(reps)
+    base_rev = revenue_yuan(baseline_team_horizon).reindex(reps)
     silent = tm["silent_orders_yuan"] if "silent_orders_yuan" in tm.columns else pd.Series(0.0, index=reps)
     wide = _wide(scheme_pay)
     pay = _per_rep_pay(wide, reps)
@@ -130,7 +131,7 @@ def evaluate_economics(
     paid = tm["paid_buyers"].astype(float) if "paid_buyers" in tm.columns else pd.Series(np.nan, index=reps)
     out["cost_per_paid_order_yuan"] = np.where(paid > 0, out["bonus_cost_yuan"] / paid.where(paid > 0, 1.0), np.nan)
     # pay distribution per agent (total pay: base + variable)
-    extra_base = cfg.base_salary_yuan * days / 30
+    extra_base = cfg.base_salary_yuan * days / MONTH_DAYS
     dist = []
     for r in reps:
         if wide is not None and not wide.empty and (wide["rep"] == r).any():

@@ -20,8 +20,49 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from model.scenario import ScenarioError, scenario_from_dict, set_path
-from model.schema import Scenario
+from model.errors import ScenarioError
+from model.schema import Scenario, scenario_from_dict
+
+
+def set_path(data: dict[str, Any], path: list[str | int], value: Any, *, file: str = "<--set>") -> None:
+    """Set one dotted-path value in raw scenario data (in place), with clear errors naming ``file``."""
+    key = ".".join(str(p) for p in path)
+    node: Any = data
+    for i, part in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(part, int):
+            if not isinstance(node, list):
+                raise ScenarioError(f"'{'.'.join(map(str, path[:i]))}' is not an array; cannot use index {part}",
+                                    file=file, key=key)
+            if part >= len(node):
+                raise ScenarioError(f"index {part} is out of range: '{'.'.join(map(str, path[:i]))}' has "
+                                    f"{len(node)} entries (0..{len(node) - 1})", file=file, key=key)
+            if last:
+                node[part] = value
+            else:
+                node = node[part]
+        else:
+            if not isinstance(node, dict):
+                raise ScenarioError(f"'{'.'.join(map(str, path[:i]))}' is not a table; cannot set '{part}'",
+                                    file=file, key=key)
+            if last:
+                node[part] = value
+            else:
+                if part not in node:
+                    if part not in _known_tables(node is data, path[:i + 1]):
+                        raise ScenarioError(f"unknown key '{part}'", file=file, key=key)
+                    if isinstance(path[i + 1], int):
+                        where = ".".join(map(str, path[:i + 1]))
+                        raise ScenarioError(
+                            f"'{where}' is not in the file, so it has no entries to address by position; "
+                            f"set the whole array instead (e.g. {where}=[...])", file=file, key=key)
+                    node[part] = {}
+                node = node[part]
+
+
+def _known_tables(top: bool, prefix: list[str | int]) -> set[str]:
+    """Names of sub-tables that may be created by an override (they have defaults in the schema)."""
+    return set(Scenario.model_fields) if top else {str(prefix[-1])}
 
 
 @dataclass(frozen=True)

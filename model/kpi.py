@@ -26,18 +26,69 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from model.clock import MONTH_DAYS, WEEK_DAYS, ChatStatus, Rating, hour_of_day
 from model.kpicodes import KPI_CODES
+from model.schema import KpiOptions
 
-DAY_S = 86_400.0
+#: The base sums every KPI is built from (name -> meaning), one row per group. A KPI is always a ratio of
+#: these sums, so :func:`ratios` gives the same KPIs for any grouping, and anything that can produce these
+#: sums (the simulation's records through :func:`kpi_table`, or per-agent sums imported from a shop's history)
+#: goes through the same KPI and pricing code. "Inquirers" are the pre-sale chats the KPI options count
+#: (:func:`inquirers`); the reply window is ``kpi.reply_window_h``.
+SUM_COLUMNS: dict[str, str] = {
+    "chats": "chats (arrivals)",
+    "receptions": "chats an agent took",
+    "inquiries": "inquirers (team: all; agent: those it took)",
+    "inquiries_taken": "inquirers an agent took",
+    "orders": "inquirers who ordered (agent: only chats it served)",
+    "paid_buyers": "inquirers who paid (agent: only chats it served)",
+    "sales_yuan": "paid value of those inquirers",
+    "sales_new_yuan": "... of new buyers",
+    "sales_returning_yuan": "... of returning buyers",
+    "refunds": "paid inquirers who were refunded",
+    "refund_yuan": "their refunded value",
+    "queue_wait_sum": "sum of queue waits (s)",
+    "first_resp_sum": "sum of first-response times over chats with a reply (s)",
+    "first_resp_n": "chats with a reply",
+    "resp_sum": "sum of (reply - message) over replied buyer messages (s)",
+    "resp_n": "replied buyer messages",
+    "replied_chats": "chats with a reply",
+    "msgs_window": "buyer messages sent in the reply window",
+    "msgs_3min": "... of them answered within kpi.three_min_s",
+    "first_window": "chats arriving in the reply window",
+    "first_30s": "... of them with a first reply within kpi.thirty_s_s",
+    "abandoned": "abandoned chats",
+    "ratings": "ratings",
+    "satisfied": "satisfied ratings",
+    "neutral": "neutral ratings",
+    "disappointed": "disappointed ratings",
+    "bad_attitude_ratings": "neutral/disappointed ratings due to attitude",
+    "agent_lines": "agent lines sent",
+    "buyer_msgs": "buyer messages",
+    "aftersale_chats": "after-sale chats taken",
+    "busy_s": "typing time (s)",
+    "duty_s": "on-duty time (s)",
+}
 
-#: The base sums every KPI is built from.
-SUM_COLUMNS = [
-    "chats", "receptions", "inquiries", "inquiries_taken", "orders", "paid_buyers", "sales_yuan",
-    "sales_new_yuan", "sales_returning_yuan", "refunds", "refund_yuan", "queue_wait_sum", "first_resp_sum",
-    "first_resp_n", "resp_sum", "resp_n", "replied_chats", "msgs_window", "msgs_3min", "first_window",
-    "first_30s", "abandoned", "ratings", "satisfied", "neutral", "disappointed", "bad_attitude_ratings",
-    "agent_lines", "buyer_msgs", "aftersale_chats", "busy_s", "duty_s",
-]
+
+def in_window(t: np.ndarray, window: tuple[float, float]) -> np.ndarray:
+    """True where a time (s) falls inside the daily reply window [start_h, end_h)."""
+    h = hour_of_day(np.nan_to_num(t, nan=-1.0))
+    return np.isfinite(t) & (h >= window[0]) & (h < window[1])
+
+
+def inquirers(chats: pd.DataFrame, options: KpiOptions) -> np.ndarray:
+    """The pre-sale chats the platform counts as inquirers (询单人数) under the reception filters of ``[kpi]``:
+    adverts, buyers who never answered and buyers who bought within ``exclude_recent_buyers_days`` are out."""
+    m = ~chats["aftersale"].to_numpy()
+    if options.exclude_adverts:
+        m &= ~chats["advert"].to_numpy()
+    if options.exclude_unresponsive:
+        m &= ~chats["unresponsive"].to_numpy()
+    if options.exclude_recent_buyers_days is not None:
+        with np.errstate(invalid="ignore"):
+            m &= ~(chats["purchase_days_ago"].to_numpy() <= options.exclude_recent_buyers_days)
+    return m
 
 
 def _div(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -46,19 +97,20 @@ def _div(a: pd.Series, b: pd.Series) -> pd.Series:
     return (a / b.where(b > 0)).astype(float)
 
 
-def chat_sums(chats: pd.DataFrame, keys: list[str], by_agent: bool = False) -> pd.DataFrame:
+def chat_sums(chats: pd.DataFrame, keys: list[str], options: KpiOptions, by_agent: bool = False) -> pd.DataFrame:
     """Per-group sums of the chat-level indicators.
 
     For agents, orders and sales count only chats the agent actually served (an abandoner who buys anyway is
     the shop's, not the agent who later answered its empty chat).
     """
     c = chats
+    inq = pd.Series(inquirers(c, options), index=c.index)
     frame = pd.DataFrame({k: c[k] for k in keys})
     frame["chats"] = 1
     frame["receptions"] = c["agent"] >= 0
-    frame["inquiries"] = c["inquirer"]
-    frame["inquiries_taken"] = c["inquirer"] & (c["agent"] >= 0)
-    credit = c["inquirer"] & (c["status"] != 2) if by_agent else c["inquirer"]
+    frame["inquiries"] = inq
+    frame["inquiries_taken"] = inq & (c["agent"] >= 0)
+    credit = inq & (c["status"] != ChatStatus.ABANDONED) if by_agent else inq
     frame["orders"] = c["ordered"] & credit
     frame["paid_buyers"] = c["paid"] & credit
     sales = np.where(credit, c["value_yuan"], 0.0)
@@ -72,29 +124,31 @@ def chat_sums(chats: pd.DataFrame, keys: list[str], by_agent: bool = False) -> p
     frame["first_resp_sum"] = c["first_response_s"].fillna(0.0)
     frame["first_resp_n"] = has_first
     frame["replied_chats"] = has_first
-    frame["first_window"] = c["in_window"]
-    frame["first_30s"] = c["first_30s"]
-    frame["abandoned"] = c["status"] == 2
+    win = in_window(c["arrival_s"].to_numpy(), options.reply_window_h)
+    frame["first_window"] = win
+    frame["first_30s"] = win & (c["first_response_s"] <= options.thirty_s_s).to_numpy()
+    frame["abandoned"] = c["status"] == ChatStatus.ABANDONED
     r = c["rating"]
-    frame["ratings"] = r > 0
-    frame["satisfied"] = r == 1
-    frame["neutral"] = r == 2
-    frame["disappointed"] = r == 3
+    frame["ratings"] = r != Rating.NONE
+    frame["satisfied"] = r == Rating.SATISFIED
+    frame["neutral"] = r == Rating.NEUTRAL
+    frame["disappointed"] = r == Rating.DISAPPOINTED
     frame["bad_attitude_ratings"] = c["bad_attitude"]
     frame["aftersale_chats"] = c["aftersale"] & (c["agent"] >= 0)
     return frame.groupby(keys, sort=True).sum()
 
 
-def msg_sums(msgs: pd.DataFrame, keys: list[str], three_min_s: float) -> pd.DataFrame:
+def msg_sums(msgs: pd.DataFrame, keys: list[str], options: KpiOptions) -> pd.DataFrame:
     """Per-group sums of the message-level indicators (response times, reply windows, agent lines, typing)."""
     m = msgs
     frame = pd.DataFrame({k: m[k] for k in keys})
     resp = m["reply_s"] - m["sent_s"]
     replied = resp.notna()
+    win = pd.Series(in_window(m["sent_s"].to_numpy(), options.reply_window_h), index=m.index)
     frame["resp_sum"] = resp.fillna(0.0)
     frame["resp_n"] = replied
-    frame["msgs_window"] = m["in_window"]
-    frame["msgs_3min"] = m["in_window"] & replied & (resp <= three_min_s)
+    frame["msgs_window"] = win
+    frame["msgs_3min"] = win & replied & (resp <= options.three_min_s)
     frame["agent_lines"] = m["lines"]
     frame["buyer_msgs"] = 1
     frame["busy_s"] = m["type_s"]
@@ -102,7 +156,11 @@ def msg_sums(msgs: pd.DataFrame, keys: list[str], three_min_s: float) -> pd.Data
 
 
 def ratios(s: pd.DataFrame) -> pd.DataFrame:
-    """KPI codes from base sums (one row per group)."""
+    """KPI codes from base sums (one row per group; the columns of :data:`SUM_COLUMNS`, any index).
+
+    The public entry for sums made elsewhere (e.g. per-agent sums of an imported history): every KPI code of
+    :data:`model.kpicodes.KPI_CODES`, NaN where a denominator is 0.
+    """
     out = pd.DataFrame(index=s.index)
     out["receptions"] = s["receptions"].astype(float)
     out["inquiries"] = s["inquiries"].astype(float)
@@ -140,7 +198,7 @@ def ratios(s: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-PERIOD_DAYS = {"day": 1, "week": 7, "month": 30}
+PERIOD_DAYS = {"day": 1, "week": WEEK_DAYS, "month": MONTH_DAYS}
 
 
 def period_of(day: pd.Series | np.ndarray, period: str) -> np.ndarray:
@@ -155,17 +213,17 @@ def kpi_table(
     *,
     by_agent: bool,
     period: str | None,
-    three_min_s: float = 180.0,
+    options: KpiOptions | None = None,
 ) -> pd.DataFrame:
     """KPI table for one grouping.
 
     Args:
-        chats: chat records of all replications (columns from :func:`model.simulate` records).
-        msgs: buyer-message records.
+        chats: chat records of all replications (:data:`model.records.CHAT_COLUMNS` and outcome columns).
+        msgs: buyer-message records (:data:`model.records.MSG_COLUMNS`).
         duty: on-duty seconds with columns agent, day, duty_s (the same in every replication).
         by_agent: one row per agent (else the team).
         period: None (whole horizon), "day", "week" or "month".
-        three_min_s: threshold of the 3-minute reply rate.
+        options: the platform's KPI definitions (``[kpi]``; default: the schema's defaults).
 
     Returns:
         A flat DataFrame with columns rep, [agent], [period name] and every KPI code.
@@ -177,8 +235,9 @@ def kpi_table(
         c = c.assign(**{period: period_of(c["day"], period)})
         m = m.assign(**{period: period_of(m["day"], period)})
         keys = keys + [period]
-    cs = chat_sums(c, keys, by_agent=by_agent)
-    ms = msg_sums(m, keys, three_min_s)
+    options = options or KpiOptions()
+    cs = chat_sums(c, keys, options, by_agent=by_agent)
+    ms = msg_sums(m, keys, options)
     s = cs.join(ms, how="outer").fillna(0)
     # on-duty time: same in every replication
     d = duty if period is None else duty.assign(**{period: period_of(duty["day"], period)})
@@ -190,7 +249,7 @@ def kpi_table(
         s = s.join(full.rename("duty_s"), how="outer").fillna(0)
     else:
         s["duty_s"] = float(dsum.iloc[0])
-    s = s.reindex(columns=SUM_COLUMNS, fill_value=0)
+    s = s.reindex(columns=list(SUM_COLUMNS), fill_value=0)
     out = ratios(s).reset_index()
     return out
 

@@ -79,8 +79,3 @@ CONTRACT_CODES: tuple[str, ...] = (
     "message_ratio", "utilization",
 )
 
-
-def kpi_range(code: str) -> tuple[float, float | None]:
-    """Return the (lo, hi) range of a KPI code; raises KeyError for an unknown code."""
-    k = KPI_CODES[code]
-    return k.lo, k.hi

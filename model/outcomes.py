@@ -19,8 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-from model.schema import Outcomes
+from model.clock import MINUTE_S, ChatStatus, Rating
+from model.schema import Outcomes, Scenario
 
 
 def _key(v: float | np.ndarray) -> tuple[float, ...]:
@@ -154,10 +156,11 @@ def compute(
     )
     refunded = paid & (d.u_refund < cfg.refund_share)
     rated = served & (d.u_rate < cfg.rating_share)
-    p_sat = np.clip(cfg.satisfied_base - cfg.satisfied_loss_per_min * f / 60.0, 0.0, 1.0)
+    p_sat = np.clip(cfg.satisfied_base - cfg.satisfied_loss_per_min * f / MINUTE_S, 0.0, 1.0)
     sat = d.u_sat < p_sat
-    rating = np.where(rated, np.where(sat, 1, np.where(d.u_disappointed < cfg.disappointed_share_of_bad, 3, 2)), 0)
-    bad_att = (rating >= 2) & (d.u_attitude < attitude_share[safe])
+    rating = np.where(rated, np.where(sat, Rating.SATISFIED, np.where(d.u_disappointed < cfg.disappointed_share_of_bad,
+                                                                     Rating.DISAPPOINTED, Rating.NEUTRAL)), Rating.NONE)
+    bad_att = (rating >= Rating.NEUTRAL) & (d.u_attitude < attitude_share[safe])
     return {
         "ordered": ordered,
         "paid": paid,
@@ -167,3 +170,25 @@ def compute(
         "rating": rating.astype(np.int8),
         "bad_attitude": bad_att,
     }
+
+
+def apply_outcomes(s: Scenario, chats: pd.DataFrame, d: OutcomeDraws, agents: pd.DataFrame,
+                   effects: Effects) -> pd.DataFrame:
+    """The chat frame of one replication with the outcome columns (:data:`model.records.OUTCOME_COLUMNS`).
+
+    Outcomes treat a pre-sale chat as a genuine inquiry when it is no advert, no unresponsive buyer and no
+    recent buyer (whatever the platform's KPI filters count).
+    """
+    agent = chats["agent"].to_numpy()
+    status = chats["status"].to_numpy()
+    served = (status != ChatStatus.ABANDONED) & (agent >= 0)
+    genuine = (~chats["aftersale"].to_numpy() & ~chats["advert"].to_numpy() & ~chats["unresponsive"].to_numpy()
+               & np.isnan(chats["purchase_days_ago"].to_numpy()))
+    cols = compute(
+        s.outcomes, d, agent=agent, served=served, inquirer=genuine,
+        abandoned_presale=(status == ChatStatus.ABANDONED) & genuine,
+        first_response_s=chats["first_response_s"].to_numpy(),
+        conv_factor=agents["conversion_factor"].to_numpy(), aov_factor=agents["aov_factor"].to_numpy(),
+        attitude_share=agents["bad_attitude_share"].to_numpy(), effects=effects,
+    )
+    return chats.assign(**cols)

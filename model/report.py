@@ -12,12 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.clock import ChatStatus
 from model.kpi import interval, summarise
 from model.kpicodes import KPI_CODES
-from model.scenario import Scenario
+from model.schema import Scenario
 from model.simulate import SimResult, simulate
-
-DAY_S = 86_400.0
 
 
 def _clean(x: Any) -> Any:
@@ -60,7 +59,7 @@ def intraday(res: SimResult) -> pd.DataFrame:
         "arrivals_per_day": g.size() / days,
         "first_response_s": g["first_response_s"].mean(),
         "queue_wait_s": g["queue_wait_s"].mean(),
-        "abandon_rate": g["status"].apply(lambda s: float((s == 2).mean())),
+        "abandon_rate": g["status"].apply(lambda s: float((s == ChatStatus.ABANDONED).mean())),
     }).reindex(range(24))
     out["arrivals_per_day"] = out["arrivals_per_day"].fillna(0.0)
     out.index.name = "hour"

@@ -1,4 +1,5 @@
-"""Scenario loading: TOML files, ``--set`` overrides and readable errors (the schema is :mod:`model.schema`).
+"""Scenario loading: TOML files and ``--set`` overrides (the schema is :mod:`model.schema`, edits :mod:`model.edits`,
+the error type :mod:`model.errors`).
 
 A scenario describes one shop: its traffic, agents, customers, outcome model, KPI options, schemes and
 economics. Unknown keys are errors; every numeric key carries its unit in its name. All errors raised while
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pydantic import ValidationError
-
+from model.edits import Notice, edit_data
+from model.errors import ScenarioError, format_validation_error  # noqa: F401 - re-exported
 from model.schema import (  # noqa: F401 - the schema's names stay importable from model.scenario
     MAX_AGENTS,
     MAX_CHATS_PER_REPLICATION,
@@ -41,75 +42,9 @@ from model.schema import (  # noqa: F401 - the schema's names stay importable fr
     Traffic,
     expected_chats,
     profile_weights,
+    scenario_from_dict,
     size_problem,
 )
-from model.schemes.spec import COMPONENT_TYPES
-
-if TYPE_CHECKING:
-    from model.edits import Notice
-
-class ScenarioError(Exception):
-    """Bad input: a scenario file, a key or an override that cannot be used.
-
-    Attributes:
-        file: the file the problem is in (or "<override>" / "<scenario>").
-        key: dotted key path, if known.
-        message: what was wrong and what is allowed.
-    """
-
-    def __init__(self, message: str, *, file: str | None = None, key: str | None = None) -> None:
-        self.file = file
-        self.key = key
-        self.message = message
-        where = []
-        if file:
-            where.append(str(file))
-        if key:
-            where.append(f"key '{key}'")
-        super().__init__((": ".join([", ".join(where), message])) if where else message)
-
-
-# ----------------------------------------------------------------------------------------------- loading
-def _loc(loc: tuple[Any, ...]) -> str:
-    """Dotted key path of a pydantic error location, without the union/tag segments pydantic inserts."""
-    parts = []
-    for i, x in enumerate(loc):
-        if isinstance(x, str) and x in COMPONENT_TYPES and i > 1 and isinstance(loc[i - 1], int) \
-                and loc[i - 2] == "components":
-            continue  # the discriminator tag of a scheme component
-        if isinstance(x, int):
-            parts.append(str(x))
-        elif isinstance(x, str) and not x.startswith(("function-", "tagged-union[", "union[")):
-            if "[" in x and x.endswith("]") and x.split("[")[0] in ("str", "list", "float", "int"):
-                continue
-            parts.append(x)
-    return ".".join(parts)
-
-
-def format_validation_error(err: ValidationError, file: str) -> ScenarioError:
-    """Turn a pydantic ValidationError into one readable ScenarioError (first problem first)."""
-    lines = []
-    first_key: str | None = None
-    first_msg = ""
-    seen = set()
-    for e in err.errors(include_url=False):
-        key = _loc(e.get("loc", ()))
-        msg = e.get("msg", "invalid")
-        msg = msg.removeprefix("Value error, ")
-        if e.get("type") == "extra_forbidden":
-            msg = "unknown key (not part of the scenario format; see docs/scenario.md or `python -m model schema`)"
-        inp = e.get("input")
-        shown = "" if isinstance(inp, dict | list) or e.get("type") == "missing" else f" (got {inp!r})"
-        line = f"{key or '<top level>'}: {msg}{shown}"
-        if line in seen:
-            continue
-        seen.add(line)
-        if first_key is None:
-            first_key, first_msg = key, f"{msg}{shown}"
-        lines.append(line)
-    if len(lines) == 1:
-        return ScenarioError(first_msg, file=file, key=first_key or None)
-    return ScenarioError("\n  ".join([f"{len(lines)} problems:"] + lines), file=file)
 
 
 def parse_override(item: str) -> tuple[list[str | int], Any]:
@@ -138,47 +73,6 @@ def parse_overrides(overrides: list[str]) -> dict[str, Any]:
     return out
 
 
-def set_path(data: dict[str, Any], path: list[str | int], value: Any, *, file: str = "<--set>") -> None:
-    """Set one dotted-path value in raw scenario data (in place), with clear errors naming ``file``."""
-    key = ".".join(str(p) for p in path)
-    node: Any = data
-    for i, part in enumerate(path):
-        last = i == len(path) - 1
-        if isinstance(part, int):
-            if not isinstance(node, list):
-                raise ScenarioError(f"'{'.'.join(map(str, path[:i]))}' is not an array; cannot use index {part}",
-                                    file=file, key=key)
-            if part >= len(node):
-                raise ScenarioError(f"index {part} is out of range: '{'.'.join(map(str, path[:i]))}' has "
-                                    f"{len(node)} entries (0..{len(node) - 1})", file=file, key=key)
-            if last:
-                node[part] = value
-            else:
-                node = node[part]
-        else:
-            if not isinstance(node, dict):
-                raise ScenarioError(f"'{'.'.join(map(str, path[:i]))}' is not a table; cannot set '{part}'",
-                                    file=file, key=key)
-            if last:
-                node[part] = value
-            else:
-                if part not in node:
-                    if part not in _known_tables(node is data, path[:i + 1]):
-                        raise ScenarioError(f"unknown key '{part}'", file=file, key=key)
-                    if isinstance(path[i + 1], int):
-                        where = ".".join(map(str, path[:i + 1]))
-                        raise ScenarioError(
-                            f"'{where}' is not in the file, so it has no entries to address by position; "
-                            f"set the whole array instead (e.g. {where}=[...])", file=file, key=key)
-                    node[part] = {}
-                node = node[part]
-
-
-def _known_tables(top: bool, prefix: list[str | int]) -> set[str]:
-    """Names of sub-tables that may be created by an override (they have defaults in the schema)."""
-    return set(Scenario.model_fields) if top else {str(prefix[-1])}
-
-
 def read_toml(path: str | Path) -> dict[str, Any]:
     """Read a TOML file with clear errors (missing, not UTF-8, syntax)."""
     p = Path(path)
@@ -196,14 +90,6 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(f"TOML syntax error: {e}", file=str(path)) from None
-
-
-def scenario_from_dict(data: dict[str, Any], *, file: str = "<scenario>") -> Scenario:
-    """Validate raw data into a Scenario, raising ScenarioError with readable messages."""
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as e:
-        raise format_validation_error(e, file) from None
 
 
 def load_scenario(path: str | Path, overrides: list[str] | None = None,
@@ -224,8 +110,6 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None,
     Raises:
         ScenarioError: the file, key and value that were wrong, and what is allowed.
     """
-    from model.edits import edit_data
-
     data = read_toml(path)
     if overrides:
         try:

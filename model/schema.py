@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from model.clock import WEEK_DAYS
+from model.errors import format_validation_error
 from model.schemes.spec import Scheme, validate_schemes
 
 #: Hard limits that keep a run inside the machine's memory; larger runs are refused before they start.
@@ -337,7 +339,7 @@ def expected_chats(s: Scenario) -> float:
     promo = {p.day: p.multiplier for p in t.promo_days}
     total = 0.0
     for d in range(s.meta.days):
-        total += wd[(s.meta.start_weekday + d) % 7] * promo.get(d, 1.0)
+        total += wd[(s.meta.start_weekday + d) % WEEK_DAYS] * promo.get(d, 1.0)
     return total * (t.inquiries_per_day + t.aftersale_per_day)
 
 
@@ -364,3 +366,9 @@ def profile_weights(p: str | list[float]) -> list[float]:
     return list(PROFILES[p]) if isinstance(p, str) else list(p)
 
 
+def scenario_from_dict(data: dict[str, Any], *, file: str = "<scenario>") -> Scenario:
+    """Validate raw data into a Scenario, raising ScenarioError with readable messages."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as e:
+        raise format_validation_error(e, file) from None

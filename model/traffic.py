@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.scenario import Scenario, profile_weights
-
-DAY_S = 86_400.0
-HOUR_S = 3_600.0
+from model.clock import DAY_H, HOUR_S, WEEK_DAYS
+from model.schema import Scenario, profile_weights
 
 
 def open_mask(open_hours: tuple[float, float]) -> np.ndarray:
@@ -31,16 +29,16 @@ def hourly_rates(s: Scenario, per_day: float, profile: str | list[float]) -> np.
     mask = open_mask(t.open_hours)
     base = np.asarray(profile_weights(profile), dtype=float) * mask
     promo = {p.day: p for p in t.promo_days}
-    out = np.empty(s.meta.days * 24)
+    out = np.empty(s.meta.days * DAY_H)
     for d in range(s.meta.days):
         w = base
-        factor = t.weekday_factors[(s.meta.start_weekday + d) % 7]
+        factor = t.weekday_factors[(s.meta.start_weekday + d) % WEEK_DAYS]
         if d in promo:
             factor *= promo[d].multiplier
             if promo[d].intraday_profile is not None:
                 w = np.asarray(profile_weights(promo[d].intraday_profile), dtype=float) * mask
         total = w.sum()
-        out[d * 24:(d + 1) * 24] = 0.0 if total <= 0 else per_day * factor * w / total
+        out[d * DAY_H:(d + 1) * DAY_H] = 0.0 if total <= 0 else per_day * factor * w / total
     return out
 
 
@@ -51,7 +49,7 @@ def arrivals(rng: np.random.Generator, rates: np.ndarray, open_hours: tuple[floa
     start = np.repeat(np.arange(len(rates), dtype=float) * HOUR_S, counts)
     # Within an hour that is only partly open, arrivals fall in the open part.
     a, b = open_hours
-    hour_of_day = np.repeat(np.arange(len(rates)) % 24, counts).astype(float)
+    hour_of_day = np.repeat(np.arange(len(rates)) % DAY_H, counts).astype(float)
     lo = np.clip(a - hour_of_day, 0.0, 1.0)
     hi = np.clip(b - hour_of_day, 0.0, 1.0)
     u = rng.random(n)

@@ -28,7 +28,7 @@ def priced(components, n_agents=3, reps=2, **cols):
     am = pd.DataFrame([{"rep": r, "agent": a, **{k: v[a] for k, v in cols.items()}}
                        for r in range(reps) for a in range(n_agents)])
     s = Scheme.model_validate({"name": "s", "components": components})
-    return price_scheme(s, PricingContext(agent_month=am))
+    return price_scheme(s, PricingContext(agent_horizon=am))
 
 
 def test_economics_hand_computed_two_reps():

@@ -11,9 +11,11 @@ import pytest
 from conftest import INF, engine_input, taobao_scenario
 
 from model.chatcentre import ABANDONED, ANSWERED, IN_PROGRESS, run
+from model.draws import make_draws
 from model.outcomes import Effects
-from model.simulate import agent_table, duty_intervals, engine_frames, make_draws
+from model.records import engine_frames
 from model.simulate import engine_input as sim_engine_input
+from model.team import agent_table, duty_intervals
 
 
 def test_one_agent_two_chats_fcfs_exact():
@@ -103,9 +105,10 @@ def test_silent_abandoner_counts_abandoned_and_waits_until_it_left_in_frames():
                        silent=[False, True, False], horizon_s=86_400.0)
     rec = run(inp)
     z = np.zeros(3, bool)
-    d.arrival_s, d.aftersale, d.returning, d.advert, d.unresponsive, d.recent_buyer = inp.arrival_s, z, z, z, z, z
+    d.arrival_s, d.aftersale, d.returning, d.advert, d.unresponsive = inp.arrival_s, z, z, z, z
+    d.purchase_days_ago = np.full(3, np.nan)
     d.n_msgs, d.silent, d.lines = inp.n_msgs, inp.silent, np.ones(3, dtype=np.int64)
-    chats, msgs = engine_frames(s, d, rec, 0)
+    chats, msgs = engine_frames(d, rec, 0, 86_400.0)
     np.testing.assert_allclose(chats["queue_wait_s"], [0.0, 30.0, 118.0])
     assert chats["status"].tolist() == [ANSWERED, ABANDONED, ANSWERED]
     assert chats["ghost"].tolist() == [False, True, False]

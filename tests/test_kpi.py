@@ -9,47 +9,53 @@ import pytest
 from conftest import taobao_scenario
 
 from model import simulate
-from model.kpi import interval, kpi_table
-from model.simulate import in_window
+from model.kpi import in_window, interval, kpi_table
+from model.records import validate_frames
+from model.schema import KpiOptions
 
 nan = float("nan")
+OPTS = KpiOptions(reply_window_h=(0.0, 0.5))  # the hand-made records' reply window: the first half hour
 
 
 def _frames():
     # 6 chats, 1 replication, day 0. Agents 0 and 1; chat 4 abandoned unanswered; chat 5 is an advert.
+    # The frames follow the records contract (model/records.py); the KPI options decide inquirers and windows.
     chats = pd.DataFrame({
-        "rep": 0, "day": 0,
-        "agent":          [0, 0, 1, 1, -1, 1],
-        "status":         [1, 1, 1, 1, 2, 1],
-        "inquirer":       [True, True, True, True, True, False],
+        "rep": np.int32(0), "chat": np.arange(6, dtype=np.int32), "day": np.int32(0), "hour": np.int8(0),
+        "arrival_s":      [0.0, 1.0, 2.0, 3.0, 4.0, 5.0],
+        "agent":          np.array([0, 0, 1, 1, -1, 1], dtype=np.int32),
+        "status":         np.array([1, 1, 1, 1, 2, 1], dtype=np.int8),
+        "ghost":          [False] * 6,
+        "advert":         [False] * 5 + [True],
+        "unresponsive":   [False] * 6,
+        "purchase_days_ago": [nan] * 6,
         "ordered":        [True, True, False, True, False, False],
         "paid":           [True, False, False, True, False, False],
         "value_yuan":     [100.0, 0.0, 0.0, 300.0, 0.0, 0.0],
         "refunded":       [False, False, False, True, False, False],
         "returning":      [False, False, False, True, False, False],
-        "rating":         [1, 2, 3, 0, 0, 3],  # 1 satisfied, 2 neutral, 3 disappointed
+        "rating":         np.array([1, 2, 3, 0, 0, 3], dtype=np.int8),  # 1 satisfied, 2 neutral, 3 disappointed
         "bad_attitude":   [False, True, False, False, False, True],
         "queue_wait_s":   [0.0, 10.0, 20.0, 30.0, 60.0, 0.0],
-        "first_response_s": [5.0, 15.0, 40.0, 100.0, nan, 20.0],
-        "in_window":      [True] * 6,
-        "first_30s":      [True, True, False, False, False, True],
+        "first_response_s": [5.0, 15.0, 40.0, 100.0, nan, 20.0],  # within 30 s: chats 0, 1, 5
         "aftersale":      [False] * 6,
+        "attributed":     [True, False, False, True, False, False],
     })
     msgs = pd.DataFrame({
-        "rep": 0, "day": 0,
-        "agent":     [0, 0, 1, 1, 1],
-        "sent_s":    [0.0, 10.0, 20.0, 30.0, 3000.0],
+        "rep": np.int32(0), "chat": np.array([0, 1, 2, 3, 3], dtype=np.int32), "day": np.int32(0),
+        "agent":     np.array([0, 0, 1, 1, 1], dtype=np.int32),
+        "sent_s":    [0.0, 10.0, 20.0, 30.0, 3000.0],      # the last one outside the 0-0.5 h reply window
         "reply_s":   [100.0, 200.0, nan, 210.0, 3001.0],   # waits 100, 190, -, 180 (= threshold), 1
-        "in_window": [True, True, True, True, False],
-        "lines":     [2, 1, 0, 1, 3],
+        "lines":     np.array([2, 1, 0, 1, 3], dtype=np.int32),
         "type_s":    [10.0, 20.0, 0.0, 30.0, 40.0],
     })
+    validate_frames(chats, msgs)
     duty = pd.DataFrame({"agent": [0, 1], "day": [0, 0], "duty_s": [100.0, 300.0]})
     return chats, msgs, duty
 
 
 def test_team_kpis_exact():
-    t = kpi_table(*_frames(), by_agent=False, period=None).iloc[0]
+    t = kpi_table(*_frames(), by_agent=False, period=None, options=OPTS).iloc[0]
     assert t["inquiries"] == 5 and t["receptions"] == 5
     assert t["orders"] == 3 and t["paid_buyers"] == 2
     assert t["order_rate"] == pytest.approx(3 / 5)          # orderers / inquirers
@@ -77,7 +83,7 @@ def test_team_kpis_exact():
 
 
 def test_agent_kpis_exact():
-    t = kpi_table(*_frames(), by_agent=True, period=None).set_index("agent")
+    t = kpi_table(*_frames(), by_agent=True, period=None, options=OPTS).set_index("agent")
     assert list(t.index) == [0, 1]
     a0, a1 = t.loc[0], t.loc[1]
     assert a0["inquiries"] == 2 and a0["order_rate"] == pytest.approx(1.0)
@@ -94,7 +100,7 @@ def test_periods_split_sums_not_means():
     chats.loc[3:, "day"] = 8  # week 1
     msgs.loc[3:, "day"] = 8
     duty = pd.concat([duty, duty.assign(day=8)], ignore_index=True)
-    w = kpi_table(chats, msgs, duty, by_agent=False, period="week").set_index("week")
+    w = kpi_table(chats, msgs, duty, by_agent=False, period="week", options=OPTS).set_index("week")
     assert w.loc[0, "inquiries"] == 3 and w.loc[1, "inquiries"] == 2
     assert w.loc[0, "inquiry_conversion"] == pytest.approx(1 / 3)
     assert w.loc[1, "inquiry_conversion"] == pytest.approx(1 / 2)
@@ -105,7 +111,7 @@ def test_empty_denominators_are_missing_not_zero():
     chats, msgs, duty = _frames()
     chats["ordered"] = False
     chats["paid"] = False
-    t = kpi_table(chats, msgs, duty, by_agent=False, period=None).iloc[0]
+    t = kpi_table(chats, msgs, duty, by_agent=False, period=None, options=OPTS).iloc[0]
     assert np.isnan(t["payment_rate"]) and np.isnan(t["aov_yuan"])
     assert t["order_rate"] == 0.0
 
@@ -139,8 +145,10 @@ def test_reception_filters_of_seed_002(filtered):
     on, off, short = filtered
     c = on.chats
     pre = ~c["aftersale"]
-    assert c["advert"].sum() > 20 and c["unresponsive"].sum() > 20 and c["recent_buyer"].sum() > 20
-    genuine = pre & ~c["advert"] & ~c["unresponsive"] & ~c["recent_buyer"]
+    recent = c["purchase_days_ago"].notna()
+    assert c["advert"].sum() > 20 and c["unresponsive"].sum() > 20 and recent.sum() > 20
+    assert (c.loc[recent, "purchase_days_ago"] == 7).all()
+    genuine = pre & ~c["advert"] & ~c["unresponsive"] & ~recent
     assert on.table()["inquiries"].iloc[0] == genuine.sum()
     # filters off: every pre-sale chat is an inquirer (same random numbers, so the difference is exact)
     assert off.table()["inquiries"].iloc[0] == pre.sum()
@@ -158,9 +166,10 @@ def test_reply_window_filtering_on_a_simulation():
     res = simulate(s)
     m = res.msgs
     hour = (m["sent_s"] % 86_400) // 3600
-    assert (m["in_window"] == (hour >= 8)).all()
-    assert (~m["in_window"]).sum() > 0
+    win = in_window(m["sent_s"].to_numpy(), s.kpi.reply_window_h)
+    assert (win == (hour >= 8)).all()
+    assert (~win).sum() > 0
     t = res.table().iloc[0]
-    inw = m[m["in_window"]]
+    inw = m[win]
     ok = ((inw["reply_s"] - inw["sent_s"]) <= 180).sum()
     assert t["three_min_reply_rate"] == pytest.approx(ok / len(inw))

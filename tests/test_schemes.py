@@ -31,7 +31,7 @@ from model.schemes.spec import Tier
 # helpers
 
 
-def agent_month(reps: int = 1, **cols: list[float]) -> pd.DataFrame:
+def agent_horizon(reps: int = 1, **cols: list[float]) -> pd.DataFrame:
     """One row per (rep, agent); the same KPI values in every rep."""
     n = len(next(iter(cols.values())))
     rows = []
@@ -46,7 +46,7 @@ def scheme(*components: dict, name: str = "s") -> Scheme:
 
 
 def pay(s: Scheme, am: pd.DataFrame, **ctx) -> pd.DataFrame:
-    return pay_table(price_scheme(s, PricingContext(agent_month=am, **ctx)))
+    return pay_table(price_scheme(s, PricingContext(agent_horizon=am, **ctx)))
 
 
 def col(wide: pd.DataFrame, name: str, rep: int = 0) -> list[float]:
@@ -64,14 +64,14 @@ def errors_of(data: dict) -> list[str]:
 
 
 def test_threshold_single_step_inclusive_and_nan_never_reaches():
-    am = agent_month(inquiry_conversion=[0.50, 0.48, 0.47, math.nan])
+    am = agent_horizon(inquiry_conversion=[0.50, 0.48, 0.47, math.nan])
     w = pay(scheme({"type": "threshold", "kpi": "inquiry_conversion", "target": 0.48, "amount_yuan": 1000}), am)
     assert col(w, "pay_yuan") == [1000, 1000, 0, 0]
     assert col(w, "variable_yuan") == [1000, 1000, 0, 0]
 
 
 def test_threshold_steps_lower_is_better_highest_step_or_cumulative():
-    am = agent_month(avg_response_s=[20, 40, 50, 60])
+    am = agent_horizon(avg_response_s=[20, 40, 50, 60])
     steps = [{"target": 45, "amount_yuan": 100}, {"target": 30, "amount_yuan": 300}]
     w = pay(scheme({"type": "threshold", "kpi": "avg_response_s", "steps": steps, "miss_yuan": -50}), am)
     assert col(w, "pay_yuan") == [300, 100, -50, -50]
@@ -84,18 +84,18 @@ def test_threshold_weekly_sums_weeks_and_reports_reach_share():
         "rep": [0] * 4, "week": [0, 0, 1, 1], "agent": [0, 1, 0, 1],
         "inquiry_conversion": [0.5, 0.3, 0.5, 0.5],
     })
-    am = agent_month(inquiry_conversion=[0.5, 0.4])
+    am = agent_horizon(inquiry_conversion=[0.5, 0.4])
     s = scheme({"type": "threshold", "kpi": "inquiry_conversion", "target": 0.48, "amount_yuan": 200, "period": "week"})
-    long = price_scheme(s, PricingContext(agent_month=am, agent_week=aw))
+    long = price_scheme(s, PricingContext(agent_horizon=am, agent_week=aw))
     w = pay_table(long)
     assert col(w, "pay_yuan") == [400, 200]
     assert sorted(long["reached"].tolist()) == [0.5, 1.0]
     with pytest.raises(ValueError, match="agent_week"):
-        price_scheme(s, PricingContext(agent_month=am))
+        price_scheme(s, PricingContext(agent_horizon=am))
 
 
 def test_threshold_roles_only_pay_eligible_agents():
-    am = agent_month(inquiry_conversion=[0.5, 0.5])
+    am = agent_horizon(inquiry_conversion=[0.5, 0.5])
     agents = pd.DataFrame({"agent": [0, 1], "role": ["presale", "aftersale"]})
     s = scheme({"type": "threshold", "kpi": "inquiry_conversion", "target": 0.48, "amount_yuan": 1000,
                 "roles": ["presale"]})
@@ -107,13 +107,13 @@ def test_threshold_roles_only_pay_eligible_agents():
 
 
 def test_rank_ties_split_positions_evenly():
-    am = agent_month(avg_response_s=[6, 6, 10, 12])
+    am = agent_horizon(avg_response_s=[6, 6, 10, 12])
     w = pay(scheme({"type": "rank", "kpi": "avg_response_s", "prizes_yuan": [800, 400, 200]}), am)
     assert col(w, "pay_yuan") == [600, 600, 200, 0]
 
 
 def test_rank_nan_and_ineligible_do_not_rank():
-    am = agent_month(inquiry_conversion=[math.nan, 0.5, 0.6], inquiries=[0, 100, 5])
+    am = agent_horizon(inquiry_conversion=[math.nan, 0.5, 0.6], inquiries=[0, 100, 5])
     w = pay(scheme({"type": "rank", "kpi": "inquiry_conversion", "prizes_yuan": [500, 100], "min_inquiries": 10}), am)
     assert col(w, "pay_yuan") == [0, 500, 0]
 
@@ -122,13 +122,13 @@ def test_rank_weekly_prizes_are_summed():
     aw = pd.DataFrame({
         "rep": [0] * 4, "week": [0, 0, 1, 1], "agent": [0, 1, 0, 1], "sales_yuan": [10, 5, 1, 9],
     })
-    am = agent_month(sales_yuan=[11, 14])
+    am = agent_horizon(sales_yuan=[11, 14])
     w = pay(scheme({"type": "rank", "kpi": "sales_yuan", "prizes_yuan": [100], "period": "week"}), am, agent_week=aw)
     assert col(w, "pay_yuan") == [100, 100]
 
 
 def test_rank_direction_override():
-    am = agent_month(utilization=[0.9, 0.5])
+    am = agent_horizon(utilization=[0.9, 0.5])
     w = pay(scheme({"type": "rank", "kpi": "utilization", "direction": "lower_is_better", "prizes_yuan": [1]}), am)
     assert col(w, "pay_yuan") == [0, 1]
 
@@ -156,7 +156,7 @@ def test_property_rank_prizes_sum_to_total_of_filled_positions(values, prizes):
 
 
 def test_commission_flat_and_new_vs_returning():
-    am = agent_month(sales_yuan=[10000, 0], sales_new_yuan=[4000, 0], sales_returning_yuan=[6000, 0])
+    am = agent_horizon(sales_yuan=[10000, 0], sales_new_yuan=[4000, 0], sales_returning_yuan=[6000, 0])
     assert col(pay(scheme({"type": "commission", "rate": 0.02}), am), "pay_yuan") == [200, 0]
     w = pay(scheme({"type": "commission", "rate": 0.02, "rate_new": 0.05}), am)
     assert col(w, "pay_yuan") == pytest.approx([4000 * 0.05 + 6000 * 0.02, 0])
@@ -180,7 +180,7 @@ SEED002_TIERS = [
     ],
 )
 def test_tiered_commission_seed002_modes(mode, expected):
-    am = agent_month(sales_yuan=[5000, 8000, 12000, 15000])
+    am = agent_horizon(sales_yuan=[5000, 8000, 12000, 15000])
     s = scheme({"type": "tiered_commission", "task_yuan": 10000, "tiers": SEED002_TIERS, "mode": mode})
     assert col(pay(s, am), "pay_yuan") == pytest.approx(expected)
 
@@ -206,7 +206,7 @@ ITEMS = [
 
 
 def test_scorecard_table_and_linear_items_amount_at_100_points():
-    am = agent_month(avg_response_s=[40, 30, 70, 50], inquiry_conversion=[0.45, 0.6, 0.2, math.nan])
+    am = agent_horizon(avg_response_s=[40, 30, 70, 50], inquiry_conversion=[0.45, 0.6, 0.2, math.nan])
     w = pay(scheme({"type": "scorecard", "items": ITEMS, "amount_yuan": 1000}), am)
     # agent 0: 80*0.35 + 75*0.65 = 76.75; agent 1: 100; agent 2: 0; agent 3: 60*0.35 + 0 (NaN) = 21
     assert col(w, "pay_yuan") == pytest.approx([767.5, 1000, 0, 210])
@@ -214,11 +214,11 @@ def test_scorecard_table_and_linear_items_amount_at_100_points():
 
 def test_scorecard_kpi_kci_split_and_pool():
     items = ITEMS + [{"kpi": "good_rating_rate", "weight": 1.0, "group": "kci", "floor": 0.8, "full": 1.0}]
-    am = agent_month(avg_response_s=[40, 40], inquiry_conversion=[0.45, 0.45], good_rating_rate=[0.9, 1.0])
+    am = agent_horizon(avg_response_s=[40, 40], inquiry_conversion=[0.45, 0.45], good_rating_rate=[0.9, 1.0])
     w = pay(scheme({"type": "scorecard", "items": items, "kci_share": 0.2, "amount_yuan": 100}), am)
     assert col(w, "pay_yuan") == pytest.approx([0.8 * 76.75 + 0.2 * 50, 0.8 * 76.75 + 0.2 * 100])
     tm = pd.DataFrame({"rep": [0], "sales_yuan": [1.0]})
-    w2 = pay(scheme({"type": "scorecard", "items": items, "pool": {"yuan": 1000}}), am, team_month=tm)
+    w2 = pay(scheme({"type": "scorecard", "items": items, "pool": {"yuan": 1000}}), am, team_horizon=tm)
     s0, s1 = 0.8 * 76.75 + 10, 0.8 * 76.75 + 20
     assert col(w2, "pay_yuan") == pytest.approx([1000 * s0 / (s0 + s1), 1000 * s1 / (s0 + s1)])
 
@@ -227,7 +227,7 @@ def test_scorecard_kpi_kci_split_and_pool():
 @given(x=st.lists(st.one_of(st.floats(0, 200), st.just(math.nan)), min_size=1, max_size=6),
        c=st.lists(st.one_of(st.floats(0, 1), st.just(math.nan)), min_size=6, max_size=6))
 def test_property_scorecard_pay_between_0_and_amount(x, c):
-    am = agent_month(avg_response_s=x, inquiry_conversion=c[: len(x)])
+    am = agent_horizon(avg_response_s=x, inquiry_conversion=c[: len(x)])
     w = pay(scheme({"type": "scorecard", "items": ITEMS, "amount_yuan": 500}), am)
     assert ((w["pay_yuan"] >= 0) & (w["pay_yuan"] <= 500 + 1e-9)).all()
 
@@ -255,11 +255,11 @@ def test_rank_points_team_average_penalty_and_normalisation():
     am, aw, kpis = four_week_table(5)  # values 10, 9, 8, 7, 6: mean 8 -> agents 3 and 4 below average
     tm = pd.DataFrame({"rep": [0], "sales_yuan": [0.0]})
     s = scheme({"type": "rank_points", "pool": {"yuan": 9600}, "floor_at_zero": False})
-    w = pay(s, am, agent_week=aw, team_month=tm)
+    w = pay(s, am, agent_week=aw, team_horizon=tm)
     # agent 2 ranks third but is at the average (not below): 1 point x 4 KPIs x 4 weeks = 16
     # agents 3, 4: -1 x 16 = -16;  max = (3+2+1) x 4 x 4 = 96
     assert col(w, "pay_yuan") == pytest.approx([48 * 100, 32 * 100, 16 * 100, -16 * 100, -16 * 100])
-    w0 = pay(scheme({"type": "rank_points", "pool": {"yuan": 9600}}), am, agent_week=aw, team_month=tm)
+    w0 = pay(scheme({"type": "rank_points", "pool": {"yuan": 9600}}), am, agent_week=aw, team_horizon=tm)
     assert col(w0, "pay_yuan") == pytest.approx([4800, 3200, 1600, 0, 0])
 
 
@@ -269,7 +269,7 @@ def test_rank_points_top3_below_shop_average_gets_penalty_not_points():
     tw = pd.DataFrame([{"rep": 0, "week": w, **{k: 1e9 for k in kpis}} for w in range(4)])
     tm = pd.DataFrame({"rep": [0], "sales_yuan": [0.0]})
     s = scheme({"type": "rank_points", "pool": {"yuan": 96}, "floor_at_zero": False})
-    w = pay(s, am, agent_week=aw, team_week=tw, team_month=tm)
+    w = pay(s, am, agent_week=aw, team_week=tw, team_horizon=tm)
     assert col(w, "pay_yuan") == pytest.approx([-16, -16])
 
 
@@ -291,13 +291,13 @@ def test_rank_points_rules_task_points_and_seed002_pool():
         "pool": {"attainment_conversion_factor": 0.01, "team_task_yuan": 500135.60 / 0.47, "share": 0.8},
         "floor_at_zero": False,
     })
-    w = pay(s, am, agent_week=aw, team_month=tm)
+    w = pay(s, am, agent_week=aw, team_horizon=tm)
     x = 500135.60 * 0.47 * 0.3955 * 0.01 * 0.8
     # agent 0: 3 x 4 weeks - 2 x 4 weeks (message ratio < 1) + 5 (135%) = 9; agent 1 ranks second but is below
     # the average (9.5): no rank points ("低于平均水平无加分"), + 1 (65%) = 1
     assert col(w, "pay_yuan") == pytest.approx([9 / 24 * x, 1 / 24 * x])
     am.loc[1, "sales_yuan"] = 5500.0  # 55%: the source's bands leave 50-60% without points
-    assert col(pay(s, am, agent_week=aw, team_month=tm), "pay_yuan")[1] == 0
+    assert col(pay(s, am, agent_week=aw, team_horizon=tm), "pay_yuan")[1] == 0
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -319,13 +319,13 @@ def gated_commission(**extra) -> dict:
 
 
 def test_gate_seed003_conditions_vs_team_average():
-    am = agent_month(
+    am = agent_horizon(
         sales_yuan=[10000, 10000, 4000, 10000], inquiry_conversion=[0.5, 0.3, 0.6, 0.5],
         aov_yuan=[200, 200, 200, 100], good_rating_rate=[0.95, 0.95, 0.95, math.nan],
     )
     tm = pd.DataFrame({"rep": [0], "inquiry_conversion": [0.45], "aov_yuan": [180.0], "good_rating_rate": [0.9],
                        "sales_yuan": [34000.0]})
-    long = price_scheme(scheme(gated_commission()), PricingContext(agent_month=am, team_month=tm))
+    long = price_scheme(scheme(gated_commission()), PricingContext(agent_horizon=am, team_horizon=tm))
     w = pay_table(long)
     assert col(w, "pay_yuan") == [300, 0, 0, 0]
     assert list(w.columns[-2:]) == ["gate", "commission:sales_yuan"]
@@ -334,15 +334,15 @@ def test_gate_seed003_conditions_vs_team_average():
 
 
 def test_gate_team_average_of_sales_is_the_mean_over_agents_not_the_total():
-    am = agent_month(sales_yuan=[100, 200, 600])
+    am = agent_horizon(sales_yuan=[100, 200, 600])
     tm = pd.DataFrame({"rep": [0], "sales_yuan": [900.0]})
     s = scheme({"type": "gate", "conditions": [{"kpi": "sales_yuan", "at_least": "team_average", "team_factor": 0.5}],
                 "components": [{"type": "threshold", "kpi": "sales_yuan", "target": 0, "amount_yuan": 10}]})
-    assert col(pay(s, am, team_month=tm), "pay_yuan") == [0, 10, 10]  # at least 0.5 x 300
+    assert col(pay(s, am, team_horizon=tm), "pay_yuan") == [0, 10, 10]  # at least 0.5 x 300
 
 
 def test_whole_scheme_gate_and_caps():
-    am = agent_month(sales_yuan=[100000, 100000, 1000], inquiry_conversion=[0.5, 0.2, 0.5], refund_yuan=[0, 0, 3000])
+    am = agent_horizon(sales_yuan=[100000, 100000, 1000], inquiry_conversion=[0.5, 0.2, 0.5], refund_yuan=[0, 0, 3000])
     s = scheme(
         {"type": "commission", "rate": 0.02},
         {"type": "aftersale_chargeback", "floor_yuan": 1000, "rate": 0.1},
@@ -362,7 +362,7 @@ def test_whole_scheme_gate_and_caps():
 
 
 def test_department_bonus_dsr_vs_industry_and_last_month():
-    am = agent_month(reps=3, sales_yuan=[1, 1, 1])
+    am = agent_horizon(reps=3, sales_yuan=[1, 1, 1])
     tm = pd.DataFrame({"rep": [0, 1, 2], "dsr": [4.68, 4.50, 4.55], "sales_yuan": [3.0] * 3})
     s = scheme({
         "type": "department_bonus",
@@ -371,17 +371,17 @@ def test_department_bonus_dsr_vs_industry_and_last_month():
         "penalty_if": [{"kpi": "dsr", "reference": 4.51596}],
         "penalty_yuan_per_head": 100,
     })
-    w = pay(s, am, team_month=tm)
+    w = pay(s, am, team_horizon=tm)
     assert col(w, "pay_yuan", 0) == [100] * 3
     assert col(w, "pay_yuan", 1) == [-100] * 3
     assert col(w, "pay_yuan", 2) == [0] * 3  # above industry but not above last month
 
 
 def test_profit_pool_share_of_incremental_gross_profit_split_three_ways():
-    am = agent_month(reps=2, sales_yuan=[300, 100, 0], inquiry_conversion=[0.5, 0.4, 0.3])
+    am = agent_horizon(reps=2, sales_yuan=[300, 100, 0], inquiry_conversion=[0.5, 0.4, 0.3])
     tm = pd.DataFrame({"rep": [0, 1], "sales_yuan": [1_100_000.0, 900_000.0], "silent_orders_yuan": [100_000.0] * 2})
     base = pd.DataFrame({"rep": [0, 1], "sales_yuan": [1_000_000.0] * 2, "silent_orders_yuan": [100_000.0] * 2})
-    ctx = {"team_month": tm, "baseline_team_month": base, "gross_margin_share": 0.3}
+    ctx = {"team_horizon": tm, "baseline_team_horizon": base, "gross_margin_share": 0.3}
     w = pay(scheme({"type": "profit_pool", "share": 0.1}), am, **ctx)
     assert col(w, "pay_yuan", 0) == pytest.approx([1000, 1000, 1000])  # 0.1 x 100,000 x 0.3 / 3
     assert col(w, "pay_yuan", 1) == [0, 0, 0]  # negative uplift: floor at 0
@@ -396,7 +396,7 @@ def test_profit_pool_share_of_incremental_gross_profit_split_three_ways():
 
 
 def test_base_salary_steps_top_performer_and_proration():
-    am = agent_month(sales_yuan=[5, 50, 20, 50])
+    am = agent_horizon(sales_yuan=[5, 50, 20, 50])
     agents = pd.DataFrame({"agent": range(4), "tenure_months": [0, 3, 7, 13]})
     s = scheme({"type": "base_salary", "base_yuan": 3000, "step_yuan": 100, "step_months": 3,
                 "top_kpi": "sales_yuan", "top_bonus_yuan": 100})
@@ -409,9 +409,9 @@ def test_base_salary_steps_top_performer_and_proration():
 
 
 def test_silent_order_pool_and_chargeback():
-    am = agent_month(sales_yuan=[10000, 10000, 10000, 0], refund_yuan=[0, 500, 3000, 0])
+    am = agent_horizon(sales_yuan=[10000, 10000, 10000, 0], refund_yuan=[0, 500, 3000, 0])
     tm = pd.DataFrame({"rep": [0], "silent_orders_yuan": [10000.0], "sales_yuan": [30000.0]})
-    w = pay(scheme({"type": "silent_order_pool", "share": 0.02}), am, team_month=tm)
+    w = pay(scheme({"type": "silent_order_pool", "share": 0.02}), am, team_horizon=tm)
     assert col(w, "pay_yuan") == [50, 50, 50, 50]
     w2 = pay(scheme({"type": "aftersale_chargeback", "floor_yuan": 1000, "rate": 0.1}), am)
     assert col(w2, "pay_yuan") == pytest.approx([0, 0, -200, 0])
@@ -421,17 +421,17 @@ def test_silent_order_pool_and_chargeback():
 
 
 def test_behaviour_points_seed002():
-    am = agent_month(bad_attitude_ratings=[0, 2, 0])
+    am = agent_horizon(bad_attitude_ratings=[0, 2, 0])
     agents = pd.DataFrame({"agent": [0, 1, 2], "tenure_months": [13, 40, 2], "night_shifts": [1, 0, 0]})
     tm = pd.DataFrame({"rep": [0], "sales_yuan": [0.0]})
     s = scheme({"type": "behaviour_points", "pool": {"yuan": 2000}})
-    w = pay(s, am, agents=agents, team_month=tm)
+    w = pay(s, am, agents=agents, team_horizon=tm)
     # agent 0: 5 + 3 (1 year) + 2 (night) = 10; agent 1: -4 + 8 = 4; agent 2: 5 -> x 2000 / 20
     assert col(w, "pay_yuan") == pytest.approx([1000, 400, 500])
 
 
 def test_breakdown_labels_unique_and_sum_to_pay():
-    am = agent_month(sales_yuan=[1000, 2000], inquiry_conversion=[0.5, 0.4])
+    am = agent_horizon(sales_yuan=[1000, 2000], inquiry_conversion=[0.5, 0.4])
     s = scheme(
         {"type": "commission", "rate": 0.02},
         {"type": "commission", "rate": 0.01},
@@ -446,7 +446,7 @@ def test_breakdown_labels_unique_and_sum_to_pay():
 @settings(max_examples=60, deadline=None)
 @given(x=st.lists(st.floats(0, 1), min_size=2, max_size=2), target=st.floats(0, 1), amount=st.floats(0, 5000))
 def test_property_threshold_pay_monotone_in_kpi(x, target, amount):
-    am = agent_month(inquiry_conversion=sorted(x))
+    am = agent_horizon(inquiry_conversion=sorted(x))
     w = pay(scheme({"type": "threshold", "kpi": "inquiry_conversion", "target": target, "amount_yuan": amount}), am)
     lo, hi = col(w, "pay_yuan")
     assert lo <= hi

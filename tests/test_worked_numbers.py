@@ -12,7 +12,7 @@ from model.schemes import AssumedEffects, PricingContext, Scheme, pay_table, pri
 
 def price(components: list[dict], am: pd.DataFrame, **ctx) -> pd.DataFrame:
     s = Scheme.model_validate({"name": "worked", "components": components})
-    return pay_table(price_scheme(s, PricingContext(agent_month=am, **ctx))).sort_values(["rep", "agent"])
+    return pay_table(price_scheme(s, PricingContext(agent_horizon=am, **ctx))).sort_values(["rep", "agent"])
 
 
 def ten_agents(conversion: float, aov: float = 100.0) -> pd.DataFrame:
@@ -103,7 +103,7 @@ def test_seed002_96_points_max_and_pool_split():
     am = aw.groupby(["rep", "agent"], as_index=False)[kpis].mean()
     tw = pd.DataFrame([{"rep": 0, "week": w, **{k: 8.0 for k in kpis}} for w in range(4)])  # shop average
     tm = pd.DataFrame({"rep": [0], "sales_yuan": [0.0]})
-    pay = price([{"type": "rank_points", "pool": {"yuan": 9600}}], am, agent_week=aw, team_week=tw, team_month=tm)
+    pay = price([{"type": "rank_points", "pool": {"yuan": 9600}}], am, agent_week=aw, team_week=tw, team_horizon=tm)
     # agent 0 is first on all 4 KPIs in all 4 weeks: 3 x 4 x 4 = 48 points = 48/96 of the pool; the 96 points
     # (3+2+1 per KPI per week) are all handed out, so ranks 1-3 everywhere share 96/96 of the pool
     assert pay["pay_yuan"].tolist() == pytest.approx([4800, 3200, 1600])
@@ -117,7 +117,7 @@ def test_seed002_department_pool_929_6_and_dsr_penalty_300():
     tm = pd.DataFrame({"rep": [0], "dsr": [4.4]})
     pay = price([{"type": "department_bonus", "reward_if": [{"kpi": "dsr", "reference": 4.51596}],
                   "reward_yuan_per_head": 100, "penalty_if": [{"kpi": "dsr", "reference": 4.51596}],
-                  "penalty_yuan_per_head": 100}], am, team_month=tm)
+                  "penalty_yuan_per_head": 100}], am, team_horizon=tm)
     assert pay["pay_yuan"].sum() == -300
 
 
@@ -136,7 +136,7 @@ def test_seed004_two_percent_commission_and_silent_split():
     am = ten_agents(0.40)
     tm = pd.DataFrame({"rep": [0], "sales_yuan": [1_200_000.0], "silent_orders_yuan": [50_000.0]})
     pay = price([{"type": "commission", "rate": 0.02}, {"type": "silent_order_pool", "share": 0.02}], am,
-                team_month=tm)
+                team_horizon=tm)
     assert pay["commission:sales_yuan"].sum() == pytest.approx(24_000)
     assert pay["silent_order_pool"].tolist() == pytest.approx([100] * 10)
 

@@ -10,14 +10,35 @@ gates (wrapped components, then whole-scheme gates) -> caps/floors in the order 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
+from model.clock import MONTH_DAYS
 from model.kpicodes import KPI_CODES
-from model.schemes.spec import TOL, PoolSpec, Scheme
+from model.schemes.spec import (
+    TOL,
+    AftersaleChargeback,
+    BaseSalary,
+    BehaviourPoints,
+    CapFloor,
+    Commission,
+    DepartmentBonus,
+    Gate,
+    PoolSpec,
+    ProfitPool,
+    Rank,
+    RankPoints,
+    Scheme,
+    Scorecard,
+    SilentOrderPool,
+    Threshold,
+    TieredCommission,
+)
 
 #: Component types counted as base pay (everything else is variable pay = bonus cost).
 BASE_TYPES = ("base_salary",)
@@ -39,22 +60,22 @@ class PricingContext:
     """KPI tables of one scheme's simulation (all replications) plus the economics a pool needs.
 
     Attributes:
-        agent_month: one row per (rep, agent): ``rep``, ``agent`` and KPI codes (floats; ratios may be NaN).
+        agent_horizon: one row per (rep, agent): ``rep``, ``agent`` and KPI codes (floats; ratios may be NaN).
         agent_week: same plus ``week`` (0-based 7-day blocks); needed by weekly components.
-        team_month: one row per rep with team KPI codes, ``dsr`` and ``silent_orders_yuan``.
+        team_horizon: one row per rep with team KPI codes, ``dsr`` and ``silent_orders_yuan``.
         team_week: team KPIs per (rep, week); the "shop average" of weekly rank points (else agents' mean).
         agents: static attributes per agent: ``agent``, ``name``, ``tenure_months``, ``night_shifts``, ``role``.
-        baseline_team_month: team_month of the baseline scheme on the same random numbers (profit pools).
+        baseline_team_horizon: team_horizon of the baseline scheme on the same random numbers (profit pools).
         gross_margin_share: gross margin as a share of revenue (profit pools).
         days: simulated horizon in days (prorates monthly base salary).
     """
 
-    agent_month: pd.DataFrame
+    agent_horizon: pd.DataFrame
     agent_week: pd.DataFrame | None = None
-    team_month: pd.DataFrame | None = None
+    team_horizon: pd.DataFrame | None = None
     team_week: pd.DataFrame | None = None
     agents: pd.DataFrame | None = None
-    baseline_team_month: pd.DataFrame | None = None
+    baseline_team_horizon: pd.DataFrame | None = None
     gross_margin_share: float = 0.3
     days: float = 30.0
 
@@ -70,16 +91,16 @@ class _Prep:
     """Indexed views of the context, built once per pricing call."""
 
     def __init__(self, ctx: PricingContext) -> None:
-        am = ctx.agent_month
+        am = ctx.agent_horizon
         missing = {"rep", "agent"} - set(am.columns)
         if missing:
-            raise ValueError(f"agent_month lacks columns {sorted(missing)}")
+            raise ValueError(f"agent_horizon lacks columns {sorted(missing)}")
         self.ctx = ctx
         self.am = am.set_index(["rep", "agent"]).sort_index()
         self.idx = self.am.index
         self.reps = self.idx.get_level_values("rep").unique()
         self.aw = None if ctx.agent_week is None else ctx.agent_week.set_index(["rep", "week", "agent"]).sort_index()
-        self.tm = None if ctx.team_month is None else ctx.team_month.set_index("rep").sort_index()
+        self.tm = None if ctx.team_horizon is None else ctx.team_horizon.set_index("rep").sort_index()
         self.tw = None if ctx.team_week is None else ctx.team_week.set_index(["rep", "week"]).sort_index()
         agent_ids = self.idx.get_level_values("agent")
         if ctx.agents is not None:
@@ -141,14 +162,14 @@ class _Prep:
             grp = frame.index.get_level_values("rep")
         return t.reindex(grp).to_numpy(dtype=float)
 
-    def team_month(self, code: str, fallback: str = "sum") -> pd.Series:
-        """Team value per rep (team_month column, else agents' sum/mean)."""
+    def team_horizon(self, code: str, fallback: str = "sum") -> pd.Series:
+        """Team value per rep (team_horizon column, else agents' sum/mean)."""
         if self.tm is not None and code in self.tm.columns:
             return self.tm[code].reindex(self.reps).astype(float)
         if code in self.am.columns:
             g = self.am[code].groupby(level="rep")
             return (g.sum() if fallback == "sum" else g.mean()).reindex(self.reps).astype(float)
-        raise ValueError(f"team_month has no column '{code}'")
+        raise ValueError(f"team_horizon has no column '{code}'")
 
     def per_rep_to_agent(self, per_rep: pd.Series) -> np.ndarray:
         return per_rep.reindex(self.idx.get_level_values("rep")).to_numpy(dtype=float)
@@ -215,10 +236,10 @@ def _group_codes(frame: pd.DataFrame) -> np.ndarray:
 
 def pool_yuan(spec: PoolSpec, prep: _Prep) -> pd.Series:
     """Pool per rep from a :class:`PoolSpec` (seed 002's X and the 80/20 share)."""
-    sales = prep.team_month("sales_yuan")
+    sales = prep.team_horizon("sales_yuan")
     total = spec.yuan + spec.sales_share * sales
     if spec.attainment_conversion_factor:
-        conv = prep.team_month("inquiry_conversion", fallback="mean")
+        conv = prep.team_horizon("inquiry_conversion", fallback="mean")
         total = total + spec.attainment_conversion_factor * sales * (sales / spec.team_task_yuan) * conv
     return spec.share * total
 
@@ -238,7 +259,32 @@ def _share_split(weights: np.ndarray, pool_per_row: np.ndarray, reps: np.ndarray
 # components
 
 
-def _threshold(c: Any, p: _Prep) -> _Priced:
+C = TypeVar("C", bound=BaseModel)
+
+
+class Pricer(Protocol[C]):
+    """Prices one component type on the KPI tables: ``pricer(component, prep) -> _Priced``."""
+
+    def __call__(self, c: C, p: _Prep, /) -> _Priced: ...
+
+
+#: The pricer of every ordinary component type (priced first, independently). Profit pools (they split by other
+#: components' points), gates and caps/floors (they act on other components' pay) are priced in their own
+#: passes of :func:`price_scheme`.
+PRICERS: dict[type[BaseModel], Pricer[Any]] = {}
+
+
+def _pricer(kind: type[C]) -> Callable[[Pricer[C]], Pricer[C]]:
+    def register(fn: Pricer[C]) -> Pricer[C]:
+        PRICERS[kind] = fn
+        return fn
+    return register
+
+
+
+
+@_pricer(Threshold)
+def _threshold(c: Threshold, p: _Prep) -> _Priced:
     f = p.frame(c.period, "threshold")
     x = p.kpi(f, c.kpi)
     pay = np.zeros(len(f))
@@ -256,7 +302,8 @@ def _threshold(c: Any, p: _Prep) -> _Priced:
     return _Priced(p.to_agent(pay, f), reached.where(pd.Series(p.eligible(c.roles, p.am), index=p.idx)))
 
 
-def _rank(c: Any, p: _Prep) -> _Priced:
+@_pricer(Rank)
+def _rank(c: Rank, p: _Prep) -> _Priced:
     f = p.frame(c.period, "rank")
     x = p.kpi(f, c.kpi)
     valid = p.eligible(c.roles, f)
@@ -267,7 +314,8 @@ def _rank(c: Any, p: _Prep) -> _Priced:
     return _Priced(p.to_agent(prize, f), (won > 0).astype(float))
 
 
-def _commission(c: Any, p: _Prep) -> _Priced:
+@_pricer(Commission)
+def _commission(c: Commission, p: _Prep) -> _Priced:
     f = p.am
     if c.rate_new is not None or c.rate_returning is not None:
         rn = c.rate if c.rate_new is None else c.rate_new
@@ -306,7 +354,8 @@ def tiered_commission_yuan(sales: np.ndarray, task_yuan: float, tiers: list[Any]
     return within + excess * ex_rate
 
 
-def _tiered(c: Any, p: _Prep) -> _Priced:
+@_pricer(TieredCommission)
+def _tiered(c: TieredCommission, p: _Prep) -> _Priced:
     f = p.am
     sales = p.kpi(f, c.kpi)
     pay = tiered_commission_yuan(sales, c.task_yuan, c.tiers, c.mode)
@@ -339,7 +388,8 @@ def scorecard_score(c: Any, frame: pd.DataFrame) -> np.ndarray:
     return groups["kpi"]
 
 
-def _scorecard(c: Any, p: _Prep) -> _Priced:
+@_pricer(Scorecard)
+def _scorecard(c: Scorecard, p: _Prep) -> _Priced:
     f = p.am
     for it in c.items:
         p.kpi(f, it.kpi)
@@ -395,7 +445,8 @@ def rank_points_score(c: Any, p: _Prep) -> tuple[pd.Series, float]:
     return score, mx
 
 
-def _rank_points(c: Any, p: _Prep) -> _Priced:
+@_pricer(RankPoints)
+def _rank_points(c: RankPoints, p: _Prep) -> _Priced:
     score, mx = rank_points_score(c, p)
     s = score.clip(lower=0) if c.floor_at_zero else score
     pool = p.per_rep_to_agent(pool_yuan(c.pool, p))
@@ -404,7 +455,8 @@ def _rank_points(c: Any, p: _Prep) -> _Priced:
     return _Priced(pd.Series(pay, index=p.idx), None, score.where(pd.Series(el, index=p.idx)))
 
 
-def _behaviour(c: Any, p: _Prep) -> _Priced:
+@_pricer(BehaviourPoints)
+def _behaviour(c: BehaviourPoints, p: _Prep) -> _Priced:
     f = p.am
     bad = np.nan_to_num(p.kpi(f, "bad_attitude_ratings"))
     pts = np.where(bad == 0, c.zero_bad_attitude_points, 0.0) + c.per_bad_attitude_points * bad
@@ -426,13 +478,14 @@ def _behaviour(c: Any, p: _Prep) -> _Priced:
 def _conditions_hold(conds: list[Any], p: _Prep, worse: bool) -> pd.Series:
     ok = pd.Series(True, index=p.reps)
     for cond in conds:
-        v = p.team_month(cond.kpi, fallback="mean").to_numpy()
+        v = p.team_horizon(cond.kpi, fallback="mean").to_numpy()
         ref = np.full(len(v), cond.reference)
         ok &= _worse(v, ref, cond.direction) if worse else _worse(ref, v, cond.direction)
     return ok
 
 
-def _department(c: Any, p: _Prep) -> _Priced:
+@_pricer(DepartmentBonus)
+def _department(c: DepartmentBonus, p: _Prep) -> _Priced:
     reward = _conditions_hold(c.reward_if, p, worse=False).astype(float) * c.reward_yuan_per_head
     if c.penalty_if:
         reward -= _conditions_hold(c.penalty_if, p, worse=True).astype(float) * c.penalty_yuan_per_head
@@ -441,19 +494,19 @@ def _department(c: Any, p: _Prep) -> _Priced:
     return _Priced(pd.Series(pay, index=p.idx), pd.Series(np.where(el, (pay > 0).astype(float), np.nan), index=p.idx))
 
 
-def revenue_yuan(team_month: pd.DataFrame) -> pd.Series:
+def revenue_yuan(team_horizon: pd.DataFrame) -> pd.Series:
     """Revenue per rep = CS sales + silent-order sales (0 when the column is absent), indexed by rep."""
-    t = team_month.set_index("rep") if "rep" in team_month.columns else team_month
+    t = team_horizon.set_index("rep") if "rep" in team_horizon.columns else team_horizon
     silent = t["silent_orders_yuan"] if "silent_orders_yuan" in t.columns else 0.0
     return (t["sales_yuan"] + silent).astype(float)
 
 
-def _profit_pool(c: Any, p: _Prep, points: dict[str, pd.Series]) -> _Priced:
+def _profit_pool(c: ProfitPool, p: _Prep, points: dict[str, pd.Series]) -> _Priced:
     ctx = p.ctx
-    if ctx.team_month is None or ctx.baseline_team_month is None:
-        raise ValueError("profit_pool needs team_month and baseline_team_month (the baseline on the same random numbers)")
+    if ctx.team_horizon is None or ctx.baseline_team_horizon is None:
+        raise ValueError("profit_pool needs team_horizon and baseline_team_horizon (the baseline on the same random numbers)")
     margin = ctx.gross_margin_share if c.margin_share is None else c.margin_share
-    uplift = revenue_yuan(ctx.team_month) - revenue_yuan(ctx.baseline_team_month).reindex(p.tm.index)
+    uplift = revenue_yuan(ctx.team_horizon) - revenue_yuan(ctx.baseline_team_horizon).reindex(p.tm.index)
     pool = c.share * (uplift * margin).clip(lower=0).reindex(p.reps).fillna(0.0)
     if c.cap_yuan is not None:
         pool = pool.clip(upper=c.cap_yuan)
@@ -468,7 +521,8 @@ def _profit_pool(c: Any, p: _Prep, points: dict[str, pd.Series]) -> _Priced:
     return _Priced(pd.Series(pay, index=p.idx))
 
 
-def _base_salary(c: Any, p: _Prep) -> _Priced:
+@_pricer(BaseSalary)
+def _base_salary(c: BaseSalary, p: _Prep) -> _Priced:
     ten = p.tenure.to_numpy()
     first = c.step_months if c.first_step_months is None else c.first_step_months
     steps = np.where(ten >= first - TOL, 1 + np.floor((ten - first) / c.step_months + TOL), 0.0)
@@ -483,20 +537,22 @@ def _base_salary(c: Any, p: _Prep) -> _Priced:
         best = s.groupby(level="rep").max() if d == "higher_is_better" else s.groupby(level="rep").min()
         top = np.isclose(s.to_numpy(), p.per_rep_to_agent(best), rtol=TOL, atol=0) & ~np.isnan(s.to_numpy())
         pay = pay + np.where(top, c.top_bonus_yuan, 0.0)
-    factor = p.ctx.days / 30 if c.prorate else 1.0
+    factor = p.ctx.days / MONTH_DAYS if c.prorate else 1.0
     return _Priced(pd.Series(np.where(el, pay * factor, 0.0), index=p.idx))
 
 
-def _silent(c: Any, p: _Prep) -> _Priced:
+@_pricer(SilentOrderPool)
+def _silent(c: SilentOrderPool, p: _Prep) -> _Priced:
     if p.tm is None or "silent_orders_yuan" not in p.tm.columns:
-        raise ValueError("silent_order_pool needs the column silent_orders_yuan in team_month")
+        raise ValueError("silent_order_pool needs the column silent_orders_yuan in team_horizon")
     pool = c.share * p.tm["silent_orders_yuan"].reindex(p.reps).fillna(0.0)
     el = p.eligible(c.roles, p.am)
     pay = _share_split(np.ones(len(p.idx)), p.per_rep_to_agent(pool), p.idx.get_level_values("rep").to_numpy(), el)
     return _Priced(pd.Series(pay, index=p.idx))
 
 
-def _chargeback(c: Any, p: _Prep) -> _Priced:
+@_pricer(AftersaleChargeback)
+def _chargeback(c: AftersaleChargeback, p: _Prep) -> _Priced:
     cost = np.nan_to_num(p.kpi(p.am, c.kpi))
     floor = c.floor_yuan + c.floor_share_of_sales * np.nan_to_num(p.kpi(p.am, "sales_yuan"))
     charge = c.rate * np.maximum(cost - floor, 0.0)
@@ -507,7 +563,7 @@ def _chargeback(c: Any, p: _Prep) -> _Priced:
                    pd.Series(np.where(el, (charge > 0).astype(float), np.nan), index=p.idx))
 
 
-def gate_mask(c: Any, p: _Prep) -> pd.Series:
+def gate_mask(c: Gate, p: _Prep) -> pd.Series:
     """True where every condition of a gate holds for the agent (NaN fails)."""
     ok = np.ones(len(p.idx), dtype=bool)
     for cond in c.conditions:
@@ -518,21 +574,6 @@ def gate_mask(c: Any, p: _Prep) -> pd.Series:
             ref = p.team_value(cond.kpi, p.am) * cond.team_factor if bound == "team_average" else float(bound)
             ok &= _reach(x, ref, d)
     return pd.Series(ok, index=p.idx)
-
-
-_PRICERS = {
-    "threshold": _threshold,
-    "rank": _rank,
-    "commission": _commission,
-    "tiered_commission": _tiered,
-    "scorecard": _scorecard,
-    "rank_points": _rank_points,
-    "behaviour_points": _behaviour,
-    "department_bonus": _department,
-    "base_salary": _base_salary,
-    "silent_order_pool": _silent,
-    "aftersale_chargeback": _chargeback,
-}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -558,17 +599,18 @@ def price_scheme(scheme: Scheme, ctx: PricingContext) -> pd.DataFrame:
     priced: dict[str, _Priced] = {}
     points: dict[str, pd.Series] = {}
     for lab, c, _ in flat:
-        if c.type in _PRICERS:
-            priced[lab] = _PRICERS[c.type](c, p)
+        pricer = PRICERS.get(type(c))
+        if pricer is not None:
+            priced[lab] = pricer(c, p)
             if priced[lab].points is not None:
                 points[lab] = priced[lab].points
     for lab, c, _ in flat:
-        if c.type == "profit_pool":
+        if isinstance(c, ProfitPool):
             priced[lab] = _profit_pool(c, p, points)
     zeros = pd.Series(0.0, index=p.idx)
     # gates: wrapped components first, then whole-scheme gates
     for lab, c, _ in flat:
-        if c.type != "gate":
+        if not isinstance(c, Gate):
             continue
         mask = gate_mask(c, p)
         priced[lab] = _Priced(zeros.copy(), mask.astype(float))
@@ -580,7 +622,7 @@ def price_scheme(scheme: Scheme, ctx: PricingContext) -> pd.DataFrame:
             priced[t].yuan = y.where(mask | (y < 0), 0.0)
     # caps and floors
     for lab, c, _ in flat:
-        if c.type not in ("cap", "floor"):
+        if not isinstance(c, CapFloor):
             continue
         refs = c.applies_to or [ilab for ilab, ic, _ in flat if ilab in priced and ic.type not in BASE_TYPES + ("gate",)]
         total = sum((priced[r].yuan for r in refs), zeros.copy())

@@ -1,0 +1,77 @@
+"""All random draws of one replication, made up front from one stream per source (common random numbers).
+
+The draws do not depend on effects, the agent count or pay rules, so two runs that differ only in those see the
+same arrivals, patience, messages, typing and outcome variates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model import outcomes, traffic
+from model.rng import streams, unit_variates
+from model.schema import MAX_MESSAGES_PER_CHAT, Scenario
+
+
+@dataclass
+class Draws:
+    """All random draws of one replication (independent of effects, agents count and pay rules).
+
+    Per chat: ``arrival_s``, ``aftersale``, ``returning``, ``advert``, ``unresponsive``, ``purchase_days_ago``
+    (NaN unless a recent buyer), ``n_msgs``, ``patience_s``, ``silent``. Per buyer message: ``reply_unit``
+    (mean-1 typing variate), ``think_s``, ``lines``. Per day: ``silent_orders`` (count) and
+    ``silent_order_value`` (yuan). ``outcome``: the outcome variates per chat.
+    """
+
+    arrival_s: np.ndarray
+    aftersale: np.ndarray
+    returning: np.ndarray
+    advert: np.ndarray
+    unresponsive: np.ndarray
+    purchase_days_ago: np.ndarray
+    n_msgs: np.ndarray
+    patience_s: np.ndarray
+    silent: np.ndarray
+    reply_unit: np.ndarray
+    think_s: np.ndarray
+    lines: np.ndarray
+    outcome: outcomes.OutcomeDraws
+    silent_orders: np.ndarray
+    silent_order_value: np.ndarray
+
+
+def make_draws(s: Scenario, rep: int) -> Draws:
+    """Draw everything one replication needs, one stream per source."""
+    g = streams(s.meta.seed, rep)
+    t, after = traffic.generate(s, g)
+    n = len(t)
+    c = s.customers
+    u = g["chat_attributes"].random((4, n))
+    returning = (u[0] < c.returning_share) & ~after
+    advert = u[1] < c.advert_share
+    unresponsive = (u[2] < c.unresponsive_share) & ~after & ~advert
+    recent = (u[3] < c.recent_buyer_share) & ~after & ~advert
+    extra = g["messages"].poisson(max(c.messages_per_chat - 1.0, 0.0), n)
+    n_msgs = np.minimum(1 + extra, MAX_MESSAGES_PER_CHAT).astype(np.int64)
+    n_msgs[advert | unresponsive] = 1
+    p = c.patience
+    pu = unit_variates(g["patience"], "exponential" if p.dist == "none" else p.dist, p.cv, n)
+    silent = g["patience"].random(n) < p.silent_share
+    patience = np.full(n, np.inf) if p.dist == "none" else pu * p.mean_s
+    m = int(n_msgs.sum())
+    rt = s.agents.reply_time
+    reply_unit = unit_variates(g["reply_time"], rt.dist, rt.cv, m)
+    tt = c.think_time
+    think = unit_variates(g["think_time"], tt.dist, tt.cv, m) * tt.mean_s
+    lines = 1 + g["agent_lines"].poisson(max(s.agents.lines_per_reply - 1.0, 0.0), m)
+    od = outcomes.draw(g["outcomes"], n)
+    days = s.meta.days
+    so = g["silent_orders"].poisson(s.outcomes.silent_orders_per_day, days)
+    aov = s.outcomes.silent_order_aov_yuan or s.outcomes.base_aov_yuan
+    sv = np.array([aov * outcomes.lognormal_mean1(g["silent_orders"].standard_normal(k), s.outcomes.aov_cv).sum()
+                   for k in so])
+    purchase = np.where(recent, float(c.recent_buyer_days), np.nan)
+    return Draws(t, after, returning, advert, unresponsive, purchase, n_msgs, patience, silent, reply_unit, think,
+                 lines, od, so, sv)

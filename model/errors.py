@@ -1,0 +1,73 @@
+"""Bad input: the one exception of scenario loading, editing and validation, and readable pydantic errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from model.schemes.spec import COMPONENT_TYPES
+
+
+class ScenarioError(Exception):
+    """Bad input: a scenario file, a key or an override that cannot be used.
+
+    Attributes:
+        file: the file the problem is in (or "<override>" / "<scenario>").
+        key: dotted key path, if known.
+        message: what was wrong and what is allowed.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, key: str | None = None) -> None:
+        self.file = file
+        self.key = key
+        self.message = message
+        where = []
+        if file:
+            where.append(str(file))
+        if key:
+            where.append(f"key '{key}'")
+        super().__init__((": ".join([", ".join(where), message])) if where else message)
+
+
+# ----------------------------------------------------------------------------------------------- loading
+def _loc(loc: tuple[Any, ...]) -> str:
+    """Dotted key path of a pydantic error location, without the union/tag segments pydantic inserts."""
+    parts = []
+    for i, x in enumerate(loc):
+        if isinstance(x, str) and x in COMPONENT_TYPES and i > 1 and isinstance(loc[i - 1], int) \
+                and loc[i - 2] == "components":
+            continue  # the discriminator tag of a scheme component
+        if isinstance(x, int):
+            parts.append(str(x))
+        elif isinstance(x, str) and not x.startswith(("function-", "tagged-union[", "union[")):
+            if "[" in x and x.endswith("]") and x.split("[")[0] in ("str", "list", "float", "int"):
+                continue
+            parts.append(x)
+    return ".".join(parts)
+
+
+def format_validation_error(err: ValidationError, file: str) -> ScenarioError:
+    """Turn a pydantic ValidationError into one readable ScenarioError (first problem first)."""
+    lines = []
+    first_key: str | None = None
+    first_msg = ""
+    seen = set()
+    for e in err.errors(include_url=False):
+        key = _loc(e.get("loc", ()))
+        msg = e.get("msg", "invalid")
+        msg = msg.removeprefix("Value error, ")
+        if e.get("type") == "extra_forbidden":
+            msg = "unknown key (not part of the scenario format; see docs/scenario.md or `python -m model schema`)"
+        inp = e.get("input")
+        shown = "" if isinstance(inp, dict | list) or e.get("type") == "missing" else f" (got {inp!r})"
+        line = f"{key or '<top level>'}: {msg}{shown}"
+        if line in seen:
+            continue
+        seen.add(line)
+        if first_key is None:
+            first_key, first_msg = key, f"{msg}{shown}"
+        lines.append(line)
+    if len(lines) == 1:
+        return ScenarioError(first_msg, file=file, key=first_key or None)
+    return ScenarioError("\n  ".join([f"{len(lines)} problems:"] + lines), file=file)

@@ -1,0 +1,83 @@
+"""SimResult: the flat records of every replication, KPI tables over them, and re-pricing without SimPy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from model.clock import ChatStatus
+from model.draws import Draws
+from model.kpi import kpi_table
+from model.outcomes import Effects, apply_outcomes
+from model.records import OUTCOME_COLUMNS
+from model.schema import Scenario
+
+
+@dataclass
+class SimResult:
+    """Flat records of every replication plus what is needed to re-price without re-simulating.
+
+    Attributes:
+        scenario: the scenario simulated.
+        agents: static agent attributes (:func:`model.team.agent_table`).
+        chats: one row per chat (all replications), outcomes included (:mod:`model.records`).
+        msgs: one row per buyer message.
+        duty: on-duty seconds per agent and day.
+        draws: per replication, the draws (for re-computing outcomes under other effects).
+        effects: the effects the records were simulated with.
+        silent_orders: per replication, ``silent_orders`` (count) and ``silent_orders_yuan``.
+    """
+
+    scenario: Scenario
+    agents: pd.DataFrame
+    chats: pd.DataFrame
+    msgs: pd.DataFrame
+    duty: pd.DataFrame
+    draws: list[Draws] = field(repr=False, default_factory=list)
+    effects: Effects = field(default_factory=Effects)
+    silent_orders: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def replications(self) -> int:
+        return len(self.draws)
+
+    def table(self, *, by_agent: bool = False, period: str | None = None) -> pd.DataFrame:
+        """KPI table for the team or per agent, for the horizon or per day / week / month (cached)."""
+        key = (by_agent, period)
+        cache = self._cache
+        if key not in cache:
+            cache[key] = kpi_table(self.chats, self.msgs, self.duty, by_agent=by_agent, period=period,
+                                   options=self.scenario.kpi)
+        return cache[key]
+
+    @cached_property
+    def _cache(self) -> dict:
+        return {}
+
+    def with_effects(self, effects: Effects) -> SimResult:
+        """The same simulated traffic with other outcome effects (no SimPy re-run).
+
+        Only valid when the effects leave the engine unchanged (same engine key).
+        """
+        if effects.engine_key() != self.effects.engine_key():
+            raise ValueError("these effects change the engine (reply times, latency); it must run again (simulate)")
+        parts = []
+        for rep, d in enumerate(self.draws):
+            c = self.chats[self.chats["rep"] == rep]
+            parts.append(apply_outcomes(self.scenario, c.drop(columns=list(OUTCOME_COLUMNS)), d.outcome, self.agents,
+                                        effects))
+        return SimResult(self.scenario, self.agents, pd.concat(parts, ignore_index=True), self.msgs, self.duty,
+                         self.draws, effects, self.silent_orders)
+
+    def counts(self) -> dict[str, int]:
+        """Contract counts summed over replications."""
+        st = self.chats["status"].to_numpy()
+        return {
+            "arrived": int(len(st)),
+            "answered": int((st == ChatStatus.ANSWERED).sum()),
+            "abandoned": int((st == ChatStatus.ABANDONED).sum()),
+            "in_progress_at_end": int((st == ChatStatus.IN_PROGRESS).sum()),
+            "messages": int(len(self.msgs)),
+        }
