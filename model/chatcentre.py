@@ -3,14 +3,18 @@
 One :class:`ChatCentre` owns the agents' state; chats are SimPy processes (generators), written like SimPy's
 ``bank_renege`` example. The model:
 
-* A chat arrives and is routed to an on-duty agent with a free slot (``least_busy``: fewest open chats, ties to
-  the agent longest at that load; or ``round_robin``). When every agent is full the chat queues (FIFO).
+* A chat arrives and is routed to an on-duty agent with a free slot who may serve its kind (an agent's role is
+  pre-sale, after-sale or both; each agent has its own cap of open chats): ``least_busy`` = fewest open chats,
+  ties to the agent longest at that load; or ``round_robin``. When no eligible agent has a free slot the chat
+  queues (FIFO per kind; an agent that frees a slot takes the oldest chat it may serve).
 * While unanswered (queued, or taken but the first reply not yet started) the buyer may run out of patience:
   ``yield taken | env.timeout(patience)``. A share of abandoners leave *silently*: their chat stays queued, an
   agent later takes it and types a first reply to nobody (that costs capacity, as on real consoles).
-* A chat is a sequence of buyer messages. Each agent types one reply at a time (a typing queue per agent); a
-  reply takes ``mean_s x agent factor x effect x slowdown[open chats - 1] x unit variate`` seconds.
-  After each reply but the last the buyer thinks and writes the next message.
+* A chat is a sequence of buyer messages. The agent notices each buyer message after a reaction latency
+  (``mean_s x agent factor x effect x unit variate``; 0 by default), then the reply joins the agent's typist
+  queue (one reply at a time, FIFO); a reply takes
+  ``mean_s x agent factor x effect x slowdown[open chats - 1] x unit variate`` seconds. After each reply but
+  the last the buyer thinks and writes the next message.
 * Agents work shifts: off duty they take no new chats but finish the open ones.
 * At the horizon, chats still queued or in conversation are *in progress*.
 
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from itertools import count
 
 import numpy as np
 import simpy
@@ -30,6 +35,9 @@ from model.clock import ChatStatus
 INF = float("inf")
 # plain ints in the hot loop (the records store them in an int8 column)
 IN_PROGRESS, ANSWERED, ABANDONED = int(ChatStatus.IN_PROGRESS), int(ChatStatus.ANSWERED), int(ChatStatus.ABANDONED)
+#: Agent roles and the chat kinds (0 pre-sale, 1 after-sale) each may serve.
+ROLES: dict[str, tuple[int, ...]] = {"presale": (0,), "aftersale": (1,), "both": (0, 1)}
+_GROUP = {"presale": 0, "aftersale": 1, "both": 2}
 
 
 @dataclass
@@ -45,12 +53,16 @@ class EngineInput:
         reply_unit: per buyer message, a mean-1 variate for the reply typing time.
         think_s: per buyer message, the buyer's time before the next message (last one unused).
         n_agents: number of agents.
-        cap: max concurrent chats per agent.
+        cap: max concurrent chats, one number for every agent or one per agent.
         reply_mean_s: mean typing time at concurrency 1.
         agent_reply_factor: per agent multiplier of the typing time (skill and effects).
         slowdown: multiplier by open-chat count (index 0 = 1 chat); the last value repeats.
         routing: "least_busy" or "round_robin".
         duty: per agent, a list of (on_s, off_s) intervals; None = on duty the whole horizon.
+        aftersale: per chat, True for an after-sale chat (None = all pre-sale).
+        agent_role: per agent, "presale", "aftersale" or "both" (None = all both).
+        latency_unit: per buyer message, a mean-1 variate of the agent's reaction latency (None = no latency).
+        agent_latency_s: per agent, the mean reaction latency in seconds (None or 0 = the agent reacts at once).
     """
 
     horizon_s: float
@@ -61,12 +73,16 @@ class EngineInput:
     reply_unit: np.ndarray
     think_s: np.ndarray
     n_agents: int
-    cap: int
+    cap: int | np.ndarray
     reply_mean_s: float
     agent_reply_factor: np.ndarray
     slowdown: list[float]
     routing: str = "least_busy"
     duty: list[list[tuple[float, float]]] | None = None
+    aftersale: np.ndarray | None = None
+    agent_role: list[str] | None = None
+    latency_unit: np.ndarray | None = None
+    agent_latency_s: np.ndarray | None = None
 
 
 @dataclass
@@ -90,99 +106,162 @@ class EngineRecords:
 
 
 class ChatCentre:
-    """The agents, their slots and typing queues, and the chat processes."""
+    """The agents, their slots and typists, and the chat processes."""
 
     def __init__(self, env: simpy.Environment, inp: EngineInput) -> None:
         self.env = env
         self.inp = inp
         n, k = inp.n_agents, len(inp.arrival_s)
-        self.cap = inp.cap
+        self.caps = [int(c) for c in np.broadcast_to(np.asarray(inp.cap, dtype=np.int64), (n,))]
         self.load = [0] * n
         self.on_duty = [inp.duty is None] * n
-        # least-busy buckets: levels[l] holds on-duty agents with l open chats (l < cap), oldest first.
-        self.levels: list[dict[int, None]] = [{} for _ in range(inp.cap)]
+        roles = inp.agent_role or ["both"] * n
+        self.group = [_GROUP[r] for r in roles]
+        self.kind = (np.zeros(k, dtype=np.int8) if inp.aftersale is None
+                     else np.asarray(inp.aftersale, dtype=np.int8)).tolist()
+        kinds = set(self.kind)
+        self.serves = [tuple(x for x in ROLES[r] if x in kinds) for r in roles]  # only kinds that occur
+        present = set(self.group)
+        # least-busy buckets per group: levels[g][l] maps on-duty agents with l open chats (l < own cap) to the
+        # order in which they reached that load (dicts keep insertion order: the first key is the longest there)
+        self.levels: list[list[dict[int, int]]] = [[{} for _ in range(max(self.caps))] for _ in range(3)]
+        self.agent_levels = [self.levels[g] for g in self.group]
+        # per chat kind, the buckets of the groups that may take it (groups with nobody in them left out)
+        self.groups_for = [[self.levels[g] for g in (0, 2) if g in present],
+                           [self.levels[g] for g in (1, 2) if g in present]]
+        self.since = count()
         if inp.duty is None:
-            self.levels[0] = dict.fromkeys(range(n))
+            for a in range(n):
+                self.agent_levels[a][0][a] = next(self.since)
+        self.round_robin = inp.routing == "round_robin"
         self.rr = 0
-        self.waiting: deque = deque()
-        self.gone = np.zeros(k, dtype=bool)
+        # Waits are [chat, event] entries in FIFO queues: chats waiting for a slot (per kind) and replies waiting
+        # for an agent's typist (per agent). The one way a wait is cancelled: the buyer left, ``gone[chat]`` is
+        # set, and whichever queue reaches the entry skips it.
+        self.waiting: list[deque[list]] = [deque(), deque()]
         self.typing = [False] * n
-        self.tq: list[deque] = [deque() for _ in range(n)]
-        self.cancelled: set[int] = set()
+        self.typist: list[deque[list]] = [deque() for _ in range(n)]
+        self.gone = [False] * k
         self.reply_scale = [inp.reply_mean_s * float(f) for f in inp.agent_reply_factor]
+        lat = np.zeros(n) if inp.agent_latency_s is None else np.asarray(inp.agent_latency_s, dtype=float)
+        self.latency_scale = [float(x) for x in np.broadcast_to(lat, (n,))]
         self.slow = list(inp.slowdown)
-        self.msg_off = np.concatenate([[0], np.cumsum(inp.n_msgs)]).astype(np.int64)
-        # records
-        self.chat_agent = np.full(k, -1, dtype=np.int32)
-        self.chat_assign = np.full(k, np.nan)
-        self.chat_first = np.full(k, np.nan)
-        self.chat_end = np.full(k, np.nan)
-        self.chat_status = np.zeros(k, dtype=np.int8)
-        self.chat_left = np.full(k, np.nan)
-        self.chat_ghost = np.zeros(k, dtype=bool)
-        m = int(self.msg_off[-1])
-        self.msg_sent = np.full(m, np.nan)
-        self.msg_sent[self.msg_off[:-1]] = inp.arrival_s  # the first buyer message opens the chat
-        self.msg_reply = np.full(m, np.nan)
-        self.msg_agent = np.full(m, -1, dtype=np.int32)
-        self.msg_type = np.zeros(m)
+        # inputs and records as Python lists in the hot loop (indexing a list is cheaper than a numpy array);
+        # run() returns them as numpy arrays
+        msg_off = np.concatenate([[0], np.cumsum(inp.n_msgs)]).astype(np.int64)
+        m = int(msg_off[-1])
+        self.msg_off = msg_off.tolist()
+        self.n_msgs = np.asarray(inp.n_msgs).tolist()
+        self.patience = np.asarray(inp.patience_s, dtype=float).tolist()
+        self.silent = np.asarray(inp.silent, dtype=bool).tolist()
+        self.reply_unit = np.asarray(inp.reply_unit, dtype=float).tolist()
+        self.think = np.asarray(inp.think_s, dtype=float).tolist()
+        self.latency_unit = (np.ones(m) if inp.latency_unit is None
+                             else np.asarray(inp.latency_unit, dtype=float)).tolist()
+        nan = float("nan")
+        self.chat_agent = [-1] * k
+        self.chat_assign = [nan] * k
+        self.chat_first = [nan] * k
+        self.chat_end = [nan] * k
+        self.chat_status = [IN_PROGRESS] * k
+        self.chat_left = [nan] * k
+        self.chat_ghost = [False] * k
+        sent = np.full(m, np.nan)
+        sent[msg_off[:-1]] = inp.arrival_s  # the first buyer message opens the chat
+        self.msg_sent = sent.tolist()
+        self.msg_reply = [nan] * m
+        self.msg_agent = [-1] * m
+        self.msg_type = [0.0] * m
         self.busy = [0.0] * n
 
     # ------------------------------------------------------------------------------------------ routing
-    def _pick(self) -> int:
-        """Take a slot on the best free on-duty agent, or return -1 when all are full."""
-        if self.inp.routing == "round_robin":
+    def _pick(self, kind: int) -> int:
+        """Take a slot on the best free on-duty agent who serves ``kind``, or return -1."""
+        if self.round_robin:
             n = self.inp.n_agents
             for step in range(n):
                 a = (self.rr + step) % n
-                if self.on_duty[a] and self.load[a] < self.cap:
+                if self.on_duty[a] and self.load[a] < self.caps[a] and kind in self.serves[a]:
                     self.rr = (a + 1) % n
                     self._take(a)
                     return a
             return -1
-        for lvl in self.levels:
-            if lvl:
-                a = next(iter(lvl))
-                self._take(a)
-                return a
+        groups = self.groups_for[kind]
+        if len(groups) == 1:
+            for lvl in groups[0]:
+                if lvl:
+                    a = next(iter(lvl))
+                    self._take(a)
+                    return a
+            return -1
+        for depth in range(len(self.levels[0])):
+            best, first = -1, -1
+            for levels in groups:
+                lvl = levels[depth]
+                if lvl:
+                    a = next(iter(lvl))
+                    if best < 0 or lvl[a] < first:
+                        best, first = a, lvl[a]
+            if best >= 0:
+                self._take(best)
+                return best
         return -1
 
+    def _enter(self, a: int, load: int) -> None:
+        """Put on-duty agent ``a`` into the bucket of its load when it has a free slot."""
+        if load < self.caps[a]:
+            self.agent_levels[a][load][a] = next(self.since)
+
+    def _leave(self, a: int, load: int) -> None:
+        if load < self.caps[a]:
+            self.agent_levels[a][load].pop(a, None)
+
     def _take(self, a: int) -> None:
-        old = self.load[a]
-        self.levels[old].pop(a, None)
+        old, cap, lv = self.load[a], self.caps[a], self.agent_levels[a]
+        if old < cap:
+            lv[old].pop(a, None)
         self.load[a] = old + 1
-        if self.on_duty[a] and old + 1 < self.cap:
-            self.levels[old + 1][a] = None
+        if self.on_duty[a] and old + 1 < cap:
+            lv[old + 1][a] = next(self.since)
 
     def _release(self, a: int) -> None:
         """Free one slot of agent ``a`` and hand it the next waiting chat."""
-        old = self.load[a]
-        if old < self.cap:
-            self.levels[old].pop(a, None)
+        old, cap, lv = self.load[a], self.caps[a], self.agent_levels[a]
+        if old < cap:
+            lv[old].pop(a, None)
         self.load[a] = old - 1
         if self.on_duty[a]:
-            self.levels[old - 1][a] = None
+            lv[old - 1][a] = next(self.since)
             self._pull(a)
 
+    def _next_waiting(self, a: int) -> list | None:
+        """The oldest waiting chat agent ``a`` may serve (removed from its queue), or None."""
+        serves = self.serves[a]
+        if len(serves) == 1:
+            return self._next_live(self.waiting[serves[0]])
+        best: deque | None = None
+        for kind in serves:
+            q = self.waiting[kind]
+            while q and self.gone[q[0][0]]:
+                q.popleft()
+            if q and (best is None or q[0][0] < best[0][0]):
+                best = q
+        return best.popleft() if best is not None else None
+
     def _pull(self, a: int) -> None:
-        w = self.waiting
-        while w and self.on_duty[a] and self.load[a] < self.cap:
-            i, ev = w.popleft()
-            if self.gone[i]:
-                continue
+        while self.on_duty[a] and self.load[a] < self.caps[a]:
+            w = self._next_waiting(a)
+            if w is None:
+                return
             self._take(a)
-            if ev is None:  # a silent abandoner's chat: the agent answers nobody
-                self.env.process(self._ghost(i, a))
-            else:
-                ev.succeed(a)
+            w[1].succeed(a)
 
     def duty_on(self, a: int) -> None:
         """Agent ``a`` starts a shift."""
         if self.on_duty[a]:
             return
         self.on_duty[a] = True
-        if self.load[a] < self.cap:
-            self.levels[self.load[a]][a] = None
+        self._enter(a, self.load[a])
         self._pull(a)
 
     def duty_off(self, a: int) -> None:
@@ -190,26 +269,35 @@ class ChatCentre:
         if not self.on_duty[a]:
             return
         self.on_duty[a] = False
-        if self.load[a] < self.cap:
-            self.levels[self.load[a]].pop(a, None)
+        self._leave(a, self.load[a])
 
-    # ------------------------------------------------------------------------------------------- typing
-    def _type_release(self, a: int) -> None:
-        q = self.tq[a]
-        while q:
-            ev = q.popleft()
-            if id(ev) in self.cancelled:
-                self.cancelled.discard(id(ev))
-                continue
-            ev.succeed()
-            return
-        self.typing[a] = False
-
+    # ------------------------------------------------------------------------------------------- replies
     def _reply_time(self, a: int, j: int) -> float:
         conc = self.load[a]
         s = self.slow
         f = s[conc - 1] if conc <= len(s) else s[-1]
-        return self.reply_scale[a] * f * float(self.inp.reply_unit[j])
+        return self.reply_scale[a] * f * self.reply_unit[j]
+
+    def _next_live(self, q: deque) -> list | None:
+        """Pop and return the first entry of ``q`` whose buyer is still there (skipping cancelled waits)."""
+        while q:
+            w = q.popleft()
+            if not self.gone[w[0]]:
+                return w
+        return None
+
+    def _typed(self, a: int, j: int, rt: float) -> None:
+        """Record the reply to buyer message ``j`` (typed by ``a`` in ``rt`` s) and hand the typist on."""
+        self.busy[a] += rt
+        self.msg_type[j] = rt
+        self.msg_reply[j] = self.env.now
+        self.msg_agent[j] = a
+        q = self.typist[a]
+        w = self._next_live(q) if q else None
+        if w is None:
+            self.typing[a] = False
+        else:
+            w[1].succeed()
 
     # ------------------------------------------------------------------------------------------ processes
     def arrivals(self):
@@ -221,98 +309,87 @@ class ChatCentre:
                 yield env.timeout(dt)
             env.process(self.chat(i))
 
+    def _abandon(self, i: int) -> None:
+        self.chat_status[i] = ABANDONED
+        self.chat_left[i] = self.env.now
+        self.chat_end[i] = self.env.now
+
     def chat(self, i: int):
-        """One chat: wait for an agent (with patience), then the message exchange."""
+        """One chat: wait for an agent (with patience), then the message exchange.
+
+        For each buyer message the agent notices it after its reaction latency, takes its typist (waiting in
+        the typist's queue when busy), types the reply, records it and hands the typist on. Until the first
+        reply starts the buyer may leave at its patience deadline (then the slot is freed, silent or not).
+        """
         env = self.env
-        t0 = env.now
-        patience = float(self.inp.patience_s[i])
-        a = self._pick()
+        deadline = env.now + self.patience[i]
+        kind = self.kind[i]
+        a = self._pick(kind)
         if a < 0:
-            if patience == INF:
-                ev = env.event()
-                self.waiting.append([i, ev])
+            ev = env.event()
+            self.waiting[kind].append([i, ev])
+            if deadline == INF:
                 a = yield ev
             else:
-                ev = env.event()
-                entry = [i, ev]
-                self.waiting.append(entry)
-                yield ev | env.timeout(patience)
+                yield ev | env.timeout(deadline - env.now)
                 # ev.triggered, not "ev in res": an agent may have taken the chat at the very instant the
                 # patience ran out (after the timeout, before this process resumed); the chat then holds a slot.
                 if not ev.triggered:
-                    self.chat_status[i] = ABANDONED
-                    self.chat_left[i] = env.now
-                    self.chat_end[i] = env.now
-                    if self.inp.silent[i]:
-                        # stays in the queue as a ghost that an agent will answer later
-                        entry[1] = None
-                        self.chat_ghost[i] = True
-                    else:
+                    self._abandon(i)
+                    if not self.silent[i]:
                         self.gone[i] = True
-                    return
-                a = ev.value
+                        return
+                    # a silent abandoner: the chat stays queued, an agent later answers nobody (a ghost)
+                    self.chat_ghost[i] = True
+                    a = yield ev
+                    deadline = INF
+                else:
+                    a = ev.value
         self.chat_agent[i] = a
         self.chat_assign[i] = env.now
-        j0 = int(self.msg_off[i])
-        k = int(self.inp.n_msgs[i])
-        msg_sent, msg_reply, msg_agent = self.msg_sent, self.msg_reply, self.msg_agent
-        for m in range(k):
-            j = j0 + m
-            if self.typing[a]:
-                tev = env.event()
-                self.tq[a].append(tev)
-                if m == 0 and patience != INF:
-                    left = patience - (env.now - t0)
-                    if left > 0:
-                        yield tev | env.timeout(left)
-                    if not tev.triggered:  # the typist may have been handed over at the deadline instant
-                        # unanswered too long: the buyer leaves before the first reply
-                        self.cancelled.add(id(tev))
-                        self.chat_status[i] = ABANDONED
-                        self.chat_left[i] = env.now
-                        self.chat_end[i] = env.now
+        j = j0 = self.msg_off[i]
+        last = j + (1 if self.chat_ghost[i] else self.n_msgs[i]) - 1
+        latency = self.latency_scale[a]
+        while True:
+            if latency > 0.0:
+                lat = latency * self.latency_unit[j]
+                if env.now + lat < deadline:
+                    yield env.timeout(lat)
+                else:  # the buyer leaves before the agent noticed the message
+                    if deadline > env.now:
+                        yield env.timeout(deadline - env.now)
+                    self._abandon(i)
+                    self._release(a)
+                    return
+            if not self.typing[a]:  # take the free typist
+                self.typing[a] = True
+            else:  # wait for it in its queue
+                turn = env.event()
+                self.typist[a].append([i, turn])
+                if deadline == INF:
+                    yield turn
+                else:
+                    if deadline > env.now:
+                        yield turn | env.timeout(deadline - env.now)
+                    if not turn.triggered:  # the typist may have been handed over at the deadline instant
+                        self.gone[i] = True  # cancels the wait in the typist's queue
+                        self._abandon(i)
                         self._release(a)
                         return
-                else:
-                    yield tev
-            else:
-                self.typing[a] = True
             rt = self._reply_time(a, j)
             yield env.timeout(rt)
-            self.busy[a] += rt
-            self.msg_type[j] = rt
-            msg_reply[j] = env.now
-            msg_agent[j] = a
-            if m == 0:
+            self._typed(a, j, rt)
+            if j == j0:  # the first reply was sent: the buyer stays to the end
                 self.chat_first[i] = env.now
-            self._type_release(a)
-            if m + 1 < k:
-                yield env.timeout(float(self.inp.think_s[j]))
-                msg_sent[j + 1] = env.now
-        self.chat_status[i] = ANSWERED
-        self.chat_end[i] = env.now
-        self._release(a)
-
-    def _ghost(self, i: int, a: int):
-        """A silent abandoner's chat: the agent takes it and types a first reply to nobody."""
-        env = self.env
-        self.chat_agent[i] = a
-        self.chat_assign[i] = env.now
-        j = int(self.msg_off[i])
-        if self.typing[a]:
-            tev = env.event()
-            self.tq[a].append(tev)
-            yield tev
-        else:
-            self.typing[a] = True
-        rt = self._reply_time(a, j)
-        yield env.timeout(rt)
-        self.busy[a] += rt
-        self.msg_type[j] = rt
-        self.msg_reply[j] = env.now
-        self.msg_agent[j] = a
-        self.chat_first[i] = env.now
-        self._type_release(a)
+                deadline = INF
+            if j == last:
+                break
+            yield env.timeout(self.think[j])
+            j += 1
+            self.msg_sent[j] = env.now
+        if not self.chat_ghost[i]:
+            self.chat_status[i] = ANSWERED
+            self.chat_end[i] = env.now
         self._release(a)
 
     def shifts(self, a: int, intervals: list[tuple[float, float]]):
@@ -348,9 +425,11 @@ def run(inp: EngineInput) -> EngineRecords:
     # buyer messages after a chat ended early (abandoners) were never sent: leave them nan
     msg_chat = np.repeat(np.arange(len(inp.arrival_s), dtype=np.int32), inp.n_msgs)
     return EngineRecords(
-        chat_agent=cc.chat_agent, chat_assign_s=cc.chat_assign, chat_first_reply_s=cc.chat_first,
-        chat_end_s=cc.chat_end, chat_status=cc.chat_status, chat_left_s=cc.chat_left, chat_ghost=cc.chat_ghost,
-        msg_chat=msg_chat, msg_sent_s=cc.msg_sent, msg_reply_s=cc.msg_reply, msg_agent=cc.msg_agent,
-        msg_type_s=cc.msg_type,
+        chat_agent=np.array(cc.chat_agent, dtype=np.int32), chat_assign_s=np.array(cc.chat_assign),
+        chat_first_reply_s=np.array(cc.chat_first), chat_end_s=np.array(cc.chat_end),
+        chat_status=np.array(cc.chat_status, dtype=np.int8), chat_left_s=np.array(cc.chat_left),
+        chat_ghost=np.array(cc.chat_ghost, dtype=bool), msg_chat=msg_chat, msg_sent_s=np.array(cc.msg_sent),
+        msg_reply_s=np.array(cc.msg_reply), msg_agent=np.array(cc.msg_agent, dtype=np.int32),
+        msg_type_s=np.array(cc.msg_type, dtype=float),
         agent_busy_s=np.asarray(cc.busy), agent_duty_s=duty_seconds(inp),
     )

@@ -21,7 +21,7 @@ class Draws:
 
     Per chat: ``arrival_s``, ``aftersale``, ``returning``, ``advert``, ``unresponsive``, ``purchase_days_ago``
     (NaN unless a recent buyer), ``n_msgs``, ``patience_s``, ``silent``. Per buyer message: ``reply_unit``
-    (mean-1 typing variate), ``think_s``, ``lines``. Per day: ``silent_orders`` (count) and
+    (mean-1 typing variate), ``latency_unit`` (mean-1 reaction-latency variate), ``think_s``, ``lines``. Per day: ``silent_orders`` (count) and
     ``silent_order_value`` (yuan). ``outcome``: the outcome variates per chat.
     """
 
@@ -35,6 +35,7 @@ class Draws:
     patience_s: np.ndarray
     silent: np.ndarray
     reply_unit: np.ndarray
+    latency_unit: np.ndarray
     think_s: np.ndarray
     lines: np.ndarray
     outcome: outcomes.OutcomeDraws
@@ -63,6 +64,8 @@ def make_draws(s: Scenario, rep: int) -> Draws:
     m = int(n_msgs.sum())
     rt = s.agents.reply_time
     reply_unit = unit_variates(g["reply_time"], rt.dist, rt.cv, m)
+    rl = s.agents.reaction_latency
+    latency_unit = unit_variates(g["reaction_latency"], rl.dist, rl.cv, m)
     tt = c.think_time
     think = unit_variates(g["think_time"], tt.dist, tt.cv, m) * tt.mean_s
     lines = 1 + g["agent_lines"].poisson(max(s.agents.lines_per_reply - 1.0, 0.0), m)
@@ -73,5 +76,5 @@ def make_draws(s: Scenario, rep: int) -> Draws:
     sv = np.array([aov * outcomes.lognormal_mean1(g["silent_orders"].standard_normal(k), s.outcomes.aov_cv).sum()
                    for k in so])
     purchase = np.where(recent, float(c.recent_buyer_days), np.nan)
-    return Draws(t, after, returning, advert, unresponsive, purchase, n_msgs, patience, silent, reply_unit, think,
-                 lines, od, so, sv)
+    return Draws(t, after, returning, advert, unresponsive, purchase, n_msgs, patience, silent, reply_unit,
+                 latency_unit, think, lines, od, so, sv)

@@ -23,6 +23,7 @@ SOURCES: dict[str, int] = {
     "outcomes": 8,
     "agent_skill": 9,
     "silent_orders": 10,
+    "reaction_latency": 11,
 }
 
 

@@ -142,6 +142,12 @@ class TimeDist(_Strict):
     cv: float = Field(1.0, ge=0, le=10, description="Coefficient of variation (lognormal, gamma).")
 
 
+class ReactionLatency(TimeDist):
+    """Time until an agent notices a buyer message (0 = at once). It does not occupy the agent's typing."""
+
+    mean_s: float = Field(0.0, ge=0, le=86_400, description="Mean reaction latency in seconds (0 = none).")
+
+
 class Shift(_Strict):
     """A shift: a number of agents working the same hours every day."""
 
@@ -168,7 +174,12 @@ class AgentSpec(_Strict):
     bad_attitude_share: float | None = Field(None, ge=0, le=1, description="Share of this agent's bad ratings due to attitude.")
     tenure_months: float = Field(12.0, ge=0, le=600)
     night_shifts: int = Field(0, ge=0, le=31)
-    role: Literal["presale", "aftersale", "both"] = "both"
+    role: Literal["presale", "aftersale", "both"] = Field(
+        "both", description="Which chats the agent takes: pre-sale, after-sale or both (routing and pay roles).")
+    max_concurrent_chats: int | None = Field(
+        None, ge=1, le=20, description="This agent's cap of open chats (default: agents.max_concurrent_chats).")
+    reaction_latency_factor: float = Field(
+        1.0, gt=0, le=100, description="Multiplies agents.reaction_latency for this agent.")
 
 
 class Skill(_Strict):
@@ -177,6 +188,8 @@ class Skill(_Strict):
     conversion_cv: float = Field(0.15, ge=0, le=2, description="Spread of the conversion factor across agents.")
     aov_cv: float = Field(0.10, ge=0, le=2, description="Spread of the order-value factor.")
     reply_time_cv: float = Field(0.15, ge=0, le=2, description="Spread of the typing-speed factor.")
+    reaction_latency_cv: float = Field(
+        0.0, ge=0, le=2, description="Spread of the reaction-latency factor across agents (0 = all alike).")
 
 
 class Agents(_Strict):
@@ -187,6 +200,9 @@ class Agents(_Strict):
     reply_time: TimeDist = Field(
         default_factory=lambda: TimeDist(dist="exponential", mean_s=15.0),
         description="Time to type one reply at concurrency 1.")
+    reaction_latency: ReactionLatency = Field(
+        default_factory=ReactionLatency,
+        description="Time until an agent notices a buyer message; the reply then waits for the typist.")
     concurrency_slowdown: list[float] = Field(
         default_factory=lambda: [1.0, 1.18, 1.2, 1.38, 1.43],
         description="Reply-time multiplier when the agent has 1, 2, 3... open chats (last value repeats).")
@@ -329,7 +345,23 @@ class Scenario(_Strict):
         if problem:
             raise ValueError(problem)
         validate_schemes(self.schemes, self.economics.baseline_scheme)
+        _check_roles(self)
         return self
+
+
+def _check_roles(s: Scenario) -> None:
+    """Refuse traffic that no agent may take (every agent is listed in agents.individual with the other role)."""
+    a, t = s.agents, s.traffic
+    if len(a.individual) < a.count:
+        return  # agents not listed one by one take both kinds of chat
+    roles = {x.role for x in a.individual}
+    for per_day, key, kind, role in ((t.aftersale_per_day, "traffic.aftersale_per_day", "after-sale", "aftersale"),
+                                     (t.inquiries_per_day, "traffic.inquiries_per_day", "pre-sale", "presale")):
+        if per_day > 0 and not roles & {role, "both"}:
+            raise ValueError(
+                f"{key} is {per_day:g} but every agent in agents.individual has role "
+                f"'{next(iter(roles))}': no agent may take a {kind} chat; give at least one agent "
+                f"role = \"{role}\" or \"both\", or set {key} = 0")
 
 
 def expected_chats(s: Scenario) -> float:

@@ -32,14 +32,19 @@ __all__ = ["SimResult", "engine_input", "run_replication", "simulate"]
 
 
 def engine_input(s: Scenario, d: Draws, agents: pd.DataFrame, effects: Effects) -> chatcentre.EngineInput:
-    """Engine input for one replication."""
-    factor = agents["reply_time_factor"].to_numpy() * np.broadcast_to(
-        np.asarray(effects.reply_time_mult, dtype=float), (len(agents),))
+    """Engine input for one replication: the draws, the team table and the engine part of the effects."""
+    n = len(agents)
+    reply_factor = agents["reply_time_factor"].to_numpy() * np.broadcast_to(
+        np.asarray(effects.reply_time_mult, dtype=float), (n,))
+    latency_s = s.agents.reaction_latency.mean_s * agents["reaction_latency_factor"].to_numpy() * np.broadcast_to(
+        np.asarray(effects.latency_mult, dtype=float), (n,))
     return chatcentre.EngineInput(
         horizon_s=s.meta.days * DAY_S, arrival_s=d.arrival_s, n_msgs=d.n_msgs, patience_s=d.patience_s,
         silent=d.silent, reply_unit=d.reply_unit, think_s=d.think_s, n_agents=s.agents.count,
-        cap=s.agents.max_concurrent_chats, reply_mean_s=s.agents.reply_time.mean_s, agent_reply_factor=factor,
-        slowdown=s.agents.concurrency_slowdown, routing=s.agents.routing, duty=duty_intervals(s),
+        cap=agents["max_concurrent_chats"].to_numpy(), reply_mean_s=s.agents.reply_time.mean_s,
+        agent_reply_factor=reply_factor, slowdown=s.agents.concurrency_slowdown, routing=s.agents.routing,
+        duty=duty_intervals(s), aftersale=d.aftersale, agent_role=agents["role"].tolist(),
+        latency_unit=d.latency_unit, agent_latency_s=latency_s,
     )
 
 

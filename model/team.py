@@ -16,7 +16,8 @@ def _mean1(x: np.ndarray) -> np.ndarray:
 
 
 def agent_table(s: Scenario) -> pd.DataFrame:
-    """Static attributes of every agent: skill factors (drawn around 1, or listed), attitude, tenure, shift.
+    """Static attributes of every agent: skill factors (drawn around 1, or listed), attitude, tenure, role, own
+    cap of open chats, reaction-latency factor, shift.
 
     Skill is drawn once per scenario seed (replication-independent: it is the same team in every replication).
     """
@@ -29,6 +30,8 @@ def agent_table(s: Scenario) -> pd.DataFrame:
     aov = _mean1(lognormal_mean1(z[1], a.skill.aov_cv))
     rt = _mean1(lognormal_mean1(z[2], a.skill.reply_time_cv))
     att = np.clip(a.bad_attitude_share * lognormal_mean1(z[3], 0.5), 0.0, 1.0)
+    # drawn after the others from the same stream, so adding it changed none of the factors above
+    lat = _mean1(lognormal_mean1(rng.standard_normal(n), a.skill.reaction_latency_cv))
     shift_names = []
     for sh in a.shifts:
         shift_names += [sh.name or f"{sh.start_h:g}-{sh.end_h:g}"] * sh.agents
@@ -46,6 +49,9 @@ def agent_table(s: Scenario) -> pd.DataFrame:
             "tenure_months": spec.tenure_months if spec else 12.0,
             "night_shifts": spec.night_shifts if spec else 0,
             "role": spec.role if spec else "both",
+            "max_concurrent_chats": (spec.max_concurrent_chats if spec and spec.max_concurrent_chats is not None
+                                     else a.max_concurrent_chats),
+            "reaction_latency_factor": spec.reaction_latency_factor if spec else float(lat[i]),
             "shift": shift_names[i] if shift_names else "",
         })
     return pd.DataFrame(rows)
