@@ -234,27 +234,29 @@ class ChatCentre:
             lv[old - 1][a] = next(self.since)
             self._pull(a)
 
-    def _next_waiting(self, a: int) -> list | None:
-        """The oldest waiting chat agent ``a`` may serve (removed from its queue), or None."""
-        serves = self.serves[a]
-        if len(serves) == 1:
-            return self._next_live(self.waiting[serves[0]])
-        best: deque | None = None
-        for kind in serves:
-            q = self.waiting[kind]
-            while q and self.gone[q[0][0]]:
-                q.popleft()
-            if q and (best is None or q[0][0] < best[0][0]):
-                best = q
-        return best.popleft() if best is not None else None
-
     def _pull(self, a: int) -> None:
-        while self.on_duty[a] and self.load[a] < self.caps[a]:
-            w = self._next_waiting(a)
-            if w is None:
+        """Hand agent ``a`` the oldest waiting chats it may serve while it has free slots."""
+        serves, cap, waiting, gone = self.serves[a], self.caps[a], self.waiting, self.gone
+        if len(serves) == 1:  # one queue to serve (every agent, unless the shop has both kinds of traffic)
+            q = waiting[serves[0]]
+            while q and self.on_duty[a] and self.load[a] < cap:
+                i, ev = q.popleft()
+                if not gone[i]:
+                    self._take(a)
+                    ev.succeed(a)
+            return
+        while self.on_duty[a] and self.load[a] < cap:
+            best: deque | None = None
+            for kind in serves:
+                q = waiting[kind]
+                while q and gone[q[0][0]]:
+                    q.popleft()
+                if q and (best is None or q[0][0] < best[0][0]):
+                    best = q
+            if best is None:
                 return
             self._take(a)
-            w[1].succeed(a)
+            best.popleft()[1].succeed(a)
 
     def duty_on(self, a: int) -> None:
         """Agent ``a`` starts a shift."""

@@ -1,7 +1,7 @@
 """Altair charts of a scheme comparison (pure: comparison document in, chart out; no streamlit).
 
 The document is the ``compare`` JSON (``{"baseline_scheme", "schemes": {name: block}}``, see
-:func:`model.compare.compare_schemes`). Schemes with assumed effects are marked as assumptions in every chart.
+:func:`model.pipeline.compare_schemes`). Schemes with assumed effects are marked as assumptions in every chart.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Pure: :func:`build_report` takes the comparison document and a language and retu
 imports streamlit. Charts are rendered to inline SVG with ``vl-convert-python`` (no browser, no network); when
 that package is missing, each chart's Vega-Lite spec is embedded as JSON beside a data table instead.
 
-The document is the ``compare`` JSON (:func:`model.compare.compare_schemes`) plus, optionally, ``scenario``
+The document is the ``compare`` JSON (:func:`model.pipeline.compare_schemes`) plus, optionally, ``scenario``
 (``name``, ``days``, ``replications``, ``seed``, ``platform``, ``file``) as in ``python -m model compare --json``
 and ``scheme_specs`` (scheme name -> the scheme as a dict) for the component list.
 """
