@@ -12,6 +12,7 @@ FIGURES = {
     "scale": "bench.scale",          # 3. cost per chat 10^4..10^6, Double-11 memory
     "parallel": "bench.parallel",    # 4. 2 workers vs 1
     "reprice": "bench.reprice",      # re-pricing vs re-simulating (DESIGN.md; written for the schemes issue)
+    "behaviour": "bench.behaviour",  # equilibrium time (10, 200 agents), behaviour on/off comparison ratio
 }
 EXTRA = {"profile": "bench.hotspots"}  # not a figure: the engine's top functions (cProfile)
 

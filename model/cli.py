@@ -113,10 +113,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary_table(doc))
         if doc.get("schemes"):
-            from model.compare import comparison_table
+            from model.compare import behaviour_table, comparison_table
 
             print()
             print(comparison_table(doc))
+            if doc.get("behaviour_model", "none") != "none":
+                print()
+                print(behaviour_table(doc))
     return EXIT_OK
 
 
@@ -133,7 +136,70 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.json:
         _write_json(doc, args.json)
     print(comparison_table(doc))
+    if doc.get("behaviour_model", "none") != "none":
+        from model.compare import behaviour_table
+
+        print()
+        print(behaviour_table(doc))
     return EXIT_OK
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """How the headline conclusions move with each behavioural parameter (a tornado, as a table)."""
+    from model.behaviour.curve import target_components
+    from model.behaviour.sensitivity import sensitivity, swing
+    from model.simulate import simulate
+
+    s = _load(args)
+    if not s.behaviour.active:
+        raise ScenarioError('behaviour.model is "none": nothing responds, so there is nothing to test; use '
+                            '--set behaviour.model=effort_equilibrium', file=str(args.scenario), key="behaviour.model")
+    candidates = [sc for sc in s.schemes if target_components(sc)]
+    if args.scheme:
+        candidates = [sc for sc in s.schemes if sc.name == args.scheme]
+        if not candidates:
+            names = ", ".join(sc.name for sc in s.schemes) or "none"
+            raise ScenarioError(f"no scheme named '{args.scheme}' (schemes: {names})", file=str(args.scenario),
+                                key="--scheme")
+        if not target_components(candidates[0]):
+            raise ScenarioError(f"scheme '{args.scheme}' has no component with a numeric target",
+                                file=str(args.scenario), key="--scheme")
+    if not candidates:
+        raise ScenarioError("no scheme with a numeric target (threshold ...) to test", file=str(args.scenario),
+                            key="schemes")
+    scheme = candidates[0]
+    base = simulate(s, replications=args.reps, seed=args.seed)
+    bar, cb = _progress_bar(12, 12) if sys.stderr.isatty() else (None, None)
+    try:
+        table = sensitivity(base.scenario, scheme, base, progress=cb)
+    finally:
+        if bar:
+            bar.close()
+    if args.json:
+        _write_json(table, args.json)
+    print(sensitivity_table(table, swing))
+    return EXIT_OK
+
+
+def sensitivity_table(table: dict[str, Any], swing) -> str:
+    """The tornado as text: per headline, the parameters by swing with the low/high values."""
+    b = table["base"]
+    lines = [f"敏感性 Sensitivity · 方案 scheme: {table['scheme']} · {table['component']} 目标 target "
+             f"{table['target']:g} (智能体预测 agents' forecast, 无引擎 no engine run)",
+             f"基准 base: 最佳目标 best target {b['best_target']:.2f} · 净收益 net gain {b['net_gain_yuan']:,.0f} · "
+             f"平均响应 avg response {b['avg_response_s']:.1f} s"]
+    rows = {r["param"]: r for r in table["rows"]}
+    for head, zh, en, fmt in (("best_target", "最佳目标", "best target", "{:+.2f}"),
+                              ("net_gain_yuan", "净收益", "net gain (yuan)", "{:+,.0f}"),
+                              ("avg_response_s", "平均响应", "avg response (s)", "{:+.1f}")):
+        lines += ["", f"{zh} {en}: 参数 parameter (低 low -> 高 high)   变化 change 低 low / 高 high"]
+        for param, lo, hi in swing(table, head):
+            r = rows[param]
+            name = f"{r['zh']} {r['en']}"
+            pad = " " * max(1, 34 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in name))
+            lines.append(f"  {name}{pad}{r['low_value']:>9.4g} -> {r['high_value']:<9.4g}"
+                         f"{fmt.format(lo):>12} / {fmt.format(hi)}")
+    return "\n".join(lines)
 
 
 def _write_json(doc: dict[str, Any], path: str) -> None:
@@ -171,6 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="compare every scheme in the scenario (economics table)")
     common(c)
     c.set_defaults(func=cmd_compare)
+    se = sub.add_parser("sensitivity", help="how the best target, net gain and response time move with each "
+                        "behavioural parameter (tornado table)")
+    common(se)
+    se.add_argument("--scheme", default=None, help="scheme to test (default: the first with a numeric target)")
+    se.set_defaults(func=cmd_sensitivity)
     sc = sub.add_parser("schema", help="print the JSON schema of the scenario format")
     sc.set_defaults(func=cmd_schema)
     return p

@@ -170,3 +170,33 @@ def comparison_table(doc: dict[str, Any]) -> str:
     if notes:
         lines += ["", "* 含经理假设的效果(不是预测) / includes the manager's assumed effects (not a forecast):"] + notes
     return "\n".join(lines)
+
+
+_BASIS = {"forecast": ("预测", "forecast"), "assumption": ("假设", "assumption"), "mechanics": ("纯机制", "mechanics only")}
+
+
+def behaviour_table(doc: dict[str, Any]) -> str:
+    """Per scheme: the behavioural forecast beside pure mechanics (and the manager's assumption), and who responds."""
+    lines = ["客服反应 Agents' response · 预测 = 行为模型 forecast; 纯机制 = 努力不变 mechanics only; 假设 = 经理假设 assumption",
+             f"{'方案 scheme':<26}{'依据 basis':<22}{'净收益 net gain':>16}{'转化 conv':>11}{'响应 resp s':>12}"
+             f"{'努力 effort':>14}{'放弃 gave up':>14}"]
+    for name, b in (doc.get("schemes") or {}).items():
+        beh = b.get("behaviour") or {}
+        views = [("forecast" if beh else b.get("basis", "mechanics"), b)]
+        views += [(k, v) for k, v in (b.get("views") or {}).items()]
+        for i, (basis, v) in enumerate(views):
+            e, t = v["economics"], v["team"]
+            zh, en = _BASIS.get(basis, (basis, basis))
+            label = _truncate(name, 26) if i == 0 else ""
+            eff = (beh.get("team_effort") or {}).get("selling") if i == 0 and beh else None
+            gave = f"{beh.get('gave_up', 0)}/{len(beh.get('agents', []))}" if i == 0 and beh else ""
+            conv = t.get("inquiry_conversion", {}).get("mean")
+            resp = t.get("avg_response_s", {}).get("mean")
+            basis_text = f"{zh} {en}"
+            lines.append(f"{label}{' ' * max(1, 28 - _width(label))}{basis_text}{' ' * max(1, 24 - _width(basis_text))}"
+                         f"{_yuan(e['net_gain_yuan']['mean']):>18}"
+                         f"{'—' if conv is None else f'{100 * conv:.2f}%':>11}{'—' if resp is None else f'{resp:.1f}':>12}"
+                         f"{'' if eff is None else f'{eff:+.2f}':>14}{gave:>14}")
+        for z, en in zip((beh.get("notes") or {}).get("zh", []), (beh.get("notes") or {}).get("en", []), strict=False):
+            lines.append(f"  ! {z} | {en}")
+    return "\n".join(lines)

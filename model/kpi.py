@@ -88,13 +88,17 @@ def inquirers(chats: pd.DataFrame, options: KpiOptions) -> np.ndarray:
     if options.exclude_recent_buyers_days is not None:
         with np.errstate(invalid="ignore"):
             m &= ~(chats["purchase_days_ago"].to_numpy() <= options.exclude_recent_buyers_days)
+    if "hidden" in chats.columns:  # gamed: the agent kept these buyers out of the inquirer count
+        m &= ~chats["hidden"].to_numpy(dtype=bool)
     return m
 
 
-def _div(a: pd.Series, b: pd.Series) -> pd.Series:
-    a = a.astype(float)
-    b = b.astype(float)
-    return (a / b.where(b > 0)).astype(float)
+def _div(a, b) -> np.ndarray:
+    """a / b as floats, NaN where the denominator is not positive."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(b > 0, a / np.where(b > 0, b, 1.0), np.nan)
 
 
 def chat_sums(chats: pd.DataFrame, keys: list[str], options: KpiOptions, by_agent: bool = False) -> pd.DataFrame:
@@ -155,47 +159,49 @@ def msg_sums(msgs: pd.DataFrame, keys: list[str], options: KpiOptions) -> pd.Dat
     return frame.groupby(keys, sort=True).sum()
 
 
-def ratios(s: pd.DataFrame) -> pd.DataFrame:
-    """KPI codes from base sums (one row per group; the columns of :data:`SUM_COLUMNS`, any index).
+def ratios(sums: pd.DataFrame) -> pd.DataFrame:
+    """KPI codes from base sums (one row per group; the columns of :data:`SUM_COLUMNS`, any index, kept).
 
-    The public entry for sums made elsewhere (e.g. per-agent sums of an imported history): every KPI code of
-    :data:`model.kpicodes.KPI_CODES`, NaN where a denominator is 0.
+    The public entry for sums made elsewhere (e.g. per-agent sums of an imported history, or the behaviour
+    model's forecast): every KPI code of :data:`model.kpicodes.KPI_CODES`, NaN where a denominator is 0.
     """
-    out = pd.DataFrame(index=s.index)
-    out["receptions"] = s["receptions"].astype(float)
-    out["inquiries"] = s["inquiries"].astype(float)
-    out["inquiry_ratio"] = _div(s["inquiries_taken"], s["receptions"])
-    out["orders"] = s["orders"].astype(float)
-    out["paid_buyers"] = s["paid_buyers"].astype(float)
-    out["inquiry_conversion"] = _div(s["paid_buyers"], s["inquiries"])
-    out["order_rate"] = _div(s["orders"], s["inquiries"])
-    out["payment_rate"] = _div(s["paid_buyers"], s["orders"])
-    out["churn_rate"] = _div(s["orders"] - s["paid_buyers"], s["orders"])
-    out["aov_yuan"] = _div(s["sales_yuan"], s["paid_buyers"])
-    out["sales_yuan"] = s["sales_yuan"].astype(float)
-    out["queue_wait_s"] = _div(s["queue_wait_sum"], s["chats"])
-    out["first_response_s"] = _div(s["first_resp_sum"], s["first_resp_n"])
-    out["avg_response_s"] = _div(s["resp_sum"], s["resp_n"])
-    out["reply_rate"] = _div(s["replied_chats"], s["chats"])
-    out["three_min_reply_rate"] = _div(s["msgs_3min"], s["msgs_window"])
-    out["thirty_s_reply_rate"] = _div(s["first_30s"], s["first_window"])
-    out["abandon_rate"] = _div(s["abandoned"], s["chats"])
-    out["good_rating_rate"] = _div(s["satisfied"], s["ratings"])
-    out["bad_attitude_share"] = _div(s["bad_attitude_ratings"], s["neutral"] + s["disappointed"])
-    out["refund_rate"] = _div(s["refunds"], s["paid_buyers"])
-    out["message_ratio"] = _div(s["agent_lines"], s["buyer_msgs"])
-    out["utilization"] = _div(s["busy_s"], s["duty_s"]).clip(upper=1.0)
-    out["dsr"] = 1.0 + 4.0 * _div(s["satisfied"] + 0.5 * s["neutral"], s["ratings"])
-    out["aftersale_chats"] = s["aftersale_chats"].astype(float)
-    out["sales_new_yuan"] = s["sales_new_yuan"].astype(float)
-    out["sales_returning_yuan"] = s["sales_returning_yuan"].astype(float)
-    out["refund_yuan"] = s["refund_yuan"].astype(float)
-    out["ratings"] = s["ratings"].astype(float)
-    out["bad_ratings"] = (s["neutral"] + s["disappointed"]).astype(float)
-    out["bad_attitude_ratings"] = s["bad_attitude_ratings"].astype(float)
-    missing = set(KPI_CODES) - set(out.columns)
+    s = {c: sums[c].to_numpy(dtype=float) for c in SUM_COLUMNS}
+    out = {
+        "receptions": s["receptions"],
+        "inquiries": s["inquiries"],
+        "inquiry_ratio": _div(s["inquiries_taken"], s["receptions"]),
+        "orders": s["orders"],
+        "paid_buyers": s["paid_buyers"],
+        "inquiry_conversion": _div(s["paid_buyers"], s["inquiries"]),
+        "order_rate": _div(s["orders"], s["inquiries"]),
+        "payment_rate": _div(s["paid_buyers"], s["orders"]),
+        "churn_rate": _div(s["orders"] - s["paid_buyers"], s["orders"]),
+        "aov_yuan": _div(s["sales_yuan"], s["paid_buyers"]),
+        "sales_yuan": s["sales_yuan"],
+        "queue_wait_s": _div(s["queue_wait_sum"], s["chats"]),
+        "first_response_s": _div(s["first_resp_sum"], s["first_resp_n"]),
+        "avg_response_s": _div(s["resp_sum"], s["resp_n"]),
+        "reply_rate": _div(s["replied_chats"], s["chats"]),
+        "three_min_reply_rate": _div(s["msgs_3min"], s["msgs_window"]),
+        "thirty_s_reply_rate": _div(s["first_30s"], s["first_window"]),
+        "abandon_rate": _div(s["abandoned"], s["chats"]),
+        "good_rating_rate": _div(s["satisfied"], s["ratings"]),
+        "bad_attitude_share": _div(s["bad_attitude_ratings"], s["neutral"] + s["disappointed"]),
+        "refund_rate": _div(s["refunds"], s["paid_buyers"]),
+        "message_ratio": _div(s["agent_lines"], s["buyer_msgs"]),
+        "utilization": np.minimum(_div(s["busy_s"], s["duty_s"]), 1.0),
+        "dsr": 1.0 + 4.0 * _div(s["satisfied"] + 0.5 * s["neutral"], s["ratings"]),
+        "aftersale_chats": s["aftersale_chats"],
+        "sales_new_yuan": s["sales_new_yuan"],
+        "sales_returning_yuan": s["sales_returning_yuan"],
+        "refund_yuan": s["refund_yuan"],
+        "ratings": s["ratings"],
+        "bad_ratings": s["neutral"] + s["disappointed"],
+        "bad_attitude_ratings": s["bad_attitude_ratings"],
+    }
+    missing = set(KPI_CODES) - set(out)
     assert not missing, missing
-    return out
+    return pd.DataFrame(out, index=sums.index)
 
 
 PERIOD_DAYS = {"day": 1, "week": WEEK_DAYS, "month": MONTH_DAYS}

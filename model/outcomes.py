@@ -51,6 +51,9 @@ class Effects:
     reply_time_mult: float | np.ndarray = 1.0
     payment_rate_add: float = 0.0
     latency_mult: float | np.ndarray = 1.0
+    attitude_mult: float | np.ndarray = 1.0
+    satisfied_add: float | np.ndarray = 0.0
+    hidden_share: float | np.ndarray = 0.0
 
     def engine_key(self) -> tuple:
         """What the SimPy engine depends on (runs with equal keys share the engine records)."""
@@ -59,13 +62,15 @@ class Effects:
     def outcome_key(self) -> tuple:
         """What the outcomes after the engine depend on (with :meth:`engine_key`: the whole run)."""
         return tuple(_key(v) for v in (self.conversion_mult, self.conversion_add, self.aov_mult,
-                                       self.payment_rate_add))
+                                       self.payment_rate_add, self.attitude_mult, self.satisfied_add,
+                                       self.hidden_share))
 
     def is_identity(self) -> bool:
         """True when nothing changes."""
         return all(np.all(np.asarray(v) == d) for v, d in (
             (self.conversion_mult, 1.0), (self.conversion_add, 0.0), (self.aov_mult, 1.0),
-            (self.reply_time_mult, 1.0), (self.payment_rate_add, 0.0), (self.latency_mult, 1.0)))
+            (self.reply_time_mult, 1.0), (self.payment_rate_add, 0.0), (self.latency_mult, 1.0),
+            (self.attitude_mult, 1.0), (self.satisfied_add, 0.0), (self.hidden_share, 0.0)))
 
 
 @dataclass
@@ -80,13 +85,14 @@ class OutcomeDraws:
     u_sat: np.ndarray
     u_disappointed: np.ndarray
     u_attitude: np.ndarray
+    u_hide: np.ndarray
 
 
 def draw(rng: np.random.Generator, n: int) -> OutcomeDraws:
     """Draw the outcome variates for n chats (always the same order and size)."""
     u = rng.random((7, n))
     z = rng.standard_normal(n)
-    return OutcomeDraws(u[0], u[1], z, u[2], u[3], u[4], u[5], u[6])
+    return OutcomeDraws(u[0], u[1], z, u[2], u[3], u[4], u[5], u[6], rng.random(n))
 
 
 def _per_agent(x: float | np.ndarray, agent: np.ndarray) -> np.ndarray | float:
@@ -156,11 +162,14 @@ def compute(
     )
     refunded = paid & (d.u_refund < cfg.refund_share)
     rated = served & (d.u_rate < cfg.rating_share)
-    p_sat = np.clip(cfg.satisfied_base - cfg.satisfied_loss_per_min * f / MINUTE_S, 0.0, 1.0)
+    p_sat = np.clip(cfg.satisfied_base + _per_agent(effects.satisfied_add, agent)
+                    - cfg.satisfied_loss_per_min * f / MINUTE_S, 0.0, 1.0)
     sat = d.u_sat < p_sat
     rating = np.where(rated, np.where(sat, Rating.SATISFIED, np.where(d.u_disappointed < cfg.disappointed_share_of_bad,
                                                                      Rating.DISAPPOINTED, Rating.NEUTRAL)), Rating.NONE)
-    bad_att = (rating >= Rating.NEUTRAL) & (d.u_attitude < attitude_share[safe])
+    bad_att = (rating >= Rating.NEUTRAL) & (d.u_attitude < attitude_share[safe] * _per_agent(effects.attitude_mult, agent))
+    # gaming: the agent keeps some non-buying inquirers out of the inquirer count (sales are untouched)
+    hidden = sells & ~paid & (d.u_hide < _per_agent(effects.hidden_share, agent))
     return {
         "ordered": ordered,
         "paid": paid,
@@ -169,6 +178,7 @@ def compute(
         "attributed": paid & (agent >= 0) & served,
         "rating": rating.astype(np.int8),
         "bad_attitude": bad_att,
+        "hidden": hidden,
     }
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from model.compare import price_result, scheme_document
+from model.compare import Priced, price_result, scheme_document
 from model.outcomes import Effects
 from model.schema import Scenario
 from model.schemes.spec import Scheme
@@ -67,6 +67,9 @@ def compose(a: Effects, b: Effects) -> Effects:
         reply_time_mult=_mul(a.reply_time_mult, b.reply_time_mult),
         payment_rate_add=float(_add(a.payment_rate_add, b.payment_rate_add)),
         latency_mult=_mul(a.latency_mult, b.latency_mult),
+        attitude_mult=_mul(a.attitude_mult, b.attitude_mult),
+        satisfied_add=_add(a.satisfied_add, b.satisfied_add),
+        hidden_share=_add(a.hidden_share, b.hidden_share),
     )
 
 
@@ -98,13 +101,16 @@ def effects_for(scheme: Scheme | None, scenario: Scenario, base: SimResult | Non
         ``behaviour.model = "none"``).
     """
     effects = assumed_effects(scheme)
-    # ---- BEHAVIOUR INSERTION POINT --------------------------------------------------------------------------
-    # When scenario.behaviour.model != "none", the agents' response is composed with the manager's assumption:
-    #     response, report = behaviour.respond(scenario, scheme, base)     # model/behaviour/
-    #     return compose(effects, response), report
+    if not scenario.behaviour.active or scheme is None:
+        return effects, None
+    # the agents' response (model/behaviour/), composed with the manager's assumption if there is one.
     # Nothing else turns a scheme into effects: app, CLI and sweeps all come through here.
-    # ----------------------------------------------------------------------------------------------------------
-    return effects, None
+    if base is None:
+        raise ValueError("the behaviour model needs the scenario's run without effects (base)")
+    from model.behaviour.api import respond
+
+    response, report = respond(scenario, scheme, base)
+    return compose(effects, response), report
 
 
 class RunCache(MutableMapping[str, SimResult]):
@@ -199,22 +205,45 @@ def compare_schemes(
     cache = {} if cache is None else cache
     if base is not None:
         cache.setdefault(run_key(s, base.effects), base)
+    behaviour = s.behaviour.active
+    if behaviour and base is None:  # agents respond to a scheme from today's record: the run without effects
+        base = run_for(s, Effects(), runner=runner, cache=cache, executor=executor)
+    reports: dict[str | None, dict[str, Any] | None] = {}
 
     def run_of(sc: Scheme | None) -> SimResult:
-        eff, _report = effects_for(sc, s, base)
+        eff, report = effects_for(sc, s, base)
+        reports[sc.name if sc is not None else None] = report
         return run_for(s, eff, base=base, runner=runner, cache=cache, executor=executor)
+
+    def view(sc: Scheme, eff: Effects, baseline: SimResult, baseline_priced: Priced | None) -> dict[str, Any]:
+        r = run_for(s, eff, base=base, runner=runner, cache=cache, executor=executor)
+        block = scheme_document(price_result(sc, r, baseline, scenario=s), baseline_priced, baseline, scenario=s)
+        return {k: block[k] for k in ("team", "economics", "reach_share")}
 
     by_name = {sc.name: sc for sc in s.schemes}
     base_name = s.economics.baseline_scheme
     baseline_scheme = by_name.get(base_name) if base_name else None
     baseline_res = run_of(baseline_scheme)
     base_priced = price_result(baseline_scheme, baseline_res, baseline_res, scenario=s) if baseline_scheme else None
+    if behaviour:  # the pure-mechanics world: nobody responds, the same random numbers
+        plain = run_for(s, Effects(), base=base, runner=runner, cache=cache, executor=executor)
+        plain_base = price_result(baseline_scheme, plain, plain, scenario=s) if baseline_scheme else None
     out: dict[str, Any] = {}
     for i, sc in enumerate(s.schemes):
         r = run_of(sc)
         p = base_priced if (base_priced is not None and sc.name == base_name) \
             else price_result(sc, r, baseline_res, scenario=s)
-        out[sc.name] = scheme_document(p, base_priced, baseline_res, scenario=s)
+        block = scheme_document(p, base_priced, baseline_res, scenario=s)
+        report = reports.get(sc.name)
+        assumed = assumed_effects(sc)
+        block["basis"] = "forecast" if report is not None else ("assumption" if not assumed.is_identity()
+                                                                   else "mechanics")
+        if behaviour:
+            block["behaviour"] = report
+            block["views"] = {"mechanics": view(sc, Effects(), plain, plain_base)}
+            if not assumed.is_identity():
+                block["views"]["assumption"] = view(sc, assumed, plain, plain_base)
+        out[sc.name] = block
         if progress:
             progress(i + 1, len(s.schemes))
-    return {"baseline_scheme": base_name, "schemes": out}
+    return {"baseline_scheme": base_name, "behaviour_model": s.behaviour.model, "schemes": out}

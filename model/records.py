@@ -54,6 +54,7 @@ OUTCOME_COLUMNS: dict[str, tuple[str, str]] = {
     "attributed": ("bool", "the sale is credited to the agent who served the chat"),
     "rating": ("int8", "Rating: 0 none, 1 satisfied, 2 neutral, 3 disappointed"),
     "bad_attitude": ("bool", "a neutral/disappointed rating due to the agent's attitude"),
+    "hidden": ("bool", "gaming: a non-buying inquirer the agent kept out of the inquirer count (behaviour)"),
 }
 
 #: One row per buyer message that was sent.

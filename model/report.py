@@ -118,5 +118,12 @@ def _evaluate(scenario: Scenario, replications: int | None, seed: int | None, ex
     if res.scenario.schemes:
         from model.pipeline import compare_schemes
 
-        doc.update(compare_schemes(res.scenario, base=res, executor=executor))
+        cache: dict = {}
+        doc.update(compare_schemes(res.scenario, base=res, executor=executor, cache=cache))
+        ratcheted = [sc.name for sc in res.scenario.schemes if sc.ratchet is not None]
+        if res.scenario.meta.months > 1 and ratcheted:
+            from model.months import month_path
+
+            doc["months"] = {name: month_path(res.scenario, name, executor=executor, cache=cache)
+                             for name in ratcheted}
     return _clean(doc)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from model.behaviour.config import Behaviour
 from model.clock import WEEK_DAYS
 from model.errors import format_validation_error
 from model.schemes.spec import Scheme, validate_schemes
@@ -56,6 +57,8 @@ class Meta(_Strict):
     seed: int = Field(20261122, ge=0, lt=2**63, description="Random seed; the same seed gives identical results.")
     replications: int = Field(5, ge=1, le=MAX_REPLICATIONS, description="Independent replications (intervals).")
     start_weekday: int = Field(0, ge=0, le=6, description="Weekday of day 0 (0 = Monday ... 6 = Sunday).")
+    months: int = Field(1, ge=1, le=24, description="Consecutive months for a scheme's target ratchet (each month "
+                        "is meta.days long, with its own traffic).")
 
 
 class Shop(_Strict):
@@ -316,12 +319,6 @@ class EconomicsConfig(_Strict):
     interval_level: float = Field(0.90, gt=0, lt=1)
 
 
-class Behaviour(_Strict):
-    """How agents respond to a scheme. 'none' = pure mechanics (effort fixed)."""
-
-    model: Literal["none"] = Field("none", description="'none' keeps effort fixed; behavioural models come later.")
-
-
 class Scenario(_Strict):
     """A complete scenario (one shop, one horizon, one or more schemes)."""
 
@@ -346,6 +343,12 @@ class Scenario(_Strict):
             raise ValueError(problem)
         validate_schemes(self.schemes, self.economics.baseline_scheme)
         _check_roles(self)
+        for i, sc in enumerate(self.schemes):
+            for j, c in enumerate(sc.components):
+                if getattr(c, "type", None) == "rank" and len(c.prizes_yuan) > self.agents.count:
+                    raise ValueError(
+                        f"schemes.{i}.components.{j}.prizes_yuan: {len(c.prizes_yuan)} prizes for "
+                        f"{self.agents.count} agents (agents.count); a rank can hand out at most one prize per agent")
         return self
 
 

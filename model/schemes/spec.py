@@ -837,6 +837,18 @@ def default_label(comp: Any) -> str:
     return f"{comp.type}:{kpi}" if kpi else comp.type
 
 
+class Ratchet(_Base):
+    """How next month's target follows this month's result (a target ratchet; DOMAIN.md "Setting targets").
+
+    Next month's target of every threshold on ``kpi`` = this month's team result + ``add`` (in the KPI's own unit,
+    e.g. 0.03 = 3 percentage points of conversion); with ``only_up`` the target never falls.
+    """
+
+    kpi: str = Field(description="The KPI whose thresholds ratchet (a threshold of the scheme must pay it).")
+    add: float = Field(0.0, ge=-1e6, le=1e6, description="Added to this month's team result (KPI unit).")
+    only_up: bool = Field(True, description="The target never falls below this month's.")
+
+
 class Scheme(_Base):
     """A bonus scheme: a name, components and optionally the manager's assumed effects.
 
@@ -845,12 +857,21 @@ class Scheme(_Base):
         description: free text.
         components: the pay rule, priced in order (see docs/schemes.md for gates and caps).
         assumed_effects: what the manager assumes the scheme changes (shown as 假设).
+        ratchet: how a threshold's target follows the result over ``meta.months`` months.
     """
 
     name: str = Field(min_length=1)
     description: str = ""
     components: list[Component] = Field(default_factory=list)
     assumed_effects: AssumedEffects | None = None
+    ratchet: Ratchet | None = None
+
+    def ratchet_components(self) -> list[tuple[str, Any]]:
+        """(label, threshold) pairs the ratchet moves (empty without a ratchet)."""
+        if self.ratchet is None:
+            return []
+        return [(lab, c) for lab, c, _ in self.flat_components()
+                if c.type == "threshold" and c.kpi == self.ratchet.kpi and c.target is not None]
 
     def flat_components(self) -> list[tuple[str, Any, str | None]]:
         """(label, component, parent gate label or None) for every component incl. those inside gates."""
@@ -879,6 +900,11 @@ class Scheme(_Base):
     @model_validator(mode="after")
     def _references(self) -> Scheme:
         flat = self.flat_components()
+        if self.ratchet is not None and not self.ratchet_components():
+            paid = sorted({c.kpi for _, c, _ in flat if c.type == "threshold" and getattr(c, "target", None) is not None})
+            raise ValueError(
+                f"ratchet.kpi: '{self.ratchet.kpi}' is not paid by a threshold of this scheme, so there is no target "
+                f"to ratchet (thresholds of this scheme pay: {', '.join(paid) or 'none'})")
         labels = [lab for lab, _, _ in flat]
         dup = sorted({lab for lab in labels if labels.count(lab) > 1})
         if dup:

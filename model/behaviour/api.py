@@ -1,0 +1,85 @@
+"""Behaviour: how agents respond to a scheme, decided before the engine runs.
+
+``respond(scenario, scheme, base)`` turns a scheme into per-agent :class:`~model.outcomes.Effects` (the
+multipliers the engine and the outcome model apply) plus a report of each agent's effort, chance of reaching each
+paid target, expected pay and whether it gave up. Pure functions of their arguments; no streamlit. Pricing stays
+the one place that knows how a scheme pays: expected pay is the scheme's own pricing code applied to each agent's
+forecast KPI distribution (:mod:`model.behaviour.kpimodel`). Equations and defaults: docs/model.md section 9.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from model.behaviour.config import Behaviour
+from model.behaviour.kpimodel import DIMS, BaseRecord, base_record, effort_multipliers
+from model.behaviour.solver import Equilibrium, effort_cost_yuan, solve
+
+__all__ = ["DIMS", "BaseRecord", "Behaviour", "Equilibrium", "base_record", "effort_cost_yuan",
+           "effort_effects", "equilibrium", "respond", "solve"]
+
+
+def effort_effects(cfg: Behaviour, effort: np.ndarray):
+    """Per-agent Effects of an effort array (agents, 4)."""
+    from model.outcomes import Effects
+
+    m = effort_multipliers(cfg, effort)
+    return Effects(conversion_mult=m["conversion_mult"], aov_mult=m["aov_mult"],
+                   reply_time_mult=m["reply_time_mult"], latency_mult=m["latency_mult"],
+                   attitude_mult=m["attitude_mult"], satisfied_add=m["satisfied_add"],
+                   hidden_share=m["hidden_share"])
+
+
+def equilibrium(scenario, scheme, base, record: BaseRecord | None = None) -> Equilibrium:
+    """The agents' equilibrium under ``scheme`` given the base run ``base`` (a SimResult without effects)."""
+    s = scenario
+    rec = record if record is not None else base_record(base)
+    foresight = s.behaviour.ratchet_foresight if s.meta.months > 1 else 0.0  # a next month exists
+    return solve(s.behaviour, scheme, rec, s.outcomes, base.agents, seed=s.meta.seed,
+                 gross_margin_share=s.economics.gross_margin_share, days=float(s.meta.days), foresight=foresight)
+
+
+def report_of(eq: Equilibrium, cfg: Behaviour) -> dict[str, Any]:
+    """The JSON block of an equilibrium."""
+    agents = eq.agents
+    notes = list(eq.notes)
+    gamed = eq.forecast.get("gaming_pay_yuan", 0.0) if eq.forecast else 0.0
+    if gamed > 1.0:
+        notes.append((f"刷数据:客服把部分未购买的询单排除在询单人数之外,由此多拿奖金约 {gamed:,.0f} 元(没有带来销售)。"
+                      "可用询单人数比(询单人数/接待人数)设门槛防止。",
+                      f"Gaming: agents keep some non-buying inquirers out of the inquirer count, earning about "
+                      f"{gamed:,.0f} yuan of pay for no sales. A gate on the inquirer ratio (inquirers / receptions) "
+                      "deters it."))
+    team = {d: float(np.mean(eq.effort[:, i])) for i, d in enumerate(DIMS) if i < 3 or cfg.gaming}
+    return {
+        "model": cfg.model,
+        "converged": eq.converged,
+        "rounds": eq.rounds,
+        "responds": eq.responds,
+        "interacting": eq.interacting,
+        "team_effort": team,
+        "gave_up": int(sum(a["gave_up"] for a in agents)),
+        "secure": int(sum(a["secure"] for a in agents)),
+        "notes": {"zh": [z for z, _ in notes], "en": [e for _, e in notes]},
+        "forecast": eq.forecast,
+        "agents": agents,
+    }
+
+
+def respond(scenario, scheme, base) -> tuple[Any, dict[str, Any] | None]:
+    """Effects and report of the agents' response to ``scheme`` (identity and None when behaviour is off).
+
+    Args:
+        scenario: the scenario (its ``behaviour`` table decides the model).
+        scheme: the scheme agents respond to (None = base pay only: no response).
+        base: the scenario's run without effects (today's norm).
+    """
+    from model.outcomes import Effects
+
+    cfg: Behaviour = scenario.behaviour
+    if not cfg.active or scheme is None:
+        return Effects(), None
+    eq = equilibrium(scenario, scheme, base)
+    return effort_effects(cfg, eq.effort), report_of(eq, cfg)

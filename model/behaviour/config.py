@@ -1,0 +1,86 @@
+"""The ``[behaviour]`` table: how agents respond to a scheme (the scheme language of behaviour, no computation).
+
+``model = "none"`` keeps effort fixed (pure mechanics). ``model = "effort_equilibrium"`` lets every agent choose
+effort on three dimensions (selling, speed, service; optionally gaming a ratio KPI) to maximise expected pay minus
+a convex effort cost, with rank prizes and shared pools solved as an equilibrium of best responses
+(Holmstrom-Milgrom 1987/1991; Lazear-Rosen 1981). Every default and its source: docs/model.md section 9.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Behaviour(BaseModel):
+    """How agents respond to a scheme.
+
+    Effort ``e`` on each dimension is measured against today's norm (0 = what the team does under base pay only),
+    from ``slack_floor`` (below the norm) to 1 (the most an agent can give). Costs are yuan for a 30-day month
+    at ``e = 1`` and scale with the horizon; the cost of an effort profile is
+    ``C(e) = 1/2 sum_j k_j e_j^2 + cross_cost_share * sum_{j<l} sqrt(k_j k_l) e_j e_l`` (convex: cross_cost_share < 1).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: Literal["none", "effort_equilibrium"] = Field(
+        "none", description="'none' keeps effort fixed (pure mechanics); 'effort_equilibrium' lets agents respond.")
+    # --- effort costs (yuan per 30-day month at full effort)
+    selling_cost_yuan: float = Field(
+        3000.0, gt=0, le=1e6, description="Cost to an agent of full extra selling effort for a month (yuan).")
+    speed_cost_yuan: float = Field(
+        1500.0, gt=0, le=1e6, description="Cost of full extra speed effort (watching the console) for a month (yuan).")
+    service_cost_yuan: float = Field(
+        1500.0, gt=0, le=1e6, description="Cost of full extra service effort (patience, politeness) for a month (yuan).")
+    cross_cost_share: float = Field(
+        0.5, ge=0, lt=1, description="Effort on one dimension raises the marginal cost of the others (multitasking).")
+    risk_aversion_per_yuan: float = Field(
+        0.0002, ge=0, le=0.01, description="Mean-variance risk aversion r: utility = E[pay] - r/2 Var[pay] - cost.")
+    slack_floor: float = Field(
+        -0.5, ge=-1, le=0, description="Lowest effort an agent can choose (below today's norm), per dimension.")
+    # --- effort ceilings: what full effort (e = 1) changes
+    conversion_gain_share: float = Field(
+        0.25, ge=0, le=1, description="Relative conversion gain at full selling effort (no effort doubles conversion).")
+    aov_gain_share: float = Field(
+        0.12, ge=0, le=1, description="Relative order-value gain at full selling effort.")
+    latency_cut_share: float = Field(
+        0.95, ge=0, le=1, description="Share of the reaction latency that full speed effort removes.")
+    reply_time_cut_share: float = Field(
+        0.5, ge=0, lt=1, description="Share of typing time that full speed effort removes (quick phrases, templates).")
+    bad_attitude_cut_share: float = Field(
+        0.7, ge=0, le=1, description="Share of bad-attitude ratings that full service effort removes.")
+    satisfied_gain_pp: float = Field(
+        5.0, ge=0, le=50, description="Percentage points of satisfied ratings that full service effort adds.")
+    # --- what agents cannot control
+    performance_noise_cv: float = Field(
+        0.10, ge=0, le=1, description="Agent-level monthly shock to each KPI beyond counting noise (coefficient of variation).")
+    team_shock_cv: float = Field(
+        0.03, ge=0, le=1, description="Monthly shock common to the whole team (traffic quality, promotions).")
+    # --- gaming a ratio KPI
+    gaming: bool = Field(False, description="Agents may keep non-buying inquirers out of the inquirer count.")
+    gaming_cost_yuan: float = Field(
+        1000.0, gt=0, le=1e6, description="Cost (risk, conscience) of hiding every non-buying inquirer for a month (yuan).")
+    gaming_max_share: float = Field(
+        0.5, ge=0, le=1, description="Largest share of non-buying inquirers an agent can hide.")
+    # --- target ratchet (meta.months > 1)
+    ratchet_foresight: float = Field(
+        0.0, ge=0, le=1, description="Weight an agent puts on next month's higher target (0 = myopic, 1 = full).")
+    # --- the solver
+    decision_noise_yuan: float = Field(
+        20.0, gt=0, le=10000, description="Logit choice noise tau (yuan a month): agents choose effort levels with "
+        "weights exp(U/tau); small tau = sharp best responses (quantal-response equilibrium).")
+    noise_samples: int = Field(48, ge=8, le=1000, description="Monte Carlo months per agent for expected pay.")
+    max_rounds: int = Field(30, ge=1, le=500, description="Best-response rounds before giving up on a fixed point.")
+    tolerance: float = Field(0.02, gt=0, le=0.5, description="Largest effort change that counts as converged.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Behaviour:
+        if self.model == "none" and self.gaming:
+            raise ValueError("gaming = true needs model = \"effort_equilibrium\" (with 'none' nobody responds)")
+        return self
+
+    @property
+    def active(self) -> bool:
+        """True when agents respond to schemes."""
+        return self.model != "none"

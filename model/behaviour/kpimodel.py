@@ -1,0 +1,265 @@
+"""An agent's KPI distribution under an effort profile: the agent's own forecast of its month.
+
+The agent starts from its own record under today's norm (the base run: its weekly sums of chats, inquirers, payers,
+sales, response times, ratings ... averaged over replications) and knows how effort moves each sum (the effort
+ceilings of :class:`~model.behaviour.config.Behaviour`). Noise follows from the agent's own volume (counting noise:
+an agent with 300 inquirers a month sees a wider conversion spread than one with 3,000), an agent-level shock
+(``performance_noise_cv``) and a shock common to the whole team (``team_shock_cv``). Draws are fixed per solve
+(common random numbers), so two effort levels are compared on the same luck.
+
+The output is a set of base-sum tables (``model.kpi.SUM_COLUMNS``) for many simulated months; ``model.kpi.ratios``
+turns them into the same KPI tables the pricing code reads, so every component type is priced by its own code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model.behaviour.config import Behaviour
+from model.kpi import SUM_COLUMNS, chat_sums, msg_sums, period_of, ratios
+
+#: Effort dimensions, in column order of an effort array.
+DIMS = ("selling", "speed", "service", "gaming")
+SELL, SPEED, SERVICE, GAMING = range(4)
+
+
+@dataclass
+class BaseRecord:
+    """Expected weekly sums per agent under today's norm (mean over the base run's replications).
+
+    Attributes:
+        sums: array (agents, weeks, len(SUM_COLUMNS)).
+        residual: team sums not credited to any agent (unanswered inquirers ...), array (weeks, columns).
+        latency_s: each agent's mean reaction latency (s) in the base run (0 when the scenario has none).
+        silent_orders_yuan: mean silent-order sales of the horizon (pools).
+        weeks: number of weekly blocks.
+    """
+
+    sums: np.ndarray
+    residual: np.ndarray
+    latency_s: np.ndarray
+    silent_orders_yuan: float
+    weeks: int
+
+    def collapsed(self) -> BaseRecord:
+        """The same record as one block for the whole horizon (schemes without weekly components)."""
+        return BaseRecord(self.sums.sum(axis=1, keepdims=True), self.residual.sum(axis=0, keepdims=True),
+                          self.latency_s, self.silent_orders_yuan, 1)
+
+
+COL = {c: i for i, c in enumerate(SUM_COLUMNS)}
+
+
+def _sums(chats: pd.DataFrame, msgs: pd.DataFrame, keys: list[str], by_agent: bool, options) -> pd.DataFrame:
+    cs = chat_sums(chats, keys, options, by_agent=by_agent)
+    ms = msg_sums(msgs, keys, options)
+    return cs.join(ms, how="outer").fillna(0)
+
+
+def base_record(res) -> BaseRecord:  # res: model.simulate.SimResult (not imported: no cycle with simulate)
+    """Each agent's weekly sums in the base run (the norm effort is measured against)."""
+    s = res.scenario
+    n = s.agents.count
+    reps = max(res.replications, 1)
+    weeks = int(period_of(np.array([s.meta.days - 1]), "week")[0]) + 1
+    c = res.chats.assign(week=period_of(res.chats["day"], "week"))
+    m = res.msgs.assign(week=period_of(res.msgs["day"], "week"))
+    options = s.kpi
+    ag = _sums(c[c["agent"] >= 0], m[m["agent"] >= 0], ["rep", "agent", "week"], True, options)
+    ag = ag.reindex(columns=list(SUM_COLUMNS), fill_value=0).groupby(level=["agent", "week"]).sum() / reps
+    full = pd.MultiIndex.from_product([range(n), range(weeks)], names=["agent", "week"])
+    ag = ag.reindex(full, fill_value=0.0)
+    sums = ag.to_numpy(dtype=float).reshape(n, weeks, len(SUM_COLUMNS))
+    duty = res.duty.assign(week=period_of(res.duty["day"], "week")).groupby(["agent", "week"])["duty_s"].sum()
+    sums[:, :, COL["duty_s"]] = duty.reindex(full, fill_value=0.0).to_numpy().reshape(n, weeks)
+    team = _sums(c, m, ["rep", "week"], False, options).reindex(columns=list(SUM_COLUMNS), fill_value=0)
+    team = team.groupby(level="week").sum().reindex(range(weeks), fill_value=0.0) / reps
+    residual = team.to_numpy(dtype=float) - sums.sum(axis=0)
+    residual[:, COL["duty_s"]] = 0.0
+    residual = np.maximum(residual, 0.0)
+    lat_mean = float(getattr(getattr(s.agents, "reaction_latency", None), "mean_s", 0.0) or 0.0)
+    factors = (res.agents["reaction_latency_factor"].to_numpy(dtype=float)
+               if "reaction_latency_factor" in res.agents.columns else np.ones(n))
+    silent = float(res.silent_orders["silent_orders_yuan"].mean()) if len(res.silent_orders) else 0.0
+    return BaseRecord(sums, residual, lat_mean * factors, silent, weeks)
+
+
+@dataclass
+class Noise:
+    """Fixed standard-normal draws for ``samples`` simulated months (common random numbers)."""
+
+    z: np.ndarray  # (samples, agents, weeks, 8)
+    agent_shock: np.ndarray  # (samples, agents, 3): conversion, response, service
+    team: np.ndarray  # (samples, weeks, 2): volume, conversion
+
+
+def draw_noise(seed: int, samples: int, agents: int, weeks: int) -> Noise:
+    """The draws behind every forecast of one solve (a pure function of the seed)."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xBE4A]))
+    return Noise(rng.standard_normal((samples, agents, weeks, 8)), rng.standard_normal((samples, agents, 3)),
+                 rng.standard_normal((samples, weeks, 2)))
+
+
+def effort_multipliers(cfg: Behaviour, effort: np.ndarray) -> dict[str, np.ndarray]:
+    """What an effort array (..., 4) changes, as multipliers/additions of the mechanics (same shape minus the last axis).
+
+    Linear in effort between ``slack_floor`` and 1; at full effort each ceiling of ``cfg`` is reached.
+    """
+    e = np.asarray(effort, dtype=float)
+    return {
+        "conversion_mult": 1.0 + cfg.conversion_gain_share * e[..., SELL],
+        "aov_mult": 1.0 + cfg.aov_gain_share * e[..., SELL],
+        "latency_mult": np.maximum(0.0, 1.0 - cfg.latency_cut_share * e[..., SPEED]),
+        "reply_time_mult": np.maximum(0.05, 1.0 - cfg.reply_time_cut_share * e[..., SPEED]),
+        "attitude_mult": np.maximum(0.0, 1.0 - cfg.bad_attitude_cut_share * e[..., SERVICE]),
+        "satisfied_add": cfg.satisfied_gain_pp / 100.0 * e[..., SERVICE],
+        "hidden_share": np.clip(e[..., GAMING], 0.0, 1.0) * cfg.gaming_max_share,
+    }
+
+
+def _div(a: np.ndarray, b: np.ndarray, default: float = 0.0) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(b > 0, a / np.where(b > 0, b, 1.0), default)
+
+
+def forecast_sums(
+    cfg: Behaviour,
+    base: BaseRecord,
+    outcomes_cfg,
+    effort: np.ndarray,
+    noise: Noise,
+    sample: np.ndarray,
+    who: np.ndarray | None = None,
+) -> np.ndarray:
+    """Weekly sums per (row, agent, week) for effort profiles.
+
+    Args:
+        cfg: behaviour settings.
+        base: the agents' base record.
+        outcomes_cfg: the scenario's ``outcomes`` settings (wait factor, satisfaction slope, order-value spread).
+        effort: array (rows, agents, 4), one effort profile per row.
+        noise: the fixed draws.
+        sample: array (rows,) the noise sample each row uses.
+        who: the agents the effort array's second axis refers to (default: every agent).
+
+    Returns:
+        Array (rows, agents, weeks, len(SUM_COLUMNS)).
+    """
+    idx = np.arange(base.sums.shape[0]) if who is None else np.asarray(who)
+    S = base.sums[idx][None]  # (1, N, W, C)
+    R = effort.shape[0]
+    z = noise.z[sample][:, idx, :S.shape[2]]  # (R, N, W, 8)
+    ash = noise.agent_shock[sample][:, idx]  # (R, N, 3)
+    latency = base.latency_s[idx]
+    team = noise.team[sample][:, :S.shape[2]]  # (R, W, 2)
+    mult = {k: v[:, :, None] for k, v in effort_multipliers(cfg, effort).items()}  # (R, N, 1)
+    g = lambda name: S[..., COL[name]]  # noqa: E731
+    out = np.repeat(S, R, axis=0)
+
+    # volume: counting noise on inquirers/chats and a team-wide volume shock
+    inq0 = g("inquiries")
+    chats0 = np.maximum(g("chats"), inq0)
+    vol_team = np.exp(cfg.team_shock_cv * team[:, None, :, 0] - 0.5 * cfg.team_shock_cv ** 2)
+    v = vol_team * (1.0 + _div(np.ones_like(chats0), np.sqrt(chats0)) * z[..., 0])
+    v = np.maximum(v, 0.0)
+    for col in ("chats", "receptions", "inquiries", "inquiries_taken", "queue_wait_sum", "replied_chats",
+                "msgs_window", "first_window", "abandoned", "ratings", "agent_lines", "buyer_msgs",
+                "aftersale_chats", "resp_n", "first_resp_n"):
+        out[..., COL[col]] = g(col) * v
+    inq = out[..., COL["inquiries"]]
+
+    # speed: reaction latency + typing; the first response and the share answered within 3 min / 30 s follow
+    resp0 = _div(g("resp_sum"), g("resp_n"))
+    first0 = _div(g("first_resp_sum"), g("first_resp_n"))
+    lat = np.minimum(latency[None, :, None], resp0)
+    speed_noise = np.exp(cfg.performance_noise_cv * ash[:, :, None, 1] - 0.5 * cfg.performance_noise_cv ** 2) \
+        * (1.0 + _div(np.ones_like(resp0), np.sqrt(np.maximum(g("resp_n"), 1.0))) * z[..., 1])
+    resp = (lat * mult["latency_mult"] + (resp0 - lat) * mult["reply_time_mult"]) * np.maximum(speed_noise, 0.05)
+    lat_f = np.minimum(latency[None, :, None], first0)
+    first = np.maximum(lat_f * mult["latency_mult"] + (first0 - lat_f) * mult["reply_time_mult"], 0.0)
+    out[..., COL["resp_sum"]] = resp * out[..., COL["resp_n"]]
+    out[..., COL["first_resp_sum"]] = first * np.maximum(speed_noise, 0.05) * out[..., COL["first_resp_n"]]
+    speed_ratio = _div(resp0, np.maximum(resp, 1e-9), 1.0)
+    miss3 = np.clip(1.0 - _div(g("msgs_3min"), g("msgs_window"), 1.0), 0.0, 1.0)
+    out[..., COL["msgs_3min"]] = out[..., COL["msgs_window"]] * (1.0 - miss3 ** speed_ratio)
+    miss30 = np.clip(1.0 - _div(g("first_30s"), g("first_window"), 1.0), 0.0, 1.0)
+    out[..., COL["first_30s"]] = out[..., COL["first_window"]] * (1.0 - miss30 ** _div(first0, np.maximum(first, 1e-9), 1.0))
+    out[..., COL["busy_s"]] = g("busy_s") * v * mult["reply_time_mult"]
+
+    # selling: conversion (with the wait factor of a faster first response), order value
+    oc = outcomes_cfg
+    wf = lambda f: np.exp(-np.maximum(0.0, f - oc.wait_grace_s) / oc.wait_decay_s)  # noqa: E731
+    p0 = _div(g("paid_buyers"), inq0)
+    conv_noise = np.exp(cfg.performance_noise_cv * ash[:, :, None, 0] + cfg.team_shock_cv * team[:, None, :, 1]
+                        - 0.5 * (cfg.performance_noise_cv ** 2 + cfg.team_shock_cv ** 2))
+    p = np.clip(p0 * mult["conversion_mult"] * _div(wf(first), wf(first0), 1.0) * conv_noise, 0.0, 1.0)
+    paid = np.clip(inq * p + np.sqrt(np.maximum(inq * p * (1 - p), 0.0)) * z[..., 2], 0.0, inq)
+    pay_rate = _div(g("paid_buyers"), g("orders"), 1.0)
+    out[..., COL["paid_buyers"]] = paid
+    out[..., COL["orders"]] = np.minimum(_div(paid, pay_rate, 0.0), inq)
+    aov0 = _div(g("sales_yuan"), g("paid_buyers"))
+    aov = aov0 * mult["aov_mult"] * np.maximum(1.0 + oc.aov_cv * _div(np.ones_like(paid), np.sqrt(np.maximum(paid, 1.0))) * z[..., 3], 0.05)
+    sales = paid * aov
+    new_share = _div(g("sales_new_yuan"), g("sales_yuan"), 1.0)
+    out[..., COL["sales_yuan"]] = sales
+    out[..., COL["sales_new_yuan"]] = sales * new_share
+    out[..., COL["sales_returning_yuan"]] = sales * (1.0 - new_share)
+    out[..., COL["refunds"]] = paid * _div(g("refunds"), g("paid_buyers"))
+    out[..., COL["refund_yuan"]] = sales * _div(g("refund_yuan"), g("sales_yuan"))
+
+    # service: satisfied ratings (also faster first responses) and bad attitude
+    ratings = out[..., COL["ratings"]]
+    s0 = _div(g("satisfied"), g("ratings"), oc.satisfied_base)
+    sat_p = np.clip(s0 + mult["satisfied_add"] + oc.satisfied_loss_per_min * (first0 - first) / 60.0
+                    + cfg.performance_noise_cv * 0.1 * ash[:, :, None, 2], 0.0, 1.0)
+    sat = np.clip(ratings * sat_p + np.sqrt(np.maximum(ratings * sat_p * (1 - sat_p), 0.0)) * z[..., 4], 0.0, ratings)
+    bad = ratings - sat
+    dis_share = _div(g("disappointed"), g("neutral") + g("disappointed"), oc.disappointed_share_of_bad)
+    out[..., COL["satisfied"]] = sat
+    out[..., COL["disappointed"]] = bad * dis_share
+    out[..., COL["neutral"]] = bad * (1.0 - dis_share)
+    b0 = _div(g("bad_attitude_ratings"), g("neutral") + g("disappointed"))
+    bp = np.clip(b0 * mult["attitude_mult"], 0.0, 1.0)
+    out[..., COL["bad_attitude_ratings"]] = np.clip(
+        bad * bp + np.sqrt(np.maximum(bad * bp * (1 - bp), 0.0)) * z[..., 5], 0.0, bad)
+
+    # gaming: non-buying inquirers kept out of the inquirer count (sales are untouched)
+    hidden = mult["hidden_share"] * np.maximum(inq - paid, 0.0)
+    out[..., COL["inquiries"]] = inq - hidden
+    out[..., COL["inquiries_taken"]] = out[..., COL["inquiries_taken"]] - hidden
+    return out
+
+
+def kpi_tables(
+    sums: np.ndarray, residual: np.ndarray, weekly: bool
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame, pd.DataFrame | None]:
+    """KPI tables (agent x horizon, agent x week, team x horizon, team x week) from forecast sums.
+
+    Args:
+        sums: (rows, agents, weeks, columns) from :func:`forecast_sums`; each row becomes a ``rep``.
+        residual: team sums not credited to any agent, (weeks, columns).
+        weekly: also build the weekly tables (only schemes with weekly components need them).
+    """
+    R, N, W, C = sums.shape
+    rep = np.repeat(np.arange(R), N)
+    agent = np.tile(np.arange(N), R)
+    horizon = sums.sum(axis=2).reshape(R * N, C)
+    am = ratios(pd.DataFrame(horizon, columns=list(SUM_COLUMNS)))
+    am.insert(0, "agent", agent)
+    am.insert(0, "rep", rep)
+    team = sums.sum(axis=1) + residual[None]  # (R, W, C)
+    tm = ratios(pd.DataFrame(team.sum(axis=1), columns=list(SUM_COLUMNS)))
+    tm.insert(0, "rep", np.arange(R))
+    aw = tw = None
+    if weekly:
+        aw = ratios(pd.DataFrame(sums.reshape(R * N * W, C), columns=list(SUM_COLUMNS)))
+        aw.insert(0, "week", np.tile(np.arange(W), R * N))
+        aw.insert(0, "agent", np.repeat(agent, W))
+        aw.insert(0, "rep", np.repeat(rep, W))
+        tw = ratios(pd.DataFrame(team.reshape(R * W, C), columns=list(SUM_COLUMNS)))
+        tw.insert(0, "week", np.tile(np.arange(W), R))
+        tw.insert(0, "rep", np.repeat(np.arange(R), W))
+    return am, aw, tm, tw

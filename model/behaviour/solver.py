@@ -1,0 +1,426 @@
+"""Best responses and their fixed point: every agent's effort under a scheme.
+
+Agent ``i`` chooses effort ``e_i`` (selling, speed, service and, with ``gaming``, the share of non-buying
+inquirers it hides) to maximise
+
+    U_i(e_i; e_-i) = E[pay_i] - r/2 Var[pay_i] - C(e_i) * days/30
+
+where ``pay_i`` is what the scheme's own pricing code (``model.schemes.price_scheme``) pays on the agent's
+forecast KPI distribution (:mod:`model.behaviour.kpimodel`) while the others keep their efforts. Ranks, shared
+pools and team averages therefore make agents interact. Probes find which effort dimensions move pay and whether
+one agent's effort moves another's pay. Responses are logit-weighted levels on a grid (a quantal-response
+equilibrium; sharp best responses as ``decision_noise_yuan`` -> 0): all agents at once where they do not interact
+(exact), one agent (or, above 20 agents, one type of alike agents) after the other where they do, with averaging
+steps after the first rounds, until no effort moves by more than ``tolerance``; otherwise the result is reported
+as not converged. docs/model.md section 9.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.behaviour.config import Behaviour
+from model.behaviour.kpimodel import COL, DIMS, GAMING, BaseRecord, Noise, draw_noise, forecast_sums, kpi_tables
+from model.schemes import PricingContext, Scheme, price_scheme
+
+#: Effort dimensions that share a cost function (gaming has its own).
+_WORK = 3
+#: Above this many agents, interacting schemes are solved for 20 types of alike agents (see ``_plan``).
+_EXACT_TEAM = 20
+#: Simulated months per deviator for interacting schemes (each deviator needs its own copy of the team).
+_INTERACTING_SAMPLES = 32
+
+
+@dataclass
+class Equilibrium:
+    """Efforts and what they mean for each agent.
+
+    Attributes:
+        effort: array (agents, 4) in the order of :data:`~model.behaviour.kpimodel.DIMS`.
+        converged: True when best responses reached a fixed point.
+        rounds: best-response rounds used.
+        responds: False when no agent's pay depends on its effort (nothing to respond to).
+        interacting: True when one agent's effort moves another's pay (ranks, pools, team averages).
+        agents: one dict per agent: effort, expected pay, reach probabilities, gave_up / secure flags.
+        notes: (zh, en) sentences for the manager.
+        forecast: the team's forecast at the equilibrium (the agents' KPI model, not the engine): sales and its
+            uplift over no effort, expected variable pay, pay due to gaming, share of (agent, target) reached.
+    """
+
+    effort: np.ndarray
+    converged: bool
+    rounds: int
+    responds: bool
+    interacting: bool
+    agents: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    forecast: dict[str, Any] = field(default_factory=dict)
+
+
+class _Pricer:
+    """Prices batches of effort profiles on the fixed noise draws."""
+
+    def __init__(self, cfg: Behaviour, scheme: Scheme, base: BaseRecord, outcomes_cfg: Any, agents: pd.DataFrame,
+                 noise: Noise, gross_margin_share: float, days: float) -> None:
+        self.cfg, self.scheme, self.base, self.oc = cfg, scheme, base, outcomes_cfg
+        self.agents, self.noise, self.margin, self.days = agents, noise, gross_margin_share, days
+        self.n = base.sums.shape[0]
+        self.m = noise.z.shape[0]
+        self.weekly = any(getattr(c, "period", "month") == "week" for _, c, _ in scheme.flat_components())
+        if not self.weekly:
+            base = self.base = base.collapsed()
+        zero = np.zeros((self.m, self.n, len(DIMS)))
+        sums0 = forecast_sums(cfg, base, outcomes_cfg, zero, noise, np.arange(self.m))
+        _, _, self.team0, _ = kpi_tables(sums0, base.residual, weekly=False)
+        self.team0["silent_orders_yuan"] = base.silent_orders_yuan
+
+    def subset(self, m: int) -> _Pricer:
+        """The same pricer on the first ``m`` simulated months."""
+        nz = self.noise
+        noise = Noise(nz.z[:m], nz.agent_shock[:m], nz.team[:m])
+        return _Pricer(self.cfg, self.scheme, self.base, self.oc, self.agents, noise, self.margin, self.days)
+
+    def forecast(self, effort: np.ndarray, sample: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
+        """Forecast sums (rows, agents, weeks, columns) of effort profiles."""
+        return forecast_sums(self.cfg, self.base, self.oc, effort, self.noise, sample, who)
+
+    def price(self, effort: np.ndarray | None, sample: np.ndarray,
+              sums: np.ndarray | None = None) -> tuple[np.ndarray, pd.DataFrame]:
+        """Pay (rows, agents) and the long pricing table for effort profiles (rows, agents, 4) or their sums."""
+        if sums is None:
+            sums = self.forecast(effort, sample)
+        am, aw, tm, tw = kpi_tables(sums, self.base.residual, self.weekly)
+        tm["silent_orders_yuan"] = self.base.silent_orders_yuan
+        base_tm = self.team0.iloc[sample].reset_index(drop=True).assign(rep=np.arange(len(sample)))
+        ctx = PricingContext(agent_month=am, agent_week=aw, team_month=tm, team_week=tw, agents=self.agents,
+                             baseline_team_month=base_tm, gross_margin_share=self.margin, days=self.days)
+        self.last_team = tm
+        long = price_scheme(self.scheme, ctx)
+        cell = long["rep"].to_numpy(dtype=np.int64) * self.n + long["agent"].to_numpy(dtype=np.int64)
+        arr = np.bincount(cell, weights=long["yuan"].to_numpy(dtype=float), minlength=len(sample) * self.n)
+        return arr.reshape(len(sample), self.n), long
+
+
+def effort_cost_yuan(cfg: Behaviour, effort: np.ndarray, days: float) -> np.ndarray:
+    """C(e) in yuan for the horizon, for effort arrays (..., 4)."""
+    e = np.asarray(effort, dtype=float)
+    k = np.array([cfg.selling_cost_yuan, cfg.speed_cost_yuan, cfg.service_cost_yuan])
+    w = e[..., :_WORK]
+    cost = 0.5 * (k * w * w).sum(axis=-1)
+    for a in range(_WORK):
+        for b in range(a + 1, _WORK):
+            cost = cost + cfg.cross_cost_share * np.sqrt(k[a] * k[b]) * w[..., a] * w[..., b]
+    cost = cost + 0.5 * cfg.gaming_cost_yuan * e[..., GAMING] ** 2
+    return cost * days / 30.0
+
+
+class _Ratchet:
+    """Agents who anticipate the target ratchet: the change of next month's expected pay caused by this month's
+    team result, ``foresight * dV/dT * (T_next(result) - T_next(result at the current efforts))``, with dV/dT the
+    agent's expected pay's slope in the target (a finite difference of the scheme's own pricing)."""
+
+    def __init__(self, scheme: Scheme, pricer: _Pricer, foresight: float) -> None:
+        from model.behaviour.curve import with_target
+
+        self.pricer, self.foresight, self.rule = pricer, foresight, scheme.ratchet
+        self.parts = scheme.ratchet_components()
+        self.target = float(self.parts[0][1].target)
+        self.higher = self.parts[0][1].direction != "lower_is_better"
+        shifted = scheme
+        for lab, c in self.parts:
+            shifted = with_target(shifted, lab, float(c.target) + self.step)
+        self.up = _Pricer(pricer.cfg, shifted, pricer.base, pricer.oc, pricer.agents, pricer.noise, pricer.margin,
+                          pricer.days)
+
+    step = 0.005
+
+    def next_target(self, result: np.ndarray) -> np.ndarray:
+        t = np.nan_to_num(result, nan=self.target) + self.rule.add
+        if self.rule.only_up:
+            t = np.maximum(self.target, t) if self.higher else np.minimum(self.target, t)
+        return t
+
+    def next_month_change(self, effort: np.ndarray, current: np.ndarray, team: pd.DataFrame, samples: np.ndarray,
+                          blocks: int) -> np.ndarray:
+        m = len(samples)
+        pay0, _ = self.pricer.price(None, samples, current)
+        ref = self.pricer.last_team[self.rule.kpi].to_numpy(dtype=float)  # (m,) team result at current efforts
+        pay1, _ = self.up.price(None, samples, current)
+        slope = (pay1 - pay0).mean(axis=0) / self.step  # (n,): yuan per unit of target
+        result = team[self.rule.kpi].to_numpy(dtype=float)  # (rows,)
+        d_target = self.next_target(result) - np.tile(self.next_target(ref), blocks)
+        return self.foresight * d_target[:, None] * slope[None, :]
+
+
+def _cost_only(cfg: Behaviour, effort: np.ndarray, dim: int) -> np.ndarray:
+    """The level of an unpaid dimension that minimises the effort cost given the others (negative when others are
+    positive: effort on a paid KPI draws effort from unpaid ones)."""
+    if dim == GAMING:
+        return np.zeros(len(effort))
+    k = np.array([cfg.selling_cost_yuan, cfg.speed_cost_yuan, cfg.service_cost_yuan])
+    others = [d for d in range(_WORK) if d != dim]
+    pull = sum(cfg.cross_cost_share * np.sqrt(k[d] / k[dim]) * effort[:, d] for d in others)
+    return np.clip(-pull, cfg.slack_floor, 1.0)
+
+
+def _candidates(cfg: Behaviour, effort: np.ndarray, dim: int, step: float | None) -> np.ndarray:
+    """Candidate levels (agents, K): the global grid plus the current level, or local steps around it."""
+    cur = effort[:, dim][:, None]
+    if step is None:
+        return np.concatenate([np.tile(_grid(cfg, dim), (len(effort), 1)), cur], axis=1)
+    lo = 0.0 if dim == GAMING else cfg.slack_floor
+    return np.clip(cur + np.array([-step, -step / 2, 0.0, step / 2, step])[None], lo, 1.0)
+
+
+def _grid(cfg: Behaviour, dim: int, coarse: bool = False) -> np.ndarray:
+    """Candidate levels of one dimension: steps of 1/8 (1/4 when ``coarse``, the first rounds) from the slack floor
+    (0 for gaming) to 1, with 0."""
+    lo = 0.0 if dim == GAMING else cfg.slack_floor
+    step = 0.25 if coarse else 0.125
+    return np.unique(np.round(np.concatenate([np.arange(lo, 1.0 + 1e-9, step), [0.0, 1.0]]), 6))
+
+
+def _types(base: BaseRecord, groups: int, seed: int) -> np.ndarray:
+    """Each agent's type (0..groups-1): agents alike in their record (conversion, order value, response time,
+    satisfaction, volume) share a type and, in large interacting teams, its representative's response."""
+    from scipy.cluster.vq import kmeans2
+
+    tot = base.sums.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        feats = np.column_stack([
+            tot[:, COL["paid_buyers"]] / tot[:, COL["inquiries"]],
+            tot[:, COL["sales_yuan"]] / tot[:, COL["paid_buyers"]],
+            tot[:, COL["resp_sum"]] / tot[:, COL["resp_n"]],
+            tot[:, COL["satisfied"]] / tot[:, COL["ratings"]],
+            tot[:, COL["chats"]],
+        ])
+    feats = np.nan_to_num(feats, nan=0.0)
+    sd = feats.std(axis=0)
+    z = (feats - feats.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+    _, label = kmeans2(z, groups, seed=np.random.default_rng(seed), minit="++")
+    return np.unique(label, return_inverse=True)[1]
+
+
+def _plan(n: int, interacting: bool, base: BaseRecord, seed: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """Who deviates together, and whose response each agent takes.
+
+    Returns ``(blocks, follow)``: in each simulated month one block's agents try other efforts while everyone else
+    keeps theirs; agent ``i`` adopts the response computed for agent ``follow[i]``. Non-interacting schemes: one
+    block of everyone (exact). Interacting teams of up to 20: one agent a block (exact). Larger interacting teams:
+    20 types of alike agents, a representative of each deviates (two blocks of ten), members follow it.
+    """
+    if not interacting:
+        return [np.arange(n)], np.arange(n)
+    if n <= _EXACT_TEAM:
+        return [np.array([i]) for i in range(n)], np.arange(n)
+    kind = _types(base, _EXACT_TEAM, seed)
+    reps = np.array([np.flatnonzero(kind == k)[0] for k in range(kind.max() + 1)])
+    half = (len(reps) + 1) // 2
+    return [reps[:half], reps[half:]], reps[kind]
+
+
+def solve(
+    cfg: Behaviour,
+    scheme: Scheme,
+    base: BaseRecord,
+    outcomes_cfg: Any,
+    agents: pd.DataFrame,
+    *,
+    seed: int,
+    gross_margin_share: float,
+    days: float,
+    foresight: float = 0.0,
+) -> Equilibrium:
+    """Every agent's effort under ``scheme``: the fixed point of best responses.
+
+    Args:
+        cfg: the behaviour settings (``model`` must not be "none").
+        scheme: the scheme the agents respond to.
+        base: the agents' record under today's norm.
+        outcomes_cfg: the scenario's outcome settings.
+        agents: the agent table (roles, tenure ... for pricing).
+        seed: seed of the noise draws (common random numbers across schemes).
+        gross_margin_share: for profit pools.
+        days: horizon in days (effort costs scale with it).
+        foresight: weight on next month's pay through the scheme's target ratchet (0 = no next month or myopic
+            agents; the caller passes ``behaviour.ratchet_foresight`` for every month but the last).
+
+    Returns:
+        The equilibrium with per-agent reports.
+    """
+    n = base.sums.shape[0]
+    m = cfg.noise_samples
+    noise = draw_noise(seed, m, n, base.weeks)
+    pricer = _Pricer(cfg, scheme, base, outcomes_cfg, agents, noise, gross_margin_share, days)
+    ratchet = _Ratchet(scheme, pricer, foresight) if foresight > 0 and scheme.ratchet_components() else None
+    dims = [0, 1, 2] + ([GAMING] if cfg.gaming else [])
+    zero = np.zeros((n, len(DIMS)))
+
+    # probes: which effort dimensions move pay at all, and does one agent's effort move another's pay?
+    lo = np.array([cfg.slack_floor] * _WORK + [0.0])
+    probe_agents = sorted(set(np.linspace(0, n - 1, min(n, 10)).round().astype(int).tolist()))
+    probes, tags = [zero], [(-1, -1)]
+    for dim in dims:
+        for j in probe_agents:
+            for level in (1.0, lo[dim]):
+                p = zero.copy()
+                p[j, dim] = level
+                probes.append(p)
+                tags.append((dim, j))
+    eff = np.repeat(np.stack(probes), m, axis=0)
+    sample = np.tile(np.arange(m), len(probes))
+    pay, _ = pricer.price(eff, sample)
+    pay = pay.reshape(len(probes), m, n)
+    paid_dims: list[int] = []
+    interacting = False
+    for k in range(1, len(probes)):
+        dim, j = tags[k]
+        if not np.allclose(pay[k], pay[0], atol=1e-6) and dim not in paid_dims:
+            paid_dims.append(dim)
+        others = np.arange(n) != j
+        if not np.allclose(pay[k][:, others], pay[0][:, others], atol=1e-6):
+            interacting = True
+    paid_dims.sort()
+    if not paid_dims:
+        eq = Equilibrium(zero, True, 0, False, False)
+        eq.notes.append(("这个方案里没有随努力变化的浮动薪酬:客服不会改变做法(保持现状)。",
+                         "No pay in this scheme moves with effort: agents keep today's norm (no response)."))
+        eq.agents, eq.forecast = _report(cfg, pricer, zero, days)
+        return eq
+
+    if interacting and m > _INTERACTING_SAMPLES:  # one deviator per simulated month: fewer months per deviator
+        pricer = pricer.subset(_INTERACTING_SAMPLES)
+        if ratchet is not None:
+            ratchet = _Ratchet(scheme, pricer, foresight)
+    effort = zero.copy()
+    blocks, follow = _plan(n, interacting, pricer.base, seed)
+    rounds = 0
+    change = np.inf
+    tau = cfg.decision_noise_yuan * days / 30.0
+    for rounds in range(1, cfg.max_rounds + 1):
+        before = effort.copy()
+        damping = 1.0 if rounds <= 2 else 2.0 / (rounds + 1)  # averaging steps (fictitious play) settle contests
+        for dim in dims:
+            if dim not in paid_dims:  # pay does not depend on it: the cost alone decides (multitasking)
+                effort[:, dim] = _cost_only(cfg, effort, dim)
+                continue
+            cands = np.tile(_grid(cfg, dim, coarse=rounds <= 2), (n, 1))
+            if interacting:  # one block after the other (Gauss-Seidel): settles contests in fewer rounds
+                for b in blocks:
+                    resp = _logit_response(cfg, pricer, effort, dim, cands, [b], days, tau, ratchet)[follow]
+                    moved = np.isin(follow, b)
+                    effort[moved, dim] += damping * (resp[moved] - effort[moved, dim])
+            else:
+                resp = _logit_response(cfg, pricer, effort, dim, cands, blocks, days, tau, ratchet)[follow]
+                effort[:, dim] += damping * (resp - effort[:, dim])
+        change = float(np.abs(effort - before).max())
+        if change < cfg.tolerance:
+            break
+    converged = bool(change < cfg.tolerance)
+    eq = Equilibrium(effort, converged, rounds, True, interacting)
+    if not converged:
+        eq.notes.append((
+            f"注意:{rounds} 轮最优反应后仍未收敛到均衡(最后一轮努力仍变化 {change:.2f},容差 {cfg.tolerance:g})。"
+            "结果是最后一轮的努力,请谨慎解读(常见于奖金差距大而噪声小的排名奖;可增加 behaviour.max_rounds)。",
+            f"Warning: best responses did not reach an equilibrium after {rounds} rounds (efforts still moved by "
+            f"{change:.2f} in the last round, tolerance {cfg.tolerance:g}). The efforts shown are the last round's; "
+            "read with care (typical of rank prizes with a large gap and little noise; try a larger "
+            "behaviour.max_rounds)."))
+    eq.agents, eq.forecast = _report(cfg, pricer, effort, days)
+    return eq
+
+
+def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: int, cands: np.ndarray,
+                    blocks: list[np.ndarray], days: float, tau: float, ratchet: _Ratchet | None = None) -> np.ndarray:
+    """Every agent's response on one effort dimension, the others' efforts held.
+
+    Utility of each candidate level: E[pay] - r/2 Var[pay] - C(e); the response is the logit-weighted mean level
+    (weights exp(U / tau)), the best response when utilities differ by much more than ``tau`` yuan.
+    """
+    n, k = cands.shape
+    m = pricer.m
+    nb = len(blocks)
+    samples = np.arange(m)
+    current = pricer.forecast(np.repeat(effort[None], m, axis=0), samples)  # (m, n, W, C)
+    sums = np.tile(current, (nb * k, 1, 1, 1))
+    for b, members in enumerate(blocks):
+        trial = np.repeat(effort[members][None], k, axis=0)  # (k, |members|, 4)
+        trial[:, :, dim] = cands[members].T
+        dev = pricer.forecast(np.repeat(trial, m, axis=0), np.tile(samples, k), members)
+        rows = np.arange(b * k * m, (b + 1) * k * m)
+        sums[rows[:, None], members[None, :]] = dev
+    pay, _ = pricer.price(None, np.tile(samples, nb * k), sums)
+    if ratchet is not None:  # next month's pay falls as this month's result raises next month's target
+        pay = pay + ratchet.next_month_change(effort, current, pricer.last_team, samples, nb * k)
+    pay = pay.reshape(nb, k, m, n)
+    resp = effort[:, dim].copy()
+    for b, members in enumerate(blocks):
+        p = pay[b][:, :, members]  # (k, m, |members|)
+        trial = np.repeat(effort[members][None], k, axis=0)
+        trial[:, :, dim] = cands[members].T
+        u = p.mean(axis=1) - 0.5 * cfg.risk_aversion_per_yuan * p.var(axis=1) - effort_cost_yuan(cfg, trial, days)
+        w = np.exp((u - u.max(axis=0)) / max(tau, 1e-9))
+        resp[members] = (w * cands[members].T).sum(axis=0) / w.sum(axis=0)
+    return resp
+
+
+def _report(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, days: float) -> tuple[list[dict[str, Any]], dict]:
+    """Per-agent expected pay, reach probabilities, effort and flags at a profile, and the team's forecast."""
+    m, n = pricer.m, pricer.n
+    samples = np.arange(m)
+    sums = pricer.forecast(np.repeat(effort[None], m, axis=0), samples)
+    zero_sums = pricer.forecast(np.zeros((m, n, len(DIMS))), samples)
+    pay, long = pricer.price(None, samples, sums)
+    zero_pay, zero_long = pricer.price(None, samples, zero_sums)
+    honest = effort.copy()
+    honest[:, GAMING] = 0.0
+    honest_pay = pricer.price(np.repeat(honest[None], m, axis=0), samples)[0] if cfg.gaming else pay
+    reach = (long.dropna(subset=["reached"]).groupby(["agent", "component"])["reached"].mean()
+             if len(long) else pd.Series(dtype=float))
+    variable = long[long["kind"] == "variable"]
+    var_pay = variable.groupby("agent")["yuan"].sum() / m if len(long) else pd.Series(dtype=float)
+    zero_var = zero_long[zero_long["kind"] == "variable"]["yuan"].sum() / m if len(zero_long) else 0.0
+    names = dict(zip(pricer.agents["agent"], pricer.agents["name"], strict=False))
+    sales = sums[..., COL["sales_yuan"]].sum(axis=2)  # (m, n)
+    zero_sales = zero_sums[..., COL["sales_yuan"]].sum(axis=2)
+    rows = []
+    for a in range(n):
+        e = effort[a]
+        r = {c: float(v) for (ag, c), v in reach.items() if ag == a}
+        positive = float(np.max(e[:_WORK])) > 0.05
+        rows.append({
+            "agent": a,
+            "name": names.get(a, str(a)),
+            "effort": {d: float(round(e[i], 4)) for i, d in enumerate(DIMS) if i < _WORK or cfg.gaming},
+            "expected_pay_yuan": float(pay[:, a].mean()),
+            "expected_variable_pay_yuan": float(var_pay.get(a, 0.0)),
+            "pay_if_no_effort_yuan": float(zero_pay[:, a].mean()),
+            "pay_sd_yuan": float(pay[:, a].std()),
+            "effort_cost_yuan": float(effort_cost_yuan(cfg, e, days)),
+            "forecast_sales_uplift_yuan": float((sales[:, a] - zero_sales[:, a]).mean()),
+            "p_reach": r,
+            "gave_up": bool(r) and not positive and max(r.values()) < 0.2,
+            "secure": bool(r) and not positive and min(r.values()) >= 0.9,
+            "gaming_share": float(np.clip(e[GAMING], 0, 1) * cfg.gaming_max_share) if cfg.gaming else 0.0,
+            "gaming_pay_yuan": float((pay[:, a] - honest_pay[:, a]).mean()),
+        })
+    reached = long.dropna(subset=["reached"])
+    tot = sums.sum(axis=(1, 2))  # (m, columns): the team's sums per simulated month
+    with np.errstate(invalid="ignore", divide="ignore"):
+        resp = tot[:, COL["resp_sum"]] / tot[:, COL["resp_n"]]
+        conv = tot[:, COL["paid_buyers"]] / tot[:, COL["inquiries"]]
+    team = {
+        "avg_response_s": float(np.nanmean(resp)) if np.isfinite(resp).any() else None,
+        "inquiry_conversion": float(np.nanmean(conv)) if np.isfinite(conv).any() else None,
+        "sales_yuan": float(sales.sum(axis=1).mean()),
+        "sales_uplift_yuan": float((sales - zero_sales).sum(axis=1).mean()),
+        "variable_pay_yuan": float(variable["yuan"].sum() / m) if len(long) else 0.0,
+        "variable_pay_if_no_effort_yuan": float(zero_var),
+        "gaming_pay_yuan": float((pay - honest_pay).sum(axis=1).mean()),
+        "reach_share": float(reached["reached"].mean()) if len(reached) else None,
+    }
+    return rows, team
