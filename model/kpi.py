@@ -89,7 +89,7 @@ def inquirers(chats: pd.DataFrame, options: KpiOptions) -> np.ndarray:
         with np.errstate(invalid="ignore"):
             m &= ~(chats["purchase_days_ago"].to_numpy() <= options.exclude_recent_buyers_days)
     if "hidden" in chats.columns:  # gamed: the agent kept these buyers out of the inquirer count
-        m &= ~chats["hidden"].to_numpy(dtype=bool)
+        m &= ~chats["hidden"].fillna(False).to_numpy(dtype=bool)  # absent in a replication without gaming
     return m
 
 

@@ -178,7 +178,7 @@ def compute(
         "attributed": paid & (agent >= 0) & served,
         "rating": rating.astype(np.int8),
         "bad_attitude": bad_att,
-        "hidden": hidden,
+        **({"hidden": hidden} if hidden.any() else {}),  # only runs with gaming carry the column
     }
 
 

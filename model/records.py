@@ -54,6 +54,10 @@ OUTCOME_COLUMNS: dict[str, tuple[str, str]] = {
     "attributed": ("bool", "the sale is credited to the agent who served the chat"),
     "rating": ("int8", "Rating: 0 none, 1 satisfied, 2 neutral, 3 disappointed"),
     "bad_attitude": ("bool", "a neutral/disappointed rating due to the agent's attitude"),
+}
+
+#: Outcome columns that only some runs have (absent = False for every chat).
+OPTIONAL_OUTCOME_COLUMNS: dict[str, tuple[str, str]] = {
     "hidden": ("bool", "gaming: a non-buying inquirer the agent kept out of the inquirer count (behaviour)"),
 }
 

@@ -11,7 +11,7 @@ from model.clock import ChatStatus
 from model.draws import Draws
 from model.kpi import kpi_table
 from model.outcomes import Effects, apply_outcomes
-from model.records import OUTCOME_COLUMNS
+from model.records import OPTIONAL_OUTCOME_COLUMNS, OUTCOME_COLUMNS
 from model.schema import Scenario
 
 
@@ -66,7 +66,7 @@ class SimResult:
         parts = []
         for rep, d in enumerate(self.draws):
             c = self.chats[self.chats["rep"] == rep]
-            parts.append(apply_outcomes(self.scenario, c.drop(columns=list(OUTCOME_COLUMNS)), d.outcome, self.agents,
+            parts.append(apply_outcomes(self.scenario, c.drop(columns=list(OUTCOME_COLUMNS) + list(OPTIONAL_OUTCOME_COLUMNS), errors="ignore"), d.outcome, self.agents,
                                         effects))
         return SimResult(self.scenario, self.agents, pd.concat(parts, ignore_index=True), self.msgs, self.duty,
                          self.draws, effects, self.silent_orders)

@@ -26,7 +26,7 @@ from model.schemes.spec import Scheme
 def target_components(scheme: Scheme) -> list[tuple[str, Any]]:
     """(label, component) of every component of a scheme that has a numeric ``target``."""
     return [(lab, c) for lab, c, _ in scheme.flat_components()
-            if isinstance(getattr(c, "target", None), int | float) and not isinstance(getattr(c, "target"), bool)]
+            if isinstance(getattr(c, "target", None), int | float) and not isinstance(c.target, bool)]
 
 
 def with_target(scheme: Scheme, label: str, target: float) -> Scheme:

@@ -24,7 +24,16 @@ import numpy as np
 import pandas as pd
 
 from model.behaviour.config import Behaviour
-from model.behaviour.kpimodel import COL, DIMS, GAMING, BaseRecord, Noise, draw_noise, forecast_sums, kpi_tables
+from model.behaviour.kpimodel import (
+    COL,
+    DIMS,
+    GAMING,
+    BaseRecord,
+    Noise,
+    draw_noise,
+    forecast_sums,
+    kpi_tables,
+)
 from model.schemes import PricingContext, Scheme, price_scheme
 
 #: Effort dimensions that share a cost function (gaming has its own).
@@ -96,8 +105,8 @@ class _Pricer:
         am, aw, tm, tw = kpi_tables(sums, self.base.residual, self.weekly)
         tm["silent_orders_yuan"] = self.base.silent_orders_yuan
         base_tm = self.team0.iloc[sample].reset_index(drop=True).assign(rep=np.arange(len(sample)))
-        ctx = PricingContext(agent_month=am, agent_week=aw, team_month=tm, team_week=tw, agents=self.agents,
-                             baseline_team_month=base_tm, gross_margin_share=self.margin, days=self.days)
+        ctx = PricingContext(agent_horizon=am, agent_week=aw, team_horizon=tm, team_week=tw, agents=self.agents,
+                             baseline_team_horizon=base_tm, gross_margin_share=self.margin, days=self.days)
         self.last_team = tm
         long = price_scheme(self.scheme, ctx)
         cell = long["rep"].to_numpy(dtype=np.int64) * self.n + long["agent"].to_numpy(dtype=np.int64)
@@ -146,7 +155,6 @@ class _Ratchet:
 
     def next_month_change(self, effort: np.ndarray, current: np.ndarray, team: pd.DataFrame, samples: np.ndarray,
                           blocks: int) -> np.ndarray:
-        m = len(samples)
         pay0, _ = self.pricer.price(None, samples, current)
         ref = self.pricer.last_team[self.rule.kpi].to_numpy(dtype=float)  # (m,) team result at current efforts
         pay1, _ = self.up.price(None, samples, current)
