@@ -66,6 +66,8 @@ def make_draws(s: Scenario, rep: int) -> Draws:
     reply_unit = unit_variates(g["reply_time"], rt.dist, rt.cv, m)
     rl = s.agents.reaction_latency
     latency_unit = unit_variates(g["reaction_latency"], rl.dist, rl.cv, m)
+    if rl.first_message_share != 1.0 and n:  # a new buyer is noticed sooner (the console alerts on it)
+        latency_unit[np.concatenate([[0], np.cumsum(n_msgs)[:-1]])] *= rl.first_message_share
     tt = c.think_time
     think = unit_variates(g["think_time"], tt.dist, tt.cv, m) * tt.mean_s
     lines = 1 + g["agent_lines"].poisson(max(s.agents.lines_per_reply - 1.0, 0.0), m)

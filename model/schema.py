@@ -149,6 +149,9 @@ class ReactionLatency(TimeDist):
     """Time until an agent notices a buyer message (0 = at once). It does not occupy the agent's typing."""
 
     mean_s: float = Field(0.0, ge=0, le=86_400, description="Mean reaction latency in seconds (0 = none).")
+    first_message_share: float = Field(
+        1.0, ge=0, le=1, description="Latency of a chat's first message as a share of the others' (consoles alert "
+        "on a new buyer: 0.3 = noticed in 30% of the time).")
 
 
 class Shift(_Strict):

@@ -13,13 +13,20 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
+def _eigenvalues(m: list[list[float]]) -> list[float]:
+    import numpy as np
+
+    return list(np.linalg.eigvalsh(np.asarray(m, dtype=float)))
+
+
 class Behaviour(BaseModel):
     """How agents respond to a scheme.
 
     Effort ``e`` on each dimension is measured against today's norm (0 = what the team does under base pay only),
     from ``slack_floor`` (below the norm) to 1 (the most an agent can give). Costs are yuan for a 30-day month
     at ``e = 1`` and scale with the horizon; the cost of an effort profile is
-    ``C(e) = 1/2 sum_j k_j e_j^2 + cross_cost_share * sum_{j<l} sqrt(k_j k_l) e_j e_l`` (convex: cross_cost_share < 1).
+    ``C(e) = 1/2 sum_j k_j e_j^2 + cross_cost_share * sum_{j<l} min(k_j, k_l) e_j e_l``: a unit of effort on one KPI
+    takes ``cross_cost_share`` units from another, counted on the cheaper of the two (the cost must stay convex).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -30,7 +37,7 @@ class Behaviour(BaseModel):
     selling_cost_yuan: float = Field(
         3000.0, gt=0, le=1e6, description="Cost to an agent of full extra selling effort for a month (yuan).")
     speed_cost_yuan: float = Field(
-        1500.0, gt=0, le=1e6, description="Cost of full extra speed effort (watching the console) for a month (yuan).")
+        100.0, gt=0, le=1e6, description="Cost of full extra speed effort (watching the console) for a month (yuan).")
     service_cost_yuan: float = Field(
         1500.0, gt=0, le=1e6, description="Cost of full extra service effort (patience, politeness) for a month (yuan).")
     cross_cost_share: float = Field(
@@ -55,6 +62,9 @@ class Behaviour(BaseModel):
     # --- what agents cannot control
     performance_noise_cv: float = Field(
         0.10, ge=0, le=1, description="Agent-level monthly shock to each KPI beyond counting noise (coefficient of variation).")
+    rival_uncertainty_cv: float = Field(
+        0.2, ge=0, le=2, description="How uncertain an agent is about each rival's ability (cv): agents know their "
+        "own record, not their rivals' exactly (matters for ranks and shared pools).")
     team_shock_cv: float = Field(
         0.03, ge=0, le=1, description="Monthly shock common to the whole team (traffic quality, promotions).")
     # --- gaming a ratio KPI
@@ -78,6 +88,12 @@ class Behaviour(BaseModel):
     def _check(self) -> Behaviour:
         if self.model == "none" and self.gaming:
             raise ValueError("gaming = true needs model = \"effort_equilibrium\" (with 'none' nobody responds)")
+        k = [self.selling_cost_yuan, self.speed_cost_yuan, self.service_cost_yuan]
+        m = [[k[i] if i == j else self.cross_cost_share * min(k[i], k[j]) for j in range(3)] for i in range(3)]
+        if min(_eigenvalues(m)) <= 0:
+            raise ValueError(
+                f"cross_cost_share {self.cross_cost_share:g} is too large for these effort costs: the effort cost would "
+                "not be convex (agents would gain from effort for free); lower cross_cost_share or bring the costs closer")
         return self
 
     @property

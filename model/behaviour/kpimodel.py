@@ -94,13 +94,14 @@ class Noise:
     z: np.ndarray  # (samples, agents, weeks, 8)
     agent_shock: np.ndarray  # (samples, agents, 3): conversion, response, service
     team: np.ndarray  # (samples, weeks, 2): volume, conversion
+    rival: np.ndarray  # (samples, agents, 3): how a rival's selling, speed, service look to the others
 
 
 def draw_noise(seed: int, samples: int, agents: int, weeks: int) -> Noise:
     """The draws behind every forecast of one solve (a pure function of the seed)."""
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xBE4A]))
     return Noise(rng.standard_normal((samples, agents, weeks, 8)), rng.standard_normal((samples, agents, 3)),
-                 rng.standard_normal((samples, weeks, 2)))
+                 rng.standard_normal((samples, weeks, 2)), rng.standard_normal((samples, agents, 3)))
 
 
 def effort_multipliers(cfg: Behaviour, effort: np.ndarray) -> dict[str, np.ndarray]:

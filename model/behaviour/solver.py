@@ -42,6 +42,8 @@ _WORK = 3
 _EXACT_TEAM = 20
 #: Simulated months per deviator for interacting schemes (each deviator needs its own copy of the team).
 _INTERACTING_SAMPLES = 32
+#: Effort on a paid dimension above which an agent counts as trying (gave_up / secure flags).
+_TRYING = 0.25
 
 
 @dataclass
@@ -90,7 +92,7 @@ class _Pricer:
     def subset(self, m: int) -> _Pricer:
         """The same pricer on the first ``m`` simulated months."""
         nz = self.noise
-        noise = Noise(nz.z[:m], nz.agent_shock[:m], nz.team[:m])
+        noise = Noise(nz.z[:m], nz.agent_shock[:m], nz.team[:m], nz.rival[:m])
         return _Pricer(self.cfg, self.scheme, self.base, self.oc, self.agents, noise, self.margin, self.days)
 
     def forecast(self, effort: np.ndarray, sample: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
@@ -122,7 +124,7 @@ def effort_cost_yuan(cfg: Behaviour, effort: np.ndarray, days: float) -> np.ndar
     cost = 0.5 * (k * w * w).sum(axis=-1)
     for a in range(_WORK):
         for b in range(a + 1, _WORK):
-            cost = cost + cfg.cross_cost_share * np.sqrt(k[a] * k[b]) * w[..., a] * w[..., b]
+            cost = cost + cfg.cross_cost_share * min(k[a], k[b]) * w[..., a] * w[..., b]
     cost = cost + 0.5 * cfg.gaming_cost_yuan * e[..., GAMING] ** 2
     return cost * days / 30.0
 
@@ -164,6 +166,27 @@ class _Ratchet:
         return self.foresight * d_target[:, None] * slope[None, :]
 
 
+def _rivals_seen(cfg: Behaviour, current: np.ndarray, noise: Noise) -> np.ndarray:
+    """Rivals' forecast sums as an agent sees them: each rival's selling, speed and service scaled by a mean-1
+    lognormal factor with cv ``rival_uncertainty_cv`` (fixed draws): an agent knows its own record, not its rivals'
+    abilities exactly."""
+    sd = cfg.rival_uncertainty_cv
+    if sd <= 0:
+        return current
+    sig = np.sqrt(np.log1p(sd * sd))
+    f = np.exp(sig * noise.rival[: current.shape[0]] - sig * sig / 2)[:, :, None, :]  # (m, n, 1, 3)
+    out = current.copy()
+    for col in ("paid_buyers", "orders", "sales_yuan", "sales_new_yuan", "sales_returning_yuan", "refunds",
+                "refund_yuan"):
+        out[..., COL[col]] *= f[..., 0]
+    out[..., COL["paid_buyers"]] = np.minimum(out[..., COL["paid_buyers"]], out[..., COL["inquiries"]])
+    for col in ("resp_sum", "first_resp_sum"):
+        out[..., COL[col]] /= f[..., 1]
+    out[..., COL["satisfied"]] = np.minimum(out[..., COL["satisfied"]] * f[..., 2], out[..., COL["ratings"]])
+    out[..., COL["bad_attitude_ratings"]] /= f[..., 2]
+    return out
+
+
 def _cost_only(cfg: Behaviour, effort: np.ndarray, dim: int) -> np.ndarray:
     """The level of an unpaid dimension that minimises the effort cost given the others (negative when others are
     positive: effort on a paid KPI draws effort from unpaid ones)."""
@@ -171,7 +194,7 @@ def _cost_only(cfg: Behaviour, effort: np.ndarray, dim: int) -> np.ndarray:
         return np.zeros(len(effort))
     k = np.array([cfg.selling_cost_yuan, cfg.speed_cost_yuan, cfg.service_cost_yuan])
     others = [d for d in range(_WORK) if d != dim]
-    pull = sum(cfg.cross_cost_share * np.sqrt(k[d] / k[dim]) * effort[:, d] for d in others)
+    pull = sum(cfg.cross_cost_share * min(k[d], k[dim]) / k[dim] * effort[:, d] for d in others)
     return np.clip(-pull, cfg.slack_floor, 1.0)
 
 
@@ -338,7 +361,7 @@ def solve(
             f"{change:.2f} in the last round, tolerance {cfg.tolerance:g}). The efforts shown are the last round's; "
             "read with care (typical of rank prizes with a large gap and little noise; try a larger "
             "behaviour.max_rounds)."))
-    eq.agents, eq.forecast = _report(cfg, pricer, effort, days)
+    eq.agents, eq.forecast = _report(cfg, pricer, effort, days, paid_dims)
     return eq
 
 
@@ -354,7 +377,9 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
     nb = len(blocks)
     samples = np.arange(m)
     current = pricer.forecast(np.repeat(effort[None], m, axis=0), samples)  # (m, n, W, C)
-    sums = np.tile(current, (nb * k, 1, 1, 1))
+    # the deviators see their rivals through their uncertainty about the rivals' abilities
+    sums = np.tile(_rivals_seen(cfg, current, pricer.noise) if nb > 1 or len(blocks[0]) < n else current,
+                   (nb * k, 1, 1, 1))
     for b, members in enumerate(blocks):
         trial = np.repeat(effort[members][None], k, axis=0)  # (k, |members|, 4)
         trial[:, :, dim] = cands[members].T
@@ -376,7 +401,8 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
     return resp
 
 
-def _report(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, days: float) -> tuple[list[dict[str, Any]], dict]:
+def _report(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, days: float,
+            paid_dims: list[int] | None = None) -> tuple[list[dict[str, Any]], dict]:
     """Per-agent expected pay, reach probabilities, effort and flags at a profile, and the team's forecast."""
     m, n = pricer.m, pricer.n
     samples = np.arange(m)
@@ -399,7 +425,8 @@ def _report(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, days: float) ->
     for a in range(n):
         e = effort[a]
         r = {c: float(v) for (ag, c), v in reach.items() if ag == a}
-        positive = float(np.max(e[:_WORK])) > 0.05
+        # trying = real effort on a dimension the scheme pays (not the small, cheap moves of decision noise)
+        positive = float(np.max(e[paid_dims] if paid_dims else e[:_WORK])) > _TRYING
         rows.append({
             "agent": a,
             "name": names.get(a, str(a)),
