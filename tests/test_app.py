@@ -183,6 +183,12 @@ def test_switching_to_english_changes_labels_and_keeps_the_sliders():
     assert "询单转化率" not in _texts(at)
 
 
+def _seconds(text: str) -> float:
+    """A shown duration ('15.9 秒', '1.3 分钟', '2.0 min') in seconds."""
+    value, unit = text.split()[:2]
+    return float(value) * (60.0 if unit in (t("unit.min", "zh"), t("unit.min", "en")) else 1.0)
+
+
 def test_moving_the_agents_slider_changes_the_result():
     at = _small(_app())
     per_agent = t("sim.per_agent_day", "zh")
@@ -193,7 +199,7 @@ def test_moving_the_agents_slider_changes_the_result():
     after = (_metric(at, per_agent), _metric(at, first))
     # fewer agents: each one receives more chats and buyers wait longer
     assert float(after[0].replace(",", "")) > 2 * float(before[0].replace(",", ""))
-    assert float(after[1].split()[0]) > float(before[1].split()[0])
+    assert _seconds(after[1]) > _seconds(before[1])
     assert len(at.dataframe[0].value) == 4
 
 
