@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import TAOBAO
 
 from model.behaviour.api import equilibrium
 from model.behaviour.curve import target_components, target_curve, with_target
@@ -17,7 +18,6 @@ from model.edits import with_edits
 from model.pipeline import compare_schemes
 from model.scenario import load_scenario
 from model.simulate import simulate
-from conftest import TAOBAO
 
 
 @pytest.fixture(scope="module")
