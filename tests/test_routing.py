@@ -116,7 +116,8 @@ def test_patience_runs_during_the_latency():
 
 
 LIGHT = {"meta.days": 2, "meta.replications": 2, "traffic.inquiries_per_day": 150, "agents.count": 10,
-         "agents.shifts": [], "traffic.open_hours": [0, 24]}
+         "agents.shifts": [], "traffic.open_hours": [0, 24],
+         "agents.reaction_latency": {"dist": "exponential", "mean_s": 0.0}}  # the shipped shop has latency
 
 
 def test_latency_mean_zero_gives_todays_records_exactly():

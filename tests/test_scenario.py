@@ -22,8 +22,10 @@ from model.scenario import (
 def test_taobao_file_is_seed_000s_shop():
     s = load_scenario(TAOBAO)
     assert s.agents.count == 10 and s.traffic.inquiries_per_day == 1000
-    assert s.outcomes.base_inquiry_conversion == 0.40 and s.outcomes.base_aov_yuan == 100.0
-    assert s.meta.days == 30
+    # 44% when answered at once; with today's ~60-s responses the shop realises seed 000's ~40%
+    # (tests/test_behaviour_facts.py checks the realised figure)
+    assert s.outcomes.base_inquiry_conversion == 0.44 and s.outcomes.base_aov_yuan == 100.0
+    assert s.meta.days == 30 and s.behaviour.model == "effort_equilibrium"
     assert expected_chats(s) == pytest.approx(30_000)
 
 
