@@ -122,9 +122,9 @@ LIGHT = {"meta.days": 2, "meta.replications": 2, "traffic.inquiries_per_day": 15
 
 def test_latency_mean_zero_gives_todays_records_exactly():
     today = simulate(taobao_scenario(**LIGHT))
-    zero = simulate(taobao_scenario(**LIGHT, **{"agents.reaction_latency": {"dist": "lognormal", "mean_s": 0.0,
+    zero = simulate(taobao_scenario(**{**LIGHT, "agents.reaction_latency": {"dist": "lognormal", "mean_s": 0.0,
                                                                              "cv": 0.5},
-                                               "agents.skill.reaction_latency_cv": 0.4}))
+                                       "agents.skill.reaction_latency_cv": 0.4}))
     pd.testing.assert_frame_equal(today.chats, zero.chats)
     pd.testing.assert_frame_equal(today.msgs, zero.msgs)
 
@@ -133,12 +133,12 @@ def test_latency_mean_zero_gives_todays_records_exactly():
 def test_latency_raises_the_average_response_by_about_its_mean(dist):
     latency = 30.0
     base = simulate(taobao_scenario(**LIGHT))
-    slow = simulate(taobao_scenario(**LIGHT, **{"agents.reaction_latency": {"dist": dist, "mean_s": latency}}))
+    slow = simulate(taobao_scenario(**{**LIGHT, "agents.reaction_latency": {"dist": dist, "mean_s": latency}}))
     rise = (slow.table()["avg_response_s"] - base.table()["avg_response_s"]).to_numpy()
     assert np.all((0.85 * latency < rise) & (rise < 1.15 * latency)), rise
     # same arrivals (common random numbers), and the latency effect multiplies it per agent
     assert slow.counts()["arrived"] == base.counts()["arrived"]
-    faster = simulate(taobao_scenario(**LIGHT, **{"agents.reaction_latency": {"dist": dist, "mean_s": latency}}),
+    faster = simulate(taobao_scenario(**{**LIGHT, "agents.reaction_latency": {"dist": dist, "mean_s": latency}}),
                       effects=Effects(latency_mult=0.5))
     half = (faster.table()["avg_response_s"] - base.table()["avg_response_s"]).to_numpy()
     assert np.all((0.4 * latency < half) & (half < 0.6 * latency)), half
