@@ -35,9 +35,10 @@ def engine_only(sets: list[str]):
 
 def run(quick: bool = False, repeat: int = 3) -> dict[str, Any]:
     print("== Figure 2: full model (taobao_10_agents, 1 replication), per buyer message ==", flush=True)
-    sets = ["meta.days=10"] if quick else []
+    # the mechanics of the shop: behaviour (and its scheme comparison) is figure "behaviour" (bench/behaviour.py)
+    sets = ["behaviour.model=none"] + (["meta.days=10"] if quick else [])
     p = mmc_params([NO_PATIENCE])
-    run_cli(TAOBAO, ["meta.days=1"], reps=1)  # warm-up
+    run_cli(TAOBAO, ["meta.days=1", "behaviour.model=none"], reps=1)  # warm-up
     doc = run_cli(TAOBAO, sets, reps=1)
     msgs, chats = doc["counts"]["messages"], doc["counts"]["arrived"]
     eng = engine_only(sets)

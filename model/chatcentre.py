@@ -352,11 +352,11 @@ class ChatCentre:
         j = j0 = self.msg_off[i]
         last = j + (1 if self.chat_ghost[i] else self.n_msgs[i]) - 1
         latency = self.latency_scale[a]
+        pending = latency * self.latency_unit[j] if latency > 0.0 else 0.0  # until the agent notices message j
         while True:
-            if latency > 0.0:
-                lat = latency * self.latency_unit[j]
-                if env.now + lat < deadline:
-                    yield env.timeout(lat)
+            if pending > 0.0:
+                if env.now + pending < deadline:
+                    yield env.timeout(pending)
                 else:  # the buyer leaves before the agent noticed the message
                     if deadline > env.now:
                         yield env.timeout(deadline - env.now)
@@ -386,9 +386,13 @@ class ChatCentre:
                 deadline = INF
             if j == last:
                 break
-            yield env.timeout(self.think[j])
+            # the buyer thinks and sends the next message; the agent notices it after its latency. One timeout
+            # for both (the buyer no longer leaves), so a latency costs no extra event.
+            nxt = latency * self.latency_unit[j + 1] if latency > 0.0 else 0.0
+            yield env.timeout(self.think[j] + nxt)
             j += 1
-            self.msg_sent[j] = env.now
+            self.msg_sent[j] = env.now - nxt
+            pending = 0.0
         if not self.chat_ghost[i]:
             self.chat_status[i] = ANSWERED
             self.chat_end[i] = env.now
