@@ -340,7 +340,7 @@ def solve(
                 effort[:, dim] = _cost_only(cfg, effort, dim)
                 continue
             cands = np.tile(_grid(cfg, dim, coarse=rounds <= 2), (n, 1))
-            if interacting:  # one block after the other (Gauss-Seidel): settles contests in fewer rounds
+            if interacting and rounds > 2:  # one block after the other (Gauss-Seidel): settles contests
                 for b in blocks:
                     resp = _logit_response(cfg, pricer, effort, dim, cands, [b], days, tau, ratchet)[follow]
                     moved = np.isin(follow, b)
