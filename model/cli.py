@@ -110,7 +110,7 @@ def _check_size(args: argparse.Namespace, s: Any) -> int:
     from model.scenario import MAX_REPLICATIONS, size_problem
 
     if args.reps is not None and not 1 <= args.reps <= MAX_REPLICATIONS:
-        raise ScenarioError(f"--reps must be between 1 and {MAX_REPLICATIONS:,} (got {args.reps})",
+        raise ScenarioError(f"--reps (meta.replications) must be between 1 and {MAX_REPLICATIONS:,} (got {args.reps})",
                             file="<command line>", key="--reps")
     reps = args.reps if args.reps is not None else s.meta.replications
     problem = size_problem(s, replications=reps)
