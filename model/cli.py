@@ -15,6 +15,7 @@ from typing import Any
 from model.edits import Notice
 from model.kpicodes import CONTRACT_CODES, KPI_CODES
 from model.scenario import Scenario, ScenarioError, json_schema, load_scenario
+from model.text import display_width, ljust, rjust
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -47,27 +48,38 @@ def summary_table(doc: dict[str, Any]) -> str:
     sc = doc.get("scenario", {})
     lines.append(f"{sc.get('name', '')}  ·  {sc.get('days')} 天/days  ·  {sc.get('replications')} 次重复/replications"
                  f"  ·  seed {sc.get('seed')}")
-    lines.append(f"{'KPI':<30}{'均值 mean':>16}{'95% 区间 interval':>30}")
-    lines.append("-" * 76)
-    for code in CONTRACT_CODES:
-        v = doc["team"].get(code)
-        if not v:
-            continue
-        k = KPI_CODES[code]
-        name = f"{k.zh} {k.en}"
+    codes = [c for c in CONTRACT_CODES if doc["team"].get(c)]
+    names = {c: f"{KPI_CODES[c].zh} {KPI_CODES[c].en}" for c in codes}
+    name_w = max([display_width(n) for n in names.values()] + [30]) + 2
+    lines.append(ljust("KPI", name_w) + rjust("均值 mean", 16) + rjust("95% 区间 interval", 32))
+    rule = "-" * (name_w + 48)
+    lines.append(rule)
+    for code in codes:
+        v = doc["team"][code]
         ci = "" if v["lo"] is None else f"[{_fmt(code, v['lo'])}, {_fmt(code, v['hi'])}]"
-        lines.append(f"{_pad(name, 30)}{_fmt(code, v['mean']):>16}{ci:>30}")
+        if v.get("note") == "clipped":
+            ci += " ^"
+        lines.append(ljust(names[code], name_w) + rjust(_fmt(code, v["mean"]), 16) + rjust(ci, 32))
     c = doc["counts"]
-    lines.append("-" * 76)
+    lines.append(rule)
     lines.append(f"到达 arrived {c['arrived']:,} · 接待完成 answered {c['answered']:,} · 放弃 abandoned "
                  f"{c['abandoned']:,} · 进行中 in progress {c['in_progress_at_end']:,} · 买家消息 messages {c['messages']:,}")
+    if any(v.get("note") == "clipped" for v in doc["team"].values() if isinstance(v, dict)):
+        lines.append("^ 区间已截到可能的范围 interval cut at the possible range (e.g. 0-100%)")
+    lines.append("— 无分母(如没有咨询)no denominator (e.g. no chats)")
     return "\n".join(lines)
 
 
-def _pad(text: str, width: int) -> str:
-    """Pad to a display width (CJK characters take two columns)."""
-    w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return text + " " * max(1, width - w)
+def warnings_text(doc: dict[str, Any]) -> str:
+    """The run's warnings, each in Chinese and English ("" when there are none)."""
+    ws = doc.get("warnings") or []
+    if not ws:
+        return ""
+    lines = ["注意 Warnings:"]
+    for w in ws:
+        lines.append(f"  ! {w['zh']}")
+        lines.append(f"    {w['en']}")
+    return "\n".join(lines)
 
 
 def _progress_bar(total_chats: float, reps: int):
@@ -93,14 +105,27 @@ def _load(args: argparse.Namespace) -> Scenario:
     return s
 
 
+def _check_size(args: argparse.Namespace, s: Any) -> int:
+    """The replications to run, refused before anything runs when they do not fit (``--reps`` counts)."""
+    from model.scenario import MAX_REPLICATIONS, size_problem
+
+    if args.reps is not None and not 1 <= args.reps <= MAX_REPLICATIONS:
+        raise ScenarioError(f"--reps (meta.replications) must be between 1 and {MAX_REPLICATIONS:,} (got {args.reps})",
+                            file="<command line>", key="--reps")
+    reps = args.reps if args.reps is not None else s.meta.replications
+    problem = size_problem(s, replications=reps)
+    if problem:
+        key = "--reps" if args.reps is not None else "meta.replications"
+        raise ScenarioError(f"运行规模过大 run too large: {problem}", file=str(args.scenario), key=key)
+    return reps
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from model.report import evaluate
     from model.scenario import expected_chats
 
     s = _load(args)
-    reps = args.reps or s.meta.replications
-    if args.reps is not None and args.reps < 1:
-        raise ScenarioError("--reps must be at least 1", file="<command line>", key="--reps")
+    reps = _check_size(args, s)
     bar, cb = _progress_bar(expected_chats(s), reps)
     try:
         doc = evaluate(s, replications=args.reps, seed=args.seed, workers=args.workers, progress=cb)
@@ -120,6 +145,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             if doc.get("behaviour_model", "none") != "none":
                 print()
                 print(behaviour_table(doc))
+        if doc.get("warnings"):
+            print()
+            print(warnings_text(doc))
+    elif doc.get("warnings"):
+        print(warnings_text(doc), file=sys.stderr)
     return EXIT_OK
 
 
@@ -131,6 +161,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not s.schemes:
         raise ScenarioError("has no [[schemes]] to compare; add at least one scheme", file=str(args.scenario),
                             key="schemes")
+    _check_size(args, s)
     doc = evaluate(s, replications=args.reps, seed=args.seed, workers=args.workers)
     doc["scenario"]["file"] = str(args.scenario)
     if args.json:
@@ -141,6 +172,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
         print()
         print(behaviour_table(doc))
+    if doc.get("warnings"):
+        print()
+        print(warnings_text(doc))
     return EXIT_OK
 
 

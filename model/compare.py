@@ -14,10 +14,12 @@ import pandas as pd
 from model.economics import evaluate_economics
 from model.kpi import summarise
 from model.kpicodes import KPI_CODES
+from model.naming import live_scheme_name
 from model.schema import Scenario
-from model.schemes.pricing import PricingContext, pay_table, price_scheme, reach_share
+from model.schemes.pricing import PricingContext, can_pay_negative, pay_table, price_scheme, reach_share
 from model.schemes.spec import Scheme
 from model.simulate import SimResult
+from model.text import display_width, ljust, rjust, truncate
 
 
 def team_horizon(res: SimResult) -> pd.DataFrame:
@@ -54,6 +56,7 @@ def pricing_context(res: SimResult, baseline: SimResult, *, scenario: Scenario |
         baseline_team_horizon=team_horizon(baseline),
         gross_margin_share=s.economics.gross_margin_share,
         days=float(s.meta.days),
+        tables=res.table,
     )
 
 
@@ -83,7 +86,8 @@ def scheme_document(p: Priced, base: Priced | None, baseline_res: SimResult, *,
     tm = team_horizon(p.result)
     per_rep, econ = evaluate_economics(
         p.pay, base.pay if base is not None else None, tm, team_horizon(baseline_res), s.economics,
-        days=float(s.meta.days), n_agents=s.agents.count)
+        days=float(s.meta.days), n_agents=s.agents.count, scheme_nonnegative=not can_pay_negative(p.scheme),
+        baseline_nonnegative=not can_pay_negative(base.scheme if base is not None else None))
     agents = []
     comps = [c for c in p.pay.columns if c not in ("rep", "agent", "pay_yuan", "base_yuan", "variable_yuan")]
     mean_pay = p.pay.groupby("agent").mean(numeric_only=True) if len(p.pay) else pd.DataFrame()
@@ -102,6 +106,7 @@ def scheme_document(p: Priced, base: Priced | None, baseline_res: SimResult, *,
         agents.append(row)
     ae = p.scheme.assumed_effects
     return {
+        "label": live_scheme_name(p.scheme),
         "description": p.scheme.description,
         "assumed_effects": ({"zh": ae.lines("zh"), "en": ae.lines("en"), "values": ae.model_dump()}
                             if ae is not None and ae.is_active else None),
@@ -115,25 +120,15 @@ def scheme_document(p: Priced, base: Priced | None, baseline_res: SimResult, *,
     }
 
 
-def _width(text: str) -> int:
-    """Display width (CJK characters take two columns)."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _truncate(text: str, width: int) -> str:
-    """Cut a text to a display width, marking a cut with an ellipsis."""
-    if _width(text) <= width:
-        return text
-    out = ""
-    for ch in text:
-        if _width(out + ch) > width - 1:
-            break
-        out += ch
-    return out + "…"
+_width = display_width
+_truncate = truncate
 
 
 def _yuan(v: float | None) -> str:
-    return "—" if v is None else f"{v:,.0f}"
+    if v is None:
+        return "—"
+    text = f"{v:,.0f}"
+    return "0" if text == "-0" else text
 
 
 def comparison_table(doc: dict[str, Any]) -> str:
@@ -143,8 +138,9 @@ def comparison_table(doc: dict[str, Any]) -> str:
     lines = [f"方案对比 Scheme comparison · 基准 baseline: {base} · 金额为模拟期 money for the simulated horizon"]
     # the name column fits the longest name plus the assumption mark (up to 40 columns, then names are cut)
     name_w = min(40, max([24] + [_width(n) + 3 for n in schemes]))
-    head = f"{'方案 scheme':<{name_w}}{'奖金成本 bonus':>16}{'增收 uplift':>16}{'净收益 net gain':>26}{'ROI':>8}" \
-           f"{'P(亏损 loss)':>14}{'转化 conv':>10}{'客单价 AOV':>12}"
+    widths = [16, 16, 26, 8, 14, 10, 12]
+    titles = ["奖金成本 bonus", "增收 uplift", "净收益 net gain", "ROI", "P(亏损 loss)", "转化 conv", "客单价 AOV"]
+    head = ljust("方案 scheme", name_w) + "".join(rjust(h, w) for h, w in zip(titles, widths, strict=True))
     lines += [head, "-" * (98 + name_w)]
     notes = []
     for name, b in schemes.items():
@@ -157,12 +153,12 @@ def comparison_table(doc: dict[str, Any]) -> str:
         conv = t.get("inquiry_conversion", {}).get("mean")
         aov = t.get("aov_yuan", {}).get("mean")
         mark = " *" if b.get("assumed_effects") else ""
-        label = _truncate(name, name_w - 1 - len(mark)) + mark  # the assumption mark survives a long name
+        shown = b.get("label") or name  # the live name: a quoted target follows the current value
+        label = _truncate(shown, name_w - 1 - len(mark)) + mark  # the assumption mark survives a long name
         w = _width(label)
         cells = [_yuan(e["bonus_cost_yuan"]["mean"]), _yuan(e["uplift_yuan"]["mean"]), _yuan(ng["mean"]) + ci,
                  "—" if roi is None else f"{roi:.2f}", "—" if pl is None else f"{100 * pl:.0f}%",
                  "—" if conv is None else f"{100 * conv:.2f}%", "—" if aov is None else f"{aov:.1f}"]
-        widths = [16, 16, 26, 8, 14, 10, 12]
         lines.append(f"{label}{' ' * max(1, name_w - w)}" + "".join(" " + c.rjust(wd - 1) for c, wd in zip(cells, widths, strict=True)))
         if b.get("assumed_effects"):
             notes.append(f"  * {name}: " + "; ".join(b["assumed_effects"]["zh"]) + " | "

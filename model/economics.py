@@ -43,13 +43,53 @@ def gini(values: np.ndarray | pd.Series) -> float:
     return float(min(1.0, max(0.0, ((2 * i - n - 1) * x).sum() / (n * x.sum()))))
 
 
-def t_interval(values: np.ndarray | pd.Series, level: float = 0.90) -> dict[str, float | None]:
+def t_interval(
+    values: np.ndarray | pd.Series, level: float = 0.90, *, lo: float | None = None, hi: float | None = None
+) -> dict[str, Any]:
     """Mean and two-sided t-interval over replications (:func:`model.kpi.interval` at the economics level).
 
-    Returns ``{"mean", "lo", "hi"}``; ``lo``/``hi`` are None with fewer than two finite values and ``mean``
-    is None with none.
+    Returns ``{"mean", "lo", "hi"}``; ``lo``/``hi`` are None with fewer than two finite values or when every
+    replication gives the same value, and ``mean`` is None with none; bounds beyond ``lo``/``hi`` are clipped.
     """
-    return interval(np.asarray(values, dtype=float), level)
+    return interval(np.asarray(values, dtype=float), level, lo=lo, hi=hi)
+
+
+def economics_ranges(
+    per_rep: pd.DataFrame, *, scheme_nonnegative: bool = True, baseline_nonnegative: bool = True
+) -> dict[str, tuple[float | None, float | None]]:
+    """Possible range of every economics code, used to keep its interval inside what can happen.
+
+    Revenue and sales are >= 0; pay and bonus cost are >= 0 when the scheme cannot pay negative amounts
+    (:func:`model.schemes.pricing.can_pay_negative`); Gini coefficients are 0-1. The incremental bonus cost is
+    >= 0 when the scheme cannot pay negative amounts and the baseline pays no bonus. When the gross-profit
+    uplift is exactly 0 in every replication (a scheme with no effect), the net gain is minus the incremental
+    bonus cost, so it inherits that bound with the sign turned (never above 0 for a bonus on top of base pay).
+
+    Args:
+        per_rep: the per-replication economics table.
+        scheme_nonnegative: the scheme never pays an agent a negative amount.
+        baseline_nonnegative: the baseline scheme never does.
+    """
+    pos = (0.0, None)
+    free = (None, None)
+    r: dict[str, tuple[float | None, float | None]] = dict.fromkeys(ECONOMICS_CODES, free)
+    for code in ("revenue_yuan", "cs_sales_yuan", "silent_orders_yuan", "baseline_revenue_yuan"):
+        r[code] = pos
+    if scheme_nonnegative:
+        for code in ("bonus_cost_yuan", "cost_per_paid_order_yuan", "base_pay_yuan", "total_pay_yuan",
+                     "pay_min_yuan", "pay_median_yuan", "pay_max_yuan"):
+            r[code] = pos
+    if baseline_nonnegative:
+        r["baseline_bonus_cost_yuan"] = pos
+    r["pay_gini"] = r["bonus_gini"] = (0.0, 1.0)
+    no_baseline_bonus = bool((per_rep["baseline_bonus_cost_yuan"].fillna(0.0) == 0).all())
+    if scheme_nonnegative and no_baseline_bonus:
+        r["incremental_bonus_cost_yuan"] = pos
+    gp = per_rep["gross_profit_uplift_yuan"].to_numpy(dtype=float)
+    if len(gp) and np.all(gp == 0):
+        inc_lo, inc_hi = r["incremental_bonus_cost_yuan"]
+        r["net_gain_yuan"] = (None if inc_hi is None else -inc_hi, None if inc_lo is None else -inc_lo)
+    return r
 
 
 def wilson_interval(successes: int, n: int, level: float = 0.90) -> dict[str, float | None]:
@@ -87,6 +127,9 @@ def evaluate_economics(
     cfg: EconomicsConfig,
     days: float = 30.0,
     n_agents: int | None = None,
+    *,
+    scheme_nonnegative: bool = True,
+    baseline_nonnegative: bool = True,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Economics of one scheme against the baseline, per replication and summarised.
 
@@ -99,11 +142,15 @@ def evaluate_economics(
         cfg: economics settings.
         days: simulated horizon (prorates ``cfg.base_salary_yuan``).
         n_agents: team size, used for the pay distribution when the scheme pays nothing (empty pay table).
+        scheme_nonnegative: the scheme cannot pay negative amounts (keeps pay intervals >= 0).
+        baseline_nonnegative: the baseline scheme cannot pay negative amounts.
 
     Returns:
         ``(per_rep, summary)``: per_rep has one row per rep and the columns of :data:`ECONOMICS_CODES` plus
         ``net_loss``; summary maps every code to ``{"mean", "lo", "hi"}`` and ``p_net_loss`` to the share of
-        replications with a negative net gain (Wilson interval).
+        replications with a negative net gain (Wilson interval). Differences with the baseline are taken per
+        replication (the same random numbers) before the interval: a scheme with no effect has an uplift of
+        exactly 0 and no interval.
     """
     tm = scheme_team_horizon.set_index("rep").sort_index()
     reps = tm.index
@@ -154,6 +201,8 @@ def evaluate_economics(
         })
     out = pd.concat([out, pd.DataFrame(dist, index=reps)], axis=1)
     out["net_loss"] = (out["net_gain_yuan"] < 0).astype(int)
-    summary: dict[str, Any] = {code: t_interval(out[code], cfg.interval_level) for code in ECONOMICS_CODES}
+    ranges = economics_ranges(out, scheme_nonnegative=scheme_nonnegative, baseline_nonnegative=baseline_nonnegative)
+    summary: dict[str, Any] = {code: t_interval(out[code], cfg.interval_level, lo=ranges[code][0], hi=ranges[code][1])
+                               for code in ECONOMICS_CODES}
     summary["p_net_loss"] = wilson_interval(int(out["net_loss"].sum()), len(out), cfg.interval_level)
     return out.reset_index(), summary

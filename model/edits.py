@@ -7,6 +7,8 @@ CLI's ``--set`` and a sweep over a key give the same scenario:
 * ``agents.count`` (when the edit does not set ``agents.shifts`` itself): the shifts are re-spread over the new
   count in their current proportions (largest remainder; a shift may fall to 0 agents, the total is the count),
   and ``agents.individual`` is cut to the first ``count`` agents (agents beyond the list are drawn as usual).
+* ``agents.count`` also updates a head count quoted in ``meta.name`` ("10 名售前客服" -> "3 名售前客服";
+  :func:`model.naming.refresh_count`), so a caption never shows a stale team size.
 * ``meta.days`` (when the edit does not set ``traffic.promo_days`` itself): promotion days beyond the new
   horizon are left out. That changes the traffic, so it is never silent: the caller passes a ``notices`` list
   that receives a :class:`Notice` (the app shows it, the CLI prints it, a sweep stores it); without a list the
@@ -21,7 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from model.errors import ScenarioError
-from model.schema import Scenario, scenario_from_dict
+from model.naming import refresh_count
+from model.schema import Agents, Scenario, scenario_from_dict
 
 
 def set_path(data: dict[str, Any], path: list[str | int], value: Any, *, file: str = "<--set>") -> None:
@@ -130,6 +133,9 @@ def edit_data(data: dict[str, Any], changes: dict[str, Any], *, notices: list[No
     """
     data = copy.deepcopy(data)
     keys = list(changes)
+    old_agents = data.get("agents")
+    old_count = _int(old_agents.get("count")) if isinstance(old_agents, dict) and "count" in old_agents \
+        else Agents.model_fields["count"].default
     for k, v in changes.items():
         if not k or any(p == "" for p in k.split(".")):
             raise ScenarioError(f"'{k}' has an empty key part", file=file)
@@ -147,6 +153,10 @@ def edit_data(data: dict[str, Any], changes: dict[str, Any], *, notices: list[No
         ind = agents.get("individual")
         if isinstance(ind, list) and len(ind) > count and not _touched(keys, "agents.individual"):
             agents["individual"] = ind[:count]
+        meta = data.get("meta")
+        if (old_count is not None and isinstance(meta, dict) and isinstance(meta.get("name"), str)
+                and not _touched(keys, "meta.name")):
+            meta["name"] = refresh_count(meta["name"], old_count, count)  # "10 名售前客服" -> "3 名售前客服"
     meta = data.get("meta")
     days = _int(meta.get("days")) if isinstance(meta, dict) else None
     traffic = data.get("traffic")

@@ -13,14 +13,19 @@ Every KPI is a ratio of sums, so it is computed the same way for any grouping (t
 * first_response_s = mean of (first reply - arrival) over chats with a reply; avg_response_s = mean over replied
   buyer messages of (reply - message).
 * reply_rate = chats with a reply / chats; three_min_reply_rate = buyer messages sent in the reply window that
-  were answered within ``three_min_s`` / buyer messages sent in the window (Douyin counts per message);
+  were answered within ``three_min_s`` / buyer messages sent in the window (Douyin counts per message; Taobao
+  per round, the first question of each chat: :func:`three_min_basis`);
   thirty_s_reply_rate = chats whose first message (in the window) was answered within ``thirty_s_s`` (JD).
 * abandon_rate = abandoned / chats; good_rating_rate = satisfied / ratings; bad_attitude_share = bad-attitude
-  ratings / (neutral + disappointed) (Kuaishou); refund_rate = refunded / paid; message_ratio = agent lines /
-  buyer messages; utilization = typing time / on-duty time; dsr = 1 + 4 (satisfied + neutral / 2) / ratings.
+  ratings / (neutral + disappointed) (Kuaishou); bad_rating_rate 中差评率 = (neutral + disappointed) / ratings;
+  caused_refund_yuan = refunded value of the agent's own sales where the agent caused the refund;
+  refund_rate = refunded / paid; message_ratio = agent lines / buyer messages; utilization = typing time / on-duty time; dsr = 1 + 4 (satisfied + neutral / 2) / ratings.
 """
 
 from __future__ import annotations
+
+import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,6 +52,7 @@ SUM_COLUMNS: dict[str, str] = {
     "sales_returning_yuan": "... of returning buyers",
     "refunds": "paid inquirers who were refunded",
     "refund_yuan": "their refunded value",
+    "caused_refund_yuan": "refunded value of those the agent caused (seed 004)",
     "queue_wait_sum": "sum of queue waits (s)",
     "first_resp_sum": "sum of first-response times over chats with a reply (s)",
     "first_resp_n": "chats with a reply",
@@ -57,6 +63,7 @@ SUM_COLUMNS: dict[str, str] = {
     "msgs_3min": "... of them answered within kpi.three_min_s",
     "first_window": "chats arriving in the reply window",
     "first_30s": "... of them with a first reply within kpi.thirty_s_s",
+    "first_3min": "... of them with a first reply within kpi.three_min_s (the per-round 3-minute rate)",
     "abandoned": "abandoned chats",
     "ratings": "ratings",
     "satisfied": "satisfied ratings",
@@ -69,6 +76,14 @@ SUM_COLUMNS: dict[str, str] = {
     "busy_s": "typing time (s)",
     "duty_s": "on-duty time (s)",
 }
+
+
+def three_min_basis(options: KpiOptions, platform: str | None) -> str:
+    """How the 3-minute reply rate counts: ``kpi.three_min_basis``, else by platform (Douyin per buyer message;
+    Taobao/Tmall per round, first question -> first answer; other platforms per round too)."""
+    if options.three_min_basis is not None:
+        return options.three_min_basis
+    return "message" if platform == "douyin" else "round"
 
 
 def in_window(t: np.ndarray, window: tuple[float, float]) -> np.ndarray:
@@ -123,6 +138,8 @@ def chat_sums(chats: pd.DataFrame, keys: list[str], options: KpiOptions, by_agen
     frame["sales_returning_yuan"] = np.where(c["returning"], sales, 0.0)
     frame["refunds"] = c["refunded"] & credit
     frame["refund_yuan"] = np.where(frame["refunds"], c["value_yuan"], 0.0)
+    caused = c["caused_refund"] if "caused_refund" in c.columns else False
+    frame["caused_refund_yuan"] = np.where(frame["refunds"] & caused, c["value_yuan"], 0.0)
     frame["queue_wait_sum"] = c["queue_wait_s"]
     has_first = c["first_response_s"].notna()
     frame["first_resp_sum"] = c["first_response_s"].fillna(0.0)
@@ -131,6 +148,7 @@ def chat_sums(chats: pd.DataFrame, keys: list[str], options: KpiOptions, by_agen
     win = in_window(c["arrival_s"].to_numpy(), options.reply_window_h)
     frame["first_window"] = win
     frame["first_30s"] = win & (c["first_response_s"] <= options.thirty_s_s).to_numpy()
+    frame["first_3min"] = win & (c["first_response_s"] <= options.three_min_s).to_numpy()
     frame["abandoned"] = c["status"] == ChatStatus.ABANDONED
     r = c["rating"]
     frame["ratings"] = r != Rating.NONE
@@ -159,13 +177,19 @@ def msg_sums(msgs: pd.DataFrame, keys: list[str], options: KpiOptions) -> pd.Dat
     return frame.groupby(keys, sort=True).sum()
 
 
-def ratios(sums: pd.DataFrame) -> pd.DataFrame:
+def ratios(sums: pd.DataFrame, three_min_basis: str = "message") -> pd.DataFrame:
     """KPI codes from base sums (one row per group; the columns of :data:`SUM_COLUMNS`, any index, kept).
 
     The public entry for sums made elsewhere (e.g. per-agent sums of an imported history, or the behaviour
     model's forecast): every KPI code of :data:`model.kpicodes.KPI_CODES`, NaN where a denominator is 0.
+
+    ``three_min_basis``: "message" (Douyin: every buyer message in the window answered within 3 min) or
+    "round" (Taobao/Tmall and the default elsewhere: the first question of each chat in the window answered
+    within 3 min; an abandoner's unanswered round counts against it).
     """
     s = {c: sums[c].to_numpy(dtype=float) for c in SUM_COLUMNS}
+    three = (_div(s["first_3min"], s["first_window"]) if three_min_basis == "round"
+             else _div(s["msgs_3min"], s["msgs_window"]))
     out = {
         "receptions": s["receptions"],
         "inquiries": s["inquiries"],
@@ -182,7 +206,7 @@ def ratios(sums: pd.DataFrame) -> pd.DataFrame:
         "first_response_s": _div(s["first_resp_sum"], s["first_resp_n"]),
         "avg_response_s": _div(s["resp_sum"], s["resp_n"]),
         "reply_rate": _div(s["replied_chats"], s["chats"]),
-        "three_min_reply_rate": _div(s["msgs_3min"], s["msgs_window"]),
+        "three_min_reply_rate": three,
         "thirty_s_reply_rate": _div(s["first_30s"], s["first_window"]),
         "abandon_rate": _div(s["abandoned"], s["chats"]),
         "good_rating_rate": _div(s["satisfied"], s["ratings"]),
@@ -195,6 +219,8 @@ def ratios(sums: pd.DataFrame) -> pd.DataFrame:
         "sales_new_yuan": s["sales_new_yuan"],
         "sales_returning_yuan": s["sales_returning_yuan"],
         "refund_yuan": s["refund_yuan"],
+        "caused_refund_yuan": s["caused_refund_yuan"],
+        "bad_rating_rate": _div(s["neutral"] + s["disappointed"], s["ratings"]),
         "ratings": s["ratings"],
         "bad_ratings": s["neutral"] + s["disappointed"],
         "bad_attitude_ratings": s["bad_attitude_ratings"],
@@ -205,11 +231,28 @@ def ratios(sums: pd.DataFrame) -> pd.DataFrame:
 
 
 PERIOD_DAYS = {"day": 1, "week": WEEK_DAYS, "month": MONTH_DAYS}
+#: Seed 002 ranks a month in four weekly rounds: a 30-day month has 4 rounds, not 5 (7 + a 2-day stub).
+SOURCE_ROUNDS_PER_MONTH = 4
 
 
-def period_of(day: pd.Series | np.ndarray, period: str) -> np.ndarray:
-    """Period index (0-based) of a day index: day, week (7-day blocks) or month (30-day blocks)."""
-    return np.asarray(day) // PERIOD_DAYS[period]
+def source_rounds(days: int) -> int:
+    """Number of seed-002 weekly rounds in a horizon: 4 per 30 days, rounded half up, at least 1."""
+    return max(1, int(math.floor(days * SOURCE_ROUNDS_PER_MONTH / 30 + 0.5)))
+
+
+def period_of(day: pd.Series | np.ndarray, period: str, days: int | None = None) -> np.ndarray:
+    """Period index (0-based) of a day index.
+
+    Periods: ``day``; ``week`` (calendar 7-day blocks, a trailing partial week included); ``month`` (30-day
+    blocks); ``round4`` (seed 002's weekly rounds: the horizon split into :func:`source_rounds` rounds of equal
+    length in whole days, e.g. 30 days -> 8, 7, 8, 7 days). ``round4`` needs ``days``.
+    """
+    d = np.asarray(day)
+    if period == "round4":
+        if days is None:
+            raise ValueError("period 'round4' needs the horizon in days")
+        return d * source_rounds(days) // days
+    return d // PERIOD_DAYS[period]
 
 
 def kpi_table(
@@ -220,16 +263,23 @@ def kpi_table(
     by_agent: bool,
     period: str | None,
     options: KpiOptions | None = None,
+    reps: range | list[int] | None = None,
+    three_min_basis: str = "message",
 ) -> pd.DataFrame:
     """KPI table for one grouping.
+
+    Every (replication, agent, period) gets a row, also one without any chat (counts 0, ratios NaN): a
+    replication with no arrivals is a replication, not a missing one.
 
     Args:
         chats: chat records of all replications (:data:`model.records.CHAT_COLUMNS` and outcome columns).
         msgs: buyer-message records (:data:`model.records.MSG_COLUMNS`).
         duty: on-duty seconds with columns agent, day, duty_s (the same in every replication).
         by_agent: one row per agent (else the team).
-        period: None (whole horizon), "day", "week" or "month".
+        period: None (whole horizon), "day", "week", "month" or "round4" (seed 002's weekly rounds).
         options: the platform's KPI definitions (``[kpi]``; default: the schema's defaults).
+        reps: every replication id (default: those present in the records).
+        three_min_basis: "message" or "round" (see :func:`ratios`; :func:`three_min_basis`).
 
     Returns:
         A flat DataFrame with columns rep, [agent], [period name] and every KPI code.
@@ -237,31 +287,54 @@ def kpi_table(
     keys = ["rep"] + (["agent"] if by_agent else [])
     c = chats if not by_agent else chats[chats["agent"] >= 0]
     m = msgs if not by_agent else msgs[msgs["agent"] >= 0]
+    days = int(duty["day"].max()) + 1 if len(duty) else 1
     if period is not None:
-        c = c.assign(**{period: period_of(c["day"], period)})
-        m = m.assign(**{period: period_of(m["day"], period)})
+        c = c.assign(**{period: period_of(c["day"], period, days)})
+        m = m.assign(**{period: period_of(m["day"], period, days)})
         keys = keys + [period]
     options = options or KpiOptions()
     cs = chat_sums(c, keys, options, by_agent=by_agent)
     ms = msg_sums(m, keys, options)
     s = cs.join(ms, how="outer").fillna(0)
     # on-duty time: same in every replication
-    d = duty if period is None else duty.assign(**{period: period_of(duty["day"], period)})
+    d = duty if period is None else duty.assign(**{period: period_of(duty["day"], period, days)})
     dkeys = [k for k in keys if k != "rep"]
     dsum = d.groupby(dkeys)["duty_s"].sum() if dkeys else pd.Series([duty["duty_s"].sum()])
-    reps = s.index.get_level_values("rep").unique()
+    rep_ids = sorted(set(s.index.get_level_values("rep")) | set(reps if reps is not None else []))
+    if not rep_ids:
+        return pd.DataFrame(columns=keys + list(KPI_CODES))
     if dkeys:
-        full = pd.concat({r: dsum for r in reps}, names=["rep"])
+        full = pd.concat({r: dsum for r in rep_ids}, names=["rep"])
         s = s.join(full.rename("duty_s"), how="outer").fillna(0)
     else:
-        s["duty_s"] = float(dsum.iloc[0])
+        s = s.reindex(pd.Index(rep_ids, name="rep"), fill_value=0)
+        s["duty_s"] = float(dsum.iloc[0]) if len(dsum) else 0.0
     s = s.reindex(columns=list(SUM_COLUMNS), fill_value=0)
-    out = ratios(s).reset_index()
+    out = ratios(s, three_min_basis).reset_index()
     return out
 
 
-def interval(values: np.ndarray, level: float = 0.95) -> dict[str, float | None]:
-    """Mean and t-interval over replications (lo/hi are None with a single replication)."""
+#: Below this many replications every interval is flagged (CLI, JSON ``warnings`` and the app): with 2
+#: replications a 95% t-interval is 12.7 standard errors wide, with 5 it is 2.8.
+MIN_REPLICATIONS = 5
+
+
+def interval(
+    values: np.ndarray, level: float = 0.95, *, lo: float | None = None, hi: float | None = None
+) -> dict[str, Any]:
+    """Mean and t-interval over replications, kept inside the quantity's possible range.
+
+    Args:
+        values: one value per replication (NaN values are left out: replications without a denominator).
+        level: two-sided level.
+        lo: smallest possible value of the quantity (e.g. 0 for a share, a wait or a count), or None.
+        hi: largest possible value (1 for a share), or None.
+
+    Returns:
+        ``{"mean", "lo", "hi"}``. ``lo``/``hi`` are None with fewer than two finite values and when every
+        replication gave the same value (``"note": "constant"``: nothing varies, e.g. a scheme with no effect has
+        an uplift of exactly 0). A t-bound beyond the possible range is clipped to it (``"note": "clipped"``).
+    """
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if len(v) == 0:
@@ -269,11 +342,29 @@ def interval(values: np.ndarray, level: float = 0.95) -> dict[str, float | None]
     mean = float(v.mean())
     if len(v) < 2:
         return {"mean": mean, "lo": None, "hi": None}
+    if np.all(v == v[0]):
+        return {"mean": mean, "lo": None, "hi": None, "note": "constant"}
     half = float(stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
-    return {"mean": mean, "lo": mean - half, "hi": mean + half}
+    out: dict[str, Any] = {"mean": mean, "lo": mean - half, "hi": mean + half}
+    clipped = False
+    if lo is not None and out["lo"] < lo:
+        out["lo"], clipped = float(lo), True
+    if hi is not None and out["hi"] > hi:
+        out["hi"], clipped = float(hi), True
+    if clipped:
+        out["note"] = "clipped"
+    return out
 
 
 def summarise(team: pd.DataFrame, codes: list[str] | None = None, level: float = 0.95) -> dict[str, dict]:
-    """KPI code -> {mean, lo, hi} over the replications of a one-row-per-rep team table."""
+    """KPI code -> {mean, lo, hi} over the replications of a one-row-per-rep team table.
+
+    Intervals stay inside each KPI's range from the registry (:func:`model.kpicodes.kpi_range`).
+    """
     codes = codes or [c for c in KPI_CODES if c in team.columns]
-    return {c: interval(team[c].to_numpy(), level) for c in codes}
+    out = {}
+    for c in codes:
+        k = KPI_CODES.get(c)
+        lo, hi = (k.lo, k.hi) if k is not None else (None, None)
+        out[c] = interval(team[c].to_numpy(), level, lo=lo, hi=hi)
+    return out

@@ -64,6 +64,8 @@ _ROWS = [
     ("sales_new_yuan", "新客销售额", "Sales to new buyers", "yuan", 0, None, "higher_is_better"),
     ("sales_returning_yuan", "老客销售额", "Sales to returning buyers", "yuan", 0, None, "higher_is_better"),
     ("refund_yuan", "退款金额", "Refunded value", "yuan", 0, None, "lower_is_better"),
+    ("caused_refund_yuan", "客服责任售后金额", "Refunds caused by the agent", "yuan", 0, None, "lower_is_better"),
+    ("bad_rating_rate", "中差评率", "Neutral + bad rating rate", "share", 0, 1, "lower_is_better"),
     ("ratings", "评价数", "Ratings", "count", 0, None, "neutral"),
     ("bad_ratings", "中差评数", "Neutral + disappointed ratings", "count", 0, None, "lower_is_better"),
     ("bad_attitude_ratings", "态度差评数", "Bad-attitude ratings", "count", 0, None, "lower_is_better"),

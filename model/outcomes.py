@@ -9,6 +9,7 @@ Pre-sale chat i answered by agent a, first-response time f (s):
     ordered = U1 < min(1, p_pay / r),   paid = ordered and U2 < r      (r = payment rate)
     value   = aov0 * aov_a * g * LN(cv)  (lognormal with mean 1)
     refund  = paid and U3 < refund share
+    caused  = refund and U3 < refund share x caused_a   (the agent's share of its refunds due to 客服因素, seed 004)
 Ratings (any served chat): rated if U4 < rating share; satisfied if U5 < clip(s0 - loss * f / 60);
 otherwise disappointed with the given share, else neutral; a non-satisfied rating is due to bad attitude if
 U6 < the agent's bad-attitude share.
@@ -124,6 +125,7 @@ def compute(
     aov_factor: np.ndarray,
     attitude_share: np.ndarray,
     effects: Effects,
+    caused_refund_share: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Outcome columns for one replication's chats.
 
@@ -137,9 +139,10 @@ def compute(
         first_response_s: time from arrival to the first reply (nan if none).
         conv_factor, aov_factor, attitude_share: per-agent skill.
         effects: assumed or behavioural changes.
+        caused_refund_share: per agent, the share of its refunds it caused (default 0: none).
 
     Returns:
-        Columns: ordered, paid, value_yuan, refunded, attributed (sale credited to the agent), rating
+        Columns: ordered, paid, value_yuan, refunded, caused_refund (a refund due to the agent), attributed (sale credited to the agent), rating
         (0 none, 1 satisfied, 2 neutral, 3 disappointed), bad_attitude.
     """
     safe = np.where(agent >= 0, agent, 0)
@@ -161,6 +164,10 @@ def compute(
         0.0,
     )
     refunded = paid & (d.u_refund < cfg.refund_share)
+    # the same uniform decides whether the agent caused it: given a refund, U3 / refund share is uniform
+    caused_share = np.zeros(len(agent)) if caused_refund_share is None else np.where(
+        agent >= 0, np.asarray(caused_refund_share, dtype=float)[safe], 0.0)
+    caused = refunded & (d.u_refund < cfg.refund_share * caused_share)
     rated = served & (d.u_rate < cfg.rating_share)
     p_sat = np.clip(cfg.satisfied_base + _per_agent(effects.satisfied_add, agent)
                     - cfg.satisfied_loss_per_min * f / MINUTE_S, 0.0, 1.0)
@@ -175,6 +182,7 @@ def compute(
         "paid": paid,
         "value_yuan": value,
         "refunded": refunded,
+        "caused_refund": caused,
         "attributed": paid & (agent >= 0) & served,
         "rating": rating.astype(np.int8),
         "bad_attitude": bad_att,
@@ -200,5 +208,6 @@ def apply_outcomes(s: Scenario, chats: pd.DataFrame, d: OutcomeDraws, agents: pd
         first_response_s=chats["first_response_s"].to_numpy(),
         conv_factor=agents["conversion_factor"].to_numpy(), aov_factor=agents["aov_factor"].to_numpy(),
         attitude_share=agents["bad_attitude_share"].to_numpy(), effects=effects,
+        caused_refund_share=agents["caused_refund_share"].to_numpy(),
     )
     return chats.assign(**cols)

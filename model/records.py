@@ -51,6 +51,7 @@ OUTCOME_COLUMNS: dict[str, tuple[str, str]] = {
     "paid": ("bool", "the buyer paid"),
     "value_yuan": ("float64", "paid order value (0 unless paid)"),
     "refunded": ("bool", "the paid order was refunded"),
+    "caused_refund": ("bool", "a refund the serving agent caused (seed 004's after-sale cost from 客服因素)"),
     "attributed": ("bool", "the sale is credited to the agent who served the chat"),
     "rating": ("int8", "Rating: 0 none, 1 satisfied, 2 neutral, 3 disappointed"),
     "bad_attitude": ("bool", "a neutral/disappointed rating due to the agent's attitude"),

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.checks import run_warnings
 from model.clock import ChatStatus
 from model.kpi import interval, summarise
 from model.kpicodes import KPI_CODES
@@ -81,7 +82,10 @@ def run_document(res: SimResult, *, level: float = 0.95) -> dict[str, Any]:
                           "yuan": interval(res.silent_orders["silent_orders_yuan"].to_numpy(), level)}
         if len(res.silent_orders) else None,
         "intraday": intraday(res).to_dict(orient="list"),
+        "replication_arrivals": res.chats.groupby("rep").size().reindex(range(res.replications), fill_value=0)
+        .astype(int).tolist(),
     }
+    doc["warnings"] = run_warnings(s, doc)
     return doc
 
 
@@ -126,4 +130,5 @@ def _evaluate(scenario: Scenario, replications: int | None, seed: int | None, ex
 
             doc["months"] = {name: month_path(res.scenario, name, executor=executor, cache=cache)
                              for name in ratcheted}
+        doc["warnings"] = run_warnings(res.scenario, doc)
     return _clean(doc)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from model.clock import ChatStatus
 from model.draws import Draws
-from model.kpi import kpi_table
+from model.kpi import kpi_table, three_min_basis
 from model.outcomes import Effects, apply_outcomes
 from model.records import OPTIONAL_OUTCOME_COLUMNS, OUTCOME_COLUMNS
 from model.schema import Scenario
@@ -48,8 +48,10 @@ class SimResult:
         key = (by_agent, period)
         cache = self._cache
         if key not in cache:
+            s = self.scenario
             cache[key] = kpi_table(self.chats, self.msgs, self.duty, by_agent=by_agent, period=period,
-                                   options=self.scenario.kpi)
+                                   options=s.kpi, reps=range(self.replications),
+                                   three_min_basis=three_min_basis(s.kpi, s.shop.platform))
         return cache[key]
 
     @cached_property

@@ -74,7 +74,7 @@ def parse_overrides(overrides: list[str]) -> dict[str, Any]:
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Read a TOML file with clear errors (missing, not UTF-8, syntax)."""
+    """Read a TOML file with clear errors (missing, not UTF-8, syntax, empty: no key at all)."""
     p = Path(path)
     if not p.exists():
         raise ScenarioError("file not found", file=str(path))
@@ -87,9 +87,14 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     except OSError as e:
         raise ScenarioError(f"cannot be read: {e.strerror}", file=str(path)) from None
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(f"TOML syntax error: {e}", file=str(path)) from None
+    if not data:
+        # an empty file would silently simulate every default; that is never what the user meant
+        raise ScenarioError("文件为空 the file is empty (no keys): a scenario needs at least a [meta] table; "
+                            "start from scenarios/taobao_10_agents.toml", file=str(path))
+    return data
 
 
 def load_scenario(path: str | Path, overrides: list[str] | None = None,

@@ -178,6 +178,8 @@ class AgentSpec(_Strict):
     aov_factor: float = Field(1.0, gt=0, le=5, description="Multiplies the base order value.")
     reply_time_factor: float = Field(1.0, gt=0, le=10, description="Multiplies the reply typing time.")
     bad_attitude_share: float | None = Field(None, ge=0, le=1, description="Share of this agent's bad ratings due to attitude.")
+    caused_refund_share: float | None = Field(
+        None, ge=0, le=1, description="Share of refunds of this agent's sales caused by the agent (seed 004).")
     tenure_months: float = Field(12.0, ge=0, le=600)
     night_shifts: int = Field(0, ge=0, le=31)
     role: Literal["presale", "aftersale", "both"] = Field(
@@ -216,6 +218,9 @@ class Agents(_Strict):
     routing: Literal["least_busy", "round_robin"] = "least_busy"
     skill: Skill = Field(default_factory=Skill)
     bad_attitude_share: float = Field(0.05, ge=0, le=1, description="Mean share of bad ratings due to attitude.")
+    caused_refund_share: float = Field(
+        0.3, ge=0, le=1, description="Mean share of refunds of an agent's own sales caused by the agent (wrong "
+        "advice, over-promising; seed 004's after-sale cost from 客服因素); spread across agents like attitude.")
     individual: list[AgentSpec] = Field(default_factory=list, description="Agents listed one by one (first N).")
     shifts: list[Shift] = Field(default_factory=list, description="Shifts; empty = everyone works the open hours.")
 
@@ -301,6 +306,9 @@ class KpiOptions(_Strict):
     reply_window_h: tuple[float, float] = Field(
         (0.0, 24.0), description="Hours in which reply-rate KPIs count messages (Douyin 8-23, Taobao 8-24).")
     three_min_s: float = Field(180.0, gt=0, description="Threshold of the 3-minute reply rate.")
+    three_min_basis: Literal["message", "round"] | None = Field(
+        None, description="3-minute reply rate per buyer 'message' (Douyin) or per 'round' (first question -> "
+        "first answer of each chat: Taobao/Tmall); default: by shop.platform (douyin: message, others: round).")
     thirty_s_s: float = Field(30.0, gt=0, description="Threshold of JD's 30-second answer rate.")
 
 

@@ -32,6 +32,8 @@ def agent_table(s: Scenario) -> pd.DataFrame:
     att = np.clip(a.bad_attitude_share * lognormal_mean1(z[3], 0.5), 0.0, 1.0)
     # drawn after the others from the same stream, so adding it changed none of the factors above
     lat = _mean1(lognormal_mean1(rng.standard_normal(n), a.skill.reaction_latency_cv))
+    # drawn after the latency factors, so adding it changed none of the factors above
+    caused = np.clip(a.caused_refund_share * lognormal_mean1(rng.standard_normal(n), 0.5), 0.0, 1.0)
     shift_names = []
     for sh in a.shifts:
         shift_names += [sh.name or f"{sh.start_h:g}-{sh.end_h:g}"] * sh.agents
@@ -46,6 +48,8 @@ def agent_table(s: Scenario) -> pd.DataFrame:
             "reply_time_factor": spec.reply_time_factor if spec else float(rt[i]),
             "bad_attitude_share": (spec.bad_attitude_share if spec and spec.bad_attitude_share is not None
                                    else float(att[i])),
+            "caused_refund_share": (spec.caused_refund_share if spec and spec.caused_refund_share is not None
+                                    else float(caused[i])),
             "tenure_months": spec.tenure_months if spec else 12.0,
             "night_shifts": spec.night_shifts if spec else 0,
             "role": spec.role if spec else "both",

@@ -14,6 +14,7 @@ from model.kpicodes import KPI_CODES
 from model.scenario import ScenarioError
 from ui import format as fmt
 from ui import scenarios as sc
+from ui.errors_zh import to_zh
 from ui.i18n import CATALOGUES, kpi_label, t
 from ui.rules import rules_for
 from ui.widgets import rule_text
@@ -252,8 +253,9 @@ def test_bad_upload_shows_the_cli_message(tmp_path, name, data, expect):
     assert not at.exception, at.exception
     assert len(at.error) == 1
     shown = at.error[0].value
-    assert expect in shown
-    assert _cli_message(tmp_path, name, data) in shown  # the same message as the CLI
+    # the Chinese UI (default) shows the CLI's message with its English phrases in Chinese (issue 8)
+    assert to_zh(expect) in shown
+    assert to_zh(_cli_message(tmp_path, name, data)) in shown  # the same message as the CLI, translated
     assert not at.metric  # nothing simulated
 
 
@@ -303,3 +305,15 @@ def test_kuaishou_rules_are_drawn_for_a_kuaishou_shop():
     at.radio(key="lang").set_value("en").run()
     captions = "\n".join(c.value for c in at.caption)
     assert "Kuaishou requires ≥ 80%" in captions
+
+
+def test_zero_inquiries_shows_dashes_and_a_note_not_a_traceback():
+    # issue 8: a run with no chats used to end in an IndexError; now KPIs without a denominator show "—"
+    at = _small(_app(), days=1, reps=2)
+    at.slider(key="inquiries").set_value(0).run()
+    assert not at.exception, at.exception
+    assert not at.error
+    values = {m.label: m.value for m in at.metric}
+    assert values[kpi_label("inquiry_conversion", "zh")] == "—"
+    notes = " ".join(w.value for w in at.warning)
+    assert "没有任何咨询" in notes and "只有 2 次重复" in notes

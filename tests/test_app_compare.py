@@ -141,7 +141,7 @@ def test_out_of_range_floor_and_bad_prizes_are_refused() -> None:
     floor = next(n.key for n in at.number_input if n.key.startswith("cmp_s2x") and "_i0_floor_" in n.key)
     at.number_input(key=floor).set_value(150.0).run()  # conversion floor 150% is outside 0-100%
     assert not at.exception
-    assert "outside the range" in " ".join(e.value for e in at.error)
+    assert "超出了 inquiry_conversion（询单转化率）的取值范围" in " ".join(e.value for e in at.error)  # zh UI
     at.number_input(key=floor).set_value(30.0).run()
     assert not at.error
     at.selectbox(key="cmp_s0_addtype").set_value("rank").run()
@@ -188,3 +188,11 @@ def test_calculator_reproduces_seed_000_beside_the_simulation():
     at.number_input(key="calc_conv_pct").set_value(0.0).run()
     at.number_input(key="calc_aov_pct").set_value(0.0).run()
     assert at.metric[1].value == "120万"
+
+
+def test_compare_page_shows_the_run_warnings() -> None:
+    # issue 8: the comparison runs 2 replications by default and a 7-day horizon: both are said on the page
+    at = _app("en")
+    assert not at.exception
+    notes = " ".join(w.value for w in at.warning)
+    assert "Only 2 replication" in notes and "prorated" in notes

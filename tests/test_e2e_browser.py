@@ -1,10 +1,12 @@
 """Browser test: the real app in Debian's Chromium (Playwright): load, move a slider, switch language, screenshots.
 
-Screenshots go to tests/artifacts/ (gitignored) and docs/img/app_zh.png, docs/img/app_en.png for the docs.
+Screenshots go to tests/artifacts/ (gitignored). The tracked docs/img/app_zh.png and app_en.png are refreshed
+only on request (``UPDATE_DOCS_IMG=1``): a test run never rewrites tracked files.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -34,7 +36,7 @@ def _shot(page, name: str, *, docs: bool = False) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     out = ARTIFACTS / name
     page.screenshot(path=str(out))
-    if docs:
+    if docs and os.environ.get("UPDATE_DOCS_IMG") == "1":
         DOCS_IMG.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out, DOCS_IMG / name)
     return out

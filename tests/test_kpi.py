@@ -9,6 +9,7 @@ import pytest
 from conftest import taobao_scenario
 
 from model import simulate
+from model.edits import with_edits as with_changes
 from model.kpi import in_window, interval, kpi_table
 from model.records import validate_frames
 from model.schema import KpiOptions
@@ -33,6 +34,7 @@ def _frames():
         "paid":           [True, False, False, True, False, False],
         "value_yuan":     [100.0, 0.0, 0.0, 300.0, 0.0, 0.0],
         "refunded":       [False, False, False, True, False, False],
+        "caused_refund":  [False, False, False, True, False, False],
         "returning":      [False, False, False, True, False, False],
         "rating":         np.array([1, 2, 3, 0, 0, 3], dtype=np.int8),  # 1 satisfied, 2 neutral, 3 disappointed
         "bad_attitude":   [False, True, False, False, False, True],
@@ -170,6 +172,12 @@ def test_reply_window_filtering_on_a_simulation():
     assert (win == (hour >= 8)).all()
     assert (~win).sum() > 0
     t = res.table().iloc[0]
+    # Taobao counts per round: the first question of each chat in the window, answered within 3 minutes
+    c = res.chats
+    cw = c[in_window(c["arrival_s"].to_numpy(), s.kpi.reply_window_h)]
+    assert t["three_min_reply_rate"] == pytest.approx((cw["first_response_s"] <= 180).sum() / len(cw))
+    # per buyer message (Douyin's definition) with kpi.three_min_basis = "message"
+    msg = simulate(with_changes(s, {"kpi.three_min_basis": "message"}))
     inw = m[win]
     ok = ((inw["reply_s"] - inw["sent_s"]) <= 180).sum()
-    assert t["three_min_reply_rate"] == pytest.approx(ok / len(inw))
+    assert msg.table()["three_min_reply_rate"].iloc[0] == pytest.approx(ok / len(inw))

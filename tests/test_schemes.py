@@ -345,7 +345,7 @@ def test_whole_scheme_gate_and_caps():
     am = agent_horizon(sales_yuan=[100000, 100000, 1000], inquiry_conversion=[0.5, 0.2, 0.5], refund_yuan=[0, 0, 3000])
     s = scheme(
         {"type": "commission", "rate": 0.02},
-        {"type": "aftersale_chargeback", "floor_yuan": 1000, "rate": 0.1},
+        {"type": "aftersale_chargeback", "kpi": "refund_yuan", "floor_yuan": 1000, "rate": 0.1},
         {"type": "gate", "conditions": [{"kpi": "inquiry_conversion", "at_least": 0.4}]},
         {"type": "cap", "max_yuan": 1500, "applies_to": ["commission:sales_yuan"]},
         {"type": "floor", "min_yuan": -100},
@@ -402,8 +402,9 @@ def test_base_salary_steps_top_performer_and_proration():
                 "top_kpi": "sales_yuan", "top_bonus_yuan": 100})
     w = pay(s, am, agents=agents)
     assert col(w, "pay_yuan") == [3000, 3200, 3200, 3500]
-    assert col(w, "variable_yuan") == [0, 0, 0, 0]
-    assert col(w, "base_yuan") == [3000, 3200, 3200, 3500]
+    # the tied top sellers (agents 1 and 3) each get the +100, booked as variable pay (bonus cost)
+    assert col(w, "variable_yuan") == [0, 100, 0, 100]
+    assert col(w, "base_yuan") == [3000, 3100, 3200, 3400]
     w15 = pay(s, am, agents=agents, days=15)
     assert col(w15, "pay_yuan") == [1500, 1600, 1600, 1750]
 
@@ -413,9 +414,9 @@ def test_silent_order_pool_and_chargeback():
     tm = pd.DataFrame({"rep": [0], "silent_orders_yuan": [10000.0], "sales_yuan": [30000.0]})
     w = pay(scheme({"type": "silent_order_pool", "share": 0.02}), am, team_horizon=tm)
     assert col(w, "pay_yuan") == [50, 50, 50, 50]
-    w2 = pay(scheme({"type": "aftersale_chargeback", "floor_yuan": 1000, "rate": 0.1}), am)
+    w2 = pay(scheme({"type": "aftersale_chargeback", "kpi": "refund_yuan", "floor_yuan": 1000, "rate": 0.1}), am)
     assert col(w2, "pay_yuan") == pytest.approx([0, 0, -200, 0])
-    w3 = pay(scheme({"type": "aftersale_chargeback", "floor_share_of_sales": 0.05, "rate": 1.0,
+    w3 = pay(scheme({"type": "aftersale_chargeback", "kpi": "refund_yuan", "floor_share_of_sales": 0.05, "rate": 1.0,
                      "max_charge_yuan": 1000}), am)
     assert col(w3, "pay_yuan") == pytest.approx([0, 0, -1000, 0])
 

@@ -146,7 +146,12 @@ def test_seed003_base_salary_plus_100_every_3_months_and_top_performer():
     agents = pd.DataFrame({"agent": range(3), "tenure_months": [2, 6, 9]})
     pay = price([{"type": "base_salary", "base_yuan": 3000, "step_yuan": 100, "step_months": 3,
                   "top_kpi": "sales_yuan", "top_bonus_yuan": 100}], am, agents=agents)
-    assert pay["base_yuan"].tolist() == [3000, 3300, 3300]
+    # tenure steps are base pay: 3000, 3000 + 100 (6 months), 3000 + 300 (9 months: steps at 3, 6, 9)
+    assert pay["base_yuan"].tolist() == [3000, 3200, 3300]
+    # "+100 for the top performer" depends on performance: variable pay, in bonus cost (issue 8)
+    assert pay["variable_yuan"].tolist() == [0, 100, 0]
+    assert pay["base_salary:top_bonus"].tolist() == [0, 100, 0]
+    assert pay["pay_yuan"].tolist() == [3000, 3300, 3300]
 
 
 # ---- platform and workload numbers

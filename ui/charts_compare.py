@@ -29,7 +29,9 @@ def _num(x: Any) -> float | None:
 
 
 def scheme_label(name: str, block: dict[str, Any], lang: str) -> str:
-    """The scheme's name, with the assumption marker when it carries assumed effects."""
+    """The scheme's name (its live ``label``: a quoted target follows the current value), with the assumption
+    marker when it carries assumed effects."""
+    name = block.get("label") or name
     return f"{name} ({tc('res.assumed_mark', lang)})" if block.get("assumed_effects") else name
 
 

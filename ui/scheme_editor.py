@@ -296,7 +296,7 @@ def _rank(spec: dict[str, Any], p: str, lang: str, errors: dict[str, str]) -> No
         if d != KPI_CODES[code].direction or spec.get("direction"):
             spec["direction"] = d
     with c:
-        periods = ["month", "week"]
+        periods = ["month", "week", "day"]
         cur_p = spec.get("period", "month")
         spec["period"] = st.selectbox(tc("ed.period", lang), periods, index=periods.index(cur_p), key=f"{p}_period",
                                       format_func=lambda x: tc(f"ed.period.{x}", lang))

@@ -10,6 +10,7 @@ import streamlit as st
 from model.kpicodes import KPI_CODES
 from model.scenario import ScenarioError
 from ui.charts import agent_chart
+from ui.errors_zh import localise
 from ui.format import WAN, count, kpi_value, pct
 from ui.i18n import kpi_label, t
 from ui.rules import Rule, rule_for, rules_for
@@ -24,7 +25,13 @@ AGENT_CHART_KPIS = ("three_min_reply_rate", "good_rating_rate", "inquiry_convers
 
 def show_error(err: ScenarioError, lang: str) -> None:
     """Bad input as an error box: the model's message (file, key, what is allowed), never a traceback."""
-    st.error(f"{t('sim.bad_input', lang)}\n\n```\n{err}\n```\n\n{t('sim.error_hint', lang)}")
+    st.error(f"{t('sim.bad_input', lang)}\n\n```\n{localise(str(err), lang)}\n```\n\n{t('sim.error_hint', lang)}")
+
+
+def show_warnings(doc: dict[str, Any], lang: str) -> None:
+    """The run's warnings (``doc["warnings"]`` from :func:`model.checks.run_warnings`) in the UI language."""
+    for w in doc.get("warnings") or []:
+        st.warning(w.get(lang) or w.get("en") or w.get("code", ""), icon="⚠️")
 
 
 def _value(code: str, v: Any, lang: str) -> str:

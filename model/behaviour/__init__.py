@@ -1,4 +1,4 @@
-"""Behaviour: how agents respond to a scheme, decided before the engine runs (docs/model.md section 9).
+"""Behaviour: how agents respond to a scheme, decided before the engine runs (docs/model.md section 10).
 
 ``model.behaviour.config`` is the ``[behaviour]`` table (schema only, imported by the scenario schema);
 ``model.behaviour.api.respond(scenario, scheme, base)`` turns a scheme into per-agent Effects and a report;

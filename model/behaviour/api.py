@@ -4,7 +4,7 @@
 multipliers the engine and the outcome model apply) plus a report of each agent's effort, chance of reaching each
 paid target, expected pay and whether it gave up. Pure functions of their arguments; no streamlit. Pricing stays
 the one place that knows how a scheme pays: expected pay is the scheme's own pricing code applied to each agent's
-forecast KPI distribution (:mod:`model.behaviour.kpimodel`). Equations and defaults: docs/model.md section 9.
+forecast KPI distribution (:mod:`model.behaviour.kpimodel`). Equations and defaults: docs/model.md section 10.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 ``model = "none"`` keeps effort fixed (pure mechanics). ``model = "effort_equilibrium"`` lets every agent choose
 effort on three dimensions (selling, speed, service; optionally gaming a ratio KPI) to maximise expected pay minus
 a convex effort cost, with rank prizes and shared pools solved as an equilibrium of best responses
-(Holmstrom-Milgrom 1987/1991; Lazear-Rosen 1981). Every default and its source: docs/model.md section 9.
+(Holmstrom-Milgrom 1987/1991; Lazear-Rosen 1981). Every default and its source: docs/model.md section 10.
 """
 
 from __future__ import annotations

@@ -43,11 +43,12 @@ class BaseRecord:
     latency_s: np.ndarray
     silent_orders_yuan: float
     weeks: int
+    three_min_basis: str = "message"
 
     def collapsed(self) -> BaseRecord:
         """The same record as one block for the whole horizon (schemes without weekly components)."""
         return BaseRecord(self.sums.sum(axis=1, keepdims=True), self.residual.sum(axis=0, keepdims=True),
-                          self.latency_s, self.silent_orders_yuan, 1)
+                          self.latency_s, self.silent_orders_yuan, 1, self.three_min_basis)
 
 
 COL = {c: i for i, c in enumerate(SUM_COLUMNS)}
@@ -84,7 +85,9 @@ def base_record(res) -> BaseRecord:  # res: model.simulate.SimResult (not import
     factors = (res.agents["reaction_latency_factor"].to_numpy(dtype=float)
                if "reaction_latency_factor" in res.agents.columns else np.ones(n))
     silent = float(res.silent_orders["silent_orders_yuan"].mean()) if len(res.silent_orders) else 0.0
-    return BaseRecord(sums, residual, lat_mean * factors, silent, weeks)
+    from model.kpi import three_min_basis
+
+    return BaseRecord(sums, residual, lat_mean * factors, silent, weeks, three_min_basis(s.kpi, s.shop.platform))
 
 
 @dataclass
@@ -186,8 +189,10 @@ def forecast_sums(
     speed_ratio = _div(resp0, np.maximum(resp, 1e-9), 1.0)
     miss3 = np.clip(1.0 - _div(g("msgs_3min"), g("msgs_window"), 1.0), 0.0, 1.0)
     out[..., COL["msgs_3min"]] = out[..., COL["msgs_window"]] * (1.0 - miss3 ** speed_ratio)
-    miss30 = np.clip(1.0 - _div(g("first_30s"), g("first_window"), 1.0), 0.0, 1.0)
-    out[..., COL["first_30s"]] = out[..., COL["first_window"]] * (1.0 - miss30 ** _div(first0, np.maximum(first, 1e-9), 1.0))
+    first_ratio = _div(first0, np.maximum(first, 1e-9), 1.0)
+    for col in ("first_30s", "first_3min"):  # first replies within 30 s / 3 min (exponential tail)
+        miss = np.clip(1.0 - _div(g(col), g("first_window"), 1.0), 0.0, 1.0)
+        out[..., COL[col]] = out[..., COL["first_window"]] * (1.0 - miss ** first_ratio)
     out[..., COL["busy_s"]] = g("busy_s") * v * mult["reply_time_mult"]
 
     # selling: conversion (with the wait factor of a faster first response), order value
@@ -210,6 +215,7 @@ def forecast_sums(
     out[..., COL["sales_returning_yuan"]] = sales * (1.0 - new_share)
     out[..., COL["refunds"]] = paid * _div(g("refunds"), g("paid_buyers"))
     out[..., COL["refund_yuan"]] = sales * _div(g("refund_yuan"), g("sales_yuan"))
+    out[..., COL["caused_refund_yuan"]] = sales * _div(g("caused_refund_yuan"), g("sales_yuan"))
 
     # service: satisfied ratings (also faster first responses) and bad attitude
     ratings = out[..., COL["ratings"]]
@@ -235,7 +241,7 @@ def forecast_sums(
 
 
 def kpi_tables(
-    sums: np.ndarray, residual: np.ndarray, weekly: bool
+    sums: np.ndarray, residual: np.ndarray, weekly: bool, three_min_basis: str = "message"
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame, pd.DataFrame | None]:
     """KPI tables (agent x horizon, agent x week, team x horizon, team x week) from forecast sums.
 
@@ -243,24 +249,25 @@ def kpi_tables(
         sums: (rows, agents, weeks, columns) from :func:`forecast_sums`; each row becomes a ``rep``.
         residual: team sums not credited to any agent, (weeks, columns).
         weekly: also build the weekly tables (only schemes with weekly components need them).
+        three_min_basis: how the 3-minute reply rate counts (``model.kpi.three_min_basis``).
     """
     R, N, W, C = sums.shape
     rep = np.repeat(np.arange(R), N)
     agent = np.tile(np.arange(N), R)
     horizon = sums.sum(axis=2).reshape(R * N, C)
-    am = ratios(pd.DataFrame(horizon, columns=list(SUM_COLUMNS)))
+    am = ratios(pd.DataFrame(horizon, columns=list(SUM_COLUMNS)), three_min_basis)
     am.insert(0, "agent", agent)
     am.insert(0, "rep", rep)
     team = sums.sum(axis=1) + residual[None]  # (R, W, C)
-    tm = ratios(pd.DataFrame(team.sum(axis=1), columns=list(SUM_COLUMNS)))
+    tm = ratios(pd.DataFrame(team.sum(axis=1), columns=list(SUM_COLUMNS)), three_min_basis)
     tm.insert(0, "rep", np.arange(R))
     aw = tw = None
     if weekly:
-        aw = ratios(pd.DataFrame(sums.reshape(R * N * W, C), columns=list(SUM_COLUMNS)))
+        aw = ratios(pd.DataFrame(sums.reshape(R * N * W, C), columns=list(SUM_COLUMNS)), three_min_basis)
         aw.insert(0, "week", np.tile(np.arange(W), R * N))
         aw.insert(0, "agent", np.repeat(agent, W))
         aw.insert(0, "rep", np.repeat(rep, W))
-        tw = ratios(pd.DataFrame(team.reshape(R * W, C), columns=list(SUM_COLUMNS)))
+        tw = ratios(pd.DataFrame(team.reshape(R * W, C), columns=list(SUM_COLUMNS)), three_min_basis)
         tw.insert(0, "week", np.tile(np.arange(W), R))
         tw.insert(0, "rep", np.repeat(np.arange(R), W))
     return am, aw, tm, tw

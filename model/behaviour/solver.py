@@ -12,7 +12,7 @@ one agent's effort moves another's pay. Responses are logit-weighted levels on a
 equilibrium; sharp best responses as ``decision_noise_yuan`` -> 0): all agents at once where they do not interact
 (exact), one agent (or, above 20 agents, one type of alike agents) after the other where they do, with averaging
 steps after the first rounds, until no effort moves by more than ``tolerance``; otherwise the result is reported
-as not converged. docs/model.md section 9.
+as not converged. docs/model.md section 10.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class _Pricer:
             base = self.base = base.collapsed()
         zero = np.zeros((self.m, self.n, len(DIMS)))
         sums0 = forecast_sums(cfg, base, outcomes_cfg, zero, noise, np.arange(self.m))
-        _, _, self.team0, _ = kpi_tables(sums0, base.residual, weekly=False)
+        _, _, self.team0, _ = kpi_tables(sums0, base.residual, False, base.three_min_basis)
         self.team0["silent_orders_yuan"] = base.silent_orders_yuan
 
     def subset(self, m: int) -> _Pricer:
@@ -104,7 +104,7 @@ class _Pricer:
         """Pay (rows, agents) and the long pricing table for effort profiles (rows, agents, 4) or their sums."""
         if sums is None:
             sums = self.forecast(effort, sample)
-        am, aw, tm, tw = kpi_tables(sums, self.base.residual, self.weekly)
+        am, aw, tm, tw = kpi_tables(sums, self.base.residual, self.weekly, self.base.three_min_basis)
         tm["silent_orders_yuan"] = self.base.silent_orders_yuan
         base_tm = self.team0.iloc[sample].reset_index(drop=True).assign(rep=np.arange(len(sample)))
         ctx = PricingContext(agent_horizon=am, agent_week=aw, team_horizon=tm, team_week=tw, agents=self.agents,

@@ -19,6 +19,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from model.clock import MONTH_DAYS
+from model.kpi import PERIOD_DAYS, SOURCE_ROUNDS_PER_MONTH, source_rounds
 from model.kpicodes import KPI_CODES
 from model.schemes.spec import (
     TOL,
@@ -51,7 +52,7 @@ LONG_COLUMNS = ["rep", "agent", "component", "type", "kind", "yuan", "reached"]
 #: total. For every other KPI (shares, seconds, order value, DSR) it is the team table's shop-level figure.
 EXTENSIVE_KPIS = frozenset(
     [c for c, k in KPI_CODES.items() if k.unit == "count"]
-    + ["sales_yuan", "sales_new_yuan", "sales_returning_yuan", "refund_yuan"]
+    + ["sales_yuan", "sales_new_yuan", "sales_returning_yuan", "refund_yuan", "caused_refund_yuan"]
 )
 
 
@@ -67,7 +68,10 @@ class PricingContext:
         agents: static attributes per agent: ``agent``, ``name``, ``tenure_months``, ``night_shifts``, ``role``.
         baseline_team_horizon: team_horizon of the baseline scheme on the same random numbers (profit pools).
         gross_margin_share: gross margin as a share of revenue (profit pools).
-        days: simulated horizon in days (prorates monthly base salary).
+        days: simulated horizon in days: amounts quoted per month (week, day) are prorated to it.
+        tables: ``tables(by_agent=..., period=...)`` returns a KPI table per period ("day", "week" = calendar
+            weeks, "round4" = seed 002's four rounds a month); without it, weekly components use
+            ``agent_week`` / ``team_week`` as given (taken to be the rounds the scheme means).
     """
 
     agent_horizon: pd.DataFrame
@@ -78,6 +82,7 @@ class PricingContext:
     baseline_team_horizon: pd.DataFrame | None = None
     gross_margin_share: float = 0.3
     days: float = 30.0
+    tables: Callable[..., pd.DataFrame] | None = None
 
 
 @dataclass
@@ -85,6 +90,7 @@ class _Priced:
     yuan: pd.Series  # indexed (rep, agent)
     reached: pd.Series | None = None
     points: pd.Series | None = None
+    variable_extra: pd.Series | None = None  # a base-pay component's performance part (booked as variable)
 
 
 class _Prep:
@@ -111,6 +117,9 @@ class _Prep:
         self.role = self._static("role", "both", agent_ids)
         self.tenure = self._static("tenure_months", 0.0, agent_ids).astype(float)
         self.night = self._static("night_shifts", 0, agent_ids).astype(float)
+        self.days = float(ctx.days)
+        # (period, weeks) -> (agent frame, proration factor per row, team frame)
+        self._periods: dict[tuple[str, str], tuple[pd.DataFrame, np.ndarray, pd.DataFrame | None]] = {}
 
     def _static(self, col: str, default: Any, agent_ids: pd.Index) -> pd.Series:
         if col in self.agents.columns:
@@ -120,12 +129,62 @@ class _Prep:
         return pd.Series(vals, index=self.idx)
 
     # ---- frames
-    def frame(self, period: str, what: str) -> pd.DataFrame:
+    def frame(self, period: str, what: str, weeks: str = "source_4") -> pd.DataFrame:
+        """The agent KPI table a component is evaluated on: the horizon for "month", else one row per
+        (rep, round, agent) with the round in an index level named ``week`` (a day for "day")."""
         if period == "month":
             return self.am
-        if self.aw is None:
-            raise ValueError(f"{what} is weekly (period = \"week\") but no agent_week table was given")
-        return self.aw
+        key = (period, weeks)
+        if key not in self._periods:
+            self._periods[key] = self._period_tables(period, weeks, what)
+        return self._periods[key][0]
+
+    def _period_tables(self, period: str, weeks: str, what: str) -> tuple[pd.DataFrame, np.ndarray, Any]:
+        ctx = self.ctx
+        if ctx.tables is not None:
+            name = "day" if period == "day" else ("round4" if weeks == "source_4" else "week")
+            aw = ctx.tables(by_agent=True, period=name).rename(columns={name: "week"})
+            aw = aw.set_index(["rep", "week", "agent"]).sort_index()
+            tw = ctx.tables(by_agent=False, period=name).rename(columns={name: "week"})
+            tw = tw.set_index(["rep", "week"]).sort_index()
+        elif period == "week" and self.aw is not None:
+            aw, tw = self.aw, self.tw
+        else:
+            raise ValueError(f"{what} is evaluated per {period} (period = \"{period}\") but no agent_week table "
+                             "(or tables function) was given")
+        rounds = aw.index.get_level_values("week").to_numpy()
+        days = self.days
+        if period == "day":
+            factor = np.ones(len(aw))
+        elif weeks == "source_4":
+            # every round of seed 002 is a quarter of a month: a 30-day month has 4 rounds paying in full
+            n = source_rounds(int(round(days)))
+            factor = np.full(len(aw), days * SOURCE_ROUNDS_PER_MONTH / MONTH_DAYS / n)
+        else:  # calendar weeks: a trailing partial week pays its share of a week
+            factor = np.clip(days - 7 * rounds, 0, 7) / 7
+        return aw, factor, tw
+
+    def factor(self, c: Any, frame: pd.DataFrame) -> np.ndarray:
+        """Proration per row: the share of the component's period that the row's period covers.
+
+        Horizon rows: days / period days (a 30-day run of a monthly figure: 1; a 1-day run: 1/30).
+        """
+        if frame is self.am:
+            return np.full(len(frame), self.days / PERIOD_DAYS[c.period])
+        for f, fac, _ in self._periods.values():
+            if f is frame:
+                return fac
+        raise ValueError("unknown frame")
+
+    def horizon_factor(self, c: Any) -> float:
+        """days / the component's period days (amounts of components evaluated over the whole horizon)."""
+        return self.days / PERIOD_DAYS[getattr(c, "period", "month")]
+
+    def per_period(self, frame: pd.DataFrame, code: str, factor: np.ndarray | float) -> np.ndarray:
+        """KPI values in the units of the component's period: counts and sales divided by the proration
+        factor (so a monthly sales target compares with sales per month); ratios unchanged."""
+        x = self.kpi(frame, code)
+        return x / factor if code in EXTENSIVE_KPIS else x
 
     def kpi(self, frame: pd.DataFrame, code: str) -> np.ndarray:
         if code not in frame.columns:
@@ -151,7 +210,9 @@ class _Prep:
         (:data:`EXTENSIVE_KPIS`) or when the team table lacks the code.
         """
         weekly = frame is not self.am
-        team = self.tw if weekly else self.tm
+        team = self.tm
+        if weekly:
+            team = next((t for f, _, t in self._periods.values() if f is frame), self.tw)
         keys = ["rep", "week"] if weekly else ["rep"]
         if team is not None and code in team.columns and code not in EXTENSIVE_KPIS:
             t = team[code]
@@ -235,12 +296,17 @@ def _group_codes(frame: pd.DataFrame) -> np.ndarray:
 
 
 def pool_yuan(spec: PoolSpec, prep: _Prep) -> pd.Series:
-    """Pool per rep from a :class:`PoolSpec` (seed 002's X and the 80/20 share)."""
+    """Pool per rep from a :class:`PoolSpec` (seed 002's X and the 80/20 share).
+
+    ``yuan`` and ``team_task_yuan`` are monthly figures, prorated by days / 30; the sales terms are the
+    horizon's own sales.
+    """
+    mf = prep.days / MONTH_DAYS
     sales = prep.team_horizon("sales_yuan")
-    total = spec.yuan + spec.sales_share * sales
+    total = spec.yuan * mf + spec.sales_share * sales
     if spec.attainment_conversion_factor:
         conv = prep.team_horizon("inquiry_conversion", fallback="mean")
-        total = total + spec.attainment_conversion_factor * sales * (sales / spec.team_task_yuan) * conv
+        total = total + spec.attainment_conversion_factor * sales * (sales / (spec.team_task_yuan * mf)) * conv
     return spec.share * total
 
 
@@ -285,15 +351,16 @@ def _pricer(kind: type[C]) -> Callable[[Pricer[C]], Pricer[C]]:
 
 @_pricer(Threshold)
 def _threshold(c: Threshold, p: _Prep) -> _Priced:
-    f = p.frame(c.period, "threshold")
-    x = p.kpi(f, c.kpi)
+    f = p.frame(c.period, "threshold", c.weeks)
+    fac = p.factor(c, f)
+    x = p.per_period(f, c.kpi, fac)
     pay = np.zeros(len(f))
     hit_any = np.zeros(len(f), dtype=bool)
     for s in c.effective_steps():
         hit = _reach(x, s.target, c.direction)
         pay = pay + np.where(hit, s.amount_yuan, 0.0) if c.cumulative else np.where(hit, s.amount_yuan, pay)
         hit_any |= hit
-    pay = np.where(hit_any, pay, c.miss_yuan)
+    pay = np.where(hit_any, pay, c.miss_yuan) * fac
     el = p.eligible(c.roles, f)
     pay = np.where(el, pay, 0.0)
     reached = p.to_agent(hit_any.astype(float), f)
@@ -304,12 +371,13 @@ def _threshold(c: Threshold, p: _Prep) -> _Priced:
 
 @_pricer(Rank)
 def _rank(c: Rank, p: _Prep) -> _Priced:
-    f = p.frame(c.period, "rank")
+    f = p.frame(c.period, "rank", c.weeks)
+    fac = p.factor(c, f)
     x = p.kpi(f, c.kpi)
     valid = p.eligible(c.roles, f)
     if c.min_inquiries:
-        valid &= np.nan_to_num(p.kpi(f, "inquiries")) >= c.min_inquiries
-    prize = split_prizes(x, _group_codes(f), c.prizes_yuan, c.direction, valid)
+        valid &= np.nan_to_num(p.per_period(f, "inquiries", fac)) >= c.min_inquiries
+    prize = split_prizes(x, _group_codes(f), c.prizes_yuan, c.direction, valid) * fac
     won = p.to_agent((prize > 0).astype(float), f)
     return _Priced(p.to_agent(prize, f), (won > 0).astype(float))
 
@@ -358,9 +426,10 @@ def tiered_commission_yuan(sales: np.ndarray, task_yuan: float, tiers: list[Any]
 def _tiered(c: TieredCommission, p: _Prep) -> _Priced:
     f = p.am
     sales = p.kpi(f, c.kpi)
-    pay = tiered_commission_yuan(sales, c.task_yuan, c.tiers, c.mode)
+    task = c.task_yuan * p.horizon_factor(c)  # the task is for the component's period (a month by default)
+    pay = tiered_commission_yuan(sales, task, c.tiers, c.mode)
     el = p.eligible(c.roles, f)
-    reached = pd.Series(np.where(el, (np.nan_to_num(sales) >= c.task_yuan).astype(float), np.nan), index=p.idx)
+    reached = pd.Series(np.where(el, (np.nan_to_num(sales) >= task * (1 - TOL)).astype(float), np.nan), index=p.idx)
     return _Priced(p.to_agent(np.where(el, pay, 0.0), f), reached)
 
 
@@ -377,11 +446,15 @@ def score_item_points(item: Any, x: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), 0.0, pts)
 
 
-def scorecard_score(c: Any, frame: pd.DataFrame) -> np.ndarray:
-    """Scorecard score 0-100 per row of a KPI frame."""
+def scorecard_score(c: Any, frame: pd.DataFrame, factor: float = 1.0) -> np.ndarray:
+    """Scorecard score 0-100 per row of a KPI frame (counts and sales divided by ``factor``, the horizon's
+    share of the component's period, so monthly floors and fulls apply to a shorter run)."""
     groups: dict[str, np.ndarray] = {}
     for it in c.items:
-        pts = score_item_points(it, frame[it.kpi].to_numpy(dtype=float)) * it.weight
+        x = frame[it.kpi].to_numpy(dtype=float)
+        if it.kpi in EXTENSIVE_KPIS:
+            x = x / factor
+        pts = score_item_points(it, x) * it.weight
         groups[it.group] = groups.get(it.group, 0.0) + pts
     if "kci" in groups:
         return (1 - c.kci_share) * groups.get("kpi", 0.0) + c.kci_share * groups["kci"]
@@ -394,10 +467,11 @@ def _scorecard(c: Scorecard, p: _Prep) -> _Priced:
     for it in c.items:
         p.kpi(f, it.kpi)
     el = p.eligible(c.roles, f)
-    score = np.where(el, scorecard_score(c, f), 0.0)
+    hf = p.horizon_factor(c)
+    score = np.where(el, scorecard_score(c, f, hf), 0.0)
     counted = np.where(score >= c.min_score - TOL, score, 0.0)
     if c.amount_yuan is not None:
-        pay = counted / 100 * c.amount_yuan
+        pay = counted / 100 * c.amount_yuan * hf
     else:
         reps = f.index.get_level_values("rep").to_numpy()
         pool = p.per_rep_to_agent(pool_yuan(c.pool, p))
@@ -409,10 +483,11 @@ def _scorecard(c: Scorecard, p: _Prep) -> _Priced:
 
 def rank_points_score(c: Any, p: _Prep) -> tuple[pd.Series, float]:
     """Seed 002 points per (rep, agent) and the normalising maximum."""
-    f = p.frame(c.period, "rank_points")
+    f = p.frame(c.period, "rank_points", c.weeks)
+    fac = p.factor(c, f) if f is not p.am else np.full(len(f), p.days / PERIOD_DAYS[c.period])
     valid = p.eligible(c.roles, f)
     if c.min_inquiries:
-        valid &= np.nan_to_num(p.kpi(f, "inquiries")) >= c.min_inquiries
+        valid &= np.nan_to_num(p.per_period(f, "inquiries", fac)) >= c.min_inquiries
     groups = _group_codes(f)
     pts = np.zeros(len(f))
     for code in c.kpis:
@@ -423,6 +498,8 @@ def rank_points_score(c: Any, p: _Prep) -> tuple[pd.Series, float]:
         pts += np.where(worse, c.below_average_points, rank_pts)
     for r in c.rules:
         x = p.kpi(f, r.kpi)
+        if r.target != "team_average":
+            x = p.per_period(f, r.kpi, fac)
         if r.target == "team_average":
             missed = _worse(x, p.team_value(r.kpi, f), r.direction)
         else:
@@ -431,7 +508,7 @@ def rank_points_score(c: Any, p: _Prep) -> tuple[pd.Series, float]:
         pts += np.where(valid, np.where(met, r.met_points, 0.0) + np.where(missed, r.missed_points, 0.0), 0.0)
     score = p.to_agent(pts, f)
     if c.task_points:
-        att = np.nan_to_num(p.kpi(p.am, "sales_yuan")) / c.task_yuan
+        att = np.nan_to_num(p.kpi(p.am, "sales_yuan")) / (c.task_yuan * p.days / MONTH_DAYS)  # a monthly task
         extra = np.zeros(len(att))
         for band in c.task_points:
             hi = np.inf if band.max_attainment is None else band.max_attainment
@@ -475,10 +552,12 @@ def _behaviour(c: BehaviourPoints, p: _Prep) -> _Priced:
     return _Priced(pd.Series(pay, index=p.idx), None, pd.Series(np.where(el, pts, np.nan), index=p.idx))
 
 
-def _conditions_hold(conds: list[Any], p: _Prep, worse: bool) -> pd.Series:
+def _conditions_hold(conds: list[Any], p: _Prep, worse: bool, factor: float = 1.0) -> pd.Series:
     ok = pd.Series(True, index=p.reps)
     for cond in conds:
         v = p.team_horizon(cond.kpi, fallback="mean").to_numpy()
+        if cond.kpi in EXTENSIVE_KPIS:
+            v = v / factor
         ref = np.full(len(v), cond.reference)
         ok &= _worse(v, ref, cond.direction) if worse else _worse(ref, v, cond.direction)
     return ok
@@ -486,9 +565,11 @@ def _conditions_hold(conds: list[Any], p: _Prep, worse: bool) -> pd.Series:
 
 @_pricer(DepartmentBonus)
 def _department(c: DepartmentBonus, p: _Prep) -> _Priced:
-    reward = _conditions_hold(c.reward_if, p, worse=False).astype(float) * c.reward_yuan_per_head
+    hf = p.horizon_factor(c)
+    reward = _conditions_hold(c.reward_if, p, worse=False, factor=hf).astype(float) * c.reward_yuan_per_head * hf
     if c.penalty_if:
-        reward -= _conditions_hold(c.penalty_if, p, worse=True).astype(float) * c.penalty_yuan_per_head
+        reward -= (_conditions_hold(c.penalty_if, p, worse=True, factor=hf).astype(float)
+                   * c.penalty_yuan_per_head * hf)
     el = p.eligible(c.roles, p.am)
     pay = np.where(el, p.per_rep_to_agent(reward), 0.0)
     return _Priced(pd.Series(pay, index=p.idx), pd.Series(np.where(el, (pay > 0).astype(float), np.nan), index=p.idx))
@@ -509,7 +590,7 @@ def _profit_pool(c: ProfitPool, p: _Prep, points: dict[str, pd.Series]) -> _Pric
     uplift = revenue_yuan(ctx.team_horizon) - revenue_yuan(ctx.baseline_team_horizon).reindex(p.tm.index)
     pool = c.share * (uplift * margin).clip(lower=0).reindex(p.reps).fillna(0.0)
     if c.cap_yuan is not None:
-        pool = pool.clip(upper=c.cap_yuan)
+        pool = pool.clip(upper=c.cap_yuan * p.horizon_factor(c))
     el = p.eligible(c.roles, p.am)
     if c.split == "equal":
         w = np.ones(len(p.idx))
@@ -530,15 +611,16 @@ def _base_salary(c: BaseSalary, p: _Prep) -> _Priced:
         steps = np.minimum(steps, c.max_steps)
     pay = c.base_yuan + c.step_yuan * steps
     el = p.eligible(c.roles, p.am)
+    factor = p.horizon_factor(c) if c.prorate else 1.0
+    extra = None
     if c.top_kpi is not None and c.top_bonus_yuan:
         x = p.kpi(p.am, c.top_kpi)
         d = KPI_CODES[c.top_kpi].direction
         s = pd.Series(np.where(el, x, np.nan), index=p.idx)
         best = s.groupby(level="rep").max() if d == "higher_is_better" else s.groupby(level="rep").min()
         top = np.isclose(s.to_numpy(), p.per_rep_to_agent(best), rtol=TOL, atol=0) & ~np.isnan(s.to_numpy())
-        pay = pay + np.where(top, c.top_bonus_yuan, 0.0)
-    factor = p.ctx.days / MONTH_DAYS if c.prorate else 1.0
-    return _Priced(pd.Series(np.where(el, pay * factor, 0.0), index=p.idx))
+        extra = pd.Series(np.where(top & el, c.top_bonus_yuan * factor, 0.0), index=p.idx)
+    return _Priced(pd.Series(np.where(el, pay * factor, 0.0), index=p.idx), variable_extra=extra)
 
 
 @_pricer(SilentOrderPool)
@@ -554,10 +636,11 @@ def _silent(c: SilentOrderPool, p: _Prep) -> _Priced:
 @_pricer(AftersaleChargeback)
 def _chargeback(c: AftersaleChargeback, p: _Prep) -> _Priced:
     cost = np.nan_to_num(p.kpi(p.am, c.kpi))
-    floor = c.floor_yuan + c.floor_share_of_sales * np.nan_to_num(p.kpi(p.am, "sales_yuan"))
+    hf = p.horizon_factor(c)
+    floor = c.floor_yuan * hf + c.floor_share_of_sales * np.nan_to_num(p.kpi(p.am, "sales_yuan"))
     charge = c.rate * np.maximum(cost - floor, 0.0)
     if c.max_charge_yuan is not None:
-        charge = np.minimum(charge, c.max_charge_yuan)
+        charge = np.minimum(charge, c.max_charge_yuan * hf)
     el = p.eligible(c.roles, p.am)
     return _Priced(pd.Series(np.where(el, -charge, 0.0), index=p.idx),
                    pd.Series(np.where(el, (charge > 0).astype(float), np.nan), index=p.idx))
@@ -571,8 +654,11 @@ def gate_mask(c: Gate, p: _Prep) -> pd.Series:
         for bound, d in ((cond.at_least, "higher_is_better"), (cond.at_most, "lower_is_better")):
             if bound is None:
                 continue
-            ref = p.team_value(cond.kpi, p.am) * cond.team_factor if bound == "team_average" else float(bound)
-            ok &= _reach(x, ref, d)
+            if bound == "team_average":
+                ref = p.team_value(cond.kpi, p.am) * cond.team_factor
+                ok &= _reach(x, ref, d)
+            else:  # a fixed floor on counts or sales is quoted per the gate's period
+                ok &= _reach(p.per_period(p.am, cond.kpi, p.horizon_factor(c)), float(bound), d)
     return pd.Series(ok, index=p.idx)
 
 
@@ -626,24 +712,56 @@ def price_scheme(scheme: Scheme, ctx: PricingContext) -> pd.DataFrame:
             continue
         refs = c.applies_to or [ilab for ilab, ic, _ in flat if ilab in priced and ic.type not in BASE_TYPES + ("gate",)]
         total = sum((priced[r].yuan for r in refs), zeros.copy())
-        clipped = total.clip(lower=c.min_yuan, upper=c.max_yuan)
+        hf = p.horizon_factor(c)
+        clipped = total.clip(lower=None if c.min_yuan is None else c.min_yuan * hf,
+                             upper=None if c.max_yuan is None else c.max_yuan * hf)
         priced[lab] = _Priced(clipped - total, ((clipped - total) != 0).astype(float))
     frames = []
+
+    def rows(label: str, ctype: str, kind: str, yuan: pd.Series, reached: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame({
+            "rep": p.idx.get_level_values("rep"),
+            "agent": p.idx.get_level_values("agent"),
+            "component": label,
+            "type": ctype,
+            "kind": kind,
+            "yuan": yuan.reindex(p.idx).to_numpy(dtype=float),
+            "reached": reached.to_numpy(dtype=float),
+        })
+
     for lab, c, _ in flat:
         pr = priced[lab]
         reached = pr.reached.reindex(p.idx) if pr.reached is not None else pd.Series(np.nan, index=p.idx)
-        frames.append(pd.DataFrame({
-            "rep": p.idx.get_level_values("rep"),
-            "agent": p.idx.get_level_values("agent"),
-            "component": lab,
-            "type": c.type,
-            "kind": "base" if c.type in BASE_TYPES else "variable",
-            "yuan": pr.yuan.reindex(p.idx).to_numpy(dtype=float),
-            "reached": reached.to_numpy(dtype=float),
-        }))
+        frames.append(rows(lab, c.type, "base" if c.type in BASE_TYPES else "variable", pr.yuan, reached))
+        if pr.variable_extra is not None:  # seed 003's "+100 for the top performer": performance pay
+            frames.append(rows(f"{lab}:top_bonus", c.type, "variable", pr.variable_extra,
+                               (pr.variable_extra > 0).astype(float)))
     if not frames:
         return pd.DataFrame(columns=LONG_COLUMNS)
     return pd.concat(frames, ignore_index=True)[LONG_COLUMNS]
+
+
+def can_pay_negative(scheme: Scheme | None) -> bool:
+    """Whether any component of a scheme can pay an agent a negative amount (charges, penalties, negative
+    steps, rank points below zero, a negative cap/floor); None (base pay only) cannot.
+
+    Used to keep the intervals of pay and bonus cost at or above 0 when they cannot be negative.
+    """
+    if scheme is None:
+        return False
+    for _, c, _ in scheme.flat_components():
+        t = c.type
+        if t == "aftersale_chargeback":
+            return True
+        if t == "department_bonus" and c.penalty_if and c.penalty_yuan_per_head > 0:
+            return True
+        if t == "threshold" and (c.miss_yuan < 0 or any(st.amount_yuan < 0 for st in c.effective_steps())):
+            return True
+        if t == "rank_points" and not c.floor_at_zero:
+            return True
+        if t in ("cap", "floor") and any(b is not None and b < 0 for b in (c.min_yuan, c.max_yuan)):
+            return True
+    return False
 
 
 def pay_table(long: pd.DataFrame) -> pd.DataFrame:

@@ -7,8 +7,11 @@ Conventions:
     * Shares are 0-1 (``0.48`` not ``48``); money in yuan; times in seconds.
     * A KPI's direction comes from :mod:`model.kpicodes` unless ``direction`` is given; KPIs whose registry
       direction is ``neutral`` need an explicit ``direction``.
-    * Amounts are for the pricing period: "month" means the whole simulated horizon (``meta.days``); only
-      ``base_salary`` is a monthly figure prorated by ``days / 30``.
+    * Every component states its ``period`` ("month" = 30 days, "week" = 7 days, "day"; default "month"):
+      the period its amounts (and targets on counts and sales) are quoted for. Over a horizon of ``meta.days``
+      they are prorated: x days / 30 for a monthly figure (docs/schemes.md, "Periods and proration").
+      Threshold, rank and rank-points components are also *evaluated* per period ("week" rounds are cut as
+      ``weeks`` says: seed 002's four rounds per month, or calendar weeks).
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from model.schemes.effects import AssumedEffects
 
 Direction = Literal["higher_is_better", "lower_is_better"]
 Role = Literal["presale", "aftersale", "both"]
-Period = Literal["month", "week"]
+Period = Literal["month", "week", "day"]
+#: How weekly rounds are cut: seed 002's four rounds per 30-day month, or calendar 7-day blocks.
+Weeks = Literal["source_4", "calendar"]
 
 #: Relative tolerance used when comparing a KPI with a target (so 48/100 reaches 0.48).
 TOL = 1e-9
@@ -121,10 +126,13 @@ class _Component(_Base):
     Attributes:
         label: name in the pay breakdown (default: ``type:kpi``, made unique with ``#2``...).
         roles: agent roles the component applies to (default: every agent); others get 0 and do not rank.
+        period: the period the component's amounts and count/sales targets are quoted for (month = 30 days,
+            week = 7 days, day); prorated to the simulated horizon.
     """
 
     label: str | None = None
     roles: list[Role] | None = None
+    period: Period = "month"
 
 
 class PoolSpec(_Base):
@@ -182,6 +190,7 @@ class Threshold(_Component):
     amount_yuan: float | None = None
     steps: list[Step] | None = None
     period: Period = "month"
+    weeks: Weeks = "source_4"
     miss_yuan: float = 0.0
     cumulative: bool = False
 
@@ -246,6 +255,7 @@ class Rank(_Component):
     direction: Direction | None = Field(None, validate_default=True)
     prizes_yuan: list[float] = Field(min_length=1)
     period: Period = "month"
+    weeks: Weeks = "source_4"
     min_inquiries: float = Field(0.0, ge=0)
 
     _dir = field_validator("direction")(_direction_validator)
@@ -524,6 +534,7 @@ class RankPoints(_Component):
     points: list[float] = Field(default_factory=lambda: [3.0, 2.0, 1.0], min_length=1)
     below_average_points: float = -1.0
     period: Period = "week"
+    weeks: Weeks = "source_4"
     rules: list[PointRule] = Field(default_factory=list)
     task_yuan: float | None = Field(None, gt=0)
     task_points: list[TaskPoints] = Field(default_factory=list)
@@ -676,7 +687,9 @@ class BaseSalary(_Component):
 
     steps = 0 below ``first_step_months``, else 1 + floor((tenure - first_step_months) / step_months), at most
     ``max_steps``. The top agent(s) on ``top_kpi`` get ``top_bonus_yuan`` (each tied leader gets it). Monthly
-    figures, prorated by days / 30 unless ``prorate = false``. Counted as base pay, not bonus cost.
+    figures, prorated by days / 30 unless ``prorate = false``. The steps are base pay; the top performer's
+    extra depends on performance, so it is variable pay (bonus cost), in its own breakdown line
+    ``<label>:top_bonus``.
     """
 
     type: Literal["base_salary"]
@@ -712,10 +725,14 @@ class SilentOrderPool(_Component):
 class AftersaleChargeback(_Component):
     """After-sale cost chargeback (seed 004): -rate x max(0, kpi - floor), floor = floor_yuan +
     floor_share_of_sales x sales_yuan; at most ``max_charge_yuan``. Negative pay; never lifted by a gate.
+
+    The default KPI is ``caused_refund_yuan``: refunds of the agent's own sales that the agent caused (seed 004:
+    "对于客服因素带来的成本"), not all refunds (those grow with sales, so they would charge the best seller).
+    ``floor_yuan`` and ``max_charge_yuan`` are per ``period`` (a month) and prorated.
     """
 
     type: Literal["aftersale_chargeback"]
-    kpi: KpiCode = "refund_yuan"
+    kpi: KpiCode = "caused_refund_yuan"
     floor_yuan: float = Field(0.0, ge=0)
     floor_share_of_sales: float = 0.0
     rate: float = 0.1

@@ -18,13 +18,16 @@ import pandas as pd
 import streamlit as st
 
 from model import pipeline
+from model.checks import run_warnings
 from model.scenario import Scenario, ScenarioError, read_toml, scenario_from_dict
 from ui import scheme_editor as ed
 from ui.calculator import render_calculator
 from ui.charts_compare import all_charts
+from ui.errors_zh import localise
 from ui.html_report import agent_pay_rows, build_report, comparison_rows
 from ui.i18n_compare import tc
 from ui.state import current_lang
+from ui.widgets import show_warnings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -73,14 +76,16 @@ def run_cache() -> pipeline.RunCache:
 def _document(s: Scenario) -> dict[str, Any]:
     """Every scheme of ``s`` priced against the baseline (the model's comparison path on the cached runs)."""
     doc = pipeline.compare_schemes(s, cache=run_cache())
-    return _clean({
+    out = {
         "scenario": {"name": s.meta.name, "days": s.meta.days, "replications": s.meta.replications,
                      "seed": s.meta.seed, "platform": s.shop.platform},
         "baseline_scheme": doc["baseline_scheme"],
         "schemes": doc["schemes"],
         "scheme_specs": {sc.name: sc.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
                          for sc in s.schemes},
-    })
+    }
+    out["warnings"] = run_warnings(s, out)
+    return _clean(out)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -94,7 +99,7 @@ def _report_cached(doc_json: str, lang: str) -> bytes:
 
 
 def _show_error(e: ScenarioError, lang: str, head: str) -> None:
-    st.error(f"{tc(head, lang)}\n\n" + "\n\n".join(f"- {line}" for line in str(e.message).splitlines() if line)
+    st.error(f"{tc(head, lang)}\n\n" + "\n\n".join(f"- {line}" for line in localise(str(e.message), lang).splitlines() if line)
              + f"\n\n{tc('cmp.error_hint', lang)}")
 
 
@@ -166,6 +171,7 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     sc = doc["scenario"]
     st.subheader(tc("res.header", lang))
     st.caption(tc("cmp.caption", lang, name=sc["name"], days=sc["days"], reps=sc["replications"], seed=sc["seed"]))
+    show_warnings(doc, lang)
     heads, rows = comparison_rows(doc, lang)
     level = next((100 * b["economics_interval_level"] for b in doc["schemes"].values()
                   if b.get("economics_interval_level")), 90.0)

@@ -18,7 +18,7 @@ from ui.charts import arrivals_chart, response_chart
 from ui.format import count
 from ui.i18n import kpi_label, t
 from ui.state import current_lang
-from ui.widgets import agent_section, kpi_card, show_error, team_table
+from ui.widgets import agent_section, kpi_card, show_error, show_warnings, team_table
 
 HEADLINE = ("inquiry_conversion", "sales_yuan", "first_response_s", "three_min_reply_rate",
             "abandon_rate", "good_rating_rate", "utilization")
@@ -167,6 +167,7 @@ def render(scenario_dir: Path | None = None) -> None:
         st.info(t("sim.promo_dropped", lang, days=s.meta.days, names=", ".join(changed.dropped_promo_days)))
     if s.meta.replications < 2:
         st.info(t("sim.no_interval", lang))
+    show_warnings(doc, lang)
 
     st.subheader(t("sim.headline", lang))
     _headline(doc, lang, platform, s.agents.count, s.meta.days)
