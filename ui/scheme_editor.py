@@ -406,7 +406,7 @@ def _assumed(s: dict[str, Any], lang: str) -> None:
         v = float(ae.get(fld, 0.0) or 0.0)
         lo, hi = min(-50.0, v), max(100.0, v)
         with col:
-            new[fld] = float(st.slider(label, min_value=lo, max_value=hi, value=v, step=1.0, format="%+.0f%%",
+            new[fld] = float(st.slider(tc(label, lang), min_value=lo, max_value=hi, value=v, step=1.0, format="%+.0f%%",
                                        key=f"cmp_{s['id']}_ae_{fld}"))
     others = {k: v for k, v in ae.items() if k not in dict(AE_FIELDS) and v}
     if others:
