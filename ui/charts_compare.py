@@ -145,7 +145,8 @@ def uplift_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
                                                 y2="hi:Q", color=color)
     shape = alt.Shape("assumed:N", title=tc("ch.assumed", lang),
                       scale=alt.Scale(domain=[tc("ch.assumed_no", lang), tc("ch.assumed_yes", lang)],
-                                      range=["circle", "diamond"]))
+                                      range=["circle", "diamond"]),
+                      legend=alt.Legend(orient="bottom", columns=1))
     pts = base.mark_point(size=140, filled=True).encode(
         x=x, y=alt.Y("uplift:Q", scale=y_scale), color=color, shape=shape,
         tooltip=[alt.Tooltip("scheme:N", title=tc("ch.scheme", lang)),

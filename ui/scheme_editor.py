@@ -443,11 +443,12 @@ def _component(s: dict[str, Any], c: dict[str, Any], lang: str, errors: dict[str
 def render_editor(state: dict[str, Any], lang: str) -> None:
     """Draw the editor for every scheme of the working copy; edits are written into ``state`` in place."""
     st.subheader(tc("ed.header", lang))
+    st.caption(tc("ed.intro", lang))
     errors: dict[str, str] = state.setdefault("errors", {})
     for s in state["schemes"]:
         sid = s["id"]
         marker = f" · {tc('res.assumed_mark', lang)}" if s.get("assumed_effects") else ""
-        with st.expander(f"{s['name']}{marker}", expanded=True):
+        with st.expander(f"{s['name']}{marker}", expanded=False):
             a, b, c = st.columns([4, 1, 1])
             s["name"] = a.text_input(tc("ed.name", lang), value=s["name"], key=f"cmp_{sid}_name")
             b.button(tc("ed.copy", lang), key=f"cmp_{sid}_copy", on_click=_copy_scheme,
