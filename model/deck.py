@@ -324,6 +324,18 @@ def _basis_what(name: str, b: dict[str, Any], lang: str) -> str:
     return _TEXT[lang]["mechanics_what"]
 
 
+def _headline(name: str, b: dict[str, Any], lang: str, level: float) -> str:
+    """One line per scheme for the title slide: net gain, its interval, P(loss), cost; and the basis."""
+    txt = _TEXT[lang]
+    lo, hi = _stat(b, "net_gain_yuan", "lo"), _stat(b, "net_gain_yuan", "hi")
+    ci = "" if lo is None or hi is None else f"（{level:.0f}%：{money(lo, lang)} – {money(hi, lang)}）" \
+        if lang == "zh" else f" ({level:.0f}%: {money(lo, lang)} – {money(hi, lang)})"
+    sep = "，" if lang == "zh" else ", "
+    return (f"• {name} [{basis_label(b, lang)}]{'：' if lang == 'zh' else ': '}{txt['net']} "
+            f"{money(_stat(b, 'net_gain_yuan'), lang)}{ci}{sep}{txt['p_loss']} {percent(_stat(b, 'p_net_loss'))}"
+            f"{sep}{txt['bonus']} {money(_stat(b, 'bonus_cost_yuan'), lang)}")
+
+
 def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     """The comparison as a PowerPoint deck (.pptx bytes).
 
@@ -349,8 +361,10 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     d.text(s, txt["subtitle"].format(name=sc.get("name") or "", days=days, reps=sc.get("replications", "—"),
                                      seed=sc.get("seed", "—"), base=base),
            Inches(0.5), Inches(1.4), Inches(12.3), Inches(1.0), size=18)
-    d.text(s, txt["generated"].format(date=_dt.date.today().isoformat()), Inches(0.5), Inches(2.4),
+    d.text(s, txt["generated"].format(date=_dt.date.today().isoformat()), Inches(0.5), Inches(2.2),
            Inches(12.3), Inches(0.5), size=12, colour=NOTE_COLOUR)
+    d.text(s, "\n".join(_headline(n, b, lang, level) for n, b in schemes.items()), Inches(0.5), Inches(3.0),
+           Inches(12.3), Inches(3.5), size=16)
 
     # 2. current state
     s = d.slide(txt["state"], txt["state_note"].format(level=95))
@@ -373,10 +387,10 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
         (txt["bonus"], [round(_stat(b, "bonus_cost_yuan") or 0.0, 2) for b in schemes.values()]),
         (txt["uplift"], [round(_stat(b, "uplift_yuan") or 0.0, 2) for b in schemes.values()]),
         (txt["net"], [round(_stat(b, "net_gain_yuan") or 0.0, 2) for b in schemes.values()]),
-    ], Inches(0.5), Inches(1.2), Inches(6.3), Inches(5.4), name="Money chart")
+    ], Inches(0.4), Inches(1.2), Inches(5.2), Inches(5.4), name="Money chart")
     d.table(s, [txt["scheme"], txt["bonus"], txt["uplift"], txt["net"], txt["net_ci"].format(level=level),
-                txt["p_loss"], txt["roi"]], money_rows(doc, lang), Inches(7.0), Inches(1.3), Inches(5.9),
-            size=10, widths=[2.4, 1.3, 1.3, 1.3, 2.4, 1.0, 1.0], name="Money table")
+                txt["p_loss"], txt["roi"]], money_rows(doc, lang), Inches(5.8), Inches(1.3), Inches(7.2),
+            size=11, widths=[2.4, 1.2, 1.2, 1.2, 2.6, 1.0, 0.9], name="Money table")
 
     # 5. per-agent pay
     s = d.slide(txt["pay"], txt["pay_note"])
