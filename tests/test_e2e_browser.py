@@ -110,3 +110,97 @@ def test_load_move_slider_switch_language_screenshots():
         finally:
             browser.close()
     assert zh.stat().st_size > 20_000 and en.stat().st_size > 20_000
+
+
+# ------------------------------------------------------------------------------ every page, both languages
+PAGES = {"": 3, "compare": 3}  # url path -> charts the page draws
+WIDTHS = (1440, 414)
+
+
+def _open(browser, url: str, path: str, lang: str, width: int):
+    from e2e_helpers import SETTLED_JS
+
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    page.set_default_timeout(120_000)
+    page.goto(f"{url}/{path}")
+    page.wait_for_function(SETTLED_JS, arg=PAGES[path], timeout=120_000)
+    if lang == "en":
+        if width < 700:  # the sidebar is collapsed on a phone
+            page.locator('[data-testid="stExpandSidebarButton"]').click()
+        page.locator(".st-key-lang").get_by_text("English").click()
+        page.get_by_text(t("nav.simulate", "en")).first.wait_for()
+        if width < 700:
+            page.keyboard.press("Escape")
+            page.mouse.click(width - 10, 500)
+        time.sleep(0.5)
+        page.wait_for_function(SETTLED_JS, arg=PAGES[path], timeout=120_000)
+    time.sleep(1.0)  # vega-embed finishes its layout after the element appears
+    return page
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_draws_readable_charts_and_no_raw_keys(lang: str, width: int, tmp_path: Path) -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from e2e_helpers import CHART_SIZES_JS, catalogue_key_pattern
+    from playwright.sync_api import sync_playwright
+
+    key_re = catalogue_key_pattern()
+    with streamlit_server() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for path, n_charts in PAGES.items():
+                page = _open(browser, url, path, lang, width)
+                errors: list[str] = []
+                page.on("pageerror", lambda e, errs=errors: errs.append(str(e)))
+                sizes = page.evaluate(CHART_SIZES_JS)
+                page.screenshot(path=str(tmp_path / f"{path or 'simulate'}_{lang}_{width}.png"), full_page=True)
+                assert len(sizes) == n_charts, (path, sizes)
+                for w, h in sizes:  # a chart squeezed into a strip, or with no room for its bars, fails here
+                    assert h >= 150 and w >= 250, (path, lang, width, sizes)
+                text = page.locator("body").inner_text()
+                assert not key_re.findall(text), (path, lang, sorted(set(key_re.findall(text))))
+                assert page.locator('[data-testid="stException"]').count() == 0
+                if lang == "en":
+                    assert t("nav.compare", "zh") not in text  # the switch reached the page
+                assert not errors, errors
+                page.close()
+        finally:
+            browser.close()
+
+
+def test_simulate_compare_language_simulate_round_trip() -> None:
+    """Simulate -> Compare -> English -> Simulate keeps the sliders (they used to come back at their minimum
+    values, followed by an IndexError traceback)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from e2e_helpers import SETTLED_JS
+    from playwright.sync_api import expect, sync_playwright
+
+    with streamlit_server() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(120_000)
+            page.goto(url)
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            thumb = page.locator('.st-key-agents input[type="range"]')
+            for target in ("9", "8"):
+                thumb.focus()
+                thumb.press("ArrowLeft")
+                expect(thumb).to_have_value(target)
+                page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.get_by_role("link", name=t("nav.compare", "zh")).click()
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.locator(".st-key-lang").get_by_text("English").click()
+            expect(page.get_by_text(t("nav.compare", "en")).first).to_be_visible()
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.get_by_role("link", name=t("nav.simulate", "en")).click()
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            expect(page.locator('.st-key-agents input[type="range"]')).to_have_value("8")
+            expect(page.locator('.st-key-inquiries input[type="range"]')).to_have_value("1000")
+            expect(page.locator('.st-key-concurrency input[type="range"]')).to_have_value("3")
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            browser.close()

@@ -99,7 +99,7 @@ def reach_frame(doc: dict[str, Any], lang: str) -> pd.DataFrame:
 def _scheme_color(doc: dict[str, Any], lang: str) -> alt.Color:
     names = [scheme_label(n, b, lang) for n, b in (doc.get("schemes") or {}).items()]
     return alt.Color("scheme:N", title=tc("ch.scheme", lang), scale=alt.Scale(domain=names, scheme="tableau10"),
-                     sort=names, legend=alt.Legend(orient="bottom", columns=1, labelLimit=400))
+                     sort=names, legend=alt.Legend(orient="bottom", columns=1, labelLimit=LEGEND_LABEL_LIMIT))
 
 
 #: Width fits the container (the app) or the given width (the report); the height is the plot area's, and
@@ -113,6 +113,8 @@ SCATTER_HEIGHT = 300
 PAY_HEIGHT = 260
 REACH_ROW_HEIGHT = 34
 REACH_MIN_HEIGHT = 160
+#: Legend labels longer than this (pixels) end in an ellipsis; the legend then fits a phone-wide chart.
+LEGEND_LABEL_LIMIT = 220
 
 
 def _domain(values: pd.Series, margin: float = 0.06) -> list[float]:
@@ -127,7 +129,7 @@ def _domain(values: pd.Series, margin: float = 0.06) -> list[float]:
 def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     chart = chart.properties(autosize=AUTOSIZE)
     return chart.configure(font=CJK_FONT).configure_axis(labelFont=CJK_FONT, titleFont=CJK_FONT) \
-        .configure_legend(labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=320) \
+        .configure_legend(labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=LEGEND_LABEL_LIMIT) \
         .configure_title(font=CJK_FONT, anchor="start")
 
 
@@ -146,7 +148,7 @@ def uplift_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
     shape = alt.Shape("assumed:N", title=tc("ch.assumed", lang),
                       scale=alt.Scale(domain=[tc("ch.assumed_no", lang), tc("ch.assumed_yes", lang)],
                                       range=["circle", "diamond"]),
-                      legend=alt.Legend(orient="bottom", columns=1))
+                      legend=None)  # the scheme legend already marks assumptions; a second legend overflows a phone
     pts = base.mark_point(size=140, filled=True).encode(
         x=x, y=alt.Y("uplift:Q", scale=y_scale), color=color, shape=shape,
         tooltip=[alt.Tooltip("scheme:N", title=tc("ch.scheme", lang)),
@@ -177,7 +179,8 @@ def reach_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
     """Bars: share of agents reaching each target component, per scheme."""
     df = reach_frame(doc, lang)
     chart = alt.Chart(df).mark_bar().encode(
-        y=alt.Y("component:N", title=tc("ch.component", lang), axis=alt.Axis(labelLimit=260)),
+        # "达标奖 · 询单转化率" on two lines: the label column stays narrow enough for a phone
+        y=alt.Y("component:N", title=None, axis=alt.Axis(labelLimit=160, labelExpr="split(datum.label, ' · ')")),
         yOffset=alt.YOffset("scheme:N"),
         x=alt.X("reach:Q", title=tc("ch.reach", lang), axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),

@@ -156,7 +156,7 @@ _ZH: dict[str, str] = {
     "res.download_help": "一个独立的 HTML 文件，图表已嵌入，可直接发给老板。",
     "res.no_reach": "这些方案没有“达标”类的目标。",
     # charts
-    "ch.uplift_title": "增收与奖金成本（每点一个方案，竖线为区间）",
+    "ch.uplift_title": "增收与奖金成本（竖线为区间）",
     "ch.bonus": "奖金成本（元）",
     "ch.uplift": "增收（元）",
     "ch.scheme": "方案",
@@ -341,7 +341,7 @@ _EN: dict[str, str] = {
     "res.download": "Download the comparison report (HTML)",
     "res.download_help": "One self-contained HTML file with the charts embedded, ready to send.",
     "res.no_reach": "These schemes have no targets to reach.",
-    "ch.uplift_title": "Uplift against bonus cost (one point per scheme, bars = interval)",
+    "ch.uplift_title": "Uplift vs bonus cost (bars: interval)",
     "ch.bonus": "Bonus cost (yuan)",
     "ch.uplift": "Uplift (yuan)",
     "ch.scheme": "Scheme",
