@@ -204,3 +204,52 @@ def test_simulate_compare_language_simulate_round_trip() -> None:
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:
             browser.close()
+
+
+def test_compare_upload_and_deck_download(tmp_path: Path) -> None:
+    """The compare page takes the user's own scenario (same uploader and checks as Simulate), keeps it across a
+    visit to Simulate, and its deck download is a PowerPoint file with that scenario's schemes."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from e2e_helpers import SETTLED_JS
+    from playwright.sync_api import expect, sync_playwright
+    from pptx import Presentation
+
+    from ui.i18n_compare import tc
+
+    text = (ROOT / "scenarios" / "seed000_threshold_48.toml").read_text(encoding="utf-8")
+    mine = text.replace('name = "达标奖 48%"', 'name = "我的方案"')
+    assert mine != text
+    with streamlit_server() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+            page.set_default_timeout(120_000)
+            page.goto(f"{url}/compare")
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.locator('.st-key-cmp_upload input[type="file"]').set_input_files(
+                files=[{"name": "mine.toml", "mimeType": "text/plain", "buffer": mine.encode("utf-8")}])
+            card = page.locator(".st-key-cmp_card_1")
+            expect(card).to_contain_text("我的方案")
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.get_by_role("link", name=t("nav.simulate", "zh")).click()
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.get_by_role("link", name=t("nav.compare", "zh")).click()
+            expect(page.locator(".st-key-cmp_card_1")).to_contain_text("我的方案")  # the upload is still used
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            with page.expect_download() as dl:
+                page.locator(".st-key-download_deck").get_by_role("button", name=tc("res.download_deck", "zh")).click()
+            out = tmp_path / "deck.pptx"
+            dl.value.save_as(out)
+            prs = Presentation(str(out))
+            assert len(prs.slides) == 6
+            deck_text = " ".join(sh.text_frame.text for sl in prs.slides for sh in sl.shapes if sh.has_text_frame)
+            assert "我的方案" in deck_text
+            page.locator('.st-key-cmp_upload input[type="file"]').set_input_files(
+                files=[{"name": "broken.toml", "mimeType": "text/plain", "buffer": b"this is [not toml"}])
+            alert = page.locator('[data-testid="stAlert"]', has_text="broken.toml")
+            expect(alert).to_be_visible()
+            assert page.locator('[data-testid="stException"]').count() == 0
+            page.screenshot(path=str(tmp_path / "compare_bad_upload.png"))
+        finally:
+            browser.close()
