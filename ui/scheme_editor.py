@@ -440,6 +440,29 @@ def _component(s: dict[str, Any], c: dict[str, Any], lang: str, errors: dict[str
         st.code(json.dumps(spec, ensure_ascii=False, indent=1), language="json")
 
 
+def _follow_target_in_name(s: dict[str, Any]) -> None:
+    """A name that states a threshold's target ("达标奖 48%") follows that target when its slider moves
+    (48% -> 45%), so the cards, charts and deck never name a target the scheme no longer has.
+
+    Runs before the name's text input is drawn in this run (the slider's new value is already in session state).
+    """
+    ss = st.session_state
+    for c in s["components"]:
+        spec = c["spec"]
+        code = spec.get("kpi")
+        if spec.get("type") != "threshold" or spec.get("steps") or spec.get("target") is None \
+                or code not in KPI_CODES or KPI_CODES[code].unit != "share":
+            continue
+        key = f"cmp_{c['id']}_target_{code}"
+        if key not in ss:
+            continue
+        old, new = float(spec["target"]), _from_display(code, float(ss[key]))
+        old_text, new_text = f"{round(old * 100, 6):g}%", f"{round(new * 100, 6):g}%"
+        if old_text != new_text and old_text in s["name"]:
+            s["name"] = s["name"].replace(old_text, new_text)
+            ss[f"cmp_{s['id']}_name"] = s["name"]
+
+
 def render_editor(state: dict[str, Any], lang: str) -> None:
     """Draw the editor for every scheme of the working copy; edits are written into ``state`` in place."""
     st.subheader(tc("ed.header", lang))
@@ -450,6 +473,7 @@ def render_editor(state: dict[str, Any], lang: str) -> None:
         marker = f" · {tc('res.assumed_mark', lang)}" if s.get("assumed_effects") else ""
         with st.expander(f"{s['name']}{marker}", expanded=False):
             a, b, c = st.columns([4, 1, 1])
+            _follow_target_in_name(s)
             s["name"] = a.text_input(tc("ed.name", lang), value=s["name"], key=f"cmp_{sid}_name")
             b.button(tc("ed.copy", lang), key=f"cmp_{sid}_copy", on_click=_copy_scheme,
                      args=(sid, tc("ed.copy_suffix", lang)))
