@@ -7,6 +7,8 @@ import copy
 import io
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -191,3 +193,18 @@ def test_every_shipped_scheme_reads_in_both_languages() -> None:
                 assert lines and "{" not in text and "_" not in text, (f.name, sc.name, text)
                 if lang == "zh":
                     assert not re.findall(r"[a-z]{3,}", text), (f.name, sc.name, text)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None
+                    or shutil.which("pdffonts") is None, reason="LibreOffice / poppler-utils not installed")
+def test_deck_renders_chinese_in_libreoffice(cli_run, tmp_path: Path) -> None:
+    """Converted to PDF by LibreOffice, the deck's Chinese titles come out as text in a CJK font (no tofu)."""
+    _, pptx, _ = cli_run
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(pptx)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "deck.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    for key in ("state", "schemes", "pay", "basis_title"):
+        assert _TEXT["zh"][key] in text, key
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "CJK" in fonts or "YaHei" in fonts or "Hei" in fonts, fonts
