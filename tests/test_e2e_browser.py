@@ -245,6 +245,10 @@ def test_compare_upload_and_deck_download(tmp_path: Path) -> None:
             assert len(prs.slides) == 6
             deck_text = " ".join(sh.text_frame.text for sl in prs.slides for sh in sl.shapes if sh.has_text_frame)
             assert "我的方案" in deck_text
+            # the kept upload can be dropped although the uploader looks empty after the visit
+            page.locator(".st-key-cmp_upload_forget").get_by_role("button").click()
+            expect(page.locator(".st-key-cmp_card_1")).to_contain_text("达标奖 48%")
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
             page.locator('.st-key-cmp_upload input[type="file"]').set_input_files(
                 files=[{"name": "broken.toml", "mimeType": "text/plain", "buffer": b"this is [not toml"}])
             alert = page.locator('[data-testid="stAlert"]', has_text="broken.toml")

@@ -52,8 +52,13 @@ def scenario_upload(lang: str, key: str) -> tuple[str, bytes] | None:
     up = st.file_uploader(t("sim.upload", lang), key=key, help=t("sim.upload_help", lang))
     if up is not None:
         ss[kept] = (up.name, up.getvalue())
-    elif alive:  # the user removed the file
+    elif alive and not ss.get(f"{kept}_restored"):  # the user removed the file
         ss.pop(kept, None)
+    restored = up is None and kept in ss  # kept from before the visit to another page; the uploader is empty
+    ss[f"{kept}_restored"] = restored
+    if restored:
+        st.button(t("sim.forget_upload", lang, name=ss[kept][0]), key=f"{key}_forget",
+                  on_click=lambda: ss.pop(kept, None))
     return ss.get(kept)
 
 
