@@ -26,7 +26,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from model.kpicodes import KPI_CODES
-from model.rules import rule_for
+from model.platform_rules import rule_for
 from model.schemes.describe import BASIS_NOTES, basis, basis_label, describe_scheme, kpi_level, kpi_name
 
 #: Fonts: Latin text and East Asian text (the ``a:ea`` typeface PowerPoint/WPS use for Chinese).

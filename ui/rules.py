@@ -1,5 +1,5 @@
-"""Platform rules drawn as lines: the data lives in :mod:`model.rules` (the deck uses it too)."""
+"""Platform rules drawn as lines: defined in :mod:`model.platform_rules` (the model checks them too)."""
 
-from model.rules import RULES, Rule, rule_for, rules_for
+from model.platform_rules import RULES, Rule, rule_for, rules_for
 
 __all__ = ["RULES", "Rule", "rule_for", "rules_for"]

@@ -1,6 +1,9 @@
-"""Platform rules (DOMAIN.md, "Platform rules worth drawing as lines"): drawn as lines in the app and the deck.
+"""Platform rules (DOMAIN.md, "Platform rules worth drawing as lines"): drawn as lines in the app and checked
+by :mod:`model.checks` (a breached line is a warning in the CLI, the JSON and the app).
 
 These come from public sources; the UI says so next to them. Each rule is a KPI code, a bound and a side.
+The 3-minute reply rate is counted as each platform counts it (``kpi.three_min_basis``): per buyer message on
+Douyin, per round (first question -> first answer) on Taobao/Tmall.
 """
 
 from __future__ import annotations
