@@ -156,11 +156,8 @@ def render(scenario_dir: Path | None = None) -> None:
         return
     s = changed.scenario
     platform = s.shop.platform
-    # the scenario's name may state its staffing ("10 名售前客服"): say so when the slider changed it
-    moved = "" if s.agents.count == base.agents.count else t("sim.caption_agents", lang, base=base.agents.count,
-                                                             agents=s.agents.count)
     st.caption(t("sim.caption", lang, name=s.meta.name or name, platform=t(f"platform.{platform}", lang),
-                 days=s.meta.days, reps=s.meta.replications, seed=s.meta.seed) + moved)
+                 days=s.meta.days, reps=s.meta.replications, seed=s.meta.seed))
     if changed.dropped_promo_days:
         st.info(t("sim.promo_dropped", lang, days=s.meta.days, names=", ".join(changed.dropped_promo_days)))
     if s.meta.replications < 2:
