@@ -257,3 +257,16 @@ def test_compare_upload_and_deck_download(tmp_path: Path) -> None:
             page.screenshot(path=str(tmp_path / "compare_bad_upload.png"))
         finally:
             browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    """Playwright's ``expect`` waits 5 s by default; a first simulation on a shared, busy machine takes longer."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:  # pragma: no cover - the tests skip without Playwright anyway
+        yield
+        return
+    expect.set_options(timeout=90_000)
+    yield
+    expect.set_options(timeout=5_000)
