@@ -212,3 +212,5 @@ def test_cards_lead_the_page() -> None:
     assert any("Assumption" in x for x in texts) and any("Mechanics only" in x for x in texts)
     # the editors are collapsed below the answer
     assert at.expander and all(not e.proto.expanded for e in at.expander)
+    deck = [d for d in at.get("download_button") if d.proto.id.endswith("download_deck")]
+    assert len(deck) == 1 and deck[0].proto.label == tc("res.download_deck", "en")
