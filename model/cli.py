@@ -210,7 +210,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if not args.pptx and not args.html:
         raise ScenarioError("give --pptx OUT.pptx and/or --html OUT.html", file="<command line>", key="--pptx")
-    s = load_scenario(args.scenario, _overrides(args))
+    s = _load(args)
     if not s.schemes:
         raise ScenarioError("has no [[schemes]] to present; add at least one scheme", file=str(args.scenario),
                             key="schemes")
