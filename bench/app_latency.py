@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from typing import Any
 
@@ -52,17 +51,16 @@ def run(quick: bool = False, repeat: int = 5) -> dict[str, Any]:
     """Time page reruns after slider moves; print budget lines; write bench/results/app_latency.json."""
     from streamlit.testing.v1 import AppTest
 
-    sim_mod = sys.modules.get("model.simulate") or __import__("model.simulate", fromlist=["simulate"])
-    import model.compare as mcompare
+    from model import pipeline
 
     calls: list[int] = []
-    real = sim_mod.simulate
+    real = pipeline.simulate  # the comparison path's default runner
 
     def counting(*a: Any, **k: Any) -> Any:
         calls.append(1)
         return real(*a, **k)
 
-    sim_mod.simulate, mcompare.simulate = counting, counting
+    pipeline.simulate = counting
     moves = max(3, repeat)
     print(f"== App latency: server-side reruns after a slider move (AppTest, {moves} moves each) ==", flush=True)
     try:
@@ -87,7 +85,11 @@ def run(quick: bool = False, repeat: int = 5) -> dict[str, Any]:
                         for v in (new_values * 2)[:moves]]
         _check(at)
     finally:
-        sim_mod.simulate, mcompare.simulate = real, real
+        pipeline.simulate = real
+    if first_cmp_runs := runs:
+        info(f"the compare page's first run simulated {first_cmp_runs} time(s); the moves none")
+    else:
+        raise AssertionError("the compare page simulated nothing: the run counter does not see the runner")
     if resimulated:
         raise AssertionError(f"moving a target or an amount re-simulated {resimulated} times")
     lines = [
