@@ -474,7 +474,10 @@ def render_editor(state: dict[str, Any], lang: str) -> None:
         with st.expander(f"{s['name']}{marker}", expanded=False):
             a, b, c = st.columns([4, 1, 1])
             _follow_target_in_name(s)
-            s["name"] = a.text_input(tc("ed.name", lang), value=s["name"], key=f"cmp_{sid}_name")
+            name_key = f"cmp_{sid}_name"
+            # the widget's own value once it exists (it may have just followed a target); the name before that
+            s["name"] = a.text_input(tc("ed.name", lang), key=name_key,
+                                     **({} if name_key in st.session_state else {"value": s["name"]}))
             b.button(tc("ed.copy", lang), key=f"cmp_{sid}_copy", on_click=_copy_scheme,
                      args=(sid, tc("ed.copy_suffix", lang)))
             c.button(tc("ed.remove_scheme", lang), key=f"cmp_{sid}_del", on_click=_remove_scheme, args=(sid,))
