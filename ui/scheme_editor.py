@@ -464,9 +464,10 @@ def _follow_target_in_name(s: dict[str, Any]) -> None:
 
 
 def render_editor(state: dict[str, Any], lang: str) -> None:
-    """Draw the editor for every scheme of the working copy; edits are written into ``state`` in place."""
-    st.subheader(tc("ed.header", lang))
-    st.caption(tc("ed.intro", lang))
+    """Draw the editor for every scheme of the working copy (collapsed); edits are written into ``state`` in place.
+
+    The page draws the section's heading (so it can put its own controls beside it).
+    """
     errors: dict[str, str] = state.setdefault("errors", {})
     for s in state["schemes"]:
         sid = s["id"]

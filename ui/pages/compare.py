@@ -192,6 +192,8 @@ def render() -> None:
 
     answer = st.container()  # filled after the editors below have applied this run's edits
     st.divider()
+    st.subheader(tc("ed.header", lang))
+    st.caption(tc("ed.intro", lang))
     state = ed.ensure_state(source, raw)
     st.button(tc("cmp.reset", lang), key="cmp_reset", on_click=ed.reset_state, args=(source, raw))
     ed.render_editor(state, lang)
