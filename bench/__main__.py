@@ -1,4 +1,4 @@
-"""``python -m bench [engine|full|scale|parallel|reprice|app|profile ...] [--quick]``: the performance budget."""
+"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|profile ...] [--quick]``: the performance budget."""
 
 from __future__ import annotations
 
