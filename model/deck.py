@@ -319,8 +319,14 @@ def _basis_what(name: str, b: dict[str, Any], lang: str) -> str:
             "; ".join((b.get("assumed_effects") or {}).get(lang) or [])
     if kind == "forecast":
         beh = b.get("behaviour") or {}
-        text = beh.get(lang) if isinstance(beh.get(lang), str) else beh.get("summary")
-        return str(text) if text else BASIS_NOTES[lang]["forecast"]
+        if isinstance(beh.get(lang), str):
+            return beh[lang]
+        text = BASIS_NOTES[lang]["forecast"]
+        if beh.get("model"):
+            text += f"（{beh['model']}）" if lang == "zh" else f" ({beh['model']})"
+        if beh.get("converged") is False:
+            text += "；未收敛，仅供参考" if lang == "zh" else "; did not converge, indicative only"
+        return text
     return _TEXT[lang]["mechanics_what"]
 
 

@@ -121,11 +121,14 @@ def test_assumption_and_mechanics_labels(cli_run) -> None:
     assert rows[ASSUMED] == "假设" and rows["达标奖 48%"] == "纯机制"
     forecast = copy.deepcopy(doc)
     forecast["schemes"]["达标奖 48%"]["behaviour"] = {"zh": "客服会多花力气卖货", "en": "agents push sales"}
+    forecast["schemes"]["达标奖 48%"].pop("basis", None)  # a document without the comparison's own label
     assert basis(forecast["schemes"]["达标奖 48%"]) == "forecast"
     prs2 = Presentation(io.BytesIO(build_deck(forecast, lang="zh")))
     rows2 = {r.cells[0].text: [c.text for c in r.cells] for r in _shape(prs2.slides[5], "Basis table").table.rows}
     assert rows2["达标奖 48%"][1:] == ["预测", "客服会多花力气卖货"]
     assert basis_label(forecast["schemes"]["达标奖 48%"], "en") == "Forecast"
+    assert basis({"basis": "assumption", "behaviour": None}) == "assumption"  # the comparison's own label wins
+    assert basis({"behaviour": None}) == "mechanics"
 
 
 def test_every_text_run_has_an_east_asian_font(cli_run) -> None:
@@ -156,7 +159,7 @@ def test_english_deck(cli_run) -> None:
 def test_report_needs_an_output_and_schemes(tmp_path: Path) -> None:
     r = run_cli("report", str(SEED000))
     assert r.returncode == 2 and "--pptx" in r.stderr
-    r = run_cli("report", str(ROOT / "scenarios" / "taobao_10_agents.toml"), "--pptx", str(tmp_path / "x.pptx"))
+    r = run_cli("report", str(ROOT / "scenarios" / "validation" / "erlang.toml"), "--pptx", str(tmp_path / "x.pptx"))
     assert r.returncode == 2 and "schemes" in r.stderr and not (tmp_path / "x.pptx").exists()
 
 

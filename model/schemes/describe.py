@@ -55,8 +55,11 @@ _COLON = {"zh": "：", "en": ": "}
 
 
 def basis(block: dict[str, Any]) -> str:
-    """``"forecast"`` when the scheme's block has a ``behaviour`` dict, ``"assumption"`` when it has assumed
-    effects, else ``"mechanics"``."""
+    """What a scheme's block rests on: its own ``basis`` when the comparison set one
+    (:func:`model.pipeline.compare_schemes`), else ``"forecast"`` when it has a ``behaviour`` dict,
+    ``"assumption"`` when it has assumed effects, else ``"mechanics"``."""
+    if block.get("basis") in BASIS_LABELS["en"]:
+        return str(block["basis"])
     if isinstance(block.get("behaviour"), dict):
         return "forecast"
     if block.get("assumed_effects"):
