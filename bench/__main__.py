@@ -1,4 +1,4 @@
-"""``python -m bench [engine|full|scale|parallel|reprice|profile ...] [--quick]``: the performance budget."""
+"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|profile ...] [--quick]``: the performance budget."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ FIGURES = {
     "parallel": "bench.parallel",    # 4. 2 workers vs 1
     "reprice": "bench.reprice",      # re-pricing vs re-simulating (DESIGN.md; written for the schemes issue)
     "behaviour": "bench.behaviour",  # equilibrium time (10, 200 agents), behaviour on/off comparison ratio
+    "app": "bench.app_latency",      # server-side page reruns after a slider move (AppTest) vs the 0.5 s budget
 }
 EXTRA = {"profile": "bench.hotspots"}  # not a figure: the engine's top functions (cProfile)
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m model run|compare|schema ...``.
+"""Command line: ``python -m model run|compare|report|schema ...``.
 
 Exit codes: 0 ok, 2 bad input (one message naming the file and key), 1 internal error.
 """
@@ -236,6 +236,43 @@ def sensitivity_table(table: dict[str, Any], swing) -> str:
     return "\n".join(lines)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """``report SCENARIO --pptx OUT.pptx [--html OUT.html] [--lang zh|en]``: the comparison as a deck / page."""
+    from model.compare import comparison_table
+    from model.deck import build_deck
+    from model.report import evaluate
+
+    if not args.pptx and not args.html:
+        raise ScenarioError("give --pptx OUT.pptx and/or --html OUT.html", file="<command line>", key="--pptx")
+    s = _load(args)
+    if not s.schemes:
+        raise ScenarioError("has no [[schemes]] to present; add at least one scheme", file=str(args.scenario),
+                            key="schemes")
+    doc = evaluate(s, replications=args.reps, seed=args.seed, workers=args.workers)
+    doc["scenario"]["file"] = Path(args.scenario).name
+    doc["scheme_specs"] = {sc.name: sc.model_dump(mode="json", exclude_none=True) for sc in s.schemes}
+    if args.json:
+        _write_json(doc, args.json)
+    if args.pptx:
+        _write_bytes(build_deck(doc, lang=args.lang), args.pptx, "--pptx")
+    if args.html:
+        from ui.html_report import build_report  # pure (no streamlit); the app offers the same file
+
+        _write_bytes(build_report(doc, args.lang).encode("utf-8"), args.html, "--html")
+    print(comparison_table(doc))
+    return EXIT_OK
+
+
+def _write_bytes(data: bytes, path: str, flag: str) -> None:
+    p = Path(path)
+    try:
+        if p.parent and not p.parent.exists():
+            p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+    except OSError as e:
+        raise ScenarioError(f"cannot write the output: {e.strerror}", file=path, key=flag) from None
+
+
 def _write_json(doc: dict[str, Any], path: str) -> None:
     p = Path(path)
     try:
@@ -276,6 +313,12 @@ def build_parser() -> argparse.ArgumentParser:
     common(se)
     se.add_argument("--scheme", default=None, help="scheme to test (default: the first with a numeric target)")
     se.set_defaults(func=cmd_sensitivity)
+    rp = sub.add_parser("report", help="present a comparison: PowerPoint deck (--pptx) and/or HTML page (--html)")
+    common(rp)
+    rp.add_argument("--pptx", default=None, metavar="OUT.pptx", help="write the PowerPoint deck")
+    rp.add_argument("--html", default=None, metavar="OUT.html", help="write the self-contained HTML report")
+    rp.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the deck and report (zh)")
+    rp.set_defaults(func=cmd_report)
     sc = sub.add_parser("schema", help="print the JSON schema of the scenario format")
     sc.set_defaults(func=cmd_schema)
     return p

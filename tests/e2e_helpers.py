@@ -64,3 +64,25 @@ def streamlit_server(app: str = "app.py", timeout_s: float = 30.0) -> Iterator[s
                     with contextlib.suppress(ProcessLookupError):
                         os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait(timeout=10)
+
+
+def catalogue_key_pattern():
+    """A regex matching a catalogue key as it would leak onto the screen ("ed.ae_conv", "sim.agents_help"):
+    one of the catalogues' key prefixes, a dot, a lower-case word. Numbers ("3.5%") and file names do not match."""
+    import re
+
+    from ui.i18n import CATALOGUES as MAIN
+    from ui.i18n_compare import CATALOGUES as COMPARE
+
+    prefixes = sorted({k.split(".", 1)[0] for cat in (MAIN["zh"], COMPARE["zh"]) for k in cat})
+    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, prefixes)) + r")\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
+
+
+#: JavaScript: the rendered size of every Vega chart on the page, [[width, height], ...].
+CHART_SIZES_JS = """() => Array.from(document.querySelectorAll('.vega-embed'))
+  .map(e => { const r = e.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; })"""
+
+#: JavaScript: true once Streamlit has finished the current run and drawn every chart.
+SETTLED_JS = """(n) => !document.querySelector('[data-testid="stStatusWidget"]')
+  && document.querySelectorAll('[data-stale="true"]').length === 0
+  && document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= n"""

@@ -102,11 +102,11 @@ def test_target_slider_reprices_without_resimulating(sim_calls: list[int]) -> No
     before = _row(at, SCHEME)[tc("res.col.bonus", "zh")]
     at.slider(key=TARGET).set_value(30.0).run()  # 48% -> 30%: most agents now reach it
     assert not at.exception and not at.error
-    after = _row(at, SCHEME)[tc("res.col.bonus", "zh")]
+    after = _row(at, "达标奖 30%")[tc("res.col.bonus", "zh")]  # the name follows its target
     assert after != before
     amount_before = after
     at.number_input(key="cmp_s1c0_amount").set_value(2000.0).run()
-    assert _row(at, SCHEME)[tc("res.col.bonus", "zh")] != amount_before
+    assert _row(at, "达标奖 30%")[tc("res.col.bonus", "zh")] != amount_before
     assert len(sim_calls) == runs, "changing a target or an amount must only re-price"
 
 
@@ -188,6 +188,32 @@ def test_calculator_reproduces_seed_000_beside_the_simulation():
     at.number_input(key="calc_conv_pct").set_value(0.0).run()
     at.number_input(key="calc_aov_pct").set_value(0.0).run()
     assert at.metric[1].value == "120万"
+
+
+def test_a_name_stating_the_target_follows_the_slider() -> None:
+    at = _app()
+    at.slider(key=TARGET).set_value(45.0).run()
+    assert not at.exception and not at.error
+    names = list(_table(at)[tc("res.col.scheme", "zh")])
+    assert "达标奖 45%" in names and SCHEME not in names
+    assert at.text_input(key="cmp_s1_name").value == "达标奖 45%"
+    # the card reads the rule aloud with the new target
+    assert any("询单转化率 ≥ 45%" in c.value for c in at.caption)
+
+
+def test_cards_lead_the_page() -> None:
+    at = _app("en")
+    assert not at.exception
+    metrics = [m for m in at.metric if m.label == tc("card.net", "en")]
+    assert len(metrics) == 3  # one headline card per scheme
+    assert metrics[2].value.endswith("yuan")
+    texts = [m.value for m in at.markdown]
+    assert any(tc("card.p_loss", "en") in x for x in texts)
+    assert any("Assumption" in x for x in texts) and any("Mechanics only" in x for x in texts)
+    # the editors are collapsed below the answer
+    assert at.expander and all(not e.proto.expanded for e in at.expander)
+    deck = [d for d in at.get("download_button") if d.proto.id.endswith("download_deck")]
+    assert len(deck) == 1 and deck[0].proto.label == tc("res.download_deck", "en")
 
 
 def test_compare_page_shows_the_run_warnings() -> None:

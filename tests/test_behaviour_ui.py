@@ -49,7 +49,7 @@ def test_agent_table_and_effort_frame():
 
 def test_curve_targets_stay_inside_the_kpi_range():
     g = curve_targets(0.45, "inquiry_conversion")
-    assert min(g) >= 0.01 and max(g) <= 0.99 and 0.45 in g and len(g) == 21
+    assert min(g) >= 0.01 and max(g) <= 0.99 and 0.45 in g and len(g) == 11
     r = curve_targets(30.0, "avg_response_s")
     assert min(r) == 15.0 and max(r) == 45.0
 

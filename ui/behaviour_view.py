@@ -22,7 +22,7 @@ from model.behaviour.sensitivity import sensitivity, swing
 from model.outcomes import Effects
 from model.pipeline import run_for
 from model.scenario import Scenario, scenario_from_dict
-from ui.charts_compare import CJK_FONT
+from ui.charts_compare import AUTOSIZE, CJK_FONT
 from ui.format import money, pct
 from ui.i18n_behaviour import tb
 
@@ -32,6 +32,8 @@ CHART_HEIGHT = 300
 
 
 def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    # fit-x: the height is the plot's (Streamlit's default "fit" squeezes legend and title into it)
+    chart = chart.properties(autosize=AUTOSIZE)
     return chart.configure(font=CJK_FONT).configure_axis(labelFont=CJK_FONT, titleFont=CJK_FONT) \
         .configure_legend(labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=320, orient="bottom") \
         .configure_title(font=CJK_FONT, anchor="start")
@@ -176,11 +178,11 @@ def _sensitivity_cached(scen_json: str, scheme: str, _cache=None) -> dict[str, A
 
 
 def curve_targets(value: float, kpi: str) -> tuple[float, ...]:
-    """The curve's grid: the target +/- 10 points in 1-point steps for shares, +/- 50% for other KPIs."""
+    """The curve's grid: the target +/- 10 points in 2-point steps for shares, +/- 50% for other KPIs."""
     if kpi in ("avg_response_s", "first_response_s", "queue_wait_s", "aov_yuan", "sales_yuan"):
         grid = value * np.linspace(0.5, 1.5, 11)
     else:
-        grid = np.clip(value + np.arange(-0.10, 0.1001, 0.01), 0.01, 0.99)
+        grid = np.clip(value + np.arange(-0.10, 0.1001, 0.02), 0.01, 0.99)
     return tuple(float(x) for x in np.unique(np.round(grid, 4)))
 
 
@@ -194,7 +196,7 @@ def render_behaviour(doc: dict[str, Any], scen: Scenario, lang: str, cache: Muta
     st.caption(tb("beh.intro", lang))
     level = next((100 * b["economics_interval_level"] for b in doc["schemes"].values()
                   if b.get("economics_interval_level")), 90.0)
-    st.dataframe(views_frame(doc, lang), hide_index=True, use_container_width=True)
+    st.dataframe(views_frame(doc, lang), hide_index=True, width="stretch")
     st.caption(tb("beh.compare_caption", lang, level=level))
 
     names = [n for n, b in doc["schemes"].items() if b.get("behaviour")]
@@ -214,8 +216,8 @@ def render_behaviour(doc: dict[str, Any], scen: Scenario, lang: str, cache: Muta
             else tb("beh.not_converged", lang))
         for n in notes:
             st.caption(n)
-        st.altair_chart(effort_chart(block, lang), use_container_width=True)
-        st.dataframe(agent_table(block, lang), hide_index=True, use_container_width=True)
+        st.altair_chart(effort_chart(block, lang), width="stretch")
+        st.dataframe(agent_table(block, lang), hide_index=True, width="stretch")
     _curve_section(scen, name, lang, cache)
     _sensitivity_section(scen, name, lang, cache)
     _months_section(doc, name, lang)
@@ -242,7 +244,7 @@ def _curve_section(scen: Scenario, name: str, lang: str, cache: MutableMapping |
                               value=min(grid, key=lambda g: abs(g - float(comp.target))), format_func=fmt,
                               key=f"beh_target_{name}_{label}")
     best = curve.loc[curve["net_gain_yuan"].idxmax()]
-    st.altair_chart(curve_chart(curve, lang, float(comp.target), float(chosen)), use_container_width=True)
+    st.altair_chart(curve_chart(curve, lang, float(comp.target), float(chosen)), width="stretch")
     st.markdown(tb("beh.curve_best", lang, best=fmt(best["target"]), net=money(best["net_gain_yuan"], lang),
                    cur=fmt(comp.target)))
     row = curve.loc[(curve["target"] - chosen).abs().idxmin()]
@@ -270,7 +272,7 @@ def _sensitivity_section(scen: Scenario, name: str, lang: str, cache: MutableMap
                   resp=f"{b['avg_response_s']:.1f}" if b["avg_response_s"] is not None else "—"))
     headline = st.radio(tb("beh.sens_headline", lang), ["best_target", "net_gain_yuan", "avg_response_s"],
                         format_func=lambda h: tb(f"beh.sens.{h}", lang), horizontal=True, key="beh_sens_headline")
-    st.altair_chart(tornado_chart(table, headline, lang), use_container_width=True)
+    st.altair_chart(tornado_chart(table, headline, lang), width="stretch")
 
 
 def _months_section(doc: dict[str, Any], name: str, lang: str) -> None:
@@ -283,4 +285,4 @@ def _months_section(doc: dict[str, Any], name: str, lang: str) -> None:
         tb("beh.m.month", lang): r["month"], tb("beh.m.target", lang): pct(r["target"], lang),
         tb("beh.m.result", lang): pct(r["result"], lang), tb("beh.m.net", lang): money(r["net_gain_yuan"], lang),
         tb("beh.m.effort", lang): "—" if r.get("selling_effort") is None else f"{r['selling_effort']:+.2f}",
-    } for r in path]), hide_index=True, use_container_width=True)
+    } for r in path]), hide_index=True, width="stretch")

@@ -101,12 +101,37 @@ def reach_frame(doc: dict[str, Any], lang: str) -> pd.DataFrame:
 def _scheme_color(doc: dict[str, Any], lang: str) -> alt.Color:
     names = [scheme_label(n, b, lang) for n, b in (doc.get("schemes") or {}).items()]
     return alt.Color("scheme:N", title=tc("ch.scheme", lang), scale=alt.Scale(domain=names, scheme="tableau10"),
-                     sort=names, legend=alt.Legend(orient="bottom", columns=1, labelLimit=400))
+                     sort=names, legend=alt.Legend(orient="bottom", columns=1, labelLimit=LEGEND_LABEL_LIMIT))
+
+
+#: Width fits the container (the app) or the given width (the report); the height is the plot area's, and
+#: titles, axes and legends are added around it. Streamlit's default for a chart without ``autosize`` is
+#: ``fit`` with ``contains="padding"``: the *whole* chart, legend included, is squeezed into ``height``, which
+#: left a strip of a few pixels for the plot once a bottom legend took its room (the report, rendered with
+#: Vega's default ``pad``, looked fine).
+AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
+#: Plot heights (pixels, without title, axes and legend).
+SCATTER_HEIGHT = 300
+PAY_HEIGHT = 260
+REACH_ROW_HEIGHT = 34
+REACH_MIN_HEIGHT = 160
+#: Legend labels longer than this (pixels) end in an ellipsis; the legend then fits a phone-wide chart.
+LEGEND_LABEL_LIMIT = 220
+
+
+def _domain(values: pd.Series, margin: float = 0.06) -> list[float]:
+    """[lo, hi] covering ``values`` and 0, widened by ``margin`` of the span on both sides (marks at the ends
+    stay whole; a small margin below 0 rarely gets a tick of its own)."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    lo, hi = min(0.0, float(v.min()) if len(v) else 0.0), max(0.0, float(v.max()) if len(v) else 0.0)
+    span = (hi - lo) or 1.0
+    return [lo - margin * span, hi + margin * span]
 
 
 def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    chart = chart.properties(autosize=AUTOSIZE)
     return chart.configure(font=CJK_FONT).configure_axis(labelFont=CJK_FONT, titleFont=CJK_FONT) \
-        .configure_legend(labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=320) \
+        .configure_legend(labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=LEGEND_LABEL_LIMIT) \
         .configure_title(font=CJK_FONT, anchor="start")
 
 
@@ -115,22 +140,26 @@ def uplift_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
     df = uplift_frame(doc, lang)
     level = _level(doc)
     base = alt.Chart(df)
-    x = alt.X("bonus:Q", title=tc("ch.bonus", lang))
+    # explicit domains with a margin keep the marks at the ends (the largest cost, the highest interval) inside
+    # the plot; zero is always shown
+    x = alt.X("bonus:Q", title=tc("ch.bonus", lang), scale=alt.Scale(domain=_domain(df["bonus"]), nice=False))
+    y_scale = alt.Scale(domain=_domain(pd.concat([df["lo"], df["hi"], df["uplift"]])), nice=False)
     color = _scheme_color(doc, lang)
-    bars = base.mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("lo:Q", title=tc("ch.uplift", lang)),
+    bars = base.mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("lo:Q", title=tc("ch.uplift", lang), scale=y_scale),
                                                 y2="hi:Q", color=color)
     shape = alt.Shape("assumed:N", title=tc("ch.assumed", lang),
                       scale=alt.Scale(domain=[tc("ch.assumed_no", lang), tc("ch.assumed_yes", lang)],
-                                      range=["circle", "diamond"]))
+                                      range=["circle", "diamond"]),
+                      legend=None)  # the scheme legend already marks assumptions; a second legend overflows a phone
     pts = base.mark_point(size=140, filled=True).encode(
-        x=x, y="uplift:Q", color=color, shape=shape,
+        x=x, y=alt.Y("uplift:Q", scale=y_scale), color=color, shape=shape,
         tooltip=[alt.Tooltip("scheme:N", title=tc("ch.scheme", lang)),
                  alt.Tooltip("bonus:Q", title=tc("ch.bonus", lang), format=",.0f"),
                  alt.Tooltip("uplift:Q", title=tc("ch.uplift", lang), format=",.0f"),
                  alt.Tooltip("lo:Q", format=",.0f"), alt.Tooltip("hi:Q", format=",.0f"),
                  alt.Tooltip("assumed:N", title=tc("ch.assumed", lang))])
     title = tc("ch.uplift_title", lang) + (f" · {level:.0f}%" if level else "")
-    return _style(alt.layer(bars, pts).properties(title=title, width=520, height=300))
+    return _style(alt.layer(bars, pts).properties(title=title, width=520, height=SCATTER_HEIGHT))
 
 
 def pay_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
@@ -145,14 +174,15 @@ def pay_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
         tooltip=[alt.Tooltip("agent:N", title=tc("ch.agent", lang)),
                  alt.Tooltip("scheme:N", title=tc("ch.scheme", lang)),
                  alt.Tooltip("pay:Q", title=tc("ch.pay", lang), format=",.0f")])
-    return _style(chart.properties(title=tc("ch.pay_title", lang), width=560, height=280))
+    return _style(chart.properties(title=tc("ch.pay_title", lang), width=560, height=PAY_HEIGHT))
 
 
 def reach_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
     """Bars: share of agents reaching each target component, per scheme."""
     df = reach_frame(doc, lang)
     chart = alt.Chart(df).mark_bar().encode(
-        y=alt.Y("component:N", title=tc("ch.component", lang), axis=alt.Axis(labelLimit=260)),
+        # "达标奖 · 询单转化率" on two lines: the label column stays narrow enough for a phone
+        y=alt.Y("component:N", title=None, axis=alt.Axis(labelLimit=160, labelExpr="split(datum.label, ' · ')")),
         yOffset=alt.YOffset("scheme:N"),
         x=alt.X("reach:Q", title=tc("ch.reach", lang), axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
@@ -161,7 +191,7 @@ def reach_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
                  alt.Tooltip("component:N", title=tc("ch.component", lang)),
                  alt.Tooltip("reach:Q", title=tc("ch.reach", lang), format=".0%")])
     return _style(chart.properties(title=tc("ch.reach_title", lang), width=520,
-                                   height=max(60, 28 * max(1, len(df)))))
+                                   height=max(REACH_MIN_HEIGHT, REACH_ROW_HEIGHT * max(1, len(df)))))
 
 
 def _level(doc: dict[str, Any]) -> float | None:

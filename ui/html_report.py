@@ -16,7 +16,8 @@ import json
 from html import escape
 from typing import Any
 
-from ui.charts_compare import CJK_FONT, _num, all_charts, component_label, scheme_label
+from model.schemes.describe import basis_label, describe_scheme, note_in_lang
+from ui.charts_compare import CJK_FONT, _num, all_charts, scheme_label
 from ui.format import money, pct
 from ui.i18n import norm_lang, t
 from ui.i18n_compare import tc
@@ -131,13 +132,6 @@ def chart_svgs(doc: dict[str, Any], lang: str) -> dict[str, str]:
     return out
 
 
-def _component_line(c: dict[str, Any], lang: str) -> str:
-    typ = str(c.get("type"))
-    label = component_label(f"{typ}:{c['kpi']}" if c.get("kpi") else typ, lang)
-    rest = {k: v for k, v in c.items() if k not in ("type", "kpi") and v not in (None, [], {})}
-    return f"{label}: {json.dumps(rest, ensure_ascii=False)}" if rest else label
-
-
 def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     """The comparison as one self-contained HTML page.
 
@@ -195,10 +189,9 @@ def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     specs = doc.get("scheme_specs") or {}
     parts.append(f"<h2>{escape(tc('rep.schemes', lang))}</h2><ul>")
     for n, b in schemes.items():
-        desc = b.get("description") or ""
-        comps = (specs.get(n) or {}).get("components") or []
-        lines = "".join(f"<li>{escape(_component_line(c, lang))}</li>" for c in comps)
-        mark = f' <span class="assumed">[{escape(tc("res.assumed_mark", lang))}]</span>' if b.get("assumed_effects") else ""
+        desc = note_in_lang(b.get("description") or "", lang)
+        lines = "".join(f"<li>{escape(line)}</li>" for line in describe_scheme(specs[n], lang)) if n in specs else ""
+        mark = f' <span class="assumed">[{escape(basis_label(b, lang))}]</span>'
         parts.append(f"<li><b>{escape(n)}</b>{mark}{' — ' + escape(desc) if desc else ''}"
                      f"{'<ul>' + lines + '</ul>' if lines else ''}</li>")
     parts.append("</ul>")

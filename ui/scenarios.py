@@ -59,17 +59,22 @@ def load_shipped(path: str) -> Scenario:
         raise ScenarioError(e.message, file=path, key=e.key) from None
 
 
-def load_upload(name: str, data: bytes) -> Scenario:
-    """Validate an uploaded scenario file with the model's loader; errors name the uploaded file."""
+def read_upload(name: str, data: bytes) -> dict[str, Any]:
+    """An uploaded scenario file's TOML as a dict, read by the model's reader; errors name the uploaded file."""
     name = Path(name).name or "upload.toml"
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "upload.toml"
         p.write_bytes(data)
         try:
-            raw = read_toml(path=p)
+            return read_toml(path=p)
         except ScenarioError as e:
             raise ScenarioError(e.message, file=name, key=e.key) from None
-    return scenario_from_dict(data=raw, file=name)
+
+
+def load_upload(name: str, data: bytes) -> Scenario:
+    """Validate an uploaded scenario file with the model's loader; errors name the uploaded file."""
+    raw = read_upload(name=name, data=data)
+    return scenario_from_dict(data=raw, file=Path(name).name or "upload.toml")
 
 
 @dataclass

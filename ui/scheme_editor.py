@@ -406,7 +406,7 @@ def _assumed(s: dict[str, Any], lang: str) -> None:
         v = float(ae.get(fld, 0.0) or 0.0)
         lo, hi = min(-50.0, v), max(100.0, v)
         with col:
-            new[fld] = float(st.slider(label, min_value=lo, max_value=hi, value=v, step=1.0, format="%+.0f%%",
+            new[fld] = float(st.slider(tc(label, lang), min_value=lo, max_value=hi, value=v, step=1.0, format="%+.0f%%",
                                        key=f"cmp_{s['id']}_ae_{fld}"))
     others = {k: v for k, v in ae.items() if k not in dict(AE_FIELDS) and v}
     if others:
@@ -440,16 +440,45 @@ def _component(s: dict[str, Any], c: dict[str, Any], lang: str, errors: dict[str
         st.code(json.dumps(spec, ensure_ascii=False, indent=1), language="json")
 
 
+def _follow_target_in_name(s: dict[str, Any]) -> None:
+    """A name that states a threshold's target ("达标奖 48%") follows that target when its slider moves
+    (48% -> 45%), so the cards, charts and deck never name a target the scheme no longer has.
+
+    Runs before the name's text input is drawn in this run (the slider's new value is already in session state).
+    """
+    ss = st.session_state
+    for c in s["components"]:
+        spec = c["spec"]
+        code = spec.get("kpi")
+        if spec.get("type") != "threshold" or spec.get("steps") or spec.get("target") is None \
+                or code not in KPI_CODES or KPI_CODES[code].unit != "share":
+            continue
+        key = f"cmp_{c['id']}_target_{code}"
+        if key not in ss:
+            continue
+        old, new = float(spec["target"]), _from_display(code, float(ss[key]))
+        old_text, new_text = f"{round(old * 100, 6):g}%", f"{round(new * 100, 6):g}%"
+        if old_text != new_text and old_text in s["name"]:
+            s["name"] = s["name"].replace(old_text, new_text)
+            ss[f"cmp_{s['id']}_name"] = s["name"]
+
+
 def render_editor(state: dict[str, Any], lang: str) -> None:
-    """Draw the editor for every scheme of the working copy; edits are written into ``state`` in place."""
-    st.subheader(tc("ed.header", lang))
+    """Draw the editor for every scheme of the working copy (collapsed); edits are written into ``state`` in place.
+
+    The page draws the section's heading (so it can put its own controls beside it).
+    """
     errors: dict[str, str] = state.setdefault("errors", {})
     for s in state["schemes"]:
         sid = s["id"]
         marker = f" · {tc('res.assumed_mark', lang)}" if s.get("assumed_effects") else ""
-        with st.expander(f"{s['name']}{marker}", expanded=True):
+        with st.expander(f"{s['name']}{marker}", expanded=False):
             a, b, c = st.columns([4, 1, 1])
-            s["name"] = a.text_input(tc("ed.name", lang), value=s["name"], key=f"cmp_{sid}_name")
+            _follow_target_in_name(s)
+            name_key = f"cmp_{sid}_name"
+            # the widget's own value once it exists (it may have just followed a target); the name before that
+            s["name"] = a.text_input(tc("ed.name", lang), key=name_key,
+                                     **({} if name_key in st.session_state else {"value": s["name"]}))
             b.button(tc("ed.copy", lang), key=f"cmp_{sid}_copy", on_click=_copy_scheme,
                      args=(sid, tc("ed.copy_suffix", lang)))
             c.button(tc("ed.remove_scheme", lang), key=f"cmp_{sid}_del", on_click=_remove_scheme, args=(sid,))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -9,11 +10,13 @@ import streamlit as st
 
 from model.kpicodes import KPI_CODES
 from model.scenario import ScenarioError
+from ui import scenarios as sc
 from ui.charts import agent_chart
 from ui.errors_zh import localise
 from ui.format import WAN, count, kpi_value, pct
 from ui.i18n import kpi_label, t
 from ui.rules import Rule, rule_for, rules_for
+from ui.state import KEEP_PREFIX
 
 AGENT_COLUMNS = ("receptions", "inquiry_conversion", "sales_yuan", "aov_yuan", "first_response_s",
                  "avg_response_s", "three_min_reply_rate", "abandon_rate", "good_rating_rate", "refund_rate",
@@ -21,6 +24,43 @@ AGENT_COLUMNS = ("receptions", "inquiry_conversion", "sales_yuan", "aov_yuan", "
 AGENT_CHART_KPIS = ("three_min_reply_rate", "good_rating_rate", "inquiry_conversion", "sales_yuan",
                     "first_response_s", "avg_response_s", "abandon_rate", "bad_attitude_share", "utilization",
                     "receptions")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _title(path: str, mtime: float) -> str:
+    try:
+        s = sc.load_shipped(path=path)
+    except ScenarioError:
+        return Path(path).name
+    return f"{s.meta.name or Path(path).stem} · {Path(path).name}"
+
+
+def scenario_title(path: str) -> str:
+    """A shipped scenario as the lists show it: its name and file name ("淘宝店 · taobao_10_agents.toml")."""
+    full = sc.ROOT / path
+    return _title(path, full.stat().st_mtime if full.exists() else 0.0)
+
+
+def scenario_upload(lang: str, key: str) -> tuple[str, bytes] | None:
+    """The "your own scenario file" uploader; returns (file name, bytes) or None.
+
+    The file outlives a visit to another page: Streamlit drops an uploader's state when a run does not draw
+    it, so the last file is kept under a non-widget key and used again until the user removes it here.
+    """
+    ss = st.session_state
+    kept = KEEP_PREFIX + key
+    alive = key in ss  # drawn in the previous run (absent after a visit to another page)
+    up = st.file_uploader(t("sim.upload", lang), key=key, help=t("sim.upload_help", lang))
+    if up is not None:
+        ss[kept] = (up.name, up.getvalue())
+    elif alive and not ss.get(f"{kept}_restored"):  # the user removed the file
+        ss.pop(kept, None)
+    restored = up is None and kept in ss  # kept from before the visit to another page; the uploader is empty
+    ss[f"{kept}_restored"] = restored
+    if restored:
+        st.button(t("sim.forget_upload", lang, name=ss[kept][0]), key=f"{key}_forget",
+                  on_click=lambda: ss.pop(kept, None))
+    return ss.get(kept)
 
 
 def show_error(err: ScenarioError, lang: str) -> None:

@@ -1,9 +1,16 @@
-"""方案对比 / Compare schemes: edit bonus schemes, price them on cached simulations, chart, export HTML.
+"""方案对比 / Compare schemes: the answer first (one card per scheme, charts, tables, deck and HTML
+downloads), the scheme editors below (collapsed).
 
-The page goes through the model's one comparison path (:func:`model.pipeline.compare_schemes`) with a run
-cache that lives in ``st.cache_resource``: runs are keyed by :func:`model.pipeline.run_key` (the scenario
-without its schemes and economics, plus the effects), so changing a target or an amount only re-prices the
-cached runs, and a scheme whose assumed effects change reply times gets its own cached run (same random numbers).
+The page (a) gets the comparison document from one call, :func:`comparison`, and (b) renders it. The results
+are drawn into a container placed above the editors but filled after them, so every edit shows in the same
+run. The comparison goes through the model's one comparison path (:func:`model.pipeline.compare_schemes`)
+with a run cache that lives in ``st.cache_resource``: runs are keyed by :func:`model.pipeline.run_key` (the
+scenario without its schemes and economics, plus the effects), so changing a target or an amount only
+re-prices the cached runs, and a scheme whose assumed effects change reply times gets its own cached run
+(same random numbers).
+
+Widget keys: cmp_scenario, cmp_upload, cmp_days, cmp_reps, cmp_reset, the editor's ``cmp_<id>_<field>``
+(ui.scheme_editor), download_report, download_deck.
 """
 
 from __future__ import annotations
@@ -19,21 +26,33 @@ import streamlit as st
 
 from model import pipeline
 from model.checks import run_warnings
+from model.deck import build_deck
 from model.scenario import Scenario, ScenarioError, read_toml, scenario_from_dict
+from model.schemes.describe import basis, basis_label, describe_scheme
 from ui import scheme_editor as ed
 from ui.calculator import render_calculator
-from ui.charts_compare import all_charts
+from ui.behaviour_view import render_behaviour
+from ui.charts_compare import all_charts, component_label
 from ui.errors_zh import localise
+from ui.format import money, pct
 from ui.html_report import agent_pay_rows, build_report, comparison_rows
+from ui.i18n import t
 from ui.i18n_compare import tc
-from ui.state import current_lang
-from ui.widgets import show_warnings
+from ui.scenarios import read_upload
+from ui.state import current_lang, remember_widgets, restore_widgets
+from ui.i18n_behaviour import tb
+from ui.widgets import scenario_title, scenario_upload, show_error, show_warnings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 DEFAULT_SCENARIO = "seed000_threshold_48.toml"
 DEFAULT_DAYS = 7
 DEFAULT_REPS = 2
+
+
+SOURCE_KEY = "_cmp_source"  # which scenario the days/replications belong to (not a widget)
+#: Widgets whose values survive a visit to another page (ui.state.remember_widgets / restore_widgets).
+WIDGETS = ("cmp_scenario", "cmp_days", "cmp_reps", "cmp_behaviour")
 
 
 def scheme_scenarios() -> list[str]:
@@ -80,6 +99,7 @@ def _document(s: Scenario) -> dict[str, Any]:
         "scenario": {"name": s.meta.name, "days": s.meta.days, "replications": s.meta.replications,
                      "seed": s.meta.seed, "platform": s.shop.platform},
         "baseline_scheme": doc["baseline_scheme"],
+        "behaviour_model": doc.get("behaviour_model", s.behaviour.model),
         "schemes": doc["schemes"],
         "scheme_specs": {sc.name: sc.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
                          for sc in s.schemes},
@@ -93,13 +113,18 @@ def _compare_cached(full_json: str) -> dict[str, Any]:
     return _document(scenario_from_dict(json.loads(full_json)))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _report_cached(doc_json: str, lang: str) -> bytes:
-    return build_report(json.loads(doc_json), lang).encode("utf-8")
+def comparison(scen: Scenario) -> dict[str, Any]:
+    """The comparison document of a validated scenario (cached runs; only re-prices when pay rules change).
+
+    The one data call of the page: everything below renders what it returns.
+    """
+    # st.cache_data hands every caller its own copy (unpickled), so the page may annotate it
+    return _compare_cached(json.dumps(scen.model_dump(mode="json"), sort_keys=True, ensure_ascii=False))
 
 
 def _show_error(e: ScenarioError, lang: str, head: str) -> None:
-    st.error(f"{tc(head, lang)}\n\n" + "\n\n".join(f"- {line}" for line in localise(str(e.message), lang).splitlines() if line)
+    st.error(f"{tc(head, lang)}\n\n" + "\n\n".join(f"- {line}" for line in localise(str(e.message), lang).splitlines()
+                                                     if line)
              + f"\n\n{tc('cmp.error_hint', lang)}")
 
 
@@ -108,42 +133,111 @@ def _read(path: str) -> dict[str, Any]:
     return read_toml(ROOT / path)
 
 
+def _source(lang: str, files: list[str]) -> tuple[str, str, dict[str, Any]] | None:
+    """Scenario choice and upload in the sidebar; (source id, file name, TOML data) or None after a message."""
+    ss = st.session_state
+    if ss.get("cmp_scenario") not in files:
+        ss.pop("cmp_scenario", None)
+    with st.sidebar:
+        st.header(tc("cmp.setup", lang))
+        path = st.selectbox(tc("cmp.scenario", lang), files, key="cmp_scenario", format_func=scenario_title)
+        up = scenario_upload(lang, key="cmp_upload")
+    try:
+        if up is not None:
+            name, data = up
+            st.sidebar.caption(t("sim.using_upload", lang, name=name))
+            raw = read_upload(name=name, data=data)
+            scenario_from_dict(raw, file=name)  # the model's own validation, as on the Simulate page
+            if not raw.get("schemes"):
+                st.warning(tc("cmp.upload_no_schemes", lang, name=name))
+                return None
+            return f"upload:{name}:{hash(data)}", name, raw
+        if path is None:
+            return None
+        return path, path, _read(path)
+    except ScenarioError as e:
+        show_error(e, lang)
+        return None
+
+
+def _run_settings(lang: str, source: str, raw: dict[str, Any]) -> tuple[int, int]:
+    """Days and replications (sidebar); reset to the file's defaults when another scenario is chosen."""
+    ss = st.session_state
+    file_days = int((raw.get("meta") or {}).get("days", 30))
+    file_behaviour = (raw.get("behaviour") or {}).get("model", "none") != "none"
+    max_days = max(31, file_days)
+    if ss.get(SOURCE_KEY) != source:
+        ss[SOURCE_KEY] = source
+        ss["cmp_days"] = min(DEFAULT_DAYS, file_days)
+        ss["cmp_reps"] = DEFAULT_REPS
+        ss["cmp_behaviour"] = file_behaviour
+    ss.setdefault("cmp_behaviour", file_behaviour)
+    ss.setdefault("cmp_days", min(DEFAULT_DAYS, file_days))
+    ss.setdefault("cmp_reps", DEFAULT_REPS)
+    ss["cmp_days"] = int(min(max(ss["cmp_days"], 1), max_days))
+    with st.sidebar:
+        b, c = st.columns(2)
+        days = int(b.number_input(tc("cmp.days", lang), min_value=1, max_value=max_days, step=1, key="cmp_days",
+                                  help=tc("cmp.days_help", lang)))
+        reps = int(c.number_input(tc("cmp.reps", lang), min_value=1, max_value=20, step=1, key="cmp_reps",
+                                  help=tc("cmp.reps_help", lang)))
+        st.toggle(tb("beh.toggle", lang), key="cmp_behaviour", help=tb("beh.toggle_help", lang))
+    remember_widgets(WIDGETS)
+    return days, reps
+
+
 def render() -> None:
     """Draw the comparison page (language from ``st.session_state["lang"]``)."""
     lang = current_lang()
+    restore_widgets(WIDGETS)
     st.title(tc("cmp.title", lang))
     st.caption(tc("cmp.intro", lang))
     files = scheme_scenarios()
     if not files:
         st.warning(tc("cmp.no_scenarios", lang))
         return
-    st.subheader(tc("cmp.setup", lang))
-    a, b, c = st.columns([3, 1, 1])
-    path = a.selectbox(tc("cmp.scenario", lang), files, key="cmp_scenario")
-    try:
-        raw = _read(path)
-    except ScenarioError as e:
-        _show_error(e, lang, "cmp.load_error")
+    loaded = _source(lang, files)
+    if loaded is None:
         return
-    file_days = int((raw.get("meta") or {}).get("days", 30))
-    days = int(b.number_input(tc("cmp.days", lang), min_value=1, max_value=max(31, file_days),
-                              value=min(DEFAULT_DAYS, file_days), step=1, key="cmp_days", help=tc("cmp.days_help", lang)))
-    reps = int(c.number_input(tc("cmp.reps", lang), min_value=1, max_value=20, value=DEFAULT_REPS, step=1,
-                              key="cmp_reps", help=tc("cmp.reps_help", lang)))
-    state = ed.ensure_state(path, raw)
-    st.button(tc("cmp.reset", lang), key="cmp_reset", on_click=ed.reset_state, args=(path, raw))
+    source, name, raw = loaded
+    days, reps = _run_settings(lang, source, raw)
 
+    answer = st.container()  # filled after the editors below have applied this run's edits
+    st.divider()
+    st.subheader(tc("ed.header", lang))
+    st.caption(tc("ed.intro", lang))
+    state = ed.ensure_state(source, raw)
+    st.button(tc("cmp.reset", lang), key="cmp_reset", on_click=ed.reset_state, args=(source, raw))
     ed.render_editor(state, lang)
+    calculator = st.container()
 
+    with answer:
+        made = _edited_document(lang, state, raw, name, days, reps)
+        if made is None:
+            return
+        doc, scen = made
+        _results(doc, lang, scen)
+    with calculator:
+        render_calculator(doc, raw, lang)
+
+
+def _edited_document(lang: str, state: dict[str, Any], raw: dict[str, Any], name: str, days: int,
+                     reps: int) -> tuple[dict[str, Any], Scenario] | None:
+    """The edited scenario's comparison and the scenario, or None after a message naming what is wrong."""
     errs = ed.editor_errors(state)
     if errs:
         st.error(f"{tc('cmp.bad_input', lang)}\n\n" + "\n\n".join(f"- {m}" for m in errs))
-        return
+        return None
     if not state["schemes"]:
         st.warning(tc("cmp.need_scheme", lang))
-        return
+        return None
     data = dict(raw)
     data["meta"] = {**(raw.get("meta") or {}), "days": days, "replications": reps}
+    model = "effort_equilibrium" if st.session_state.get("cmp_behaviour") else "none"
+    behaviour = {**(raw.get("behaviour") or {}), "model": model}
+    if model == "none":
+        behaviour.pop("gaming", None)  # gaming needs agents who respond
+    data["behaviour"] = behaviour
     data["economics"] = {**(raw.get("economics") or {})}
     data["economics"].pop("baseline_scheme", None)
     base = ed.baseline_name(state)
@@ -151,34 +245,90 @@ def render() -> None:
         data["economics"]["baseline_scheme"] = base
     data["schemes"] = ed.scheme_dicts(state)
     try:
-        scen = scenario_from_dict(data, file=path)
+        scen = scenario_from_dict(data, file=name)
     except ScenarioError as e:
         _show_error(e, lang, "cmp.bad_input")
-        return
-
+        return None
     with st.spinner(tc("cmp.running", lang)):
         try:
-            doc = _compare_cached(json.dumps(scen.model_dump(mode="json"), sort_keys=True, ensure_ascii=False))
+            doc = comparison(scen)
         except (ScenarioError, ValueError) as e:
             st.error(f"{tc('cmp.bad_input', lang)}\n\n{e}")
-            return
-    doc["scenario"]["file"] = path
-    render_calculator(doc, raw, lang)
-    _results(doc, lang)
+            return None
+    doc["scenario"]["file"] = name
+    return doc, scen
 
 
-def _results(doc: dict[str, Any], lang: str) -> None:
-    sc = doc["scenario"]
+def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
+    """The answer: headline cards, what the numbers rest on (behaviour), charts, tables, downloads."""
+    meta = doc["scenario"]
     st.subheader(tc("res.header", lang))
-    st.caption(tc("cmp.caption", lang, name=sc["name"], days=sc["days"], reps=sc["replications"], seed=sc["seed"]))
+    st.caption(tc("cmp.caption", lang, name=meta["name"], days=meta["days"], reps=meta["replications"],
+                  seed=meta["seed"]))
     show_warnings(doc, lang)
-    heads, rows = comparison_rows(doc, lang)
-    level = next((100 * b["economics_interval_level"] for b in doc["schemes"].values()
-                  if b.get("economics_interval_level")), 90.0)
-    st.markdown(f"**{tc('res.table', lang)}**")
-    st.dataframe(pd.DataFrame(rows, columns=heads), hide_index=True, key="cmp_table")
-    base = doc.get("baseline_scheme") or tc("ed.base_only", lang)
-    st.caption(tc("res.baseline_note", lang, name=base, level=level))
+    _cards(doc, lang)
+    render_behaviour(doc, scen, lang, cache=run_cache())
+    _assumptions(doc, lang)
+    _charts(doc, lang)
+    _tables(doc, lang)
+    _downloads(doc, lang)
+
+
+def _level(doc: dict[str, Any]) -> float:
+    return next((100 * b["economics_interval_level"] for b in doc["schemes"].values()
+                 if b.get("economics_interval_level")), 90.0)
+
+
+def _cards(doc: dict[str, Any], lang: str) -> None:
+    """One card per scheme: net gain with its interval, bonus cost, uplift, P(loss), share reaching targets."""
+    level = _level(doc)
+    base = doc.get("baseline_scheme")
+    items = list(doc["schemes"].items())
+    per_row = 3
+    for i in range(0, len(items), per_row):
+        cols = st.columns(per_row)
+        for j, (col, (name, b)) in enumerate(zip(cols, items[i:i + per_row], strict=False)):
+            with col.container(border=True, key=f"cmp_card_{i + j}"):
+                _card(name, b, lang, level, is_base=(name == base), spec=(doc.get("scheme_specs") or {}).get(name))
+
+
+def _stat(block: dict[str, Any], code: str, part: str = "mean") -> Any:
+    return ((block.get("economics") or {}).get(code) or {}).get(part)
+
+
+def _card(name: str, b: dict[str, Any], lang: str, level: float, *, is_base: bool,
+          spec: dict[str, Any] | None) -> None:
+    kind = basis(b)
+    colour = {"forecast": "blue", "assumption": "orange", "mechanics": "gray"}[kind]
+    badges = f":{colour}-badge[{basis_label(b, lang)}]"
+    if is_base:
+        badges += f" :violet-badge[{tc('card.baseline', lang)}]"
+    st.markdown(f"**{b.get('label') or name}** {badges}")
+    if spec is not None:  # the rules in words, so the card never relies on the name alone
+        st.caption("  \n".join(describe_scheme(spec, lang)))
+    lo, hi = _stat(b, "net_gain_yuan", "lo"), _stat(b, "net_gain_yuan", "hi")
+    st.metric(tc("card.net", lang), money(_stat(b, "net_gain_yuan"), lang))
+    if is_base:
+        st.caption(tc("card.is_base", lang))
+    elif lo is not None and hi is not None:
+        st.caption(tc("card.interval", lang, level=level, lo=money(lo, lang), hi=money(hi, lang)))
+    else:
+        st.caption(tc("card.no_interval", lang))
+    colon = "：" if lang == "zh" else ": "
+    p_loss = _stat(b, "p_net_loss")
+    lines = [f"{tc('card.bonus', lang)}{colon}**{money(_stat(b, 'bonus_cost_yuan'), lang)}**",
+             f"{tc('card.uplift', lang)}{colon}**{money(_stat(b, 'uplift_yuan'), lang)}**",
+             f"{tc('card.p_loss', lang)}{colon}**{pct(p_loss, lang, digits=0)}**"]
+    reach = [r for r in b.get("reach_share") or [] if r.get("reach_share") is not None]
+    for r in reach:
+        lines.append(f"{tc('card.reach', lang, target=component_label(str(r.get('component')), lang))}{colon}"
+                     f"**{pct(r['reach_share'], lang, digits=0)}**")
+    if not reach:
+        lines.append(tc("card.no_targets", lang))
+    st.markdown("  \n".join(lines))
+
+
+def _assumptions(doc: dict[str, Any], lang: str) -> None:
     assumed = [(n, b["assumed_effects"]) for n, b in doc["schemes"].items() if b.get("assumed_effects")]
     if assumed:
         st.warning(tc("res.assumed_note", lang) + "\n\n" + "\n\n".join(
@@ -186,17 +336,44 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     else:
         st.info(tc("res.no_assumed", lang))
 
-    st.markdown(f"**{tc('res.charts', lang)}**")
+
+def _charts(doc: dict[str, Any], lang: str) -> None:
     charts = all_charts(doc, lang)
-    for name, chart in charts.items():
-        st.altair_chart(chart, key=f"cmp_chart_{name}")
-    if "reach" not in charts:
-        st.caption(tc("res.no_reach", lang))
+    left, right = st.columns(2)
+    left.altair_chart(charts["uplift"], key="cmp_chart_uplift", width="stretch")
+    if "reach" in charts:
+        right.altair_chart(charts["reach"], key="cmp_chart_reach", width="stretch")
+    else:
+        right.caption(tc("res.no_reach", lang))
+    st.altair_chart(charts["pay"], key="cmp_chart_pay", width="stretch")
 
-    st.markdown(f"**{tc('res.per_agent', lang)}**")
-    heads, rows = agent_pay_rows(doc, lang)
-    st.dataframe(pd.DataFrame(rows, columns=heads), hide_index=True, key="cmp_agents")
 
-    report = _report_cached(json.dumps(doc, ensure_ascii=False), lang)
-    st.download_button(tc("res.download", lang), data=report, file_name="scheme_comparison.html",
-                       mime="text/html", key="download_report", help=tc("res.download_help", lang))
+def _tables(doc: dict[str, Any], lang: str) -> None:
+    heads, rows = comparison_rows(doc, lang)
+    st.markdown(f"**{tc('res.table', lang)}**")
+    st.dataframe(pd.DataFrame(rows, columns=heads), hide_index=True, key="cmp_table")
+    base = doc.get("baseline_scheme") or tc("ed.base_only", lang)
+    st.caption(tc("res.baseline_note", lang, name=base, level=_level(doc)))
+    with st.expander(tc("res.per_agent", lang), expanded=False):
+        heads, rows = agent_pay_rows(doc, lang)
+        st.dataframe(pd.DataFrame(rows, columns=heads), hide_index=True, key="cmp_agents")
+
+
+def _downloads(doc: dict[str, Any], lang: str) -> None:
+    """The deck and the HTML report, built only when clicked (re-pricing never waits for them)."""
+    frozen = json.dumps(doc, ensure_ascii=False)
+
+    def html() -> bytes:
+        return build_report(json.loads(frozen), lang).encode("utf-8")
+
+    def pptx() -> bytes:
+        return build_deck(json.loads(frozen), lang=lang)
+
+    a, b = st.columns(2)
+    a.download_button(tc("res.download_deck", lang), data=pptx, file_name="scheme_comparison.pptx",
+                      mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                      key="download_deck", help=tc("res.download_deck_help", lang), on_click="ignore",
+                      type="primary")
+    b.download_button(tc("res.download", lang), data=html, file_name="scheme_comparison.html",
+                      mime="text/html", key="download_report", help=tc("res.download_help", lang),
+                      on_click="ignore")

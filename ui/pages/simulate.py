@@ -17,31 +17,19 @@ from ui import scenarios as sc
 from ui.charts import arrivals_chart, response_chart
 from ui.format import count
 from ui.i18n import kpi_label, t
-from ui.state import current_lang
-from ui.widgets import agent_section, kpi_card, show_error, show_warnings, team_table
+from ui.state import current_lang, remember_widgets, restore_widgets
+from ui.widgets import agent_section, kpi_card, scenario_title, scenario_upload, show_error, show_warnings, team_table
 
 HEADLINE = ("inquiry_conversion", "sales_yuan", "first_response_s", "three_min_reply_rate",
             "abandon_rate", "good_rating_rate", "utilization")
 SOURCE_KEY = "_sim_source"  # which scenario the slider values belong to (not a widget)
+#: Widgets whose values survive a visit to another page (ui.state.remember_widgets / restore_widgets).
+WIDGETS = ("scenario", "agents", "inquiries", "concurrency", "days", "reps", "overrides")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _run_cached(scenario_json: str) -> dict[str, Any]:
     return sc.run(scenario_json=scenario_json)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _title(path: str, mtime: float) -> str:
-    try:
-        s = sc.load_shipped(path=path)
-    except ScenarioError:
-        return Path(path).name
-    return f"{s.meta.name or Path(path).stem} · {Path(path).name}"
-
-
-def _scenario_title(path: str) -> str:
-    full = sc.ROOT / path
-    return _title(path, full.stat().st_mtime if full.exists() else 0.0)
 
 
 def _defaults(base: Scenario) -> dict[str, int]:
@@ -74,10 +62,13 @@ def _bounds(base: Scenario) -> dict[str, tuple[int, int, int]]:
 def _init_state(source: str, base: Scenario, bounds: dict[str, tuple[int, int, int]]) -> None:
     """Reset the sliders to the scenario's values when another scenario is chosen; keep them in range."""
     ss = st.session_state
+    defaults = _defaults(base)
     if ss.get(SOURCE_KEY) != source:
         ss[SOURCE_KEY] = source
-        for k, v in _defaults(base).items():
+        for k, v in defaults.items():
             ss[k] = v
+    for k, v in defaults.items():  # a widget value lost on the way (never the slider's minimum)
+        ss.setdefault(k, v)
     for k, (lo, hi, _) in bounds.items():
         if k in ss:
             ss[k] = int(min(max(ss[k], lo), hi))
@@ -86,15 +77,17 @@ def _init_state(source: str, base: Scenario, bounds: dict[str, tuple[int, int, i
 def _load_base(lang: str, folder: Path | None) -> tuple[str, str, Scenario] | None:
     """Scenario choice in the sidebar; returns (source id, file name, scenario) or None after an error."""
     files = sc.shipped_scenarios(folder) if folder else sc.shipped_scenarios()
+    if st.session_state.get("scenario") not in files:
+        st.session_state.pop("scenario", None)
     with st.sidebar:
         st.header(t("sim.scenario_header", lang))
-        choice = st.selectbox(t("sim.scenario", lang), files, key="scenario", format_func=_scenario_title)
-        up = st.file_uploader(t("sim.upload", lang), key="upload", help=t("sim.upload_help", lang))
+        choice = st.selectbox(t("sim.scenario", lang), files, key="scenario", format_func=scenario_title)
+        up = scenario_upload(lang, key="upload")
     try:
         if up is not None:
-            data = up.getvalue()
-            st.sidebar.caption(t("sim.using_upload", lang, name=up.name))
-            return f"upload:{up.name}:{hash(data)}", up.name, sc.load_upload(name=up.name, data=data)
+            name, data = up
+            st.sidebar.caption(t("sim.using_upload", lang, name=name))
+            return f"upload:{name}:{hash(data)}", name, sc.load_upload(name=name, data=data)
         if choice is None:
             return None
         return choice, choice, sc.load_shipped(path=choice)
@@ -122,6 +115,7 @@ def _controls(lang: str, base: Scenario, source: str) -> dict[str, Any]:
         with st.expander(t("sim.advanced", lang)):
             out["overrides"] = st.text_area(t("sim.overrides", lang), key="overrides",
                                             help=t("sim.overrides_help", lang), placeholder="customers.patience.mean_s=120")
+    remember_widgets(WIDGETS)
     return out
 
 
@@ -143,6 +137,7 @@ def _headline(doc: dict[str, Any], lang: str, platform: str, agents: int, days: 
 def render(scenario_dir: Path | None = None) -> None:
     """Draw the Simulate page. ``scenario_dir`` replaces ``scenarios/`` (tests)."""
     lang = current_lang()
+    restore_widgets(WIDGETS)
     st.title(t("sim.title", lang))
     st.caption(t("app.subtitle", lang))
     loaded = _load_base(lang, scenario_dir)

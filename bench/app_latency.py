@@ -1,0 +1,124 @@
+"""App latency budget (DESIGN.md): a move of a target or an amount on the compare page re-prices without
+re-simulating and the page answers in under 0.5 s, server side.
+
+Measured with Streamlit's AppTest on the real app (``app.py``, st.navigation), in this process: the time of
+``widget.set_value(v).run()`` - the whole script run of the page (the comparison, cards, charts, tables), not
+the browser's drawing. Each move goes to a value not seen before, so the page's data cache misses and the
+comparison is re-priced on the cached simulation (the simulation cache must hit: the run counts are checked).
+
+Lines (each the median over moves, divided by the 0.5 s budget; <= 1.0 meets it):
+* ``compare_target_move``: the threshold target slider of scheme 1 (seed 000, 达标奖 48%);
+* ``compare_amount_move``: its bonus amount;
+* ``simulate_cached_move``: the Simulate page's agents slider moved back to a value it has shown (cached run).
+For information: the Simulate page's move to a new value (a re-simulation of the chosen days and
+replications) and the compare page's first run (simulation included), as ratios to the same budget.
+
+``python -m bench.app_latency [--quick] [--repeat N]``; registered in bench/__main__.py as ``app``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from typing import Any
+
+from bench.common import ROOT, info, verdict, write_result
+
+BUDGET_S = 0.5
+APP = str(ROOT / "app.py")
+TARGET = "cmp_s1c0_target_inquiry_conversion"
+AMOUNT = "cmp_s1c0_amount"
+
+
+def _go(at: Any, url_path: str) -> Any:
+    at._page_hash = next(h for h, i in at._registered_pages.items() if i["url_pathname"] == url_path)
+    return at.run()
+
+
+def _timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def _check(at: Any) -> None:
+    if at.exception:
+        raise AssertionError(f"the page raised: {[e.value for e in at.exception]}")
+
+
+def run(quick: bool = False, repeat: int = 5) -> dict[str, Any]:
+    """Time page reruns after slider moves; print budget lines; write bench/results/app_latency.json."""
+    from streamlit.testing.v1 import AppTest
+
+    from model import pipeline
+
+    calls: list[int] = []
+    real = pipeline.simulate  # the comparison path's default runner
+
+    def counting(*a: Any, **k: Any) -> Any:
+        calls.append(1)
+        return real(*a, **k)
+
+    pipeline.simulate = counting
+    moves = max(3, repeat)
+    print(f"== App latency: server-side reruns after a slider move (AppTest, {moves} moves each) ==", flush=True)
+    try:
+        at = AppTest.from_file(APP, default_timeout=300)
+        first_sim = _timed(at.run)
+        _check(at)
+        first_cmp = _timed(lambda: _go(at, "compare"))
+        _check(at)
+        runs = len(calls)
+        targets = [40.0 + 0.5 * i for i in range(moves)]
+        amounts = [1100.0 + 50 * i for i in range(moves)]
+        t_target = [_timed(lambda v=v: at.slider(key=TARGET).set_value(v).run()) for v in targets]
+        _check(at)
+        t_amount = [_timed(lambda v=v: at.number_input(key=AMOUNT).set_value(v).run()) for v in amounts]
+        _check(at)
+        resimulated = len(calls) - runs
+        _go(at, "")
+        agents = at.slider(key="agents").value
+        new_values = [agents - 1 - i for i in range(min(moves, 3))]
+        t_sim_new = [_timed(lambda v=v: at.slider(key="agents").set_value(v).run()) for v in new_values]
+        t_sim_cached = [_timed(lambda v=v: at.slider(key="agents").set_value(v).run())
+                        for v in (new_values * 2)[:moves]]
+        _check(at)
+    finally:
+        pipeline.simulate = real
+    if first_cmp_runs := runs:
+        info(f"the compare page's first run simulated {first_cmp_runs} time(s); the moves none")
+    else:
+        raise AssertionError("the compare page simulated nothing: the run counter does not see the runner")
+    if resimulated:
+        raise AssertionError(f"moving a target or an amount re-simulated {resimulated} times")
+    lines = [
+        verdict("compare_target_move", statistics.median(t_target) / BUDGET_S, 1.0,
+                note=f"median {1000 * statistics.median(t_target):.0f} ms / {BUDGET_S:g} s; no re-simulation"),
+        verdict("compare_amount_move", statistics.median(t_amount) / BUDGET_S, 1.0,
+                note=f"median {1000 * statistics.median(t_amount):.0f} ms / {BUDGET_S:g} s; no re-simulation"),
+        verdict("simulate_cached_move", statistics.median(t_sim_cached) / BUDGET_S, 1.0,
+                note=f"median {1000 * statistics.median(t_sim_cached):.0f} ms / {BUDGET_S:g} s"),
+    ]
+    info(f"for information (ratios to the same {BUDGET_S:g} s): Simulate move to a new value (re-simulates) "
+         f"{statistics.median(t_sim_new) / BUDGET_S:.2f}x; compare page first run (simulates) "
+         f"{first_cmp / BUDGET_S:.2f}x; Simulate first run {first_sim / BUDGET_S:.2f}x")
+    res = {"budget_s": BUDGET_S, "moves": moves,
+           "timings_s": {"compare_target": t_target, "compare_amount": t_amount, "simulate_new": t_sim_new,
+                         "simulate_cached": t_sim_cached, "compare_first": first_cmp, "simulate_first": first_sim},
+           "budgets": lines, "quick": quick}
+    write_result("app_latency", res)
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.app_latency", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="(same sizes; accepted for symmetry with the others)")
+    ap.add_argument("--repeat", type=int, default=5, help="moves per line; the median is kept")
+    a = ap.parse_args(argv)
+    res = run(quick=a.quick, repeat=a.repeat)
+    return 0 if all(x["ok"] for x in res["budgets"]) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

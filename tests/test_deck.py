@@ -1,0 +1,216 @@
+"""The presentation: ``python -m model report`` writes a PowerPoint deck with native charts and tables whose
+numbers are the run JSON's, Chinese fonts set, one slide per question; the describer reads schemes aloud."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from model.deck import _TEXT, build_deck
+from model.scenario import load_scenario
+from model.schemes.describe import basis, basis_label, describe_component, describe_scheme
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED000 = ROOT / "scenarios" / "seed000_threshold_48.toml"
+ASSUMED = "达标奖 48% + 假设 +20%/+20%"
+A_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, Path]:
+    out = tmp_path_factory.mktemp("report")
+    pptx, html, js = out / "deck.pptx", out / "report.html", out / "run.json"
+    r = run_cli("report", str(SEED000), "--pptx", str(pptx), "--html", str(html), "--json", str(js),
+                "--reps", "2", "--set", "meta.days=3", timeout=300)
+    assert r.returncode == 0, r.stderr
+    return json.loads(js.read_text(encoding="utf-8")), pptx, html
+
+
+def _title(slide) -> str:
+    return next(s for s in slide.shapes if s.name == "Title").text_frame.text
+
+
+def _shape(slide, name: str):
+    return next(s for s in slide.shapes if s.name == name)
+
+
+def _yuan(text: str) -> float:
+    """'12.3万' -> 123000, '-1,000元' -> -1000, '3,500 yuan' -> 3500."""
+    t = text.replace(",", "").replace("元", "").replace("yuan", "").strip()
+    return float(t[:-1]) * 10_000 if t.endswith("万") else float(t)
+
+
+def _close(text: str, value: float) -> bool:
+    """The shown money equals the value to its last shown digit (0.1万 = 1,000 yuan, or 1 yuan)."""
+    tol = 500.0 if text.strip().endswith("万") else 0.5
+    return abs(_yuan(text) - value) <= tol + 1e-9
+
+
+def test_deck_has_one_slide_per_question(cli_run) -> None:
+    _, pptx, _ = cli_run
+    prs = Presentation(str(pptx))
+    titles = [_title(s) for s in prs.slides]
+    zh = _TEXT["zh"]
+    assert titles == [zh["title"], zh["state"], zh["schemes"], zh["money"], zh["pay"], zh["basis_title"]]
+
+
+def test_charts_are_native_with_the_run_numbers(cli_run) -> None:
+    doc, pptx, _ = cli_run
+    prs = Presentation(str(pptx))
+    pictures = [s for sl in prs.slides for s in sl.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert not pictures  # charts are chart objects, not images
+    money = _shape(prs.slides[3], "Money chart")
+    assert money.has_chart and money.chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
+    chart = money.chart
+    assert list(chart.plots[0].categories) == list(doc["schemes"])
+    series = {s.name: list(s.values) for s in chart.series}
+    zh = _TEXT["zh"]
+    for label, code in ((zh["bonus"], "bonus_cost_yuan"), (zh["uplift"], "uplift_yuan"), (zh["net"], "net_gain_yuan")):
+        expected = [b["economics"][code]["mean"] for b in doc["schemes"].values()]
+        assert series[label] == pytest.approx(expected, abs=0.01), label
+    assert series[zh["uplift"]][list(doc["schemes"]).index(ASSUMED)] > 10_000  # the assumption's uplift
+    pay = _shape(prs.slides[4], "Pay chart").chart
+    by_scheme = {s.name: list(s.values) for s in pay.series}
+    assert set(by_scheme) == set(doc["schemes"])
+    for name, b in doc["schemes"].items():
+        assert by_scheme[name] == pytest.approx([a["variable_yuan"] for a in b["agents"]], abs=0.01)
+    assert list(pay.plots[0].categories) == [a["name"] for a in doc["schemes"][ASSUMED]["agents"]]
+
+
+def test_tables_match_the_run_json(cli_run) -> None:
+    doc, pptx, _ = cli_run
+    prs = Presentation(str(pptx))
+    tbl = _shape(prs.slides[3], "Money table").table
+    rows = [[c.text for c in r.cells] for r in tbl.rows][1:]
+    assert [r[0] for r in rows] == list(doc["schemes"])
+    for r in rows:
+        e = doc["schemes"][r[0]]["economics"]
+        for col, code in ((1, "bonus_cost_yuan"), (2, "uplift_yuan"), (3, "net_gain_yuan")):
+            assert _close(r[col], e[code]["mean"]), (r[0], code, r[col], e[code]["mean"])
+        if e["net_gain_yuan"]["lo"] is None:  # no interval (e.g. the baseline: exactly 0 in every replication)
+            assert " – " not in r[4], (r[0], r[4])
+        else:
+            lo, hi = r[4].split(" – ")
+            assert _close(lo, e["net_gain_yuan"]["lo"]) and _close(hi, e["net_gain_yuan"]["hi"]), (r[0], r[4])
+        assert r[5] == f"{100 * e['p_net_loss']['mean']:.0f}%"
+    pay = _shape(prs.slides[4], "Pay table").table
+    prow = [[c.text for c in r.cells] for r in pay.rows]
+    assert prow[0][1:] == list(doc["schemes"])
+    total = prow[-1]
+    for j, b in enumerate(doc["schemes"].values(), start=1):
+        assert _close(total[j], sum(a["variable_yuan"] for a in b["agents"])), total
+    state = _shape(prs.slides[1], "KPI table").table
+    conv = next(r for r in state.rows if r.cells[0].text == "询单转化率")
+    assert conv.cells[1].text == f"{100 * doc['team']['inquiry_conversion']['mean']:.2f}".rstrip("0").rstrip(".") + "%"
+    three = next(r for r in state.rows if r.cells[0].text == "三分钟回复率")
+    assert three.cells[3].text == "≥ 40%" and three.cells[4].text in ("达标", "未达标")  # taobao's line
+
+
+def test_assumption_and_mechanics_labels(cli_run) -> None:
+    doc, pptx, _ = cli_run
+    prs = Presentation(str(pptx))
+    rows = {r.cells[0].text: r.cells[1].text for r in _shape(prs.slides[5], "Basis table").table.rows}
+    assert rows[ASSUMED] == "假设" and rows["达标奖 48%"] == "纯机制"
+    forecast = copy.deepcopy(doc)
+    forecast["schemes"]["达标奖 48%"]["behaviour"] = {"zh": "客服会多花力气卖货", "en": "agents push sales"}
+    forecast["schemes"]["达标奖 48%"].pop("basis", None)  # a document without the comparison's own label
+    assert basis(forecast["schemes"]["达标奖 48%"]) == "forecast"
+    prs2 = Presentation(io.BytesIO(build_deck(forecast, lang="zh")))
+    rows2 = {r.cells[0].text: [c.text for c in r.cells] for r in _shape(prs2.slides[5], "Basis table").table.rows}
+    assert rows2["达标奖 48%"][1:] == ["预测", "客服会多花力气卖货"]
+    assert basis_label(forecast["schemes"]["达标奖 48%"], "en") == "Forecast"
+    assert basis({"basis": "assumption", "behaviour": None}) == "assumption"  # the comparison's own label wins
+    assert basis({"behaviour": None}) == "mechanics"
+
+
+def test_every_text_run_has_an_east_asian_font(cli_run) -> None:
+    _, pptx, _ = cli_run
+    prs = Presentation(str(pptx))
+    runs = 0
+    for slide in prs.slides:
+        for r in slide.shapes._spTree.iter(f"{A_NS}r"):
+            rpr = r.find(f"{A_NS}rPr")
+            assert rpr is not None and rpr.find(f"{A_NS}ea") is not None, r.findtext(f"{A_NS}t")
+            runs += 1
+        for s in slide.shapes:
+            if s.has_chart:
+                ea = s.chart._chartSpace.findall(f".//{A_NS}ea")
+                assert ea and ea[0].get("typeface")
+    assert runs > 50
+
+
+def test_english_deck(cli_run) -> None:
+    doc, _, _ = cli_run
+    prs = Presentation(io.BytesIO(build_deck(doc, lang="en")))
+    assert [_title(s) for s in prs.slides][1] == _TEXT["en"]["state"]
+    text = " ".join(sh.text_frame.text for sl in prs.slides for sh in sl.shapes if sh.has_text_frame)
+    names = "".join(doc["schemes"]) + (doc["scenario"]["name"] or "")
+    assert not [ch for ch in text if "\u4e00" <= ch <= "\u9fff" and ch not in names]
+
+
+def test_report_needs_an_output_and_schemes(tmp_path: Path) -> None:
+    r = run_cli("report", str(SEED000))
+    assert r.returncode == 2 and "--pptx" in r.stderr
+    r = run_cli("report", str(ROOT / "scenarios" / "validation" / "erlang.toml"), "--pptx", str(tmp_path / "x.pptx"))
+    assert r.returncode == 2 and "schemes" in r.stderr and not (tmp_path / "x.pptx").exists()
+
+
+def test_html_report_has_no_raw_json_and_is_chinese(cli_run) -> None:
+    _, _, html = cli_run
+    text = html.read_text(encoding="utf-8")
+    body = re.sub(r"<svg.*?</svg>", "", text, flags=re.S)
+    body = re.sub(r"<style>.*?</style>", "", body, flags=re.S)
+    visible = re.sub(r"<[^>]+>", " ", body)
+    assert '{"' not in visible and '":' not in visible  # no JSON of components
+    assert "达标奖：询单转化率 ≥ 48% 奖 1,000 元" in visible  # the describer's line
+    assert "Inquiry conversion >= 48% pays" not in visible  # the file's English description stays out of zh
+    words = set(re.findall(r"[A-Za-z]{3,}", visible.replace(SEED000.name, "")))
+    assert not words, words
+
+
+# ----------------------------------------------------------------------------------------------- describer
+def test_describer_worked_lines() -> None:
+    th = {"type": "threshold", "kpi": "inquiry_conversion", "target": 0.48, "amount_yuan": 1000, "period": "month"}
+    assert describe_component(th, "zh") == "达标奖：询单转化率 ≥ 48% 奖 1,000 元（每月）"
+    assert describe_component(th, "en") == "Threshold bonus: Inquiry conversion ≥ 48% pays 1,000 yuan (per month)"
+    rank = {"type": "rank", "kpi": "first_response_s", "prizes_yuan": [800, 500]}
+    assert describe_component(rank, "zh") == "排名奖：按首次响应时间排名（越低越好），第1名 800 元、第2名 500 元"
+    assert describe_scheme({"name": "x", "components": []}, "en") == ["base pay only, no bonus"]
+
+
+def test_every_shipped_scheme_reads_in_both_languages() -> None:
+    for f in sorted((ROOT / "scenarios").glob("*.toml")):
+        for sc in load_scenario(f).schemes:
+            spec = sc.model_dump(mode="json", exclude_none=True)
+            for lang in ("zh", "en"):
+                lines = describe_scheme(spec, lang)
+                text = " ".join(lines)
+                assert lines and "{" not in text and "_" not in text, (f.name, sc.name, text)
+                if lang == "zh":
+                    assert not re.findall(r"[a-z]{3,}", text), (f.name, sc.name, text)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None
+                    or shutil.which("pdffonts") is None, reason="LibreOffice / poppler-utils not installed")
+def test_deck_renders_chinese_in_libreoffice(cli_run, tmp_path: Path) -> None:
+    """Converted to PDF by LibreOffice, the deck's Chinese titles come out as text in a CJK font (no tofu)."""
+    _, pptx, _ = cli_run
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(pptx)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "deck.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    for key in ("state", "schemes", "pay", "basis_title"):
+        assert _TEXT["zh"][key] in text, key
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "CJK" in fonts or "YaHei" in fonts or "Hei" in fonts, fonts
