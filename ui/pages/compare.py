@@ -30,17 +30,17 @@ from model.deck import build_deck
 from model.scenario import Scenario, ScenarioError, read_toml, scenario_from_dict
 from model.schemes.describe import basis, basis_label, describe_scheme
 from ui import scheme_editor as ed
-from ui.calculator import render_calculator
 from ui.behaviour_view import render_behaviour
+from ui.calculator import render_calculator
 from ui.charts_compare import all_charts, component_label
 from ui.errors_zh import localise
 from ui.format import money, pct
 from ui.html_report import agent_pay_rows, build_report, comparison_rows
 from ui.i18n import t
+from ui.i18n_behaviour import tb
 from ui.i18n_compare import tc
 from ui.scenarios import read_upload
 from ui.state import current_lang, remember_widgets, restore_widgets
-from ui.i18n_behaviour import tb
 from ui.widgets import scenario_title, scenario_upload, show_error, show_warnings
 
 ROOT = Path(__file__).resolve().parents[2]

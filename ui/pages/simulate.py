@@ -18,7 +18,15 @@ from ui.charts import arrivals_chart, response_chart
 from ui.format import count
 from ui.i18n import kpi_label, t
 from ui.state import current_lang, remember_widgets, restore_widgets
-from ui.widgets import agent_section, kpi_card, scenario_title, scenario_upload, show_error, show_warnings, team_table
+from ui.widgets import (
+    agent_section,
+    kpi_card,
+    scenario_title,
+    scenario_upload,
+    show_error,
+    show_warnings,
+    team_table,
+)
 
 HEADLINE = ("inquiry_conversion", "sales_yuan", "first_response_s", "three_min_reply_rate",
             "abandon_rate", "good_rating_rate", "utilization")
