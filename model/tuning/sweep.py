@@ -97,7 +97,7 @@ def _with_reps(s: Scenario, reps: int | None) -> Scenario:
     return s if reps is None or reps == s.meta.replications else with_changes(s, {"meta.replications": reps})
 
 
-def estimate_seconds(s: Scenario, n_points: int, *, workers: int = 1) -> tuple[float, dict[str, float]]:
+def estimate_seconds(s: Scenario, n_points: int = 1, *, workers: int = 1) -> tuple[float, dict[str, float]]:
     """Time one replication of the scenario (simulation and pricing) and scale it to the sweep.
 
     Returns:
@@ -139,6 +139,7 @@ def run_sweep(
     file: str = "<scenario>",
     max_hours: float = MAX_HOURS,
     estimate: bool = True,
+    per_point_s: float | None = None,
 ) -> SweepRun:
     """Evaluate every unfinished point of a sweep and store its rows.
 
@@ -154,6 +155,7 @@ def run_sweep(
         file: the scenario file (for messages and the record).
         max_hours: refuse a sweep estimated to run longer.
         estimate: time one replication first and refuse a sweep that would run longer than ``max_hours``.
+        per_point_s: a point's estimated cost from an earlier timing (skips the timing run).
 
     Raises:
         ScenarioError: an unknown key, a point the scenario format refuses, a sweep too long to run.
@@ -167,7 +169,10 @@ def run_sweep(
     apply_point(base, spec.points[0], file=file)  # a bad value fails fast, before the timing run
     est = None
     if estimate:
-        est, _ = estimate_seconds(base, len(spec.points), workers=workers)
+        if per_point_s is None:
+            est, _ = estimate_seconds(base, len(spec.points), workers=workers)
+        else:
+            est = per_point_s * len(spec.points)
         if est > max_hours * 3600:
             raise ScenarioError(
                 f"this sweep of {len(spec.points):,} points x {base.meta.replications} replications would run for "
