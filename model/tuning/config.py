@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 #: Platform lines cited in DOMAIN.md: minimum 3-minute reply rate by platform (Taobao: penalties cited below
 #: 40%; Douyin 飞鸽: >= 50% cited; Kuaishou: >= 70%). Platforms without a cited line have none.
 THREE_MIN_LINES: dict[str, float] = {"taobao": 0.40, "tmall": 0.40, "douyin": 0.50, "kuaishou": 0.70}
-#: Kuaishou's good-rating (好评率) and bad-attitude lines (DOMAIN.md), used for every platform by default.
-GOOD_RATING_LINE = 0.80
-BAD_ATTITUDE_LINE = 0.06
+#: Good-rating (好评率) and bad-attitude lines by platform (DOMAIN.md: Kuaishou >= 80% and <= 6% monthly).
+GOOD_RATING_LINES: dict[str, float] = {"kuaishou": 0.80}
+BAD_ATTITUDE_LINES: dict[str, float] = {"kuaishou": 0.06}
 
 
 class Tuning(BaseModel):
@@ -39,9 +39,10 @@ class Tuning(BaseModel):
         description="Lowest 3-minute reply rate the team must hold; default: the platform's line "
                     "(Taobao 40%, Douyin 50%, Kuaishou 70%).")
     min_good_rating_rate: float | None = Field(
-        GOOD_RATING_LINE, ge=0, le=1, description="Lowest 好评率 good-rating rate (Kuaishou line 80%).")
+        None, ge=0, le=1, description="Lowest 好评率 good-rating rate; default: the platform's line (Kuaishou 80%).")
     max_bad_attitude_share: float | None = Field(
-        BAD_ATTITUDE_LINE, ge=0, le=1, description="Largest bad-attitude share of ratings (Kuaishou line 6%).")
+        None, ge=0, le=1,
+        description="Largest bad-attitude share of ratings; default: the platform's line (Kuaishou 6%).")
     grid: dict[str, list[Any]] = Field(
         default_factory=dict,
         description="Sweep grid: dotted scenario key -> values, e.g. "
@@ -57,8 +58,14 @@ class Tuning(BaseModel):
                 raise ValueError(f"grid key '{k}' has no values; give at least one")
         return v
 
-    def three_min_line(self, platform: str) -> float | None:
-        """The 3-minute reply-rate line in force for a platform (the table's value, else the platform's)."""
-        if self.min_three_min_reply_rate is not None:
-            return self.min_three_min_reply_rate
-        return THREE_MIN_LINES.get(platform.lower())
+    def lines(self, platform: str) -> dict[str, float | None]:
+        """The platform lines in force: the table's values, else the platform's cited lines (None = no line)."""
+        p = platform.lower()
+        return {
+            "min_three_min_reply_rate": self.min_three_min_reply_rate if self.min_three_min_reply_rate is not None
+            else THREE_MIN_LINES.get(p),
+            "min_good_rating_rate": self.min_good_rating_rate if self.min_good_rating_rate is not None
+            else GOOD_RATING_LINES.get(p),
+            "max_bad_attitude_share": self.max_bad_attitude_share if self.max_bad_attitude_share is not None
+            else BAD_ATTITUDE_LINES.get(p),
+        }

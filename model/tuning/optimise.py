@@ -56,8 +56,7 @@ class NoFeasibleTarget(ScenarioError):
 def limits(t: Tuning, platform: str) -> dict[str, float]:
     """The constraints in force (name -> limit); lines switched off (None) are left out."""
     out = {"min_reach_share": t.min_reach_share, "max_payout_share": t.max_payout_share,
-           "max_p_net_loss": t.max_p_net_loss, "min_three_min_reply_rate": t.three_min_line(platform),
-           "min_good_rating_rate": t.min_good_rating_rate, "max_bad_attitude_share": t.max_bad_attitude_share}
+           "max_p_net_loss": t.max_p_net_loss, **t.lines(platform)}
     return {k: float(v) for k, v in out.items() if v is not None}
 
 
@@ -95,8 +94,10 @@ def pareto(df: pd.DataFrame, x: str, *, maximise_x: bool) -> pd.DataFrame:
     return d.loc[keep].sort_values(x)
 
 
-def _pct(v: float) -> str:
-    return "—" if v is None or not np.isfinite(v) else f"{100 * v:.0f}%"
+def _pct(v: float | None) -> str:
+    if v is None or not np.isfinite(v):
+        return "—"
+    return f"{100 * v:.0f}%" if abs(100 * v - round(100 * v)) < 0.05 else f"{100 * v:.1f}%"
 
 
 def _target_text(kpi: str | None, target: float | None) -> str:
@@ -155,7 +156,7 @@ def recommend(summary: pd.DataFrame, tuning: Tuning, *, platform: str, days: int
     positive = cand[cand["net_gain_yuan"] > 0]
     if feas.empty and len(positive):
         # profitable targets exist but the manager's constraints rule every one of them out
-        raise _no_feasible(positive, lim, file)
+        raise _no_feasible(positive, lim, file, summary[summary["is_baseline"].astype(bool)])
     pool = feas if len(feas) else cand
     best = pool.sort_values(["net_gain_yuan", "payout_yuan"], ascending=[False, True]).iloc[0]
     better = cand[cand["net_gain_yuan"] > best["net_gain_yuan"] + 1e-9]
@@ -190,7 +191,8 @@ def _num(v: Any) -> float | None:
     return None if v is None or pd.isna(v) else float(v)
 
 
-def _no_feasible(cand: pd.DataFrame, lim: dict[str, float], file: str | None) -> NoFeasibleTarget:
+def _no_feasible(cand: pd.DataFrame, lim: dict[str, float], file: str | None,
+                 baseline: pd.DataFrame | None = None) -> NoFeasibleTarget:
     """The error for a sweep no point of which meets every constraint, naming the binding constraint."""
     oks = {n: cand[f"ok:{n}"].to_numpy() for n in lim}
     only = {n: int(np.all([oks[m] for m in lim if m != n], axis=0)[~oks[n]].sum()) if len(lim) > 1
@@ -207,6 +209,12 @@ def _no_feasible(cand: pd.DataFrame, lim: dict[str, float], file: str | None) ->
     msg = (f"no target on the grid meets every constraint; the binding one is tuning.{name} ({c.en}, "
            f"{c.sense} {_pct(lim[name])}): the best point on the grid reaches {best_txt}. Relax it or widen the grid "
            f"/ 网格上没有满足全部约束的目标，卡住的是「{c.zh}」（要求 {c.sense} {_pct(lim[name])}，网格上最好 {best_txt}）")
+    if baseline is not None and len(baseline) and c.column in baseline.columns and c.name not in (
+            "min_reach_share", "max_payout_share", "max_p_net_loss"):
+        b = float(baseline[c.column].mean())
+        if np.isfinite(b) and not (b >= lim[name] if c.sense == ">=" else b <= lim[name]):
+            msg += (f". The shop misses this line without any bonus too ({_pct(b)}): a staffing or service question "
+                    f"(see `python -m model staffing`) / 不发奖金时也达不到这条线（{_pct(b)}）")
     return NoFeasibleTarget(msg, binding=binding, file=file)
 
 
