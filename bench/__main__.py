@@ -13,6 +13,7 @@ FIGURES = {
     "parallel": "bench.parallel",    # 4. 2 workers vs 1
     "reprice": "bench.reprice",      # re-pricing vs re-simulating (DESIGN.md; written for the schemes issue)
     "behaviour": "bench.behaviour",  # equilibrium time (10, 200 agents), behaviour on/off comparison ratio
+    "tuning": "bench.tuning",        # 6. tuning sweeps: 2 workers vs 1, Dask vs local processes
 }
 EXTRA = {"profile": "bench.hotspots"}  # not a figure: the engine's top functions (cProfile)
 

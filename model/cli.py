@@ -284,7 +284,8 @@ def cmd_tune(args: argparse.Namespace) -> int:
             bar.refresh()
 
     try:
-        with make_executor(workers=args.workers, scheduler=args.scheduler) as (ex, n):
+        with make_executor(workers=args.workers, scheduler=args.scheduler,
+                           timeout_s=args.scheduler_timeout) as (ex, n):
             doc = tune(s, axes=axes, store_path=args.store, executor=ex, workers=n, progress=progress,
                        on_plan=plan, file=str(args.scenario))
     finally:
@@ -377,6 +378,8 @@ def _add_tune_parser(sub: Any) -> None:
                                                           "or meta.replications)")
     tp.add_argument("--workers", type=int, default=1, help="local worker processes for replications")
     tp.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler (tcp://host:8786)")
+    tp.add_argument("--scheduler-timeout", type=float, default=10.0, metavar="S",
+                    help="seconds to wait for the Dask scheduler (default 10)")
     tp.add_argument("--json", default=None, metavar="OUT", help="write the tune document as JSON")
     tp.add_argument("--store", default=str(DEFAULT_STORE), metavar="PATH",
                     help=f"DuckDB file the sweep persists in (default {DEFAULT_STORE})")

@@ -72,7 +72,7 @@ def _split_shifts(shifts: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
     return [dict(sh, agents=a) for sh, a in zip(shifts, alloc, strict=True)]
 
 
-def _engine_key(s: Scenario) -> str:
+def engine_key(s: Scenario) -> str:
     """Hash of what the base run depends on (everything but the schemes, the economics and tuning)."""
     d = s.model_dump(mode="json", exclude={"schemes", "economics", "tuning"})
     return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
@@ -108,7 +108,7 @@ def evaluate_point(s: Scenario, *, executor: Executor | None = None,
     Returns:
         The comparison document ``{"baseline_scheme", "schemes": {name: block}}``.
     """
-    key = _engine_key(s)
+    key = engine_key(s)
     base = cache.get(key) if cache is not None else None
     if base is None:
         base = _simulate_on(s, executor)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import time
-from collections.abc import Callable
-from concurrent.futures import CancelledError, Executor
+from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError, Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 
 from model.economics import t_interval
 from model.scenario import Scenario, ScenarioError, with_changes
-from model.tuning.run import apply_point, evaluate_point, scenario_hash
+from model.tuning.run import apply_point, engine_key, evaluate_point, scenario_hash
 from model.tuning.spec import SweepSpec, check_keys, first_threshold
 from model.tuning.store import RESULT_COLUMNS, SweepStore
 
@@ -196,31 +197,77 @@ def run_sweep(
     finished = sum(h in done for h in hashes)
     if progress and finished:
         progress(finished, total)
-    cache: dict[str, Any] = {}
+    todo = [(ps, h) for ps, h in zip(scenarios, hashes, strict=True) if h not in done]
     computed = 0
     try:
-        for ps, h in zip(scenarios, hashes, strict=True):
-            if h in done:
-                continue
-            try:
-                doc = evaluate_point(ps, executor=executor, cache=cache)
-            except (BrokenProcessPool, CancelledError, OSError, TimeoutError) as e:
-                store.set_status(sid, "interrupted")
-                raise SweepInterrupted(
-                    f"the workers went away after {finished} of {total} points ({type(e).__name__}: {e}); the "
-                    f"finished points are kept in {store.path}; run the same command again to resume",
-                    file=file, key="--scheduler") from None
-            store.write_point(h, point_rows(doc, ps))
-            done.add(h)
-            computed += 1
-            finished += 1
-            if progress:
-                progress(finished, total)
+        for batch, docs in _evaluate(todo, executor, workers):
+            for (_, h), rows in zip(batch, docs, strict=True):
+                store.write_point(h, rows)
+                done.add(h)
+                computed += 1
+                finished += 1
+                if progress:
+                    progress(finished, total)
+    except (BrokenProcessPool, CancelledError, OSError, TimeoutError) as e:
+        store.set_status(sid, "interrupted")
+        raise SweepInterrupted(
+            f"the workers went away after {finished} of {total} points ({type(e).__name__}: {e}); the finished "
+            f"points are kept in {store.path}; run the same command again to resume", file=file,
+            key="--scheduler") from None
     except BaseException:
         store.set_status(sid, "interrupted")
         raise
     store.set_status(sid, "done")
     return SweepRun(sid, total, computed, time.perf_counter() - t_start, est)
+
+
+def evaluate_batch(scenarios: list[Scenario]) -> list[pd.DataFrame]:
+    """The rows of several points, evaluated in order in one process (points sharing a run share it).
+
+    The unit of work sent to a worker process or a Dask worker; it returns only the small result rows.
+    """
+    cache: dict[str, Any] = {}
+    return [point_rows(evaluate_point(ps, cache=cache), ps) for ps in scenarios]
+
+
+def _batches(todo: list[tuple[Scenario, str]], workers: int) -> list[list[tuple[Scenario, str]]]:
+    """Split the points into about ``workers`` (or more) batches, keeping points that share a run together.
+
+    Points whose scenarios differ only in pay rules share one simulation; such a group is split into at most
+    ``workers`` chunks (each chunk simulates it once) so every worker has work.
+    """
+    groups: dict[str, list[tuple[Scenario, str]]] = {}
+    for item in todo:
+        groups.setdefault(engine_key(item[0]), []).append(item)
+    out = []
+    for g in groups.values():
+        n_chunks = 1 if len(groups) >= 2 * workers else min(len(g), workers)
+        size = math.ceil(len(g) / n_chunks)
+        out += [g[i:i + size] for i in range(0, len(g), size)]
+    return out
+
+
+def _evaluate(todo: list[tuple[Scenario, str]], executor: Executor | None,
+              workers: int) -> Iterator[tuple[list[tuple[Scenario, str]], list[pd.DataFrame]]]:
+    """Yield (batch, rows per point) as points finish.
+
+    In this process without an executor; with fewer points than workers, each point's replications go to the
+    executor (the comparison path's parallelism); otherwise whole batches of points go to the workers.
+    """
+    if executor is None or len(todo) < workers:
+        cache: dict[str, Any] = {}
+        for ps, h in todo:
+            yield [(ps, h)], [point_rows(evaluate_point(ps, executor=executor, cache=cache), ps)]
+        return
+    futures = {}
+    for batch in _batches(todo, workers):
+        futures[executor.submit(evaluate_batch, [ps for ps, _ in batch])] = batch
+    try:
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
+    finally:
+        for fut in futures:
+            fut.cancel()
 
 
 def _focused(s: Scenario, focus: str | None) -> Scenario:
