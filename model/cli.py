@@ -360,9 +360,63 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--scheme", default=None, help="scheme to test (default: the first with a numeric target)")
     se.set_defaults(func=cmd_sensitivity)
     _add_tune_parser(sub)
+    _add_staffing_parser(sub)
     sc = sub.add_parser("schema", help="print the JSON schema of the scenario format")
     sc.set_defaults(func=cmd_schema)
     return p
+
+
+def cmd_staffing(args: argparse.Namespace) -> int:
+    """Agents needed per hour to hold a line: Erlang C/A beside a simulation check (docs/tuning.md)."""
+    from model.tuning.staffing import parse_line, staffing
+
+    s = load_scenario(args.scenario, _overrides(args))
+    if args.line:
+        line, value = parse_line(args.line)
+    else:
+        line, value = "three_min_reply_rate", s.tuning.lines(s.shop.platform)["min_three_min_reply_rate"] or 0.7
+    if args.reps < 1:
+        raise ScenarioError("--reps must be at least 1", file="<command line>", key="--reps")
+    ans = staffing(s, line, value, day=args.day, simulate_check=not args.no_sim, reps=args.reps)
+    if args.json:
+        _write_json(ans.to_json(), args.json)
+    print(staffing_table(ans, s.meta.name))
+    return EXIT_OK
+
+
+def staffing_table(ans: Any, name: str) -> str:
+    """The per-hour staffing table with the notes where Erlang and the simulation disagree."""
+    import pandas as pd
+
+    unit = f"{100 * ans.value:.0f}%" if ans.line == "three_min_reply_rate" else f"{ans.value:g} s"
+    lines = [f"排班 Staffing · {name} · day {ans.day} · 线 line: {ans.line} {'>=' if ans.line.startswith('three') else '<='} "
+             f"{unit}", f"{'时 hour':>8}{'会话 chats':>12}{'在岗 on duty':>14}{'Erlang C':>10}{'Erlang A':>10}"
+             f"{'模拟 sim':>10}{'模拟@A sim@A':>16}"]
+    for _, r in ans.table.iterrows():
+        def cell(v: Any) -> str:
+            return "—" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
+        simv = r["sim_value_at_erlang_a"]
+        simv_t = "—" if simv != simv else (f"{100 * simv:.1f}%" if ans.line == "three_min_reply_rate" else f"{simv:.0f} s")
+        lines.append(f"{int(r['hour']):>8}{r['chats']:>12,.0f}{r['on_duty']:>14.0f}{cell(r['erlang_c']):>10}"
+                     f"{cell(r['erlang_a']):>10}{cell(r['sim']):>10}{simv_t:>16}")
+    if ans.notes:
+        lines += ["", "Erlang 与模拟不一致 where Erlang and the simulation disagree:"]
+        for n in ans.notes:
+            lines += [f"  {n['zh']}", f"  {n['en']}"]
+    return "\n".join(lines)
+
+
+def _add_staffing_parser(sub: Any) -> None:
+    sp = sub.add_parser("staffing", help="agents needed per hour to hold a reply line (Erlang C/A and simulation)")
+    sp.add_argument("scenario", help="scenario TOML file")
+    sp.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a key")
+    sp.add_argument("--line", default=None, metavar="KPI=VALUE",
+                    help="three_min_reply_rate=0.7 or avg_response_s=60 (default: the platform's 3-minute line)")
+    sp.add_argument("--day", type=int, default=None, help="day of the horizon (default: the busiest)")
+    sp.add_argument("--reps", type=int, default=2, help="replications of each simulated plan")
+    sp.add_argument("--no-sim", action="store_true", help="Erlang only (no simulation check)")
+    sp.add_argument("--json", default=None, metavar="OUT", help="write the per-hour table as JSON")
+    sp.set_defaults(func=cmd_staffing)
 
 
 def _add_tune_parser(sub: Any) -> None:
