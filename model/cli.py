@@ -291,6 +291,11 @@ def cmd_tune(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
+    if args.history:
+        from model.tuning.history import load_history_csv, target_band
+
+        doc["history_band"] = target_band(load_history_csv(args.history), args.history_kpi, industry=args.industry,
+                                          file=args.history)
     if args.json:
         _write_json(doc, args.json)
     if args.export:
@@ -298,6 +303,11 @@ def cmd_tune(args: argparse.Namespace) -> int:
             for path in args.export:
                 st.export(doc["sweep"]["id"], path)
     print(tune_table(doc))
+    if doc.get("history_band"):
+        hb = doc["history_band"]
+        print("\n历史 history: " + hb["reason"]["zh"] + "\n" + hb["reason"]["en"])
+        if hb["industry"]:
+            print(hb["industry"]["zh"] + "\n" + hb["industry"]["en"])
     return EXIT_OK
 
 
@@ -439,6 +449,10 @@ def _add_tune_parser(sub: Any) -> None:
                     help=f"DuckDB file the sweep persists in (default {DEFAULT_STORE})")
     tp.add_argument("--export", action="append", metavar="FILE", help="export the sweep's rows (.parquet or .csv)")
     tp.add_argument("--list", dest="list_sweeps", action="store_true", help="list the sweeps in the store and stop")
+    tp.add_argument("--history", default=None, metavar="CSV",
+                    help="last month's per-agent KPIs (columns agent, <kpi>): also propose a target band")
+    tp.add_argument("--history-kpi", default="inquiry_conversion", metavar="KPI", help="the KPI of the band")
+    tp.add_argument("--industry", type=float, default=None, help="the category's industry average (a second line)")
     for flag, what in (("--min-reach", "smallest share of agents reaching the target"),
                        ("--max-payout-share", "largest payout / incremental gross profit"),
                        ("--max-p-loss", "largest probability of a net loss"),
