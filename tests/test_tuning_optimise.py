@@ -96,3 +96,19 @@ def test_cli_tune_json_and_exit_codes(tmp_path, capsys):
     assert "min_reach_share" in capsys.readouterr().err
     assert main(["tune", *common, "--min-reach", "1.5"]) == 2
     assert "tuning.min_reach_share" in capsys.readouterr().err
+
+
+def test_a_stored_sweep_reopens_under_other_constraints(short, tmp_path):
+    from model.tuning.tune import reopen
+
+    s = short.model_copy(update={"schemes": [short.schemes[0], short.schemes[2]],
+                                 "tuning": short.tuning.model_copy(update={"max_payout_share": 0.5})})
+    store = tmp_path / "s.duckdb"
+    axes = {"schemes.1.components.0.target": [0.44, 0.48, 0.52]}
+    doc = tune(s, axes=axes, store_path=store, estimate=False)
+    back = reopen(store, doc["sweep"]["id"])
+    assert back["recommendation"] == doc["recommendation"] and back["sweep"]["status"] == "done"
+    assert back["scenario"]["replications"] == 2
+    strict = reopen(store, doc["sweep"]["id"], tuning=s.tuning.model_copy(update={"min_reach_share": 0.0,
+                                                                               "max_payout_share": 0.5}))
+    assert strict["recommendation"]["expected_net_gain_yuan"] >= doc["recommendation"]["expected_net_gain_yuan"]

@@ -51,7 +51,7 @@ RESULT_COLUMNS: dict[str, str] = {
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS sweeps (
         sweep_id VARCHAR PRIMARY KEY, name VARCHAR, scenario_file VARCHAR, scenario_hash VARCHAR,
-        spec_json VARCHAR, n_points INTEGER, replications INTEGER, status VARCHAR,
+        spec_json VARCHAR, scenario_json VARCHAR, n_points INTEGER, replications INTEGER, status VARCHAR,
         created TIMESTAMP, updated TIMESTAMP)""",
     """CREATE TABLE IF NOT EXISTS sweep_points (
         sweep_id VARCHAR, point_id INTEGER, point_hash VARCHAR, point_json VARCHAR, focus VARCHAR,
@@ -101,7 +101,7 @@ class SweepStore:
     # ------------------------------------------------------------------------------------------- writing
     def register(self, sweep_id: str, *, name: str, scenario_file: str, scenario_hash: str, spec: dict[str, Any],
                  points: list[dict[str, Any]], point_hashes: list[str], focus: list[str | None],
-                 replications: int) -> None:
+                 replications: int, scenario: dict[str, Any] | None = None) -> None:
         """Record a sweep and its points (idempotent: re-registering the same sweep keeps its results)."""
         now = _now()
         exists = self.con.execute("SELECT 1 FROM sweeps WHERE sweep_id = ?", [sweep_id]).fetchone()
@@ -109,8 +109,9 @@ class SweepStore:
         if exists:
             self.con.execute("UPDATE sweeps SET status = 'running', updated = ? WHERE sweep_id = ?", [now, sweep_id])
         else:
-            self.con.execute("INSERT INTO sweeps VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
+            self.con.execute("INSERT INTO sweeps VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
                              [sweep_id, name, scenario_file, scenario_hash, json.dumps(spec, ensure_ascii=False),
+                              json.dumps(scenario, ensure_ascii=False) if scenario is not None else None,
                               len(points), replications, now, now])
             self.con.executemany("INSERT INTO sweep_points VALUES (?, ?, ?, ?, ?)", [
                 [sweep_id, i, h, json.dumps(p, ensure_ascii=False), f]
@@ -168,6 +169,8 @@ class SweepStore:
                                 file=str(self.path), key="sweep")
         info = df.iloc[0].to_dict()
         info["spec"] = json.loads(info.pop("spec_json"))
+        sj = info.pop("scenario_json")
+        info["scenario"] = json.loads(sj) if isinstance(sj, str) else None
         return info
 
     def rows(self, sweep_id: str) -> pd.DataFrame:

@@ -191,7 +191,7 @@ def run_sweep(
     sid = sweep_id_for(scenario_hash(base), spec)
     store.register(sid, name=name or s.meta.name, scenario_file=file, scenario_hash=scenario_hash(base),
                    spec=spec.to_json(), points=spec.points, point_hashes=hashes, focus=spec.focus,
-                   replications=base.meta.replications)
+                   replications=base.meta.replications, scenario=base.model_dump(mode="json"))
     done = store.done_hashes(hashes)
     total = len(spec.points)
     finished = sum(h in done for h in hashes)

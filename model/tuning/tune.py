@@ -12,12 +12,13 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from model.scenario import Scenario
+from model.scenario import Scenario, ScenarioError, scenario_from_dict
+from model.tuning.config import Tuning
 from model.tuning.optimise import recommend
 from model.tuning.run import scenario_hash
 from model.tuning.spec import SweepSpec, default_grid, grid
 from model.tuning.store import DEFAULT_STORE, SweepStore
-from model.tuning.sweep import _with_reps, estimate_seconds, run_sweep, summarise_points
+from model.tuning.sweep import SweepRun, _with_reps, estimate_seconds, run_sweep, summarise_points
 
 
 def sweep_spec_for(s: Scenario, axes: dict[str, list[Any]] | None, *, replications: int | None,
@@ -68,15 +69,45 @@ def tune(
         run = run_sweep(base, spec, st, executor=executor, workers=workers, progress=progress, file=file,
                         estimate=estimate, per_point_s=per_point)
         rows = st.rows(run.sweep_id)
-    summary = summarise_points(rows, level=s.economics.interval_level)
-    doc = recommend(summary, s.tuning, platform=s.shop.platform, days=s.meta.days,
+    return document(base, summary_rows=rows, run=run, spec=spec, store_path=store_path, file=file)
+
+
+def document(s: Scenario, *, summary_rows: Any, run: Any, spec: SweepSpec | None, store_path: str | Path,
+             file: str, tuning: Tuning | None = None) -> dict[str, Any]:
+    """The tune document of stored rows under the constraints ``tuning`` (default: the scenario's)."""
+    summary = summarise_points(summary_rows, level=s.economics.interval_level)
+    doc = recommend(summary, tuning or s.tuning, platform=s.shop.platform, days=s.meta.days,
                     mechanics_only=s.behaviour.model == "none", baseline_scheme=s.economics.baseline_scheme,
                     file=file)
     return {
         "scenario": {"name": s.meta.name, "file": file, "platform": s.shop.platform, "days": s.meta.days,
-                     "replications": reps, "seed": s.meta.seed, "hash": scenario_hash(base),
+                     "replications": s.meta.replications, "seed": s.meta.seed, "hash": scenario_hash(s),
                      "behaviour": s.behaviour.model},
         "sweep": {"id": run.sweep_id, "store": str(store_path), "points": run.n_points, "computed": run.computed,
-                  "seconds": run.seconds, "estimate_s": run.estimate_s, "axes": spec.axes, "mode": spec.mode},
+                  "seconds": run.seconds, "estimate_s": run.estimate_s, "axes": spec.axes if spec else {},
+                  "mode": spec.mode if spec else None},
         **doc,
     }
+
+
+def reopen(store_path: str | Path, sweep_id: str, *, tuning: Tuning | None = None) -> dict[str, Any]:
+    """The tune document of a stored sweep (no simulation), optionally under other constraints.
+
+    Raises:
+        ScenarioError: no such store or sweep, or a sweep stored without its scenario.
+    """
+    with SweepStore(store_path, read_only=True) as st:
+        info = st.sweep_info(sweep_id)
+        rows = st.rows(sweep_id)
+    if not info.get("scenario"):
+        raise ScenarioError("this sweep was stored without its scenario; run it again", file=str(store_path),
+                            key="sweep")
+    s = scenario_from_dict(info["scenario"], file=info["scenario_file"])
+    spec = info["spec"]
+    n_done = rows["point_id"].nunique() if len(rows) else 0
+    run = SweepRun(sweep_id, int(info["n_points"]), 0, 0.0, None)
+    doc = document(s, summary_rows=rows, run=run, spec=None, store_path=store_path, file=info["scenario_file"],
+                   tuning=tuning)
+    doc["sweep"].update({"axes": spec.get("axes", {}), "mode": spec.get("mode"), "points_done": int(n_done),
+                         "status": info["status"]})
+    return doc
