@@ -1,0 +1,89 @@
+"""AppTest of the target-tuning page (ui.pages.tuning): renders in zh and en, runs a sweep and recommends,
+reopens a stored sweep, shows the model's message for constraints no target meets (never a traceback), and
+the staffing view."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n_tuning import CATALOGUES, tt
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 180
+
+
+def _page() -> None:
+    import streamlit as st
+
+    from ui.pages.tuning import render
+
+    st.session_state.setdefault("lang", "zh")
+    render()
+
+
+def _app(lang: str, store: Path) -> AppTest:
+    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    at.run()
+    at.number_input(key="tun_days").set_value(3)
+    at.number_input(key="tun_reps").set_value(1)
+    at.number_input(key="tun_workers").set_value(1)
+    at.text_input(key="tun_store").set_value(str(store))
+    return at.run()
+
+
+def test_catalogue_keys_match_and_every_used_key_exists():
+    assert set(CATALOGUES["zh"]) == set(CATALOGUES["en"])
+    used: set[str] = set()
+    for p in (ROOT / "ui" / "pages" / "tuning.py", ROOT / "ui" / "charts_tuning.py"):
+        used |= set(re.findall(r"""["']((?:tun|stf|his)\.[a-z0-9_.]+)["']""", p.read_text(encoding="utf-8")))
+    assert {"tun.title", "tun.run", "stf.header"} <= used
+    assert not sorted(k for k in used if k not in CATALOGUES["zh"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sweep_recommend_and_reopen(lang, tmp_path):
+    store = tmp_path / "sweeps.duckdb"
+    at = _app(lang, store)
+    assert not at.exception
+    assert at.title[0].value == tt("tun.title", lang)
+    at.button(key="tun_run").click().run()
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert set(metrics) == {tt(f"tun.metric.{k}", lang) for k in ("target", "amount", "gain", "reach")}
+    reasons = [x.value for x in [*at.success, *at.info]]
+    assert any(("推荐" in r or "不建议" in r) if lang == "zh" else ("Recommended" in r or "Do not pay" in r)
+               for r in reasons)
+    table = at.dataframe[0].value
+    assert tt("tun.col.gain", lang) in table.columns and len(table) == 72  # the default grid: 2 schemes x 36
+    # a second session reopens the stored sweep without simulating
+    at2 = _app(lang, store)
+    at2.button(key="tun_reopen").click().run()
+    assert not at2.exception
+    assert {m.label: m.value for m in at2.metric} == metrics
+
+
+def test_constraints_no_target_meets_show_the_binding_one(tmp_path):
+    at = _app("en", tmp_path / "s.duckdb")
+    at.number_input(key="tun_min_reach").set_value(100.0)
+    at.number_input(key="tun_max_payout").set_value(1.0)  # everyone paid costs more than 1% of the profit
+    at.button(key="tun_run").click().run()
+    assert not at.exception
+    assert at.error and re.search(r"tuning\.(min_reach_share|max_payout_share)", at.error[0].value)
+    assert not at.metric
+
+
+def test_staffing_view_without_simulation():
+    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.checkbox(key="stf_sim").uncheck()
+    at.button(key="stf_run").click().run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe]
+    staff = next(t for t in tables if "Erlang A" in t.columns)
+    assert len(staff) == 24 and staff["Erlang A"].max() > 0
