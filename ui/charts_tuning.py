@@ -56,7 +56,8 @@ def heatmap(doc: dict[str, Any], scheme: str, lang: str) -> alt.Chart:
     cells = base.mark_rect().encode(
         x=x, y=y, tooltip=tips,
         color=alt.Color("net_gain_yuan:Q", title=tt("tun.axis.gain", lang),
-                        scale=alt.Scale(scheme="redblue", domain=[-lim, lim], domainMid=0)))
+                        scale=alt.Scale(scheme="redblue", domain=[-lim, lim], domainMid=0),
+                        legend=alt.Legend(orient="bottom", format=",.0f")))
     outline = base.transform_filter("datum.feasible").mark_rect(fill=None, stroke="#111", strokeWidth=2).encode(
         x=x, y=y)
     layers = [cells, outline]
@@ -65,7 +66,7 @@ def heatmap(doc: dict[str, Any], scheme: str, lang: str) -> alt.Chart:
         r = pd.DataFrame([{"target_label": target_text(kpi, rec["target"]),
                            "amount_label": f"{rec['amount_yuan']:,.0f}"}])
         layers.append(alt.Chart(r).mark_point(filled=True, size=120, color="#111", shape="circle").encode(x=x, y=y))
-    return _cfg(alt.layer(*layers).properties(width="container", height=260, title=scheme))
+    return _cfg(alt.layer(*layers).properties(width="container", height=260))
 
 
 def frontier_chart(doc: dict[str, Any], lang: str, against: str = "payout") -> alt.Chart:
@@ -82,7 +83,8 @@ def frontier_chart(doc: dict[str, Any], lang: str, against: str = "payout") -> a
         x=alt.X(f"{col}:Q", title=xt, axis=alt.Axis(format=xfmt)),
         y=alt.Y("net_gain_yuan:Q", title=tt("tun.axis.gain", lang), axis=alt.Axis(format=",.0f")),
         color=alt.Color("feasible_label:N", title=tt("tun.axis.feasible", lang),
-                        scale=alt.Scale(domain=[tt("tun.yes", lang), tt("tun.no", lang)], range=["#2b8a3e", "#adb5bd"])),
+                        scale=alt.Scale(domain=[tt("tun.yes", lang), tt("tun.no", lang)], range=["#2b8a3e", "#adb5bd"]),
+                        legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("target_label:N", title=tt("tun.col.target", lang)),
                  alt.Tooltip("amount_yuan:Q", title=tt("tun.col.amount", lang), format=",.0f"),
                  alt.Tooltip("net_gain_yuan:Q", title=tt("tun.col.gain", lang), format=",.0f"),
@@ -109,5 +111,9 @@ def staffing_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
     return _cfg(alt.Chart(df).mark_line(point=True, interpolate="step-after").encode(
         x=alt.X("hour:Q", title=tt("tun.axis.hour", lang), scale=alt.Scale(domain=[0, 23])),
         y=alt.Y("agents:Q", title=tt("tun.axis.agents", lang)),
-        color=alt.Color("series:N", title=tt("tun.axis.series", lang)),
+        color=alt.Color("series:N", title=tt("tun.axis.series", lang), legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=[tt(k, lang) for k in series.values()],
+                                        range=["#495057", "#74c0fc", "#1864ab", "#f08c00"])),
+        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
+            domain=[tt(k, lang) for k in series.values()], range=[[6, 3], [2, 2], [1, 0], [1, 0]])),
         tooltip=["hour:Q", "series:N", "agents:Q"]).properties(width="container", height=280))

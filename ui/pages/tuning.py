@@ -210,6 +210,10 @@ def points_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
               "reach_share", "three_min_reply_rate"):
         df[c] = pd.to_numeric(df[c], errors="coerce")
     yes, no = tt("tun.yes", lang), tt("tun.no", lang)
+
+    def pct(col: str) -> list[str]:
+        return ["—" if pd.isna(v) else f"{100 * v:.1f}%" for v in df[col]]
+
     return pd.DataFrame({
         tt("tun.col.scheme", lang): df["scheme"],
         tt("tun.col.target", lang): [target_text(k, v) for k, v in zip(df["kpi"], df["target"], strict=True)],
@@ -218,10 +222,10 @@ def points_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
         tt("tun.col.gain_lo", lang): df["net_gain_lo"].round(0),
         tt("tun.col.gain_hi", lang): df["net_gain_hi"].round(0),
         tt("tun.col.payout", lang): df["payout_yuan"].round(0),
-        tt("tun.col.share", lang): df["payout_share"],
-        tt("tun.col.ploss", lang): df["p_net_loss"],
-        tt("tun.col.reach", lang): df["reach_share"],
-        tt("tun.col.three_min", lang): df["three_min_reply_rate"],
+        tt("tun.col.share", lang): pct("payout_share"),
+        tt("tun.col.ploss", lang): pct("p_net_loss"),
+        tt("tun.col.reach", lang): pct("reach_share"),
+        tt("tun.col.three_min", lang): pct("three_min_reply_rate"),
         tt("tun.col.feasible", lang): [yes if f else no for f in df["feasible"]],
         tt("tun.col.fails", lang): [", ".join(f) for f in df["fails"]],
     })
@@ -272,7 +276,7 @@ def _staffing(path: str, line: str, value: float, sim: bool) -> dict[str, Any]:
     s = scenario_from_dict(_read(path), file=path)
     ans = staffing(s, line, value, simulate_check=sim, reps=1, rounds=4)
     return {"table": ans.table.astype(object).where(ans.table.notna(), None).to_dict(orient="list"),
-            "notes": ans.notes, "day": ans.day}
+            "notes": ans.notes, "day": ans.day, "line": line}
 
 
 def _staffing_section(lang: str) -> None:
@@ -314,7 +318,10 @@ def _staffing_section(lang: str) -> None:
     show = pd.DataFrame({
         tt("stf.col.hour", lang): table["hour"], tt("stf.col.chats", lang): table["chats"].astype(float).round(0),
         tt("stf.col.on_duty", lang): table["on_duty"], "Erlang C": table["erlang_c"], "Erlang A": table["erlang_a"],
-        tt("tun.series.sim", lang): table["sim"], tt("stf.col.sim_value", lang): table["sim_value_at_erlang_a"]})
+        tt("tun.series.sim", lang): table["sim"],
+        tt("stf.col.sim_value", lang): [
+            "—" if v is None or pd.isna(v) else (f"{100 * v:.1f}%" if res.get("line") == "three_min_reply_rate"
+                                                  else f"{v:.0f} s") for v in table["sim_value_at_erlang_a"]]})
     st.dataframe(show, hide_index=True, key="stf_table")
     st.download_button(tt("tun.download_csv", lang), show.to_csv(index=False).encode("utf-8-sig"),
                        file_name="staffing.csv", mime="text/csv", key="stf_dl_csv")
