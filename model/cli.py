@@ -262,7 +262,8 @@ def cmd_tune(args: argparse.Namespace) -> int:
         with SweepStore(args.store) as st:
             print(st.sweeps().to_string(index=False))
         return EXIT_OK
-    s = load_scenario(args.scenario, _overrides(args) + _tuning_overrides(args))
+    args.set = list(args.set or []) + _tuning_overrides(args)
+    s = _load(args)
     if args.reps is not None:
         if args.reps < 1:
             raise ScenarioError("--reps must be at least 1", file="<command line>", key="--reps")
@@ -380,7 +381,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     """Agents needed per hour to hold a line: Erlang C/A beside a simulation check (docs/tuning.md)."""
     from model.tuning.staffing import parse_line, staffing
 
-    s = load_scenario(args.scenario, _overrides(args))
+    s = _load(args)
     if args.line:
         line, value = parse_line(args.line)
     else:

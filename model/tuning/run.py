@@ -11,23 +11,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import replace
 from typing import Any
 
-import pandas as pd
-
-from model.compare import compare_schemes
-from model.scenario import Scenario, ScenarioError, with_changes
-from model.simulate import (
-    SimResult,
-    _run_rep_for_pool,
-    agent_table,
-    apply_outcomes,
-    duty_by_day,
-    duty_intervals,
-)
+from model.edits import with_edits
+from model.outcomes import Effects
+from model.pipeline import compare_schemes, run_key
+from model.scenario import Scenario, ScenarioError
 
 #: Bumped when the stored rows of a point would change for the same scenario (a new column, a model fix).
 STORE_VERSION = 1
@@ -40,84 +31,32 @@ def scenario_hash(s: Scenario) -> str:
 
 
 def apply_point(s: Scenario, point: dict[str, Any], *, file: str = "<sweep>") -> Scenario:
-    """The scenario of one sweep point: dotted-key edits applied as ``--set`` would (re-validated).
-
-    Changing ``agents.count`` re-spreads the shifts over the new count in their proportions.
-    """
-    changes = dict(point)
-    if "agents.count" in changes and s.agents.shifts and "agents.shifts" not in changes:
-        changes["agents.shifts"] = _split_shifts([sh.model_dump() for sh in s.agents.shifts],
-                                                 int(changes["agents.count"]))
-    try:
-        return with_changes(s, changes)
-    except ScenarioError as e:
-        raise ScenarioError(e.message, file=file, key=e.key) from None
-
-
-def _split_shifts(shifts: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
-    """Spread ``n`` agents over shifts in their original proportions (largest remainder, >= 1 each)."""
-    total = sum(int(sh["agents"]) for sh in shifts)
-    if n < len(shifts):
-        return [dict(sh, agents=1) for sh in shifts[:n]]
-    quotas = [n * int(sh["agents"]) / total for sh in shifts]
-    alloc = [max(1, int(q)) for q in quotas]
-    order = sorted(range(len(shifts)), key=lambda i: quotas[i] - int(quotas[i]), reverse=True)
-    i = 0
-    while sum(alloc) < n:
-        alloc[order[i % len(order)]] += 1
-        i += 1
-    while sum(alloc) > n:
-        j = max(range(len(alloc)), key=lambda k: alloc[k])
-        alloc[j] -= 1
-    return [dict(sh, agents=a) for sh, a in zip(shifts, alloc, strict=True)]
+    """The scenario of one sweep point: dotted-key edits applied as ``--set`` and the app apply them
+    (:func:`model.edits.with_edits`: a new ``agents.count`` re-spreads the shifts, and so on)."""
+    return with_edits(s, point, file=file)
 
 
 def engine_key(s: Scenario) -> str:
-    """Hash of what the base run depends on (everything but the schemes, the economics and tuning)."""
-    d = s.model_dump(mode="json", exclude={"schemes", "economics", "tuning"})
-    return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
-
-
-def _simulate_on(s: Scenario, executor: Executor | None) -> SimResult:
-    """The scenario's base run, its replications on ``executor`` (in this process when None)."""
-    reps = s.meta.replications
-    args = [(s, rep, None) for rep in range(reps)]
-    results = list(executor.map(_run_rep_for_pool, args)) if executor is not None else \
-        [_run_rep_for_pool(a) for a in args]
-    agents = agent_table(s)
-    from model.outcomes import Effects
-
-    eff = Effects()
-    chats = pd.concat([apply_outcomes(s, r["chats"], r["draws"], agents, eff) for r in results], ignore_index=True)
-    msgs = pd.concat([r["msgs"] for r in results], ignore_index=True)
-    duty = duty_by_day(duty_intervals(s), s.agents.count, s.meta.days)
-    silent = pd.DataFrame([{"rep": r["rep"], "silent_orders": int(r["draws"].silent_orders.sum()),
-                            "silent_orders_yuan": float(r["draws"].silent_order_value.sum())} for r in results])
-    return SimResult(s, agents, chats, msgs, duty, [r["draws"] for r in results], eff, silent)
+    """The key of a point's base run (:func:`model.pipeline.run_key` without effects): points with equal keys
+    differ only in pay rules and share that run."""
+    return run_key(s, Effects())
 
 
 def evaluate_point(s: Scenario, *, executor: Executor | None = None,
-                   cache: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The scheme comparison document of one point (the adapter to the comparison path).
+                   cache: MutableMapping[str, Any] | None = None) -> dict[str, Any]:
+    """The scheme comparison document of one point: :func:`model.pipeline.compare_schemes` (the one
+    comparison path; behaviour, when switched on, comes through it).
 
     Args:
         s: the point's scenario (edits applied).
         executor: runs the replications (a process pool or a Dask executor); None = in this process.
-        cache: kept across the points of a sweep so that points differing only in pay rules share runs.
+        cache: runs by :func:`model.pipeline.run_key`, kept across the points of a sweep so that points
+            differing only in pay rules share runs.
 
     Returns:
         The comparison document ``{"baseline_scheme", "schemes": {name: block}}``.
     """
-    key = engine_key(s)
-    base = cache.get(key) if cache is not None else None
-    if base is None:
-        base = _simulate_on(s, executor)
-        if cache is not None:
-            cache.clear()  # one base run at a time: a sweep visits its points grouped by run
-            cache[key] = base
-    res = replace(base, scenario=s)
-    res.__dict__["_cache"] = base._cache  # KPI tables depend only on what the key covers
-    return compare_schemes(res)
+    return compare_schemes(s, cache=cache, executor=executor)
 
 
 @contextlib.contextmanager

@@ -25,8 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.edits import with_edits
+from model.kpi import in_window
 from model.queueing import erlang_a_metrics, erlang_c_metrics
-from model.scenario import Scenario, ScenarioError, with_changes
+from model.scenario import Scenario, ScenarioError
 from model.traffic import hourly_rates
 
 #: Lines a staffing question can hold: KPI code -> direction.
@@ -176,10 +178,10 @@ def simulate_plan(s: Scenario, plan: list[int], day: int, reps: int) -> np.ndarr
     if not shifts:
         return np.full((2, 24), np.nan)
     total = sum(sh["agents"] for sh in shifts)
-    flat = with_changes(s, {"agents.shifts": shifts, "agents.count": total, "agents.individual": []})
+    flat = with_edits(s, {"agents.shifts": shifts, "agents.count": total, "agents.individual": []})
     res = simulate(flat, replications=reps)
     m = res.msgs
-    m = m[(m["day"] == day) & m["in_window"]]
+    m = m[(m["day"] == day) & in_window(m["sent_s"].to_numpy(), s.kpi.reply_window_h)]
     resp = m["reply_s"] - m["sent_s"]
     df = pd.DataFrame({"hour": ((m["sent_s"] % 86_400.0) // 3600).astype(int),
                        "ok3": (resp <= s.kpi.three_min_s).astype(float), "resp": resp})

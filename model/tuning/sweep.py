@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 
 from model.economics import t_interval
-from model.scenario import Scenario, ScenarioError, with_changes
+from model.edits import with_edits
+from model.pipeline import RunCache
+from model.scenario import Scenario, ScenarioError
 from model.tuning.run import apply_point, engine_key, evaluate_point, scenario_hash
 from model.tuning.spec import SweepSpec, check_keys, first_threshold
 from model.tuning.store import RESULT_COLUMNS, SweepStore
@@ -95,7 +97,7 @@ def point_rows(doc: dict[str, Any], s: Scenario) -> pd.DataFrame:
 
 
 def _with_reps(s: Scenario, reps: int | None) -> Scenario:
-    return s if reps is None or reps == s.meta.replications else with_changes(s, {"meta.replications": reps})
+    return s if reps is None or reps == s.meta.replications else with_edits(s, {"meta.replications": reps})
 
 
 def estimate_seconds(s: Scenario, n_points: int = 1, *, workers: int = 1) -> tuple[float, dict[str, float]]:
@@ -105,7 +107,7 @@ def estimate_seconds(s: Scenario, n_points: int = 1, *, workers: int = 1) -> tup
         The estimated upper bound in seconds (every point simulated anew; points that differ only in pay
         rules are much cheaper) and the shop's current team KPI levels from that replication.
     """
-    one = with_changes(s, {"meta.replications": 1})
+    one = with_edits(s, {"meta.replications": 1})
     t0 = time.perf_counter()
     doc = evaluate_point(one)
     t1 = time.perf_counter() - t0
@@ -226,7 +228,7 @@ def evaluate_batch(scenarios: list[Scenario]) -> list[pd.DataFrame]:
 
     The unit of work sent to a worker process or a Dask worker; it returns only the small result rows.
     """
-    cache: dict[str, Any] = {}
+    cache = RunCache(maxsize=8)
     return [point_rows(evaluate_point(ps, cache=cache), ps) for ps in scenarios]
 
 
@@ -255,7 +257,7 @@ def _evaluate(todo: list[tuple[Scenario, str]], executor: Executor | None,
     executor (the comparison path's parallelism); otherwise whole batches of points go to the workers.
     """
     if executor is None or len(todo) < workers:
-        cache: dict[str, Any] = {}
+        cache = RunCache(maxsize=8)
         for ps, h in todo:
             yield [(ps, h)], [point_rows(evaluate_point(ps, executor=executor, cache=cache), ps)]
         return
