@@ -9,6 +9,10 @@ threshold shop (``scenarios/seed000_threshold_48.toml``), 4 replications a point
 * **Dask vs local processes**: a ``distributed.LocalCluster`` of 2 single-threaded worker processes on loopback
   against the 2-process pool. Budget: **Dask / local <= 1.15x** (at most 15% overhead).
 
+* **Emulator vs the engine**: one slider answer of the tuning page's emulator (fitted on a sweep of the default
+  shop) against re-evaluating that point through the comparison path. Printed for information with the
+  emulator's held-out error; the page's budget (a slider move well under a second) rests on it.
+
 Interleaved, medians of 3 (``--repeat``).
 """
 
@@ -72,9 +76,36 @@ def run(quick: bool = False, repeat: int = 3) -> dict[str, Any]:
                 at_most=True, note="medians of 3"),
     ]
     res = {"timings": {k: {"median_s": v["median_s"], "samples": v["samples"]} for k, v in t.items()},
-           "budgets": lines, "quick": quick, "days": days, "agent_counts": counts}
+           "budgets": lines, "quick": quick, "days": days, "agent_counts": counts, "emulator": _emulator(s, tmp)}
     write_result("tuning", res)
     return res
+
+
+def _emulator(s: Any, tmp: Path) -> dict[str, Any]:
+    """Time an emulator answer against re-evaluating the point (pure mechanics, threshold target x amount)."""
+    import time
+
+    from model.tuning.emulator import fit_emulator
+    from model.tuning.run import apply_point, evaluate_point
+    from model.tuning.tune import tune
+
+    key_t, key_a = "schemes.1.components.0.target", "schemes.1.components.0.amount_yuan"
+    axes = {key_t: [0.40, 0.42, 0.44, 0.46, 0.48, 0.50], key_a: [500.0, 1000.0, 1500.0, 2000.0]}
+    sub = s.model_copy(update={"schemes": s.schemes[:2]})
+    doc = tune(sub, axes=axes, store_path=tmp / "emu.duckdb", estimate=False)
+    em = fit_emulator(doc["points"], sub.schemes[1].name)
+    t0 = time.perf_counter()
+    for _ in range(200):
+        em.predict(target=0.45, amount_yuan=1200.0)
+    t_emu = (time.perf_counter() - t0) / 200
+    t0 = time.perf_counter()
+    evaluate_point(apply_point(sub, {key_t: 0.45, key_a: 1200.0}))
+    t_eng = time.perf_counter() - t0
+    err = em.error.get("net_gain_yuan", {})
+    info(f"emulator answer {1000 * t_emu:.2f} ms vs the comparison path {t_eng:.2f} s: {t_eng / t_emu:,.0f}x faster; "
+         f"held-out net-gain error {err.get('mae', float('nan')):,.0f} yuan "
+         f"({100 * err.get('relative', float('nan')):.1f}% of the sweep's range, {em.held_out} points)")
+    return {"emulator_s": t_emu, "engine_s": t_eng, "error": em.error, "held_out": em.held_out}
 
 
 if __name__ == "__main__":

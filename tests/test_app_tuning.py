@@ -87,3 +87,25 @@ def test_staffing_view_without_simulation():
     tables = [d.value for d in at.dataframe]
     staff = next(t for t in tables if "Erlang A" in t.columns)
     assert len(staff) == 24 and staff["Erlang A"].max() > 0
+
+
+def test_emulator_sliders_answer_without_simulating(tmp_path, monkeypatch):
+    import sys
+
+    at = _app("en", tmp_path / "s.duckdb")
+    at.button(key="tun_run").click().run()
+    assert not at.exception
+    calls: list[int] = []
+    sim_mod = sys.modules["model.simulate"]
+    real = sim_mod.simulate
+    monkeypatch.setattr(sim_mod, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    before = {m.label: m.value for m in at.metric}
+    s = at.slider(key="tun_emu_target")
+    s.set_value(s.min).run()
+    low = {m.label: m.value for m in at.metric}
+    s.set_value(s.max).run()
+    high = {m.label: m.value for m in at.metric}
+    assert not at.exception and not calls
+    gain = tt("tun.metric.gain", "en")
+    assert low != high and before.keys() == low.keys()
+    assert any("held-out" in c.value for c in at.caption) and gain in low

@@ -191,6 +191,7 @@ def _results(doc: dict[str, Any], lang: str) -> None:
         charts["heatmap"] = heatmap(doc, scheme, lang)
         st.altair_chart(charts["heatmap"], key="tun_chart_heatmap")
         st.caption(tt("tun.heat_note", lang))
+        _emulator(doc, scheme, lang)
     st.markdown(f"**{tt('tun.frontier', lang)}**")
     c1, c2 = st.columns(2)
     charts["frontier_payout"] = frontier_chart(doc, lang, "payout")
@@ -201,6 +202,48 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     table = points_table(doc, lang)
     st.dataframe(table, hide_index=True, key="tun_points")
     _downloads(table, charts, lang)
+
+
+def _emulator(doc: dict[str, Any], scheme: str, lang: str) -> None:
+    """Sliders over the swept target and amount answered by the emulator (no simulation), with its error."""
+    from model.tuning.emulator import fit_emulator
+
+    key = (doc["sweep"]["id"], scheme, doc["scenario"]["hash"])
+    cache = st.session_state.setdefault("tun_emulators", {})
+    if key not in cache:
+        try:
+            cache[key] = fit_emulator(doc["points"], scheme)
+        except ValueError:
+            cache[key] = None
+    em = cache[key]
+    if em is None:
+        return
+    st.markdown(f"**{tt('tun.emu', lang)}**")
+    kpi = next((p["kpi"] for p in doc["points"] if p["scheme"] == scheme and p.get("kpi")), None)
+    share = kpi in KPI_CODES and KPI_CODES[kpi].unit == "share"
+    x: dict[str, float] = {}
+    a, b = st.columns(2)
+    for col, name in zip((a, b), em.inputs, strict=False):
+        lo, hi = float(em.lo[em.inputs.index(name)]), float(em.hi[em.inputs.index(name)])
+        if name == "target":
+            step = 0.005 if share else max((hi - lo) / 50, 1e-6)
+            fmt = "%.1f%%" if share else "%g"
+            scale = 100.0 if share else 1.0
+            v = col.slider(tt("tun.metric.target", lang), lo * scale, hi * scale, (lo + hi) / 2 * scale,
+                           step * scale, format=fmt, key="tun_emu_target")
+            x[name] = v / scale
+        else:
+            x[name] = float(col.slider(tt("tun.metric.amount", lang), lo, hi, float(round((lo + hi) / 2, -1)),
+                                       float(max(1.0, round((hi - lo) / 50))), key="tun_emu_amount"))
+    y = em.predict(**x)
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(tt("tun.metric.gain", lang), f"{y['net_gain_yuan']:,.0f}")
+    m2.metric(tt("tun.col.payout", lang), f"{y['payout_yuan']:,.0f}")
+    m3.metric(tt("tun.metric.reach", lang), _pct(y.get("reach_share")))
+    m4.metric(tt("tun.col.ploss", lang), _pct(y.get("p_net_loss")))
+    err = em.error.get("net_gain_yuan")
+    if err:
+        st.caption(tt("tun.emu_note", lang, mae=err["mae"], rel=100 * err["relative"], n=em.held_out))
 
 
 def points_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
