@@ -35,13 +35,19 @@ def test_dask_gives_the_same_answer_as_local_processes(shop, tmp_path):
     with SweepStore(tmp_path / "local.duckdb") as st, make_executor(workers=2) as (ex, n):
         sid = run_sweep(shop, spec, st, executor=ex, workers=n, estimate=False).sweep_id
         local = _values(st, sid)
+    one = grid({"agents.count": [12]})  # one point: its replications go to the workers instead
+    with SweepStore(tmp_path / "local1.duckdb") as st:
+        local_one = _values(st, run_sweep(shop, one, st, estimate=False).sweep_id)
     with _cluster() as cluster, SweepStore(tmp_path / "dask.duckdb") as st:
         with make_executor(scheduler=cluster.scheduler_address) as (ex, n):
             assert n == 2
             sid = run_sweep(shop, spec, st, executor=ex, workers=n, estimate=False).sweep_id
+            sid_one = run_sweep(shop, one, st, executor=ex, workers=n, estimate=False).sweep_id
         on_dask = _values(st, sid)
+        on_dask_one = _values(st, sid_one)
     assert len(local) == 4 * 2 * len(shop.schemes)
     assert local.equals(on_dask)
+    assert local_one.equals(on_dask_one)
 
 
 def test_unreachable_scheduler_is_bad_input(capsys):

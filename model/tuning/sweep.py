@@ -253,10 +253,10 @@ def _evaluate(todo: list[tuple[Scenario, str]], executor: Executor | None,
               workers: int) -> Iterator[tuple[list[tuple[Scenario, str]], list[pd.DataFrame]]]:
     """Yield (batch, rows per point) as points finish.
 
-    In this process without an executor; with fewer points than workers, each point's replications go to the
-    executor (the comparison path's parallelism); otherwise whole batches of points go to the workers.
+    In this process without an executor; with fewer than two points per worker, each point's replications go to
+    the executor (the comparison path's parallelism); otherwise whole batches of points go to the workers.
     """
-    if executor is None or len(todo) < workers:
+    if executor is None or len(todo) < 2 * workers:
         cache = RunCache(maxsize=8)
         for ps, h in todo:
             yield [(ps, h)], [point_rows(evaluate_point(ps, executor=executor, cache=cache), ps)]
