@@ -262,6 +262,14 @@ def cmd_tune(args: argparse.Namespace) -> int:
         with SweepStore(args.store) as st:
             print(st.sweeps().to_string(index=False))
         return EXIT_OK
+    if args.reopen:
+        from model.tuning.tune import reopen
+
+        doc = reopen(args.store, args.reopen)
+        if args.json:
+            _write_json(doc, args.json)
+        print(tune_table(doc))
+        return EXIT_OK
     args.set = list(args.set or []) + _tuning_overrides(args)
     s = _load(args)
     if args.reps is not None:
@@ -450,6 +458,8 @@ def _add_tune_parser(sub: Any) -> None:
                     help=f"DuckDB file the sweep persists in (default {DEFAULT_STORE})")
     tp.add_argument("--export", action="append", metavar="FILE", help="export the sweep's rows (.parquet or .csv)")
     tp.add_argument("--list", dest="list_sweeps", action="store_true", help="list the sweeps in the store and stop")
+    tp.add_argument("--reopen", default=None, metavar="SWEEP_ID",
+                    help="print a stored sweep's recommendation (no simulation) and stop")
     tp.add_argument("--history", default=None, metavar="CSV",
                     help="last month's per-agent KPIs (columns agent, <kpi>): also propose a target band")
     tp.add_argument("--history-kpi", default="inquiry_conversion", metavar="KPI", help="the KPI of the band")
@@ -465,8 +475,8 @@ def _add_tune_parser(sub: Any) -> None:
 
 
 def _tune_entry(args: argparse.Namespace) -> int:
-    if not args.scenario and not args.list_sweeps:
-        raise ScenarioError("give a scenario file (or --list)", file="<command line>", key="scenario")
+    if not args.scenario and not (args.list_sweeps or args.reopen):
+        raise ScenarioError("give a scenario file (or --list / --reopen ID)", file="<command line>", key="scenario")
     return cmd_tune(args)
 
 

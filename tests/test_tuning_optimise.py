@@ -89,6 +89,10 @@ def test_cli_tune_json_and_exit_codes(tmp_path, capsys):
     assert json.loads(out.read_text(encoding="utf-8"))["sweep"]["computed"] == 0
     assert main(["tune", "--list", "--store", str(store)]) == 0
     assert doc["sweep"]["id"] in capsys.readouterr().out
+    assert main(["tune", "--reopen", doc["sweep"]["id"], "--store", str(store)]) == 0
+    assert doc["sweep"]["id"] in capsys.readouterr().out
+    assert main(["tune", "--reopen", "nosuchsweep", "--store", str(store)]) == 2
+    assert "no sweep 'nosuchsweep'" in capsys.readouterr().err
     # bad input: an unknown key, an impossible constraint, a bad constraint value
     assert main(["tune", *common, "--grid", "agents.cuont=3,4"]) == 2
     assert "agents.cuont" in capsys.readouterr().err
