@@ -15,6 +15,16 @@ from model.tuning.sweep import SweepInterrupted, run_sweep
 distributed = pytest.importorskip("distributed")
 
 
+@pytest.fixture(autouse=True)
+def clean_main(monkeypatch):
+    """Dask starts its workers with 'spawn', which re-runs ``__main__`` from its file; an AppTest that ran
+    earlier in this process leaves its temporary script there, so give the workers a plain ``__main__``."""
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+
+
 @pytest.fixture()
 def shop():
     return load_scenario("scenarios/seed000_threshold_48.toml", ["meta.days=2", "meta.replications=2"])
