@@ -3,6 +3,8 @@ an unreachable scheduler, and a dying scheduler keeps the finished points so the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from model.cli import main
@@ -82,7 +84,10 @@ def test_a_dying_scheduler_keeps_finished_points_and_the_sweep_resumes(shop, tmp
         with pytest.raises(SweepInterrupted) as e, make_executor(scheduler=cluster.scheduler_address,
                                                                   timeout_s=2) as (ex, n):
             run_sweep(shop, spec, st, executor=ex, workers=n, progress=kill_after_two, estimate=False)
-        assert "resume" in str(e.value) and "2 of 4" in str(e.value)
-        assert st.sweeps()["points_done"].tolist() == [2]
+        # a point already finished when the scheduler went may still arrive: 2 or 3 points are kept
+        m = re.search(r"after (\d) of 4 points", str(e.value))
+        assert m and "resume" in str(e.value) and int(m.group(1)) in (2, 3)
+        kept = int(m.group(1))
+        assert st.sweeps()["points_done"].tolist() == [kept]
         again = run_sweep(shop, spec, st, estimate=False)  # resumed locally
-        assert again.computed == 2 and st.sweeps()["status"].tolist() == ["done"]
+        assert again.computed == 4 - kept and st.sweeps()["status"].tolist() == ["done"]
