@@ -14,6 +14,7 @@ FIGURES = {
     "reprice": "bench.reprice",      # re-pricing vs re-simulating (DESIGN.md; written for the schemes issue)
     "behaviour": "bench.behaviour",  # equilibrium time (10, 200 agents), behaviour on/off comparison ratio
     "app": "bench.app_latency",      # server-side page reruns after a slider move (AppTest) vs the 0.5 s budget
+    "tuning": "bench.tuning",        # 6. tuning sweeps: 2 workers vs 1, Dask vs local processes
 }
 EXTRA = {"profile": "bench.hotspots"}  # not a figure: the engine's top functions (cProfile)
 

@@ -288,6 +288,108 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_tune(args: argparse.Namespace) -> int:
+    """Sweep targets and amounts, recommend one under the constraints, print the reason (docs/tuning.md)."""
+    from model.tuning.run import make_executor
+    from model.tuning.spec import parse_grid_args
+    from model.tuning.store import SweepStore
+    from model.tuning.tune import tune
+
+    if args.list_sweeps:
+        with SweepStore(args.store) as st:
+            print(st.sweeps().to_string(index=False))
+        return EXIT_OK
+    if args.reopen:
+        from model.tuning.tune import reopen
+
+        doc = reopen(args.store, args.reopen)
+        if args.json:
+            _write_json(doc, args.json)
+        print(tune_table(doc))
+        return EXIT_OK
+    args.set = list(args.set or []) + _tuning_overrides(args)
+    s = _load(args)
+    if args.reps is not None:
+        if args.reps < 1:
+            raise ScenarioError("--reps must be at least 1", file="<command line>", key="--reps")
+        s = s.model_copy(update={"tuning": s.tuning.model_copy(update={"replications": args.reps})})
+    axes = parse_grid_args(args.grid) if args.grid else None
+    bar = None
+
+    def plan(spec: Any, est: float) -> None:
+        nonlocal bar
+        from tqdm import tqdm
+
+        print(f"扫描 sweep: {len(spec.points)} 个点 points x {s.tuning.replications or s.meta.replications} 次重复 "
+              f"replications · 估计 estimate ≤ {est:,.0f} s", file=sys.stderr)
+        bar = tqdm(total=len(spec.points), desc="调优 tuning", unit="pt", file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.n = done
+            bar.refresh()
+
+    try:
+        with make_executor(workers=args.workers, scheduler=args.scheduler,
+                           timeout_s=args.scheduler_timeout) as (ex, n):
+            doc = tune(s, axes=axes, store_path=args.store, executor=ex, workers=n, progress=progress,
+                       on_plan=plan, file=str(args.scenario))
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.history:
+        from model.tuning.history import load_history_csv, target_band
+
+        doc["history_band"] = target_band(load_history_csv(args.history), args.history_kpi, industry=args.industry,
+                                          file=args.history)
+    if args.json:
+        _write_json(doc, args.json)
+    if args.export:
+        with SweepStore(args.store) as st:
+            for path in args.export:
+                st.export(doc["sweep"]["id"], path)
+    print(tune_table(doc))
+    if doc.get("history_band"):
+        hb = doc["history_band"]
+        print("\n历史 history: " + hb["reason"]["zh"] + "\n" + hb["reason"]["en"])
+        if hb["industry"]:
+            print(hb["industry"]["zh"] + "\n" + hb["industry"]["en"])
+    return EXIT_OK
+
+
+def _tuning_overrides(args: argparse.Namespace) -> list[str]:
+    out = []
+    for flag, key in (("min_reach", "min_reach_share"), ("max_payout_share", "max_payout_share"),
+                      ("max_p_loss", "max_p_net_loss"), ("min_three_min", "min_three_min_reply_rate"),
+                      ("min_good_rating", "min_good_rating_rate"), ("max_bad_attitude", "max_bad_attitude_share")):
+        v = getattr(args, flag, None)
+        if v is not None:
+            out.append(f"tuning.{key}={v}")
+    return out
+
+
+def tune_table(doc: dict[str, Any]) -> str:
+    """The recommendation in words (zh, en), the binding constraint and the frontier as a small table."""
+    rec = doc["recommendation"]
+    sw = doc["sweep"]
+    lines = [f"阈值调优 Target tuning · {doc['scenario']['name']} · sweep {sw['id']} ({sw['points']} points, "
+             f"{sw['computed']} computed now; store {sw['store']})", "", rec["reason"]["zh"], rec["reason"]["en"]]
+    b = doc.get("binding_constraint")
+    lines.append("")
+    lines.append(f"约束 binding constraint: {b['zh']} / {b['en']} (limit {b['limit']:g})" if b
+                 else "约束 binding constraint: 无 none")
+    front = doc["frontier"]["net_gain_vs_payout"]
+    if front:
+        lines += ["", f"前沿 frontier (净收益 vs 奖金 net gain vs payout) · {doc['frontier']['scheme']}",
+                  f"{'目标 target':>14}{'金额 amount':>14}{'奖金 payout':>14}{'净收益 net gain':>18}{'达标 reach':>12}"]
+        for p in front:
+            tgt = "—" if p["target"] is None else f"{p['target']:g}"
+            amt = "—" if p["amount_yuan"] is None else f"{p['amount_yuan']:,.0f}"
+            reach = "—" if p["reach_share"] is None else f"{100 * p['reach_share']:.0f}%"
+            lines.append(f"{tgt:>14}{amt:>14}{p['payout_yuan']:>14,.0f}{p['net_gain_yuan']:>18,.0f}{reach:>12}")
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m model", description="客服绩效沙盘 · customer-service incentive sandbox")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
@@ -319,9 +421,106 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--html", default=None, metavar="OUT.html", help="write the self-contained HTML report")
     rp.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the deck and report (zh)")
     rp.set_defaults(func=cmd_report)
+    _add_tune_parser(sub)
+    _add_staffing_parser(sub)
     sc = sub.add_parser("schema", help="print the JSON schema of the scenario format")
     sc.set_defaults(func=cmd_schema)
     return p
+
+
+def cmd_staffing(args: argparse.Namespace) -> int:
+    """Agents needed per hour to hold a line: Erlang C/A beside a simulation check (docs/tuning.md)."""
+    from model.tuning.staffing import parse_line, staffing
+
+    s = _load(args)
+    if args.line:
+        line, value = parse_line(args.line)
+    else:
+        line, value = "three_min_reply_rate", s.tuning.lines(s.shop.platform)["min_three_min_reply_rate"] or 0.7
+    if args.reps < 1:
+        raise ScenarioError("--reps must be at least 1", file="<command line>", key="--reps")
+    ans = staffing(s, line, value, day=args.day, simulate_check=not args.no_sim, reps=args.reps)
+    if args.json:
+        _write_json(ans.to_json(), args.json)
+    print(staffing_table(ans, s.meta.name))
+    return EXIT_OK
+
+
+def staffing_table(ans: Any, name: str) -> str:
+    """The per-hour staffing table with the notes where Erlang and the simulation disagree."""
+    import pandas as pd
+
+    unit = f"{100 * ans.value:.0f}%" if ans.line == "three_min_reply_rate" else f"{ans.value:g} s"
+    lines = [f"排班 Staffing · {name} · day {ans.day} · 线 line: {ans.line} {'>=' if ans.line.startswith('three') else '<='} "
+             f"{unit}", f"{'时 hour':>8}{'会话 chats':>12}{'在岗 on duty':>14}{'Erlang C':>10}{'Erlang A':>10}"
+             f"{'模拟 sim':>10}{'模拟@A sim@A':>16}"]
+    for _, r in ans.table.iterrows():
+        def cell(v: Any) -> str:
+            return "—" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
+        simv = r["sim_value_at_erlang_a"]
+        simv_t = "—" if simv != simv else (f"{100 * simv:.1f}%" if ans.line == "three_min_reply_rate" else f"{simv:.0f} s")
+        lines.append(f"{int(r['hour']):>8}{r['chats']:>12,.0f}{r['on_duty']:>14.0f}{cell(r['erlang_c']):>10}"
+                     f"{cell(r['erlang_a']):>10}{cell(r['sim']):>10}{simv_t:>16}")
+    if ans.notes:
+        lines += ["", "Erlang 与模拟不一致 where Erlang and the simulation disagree:"]
+        for n in ans.notes:
+            lines += [f"  {n['zh']}", f"  {n['en']}"]
+    return "\n".join(lines)
+
+
+def _add_staffing_parser(sub: Any) -> None:
+    sp = sub.add_parser("staffing", help="agents needed per hour to hold a reply line (Erlang C/A and simulation)")
+    sp.add_argument("scenario", help="scenario TOML file")
+    sp.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a key")
+    sp.add_argument("--line", default=None, metavar="KPI=VALUE",
+                    help="three_min_reply_rate=0.7 or avg_response_s=60 (default: the platform's 3-minute line)")
+    sp.add_argument("--day", type=int, default=None, help="day of the horizon (default: the busiest)")
+    sp.add_argument("--reps", type=int, default=2, help="replications of each simulated plan")
+    sp.add_argument("--no-sim", action="store_true", help="Erlang only (no simulation check)")
+    sp.add_argument("--json", default=None, metavar="OUT", help="write the per-hour table as JSON")
+    sp.set_defaults(func=cmd_staffing)
+
+
+def _add_tune_parser(sub: Any) -> None:
+    from model.tuning.store import DEFAULT_STORE
+
+    tp = sub.add_parser("tune", help="recommend a target and amount under constraints (sweeps persist; docs/tuning.md)")
+    tp.add_argument("scenario", nargs="?", help="scenario TOML file")
+    tp.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a key before tuning")
+    tp.add_argument("--grid", action="append", metavar="KEY=V1,V2,...",
+                    help="sweep a key over values (repeat for a grid); default: [tuning] grid or targets x amounts "
+                         "around the shop's level for each scheme's first threshold")
+    tp.add_argument("--reps", type=int, default=None, help="replications per point (default: tuning.replications "
+                                                          "or meta.replications)")
+    tp.add_argument("--workers", type=int, default=1, help="local worker processes for replications")
+    tp.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler (tcp://host:8786)")
+    tp.add_argument("--scheduler-timeout", type=float, default=10.0, metavar="S",
+                    help="seconds to wait for the Dask scheduler (default 10)")
+    tp.add_argument("--json", default=None, metavar="OUT", help="write the tune document as JSON")
+    tp.add_argument("--store", default=str(DEFAULT_STORE), metavar="PATH",
+                    help=f"DuckDB file the sweep persists in (default {DEFAULT_STORE})")
+    tp.add_argument("--export", action="append", metavar="FILE", help="export the sweep's rows (.parquet or .csv)")
+    tp.add_argument("--list", dest="list_sweeps", action="store_true", help="list the sweeps in the store and stop")
+    tp.add_argument("--reopen", default=None, metavar="SWEEP_ID",
+                    help="print a stored sweep's recommendation (no simulation) and stop")
+    tp.add_argument("--history", default=None, metavar="CSV",
+                    help="last month's per-agent KPIs (columns agent, <kpi>): also propose a target band")
+    tp.add_argument("--history-kpi", default="inquiry_conversion", metavar="KPI", help="the KPI of the band")
+    tp.add_argument("--industry", type=float, default=None, help="the category's industry average (a second line)")
+    for flag, what in (("--min-reach", "smallest share of agents reaching the target"),
+                       ("--max-payout-share", "largest payout / incremental gross profit"),
+                       ("--max-p-loss", "largest probability of a net loss"),
+                       ("--min-three-min", "lowest 3-minute reply rate"),
+                       ("--min-good-rating", "lowest good-rating rate"),
+                       ("--max-bad-attitude", "largest bad-attitude share")):
+        tp.add_argument(flag, type=float, default=None, help=f"{what} (overrides [tuning])")
+    tp.set_defaults(func=_tune_entry)
+
+
+def _tune_entry(args: argparse.Namespace) -> int:
+    if not args.scenario and not (args.list_sweeps or args.reopen):
+        raise ScenarioError("give a scenario file (or --list / --reopen ID)", file="<command line>", key="scenario")
+    return cmd_tune(args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from model.behaviour.config import Behaviour
 from model.clock import WEEK_DAYS
 from model.errors import format_validation_error
 from model.schemes.spec import Scheme, validate_schemes
+from model.tuning.config import Tuning
 
 #: Hard limits that keep a run inside the machine's memory; larger runs are refused before they start.
 MAX_AGENTS = 5_000
@@ -343,6 +344,7 @@ class Scenario(_Strict):
     behaviour: Behaviour = Field(default_factory=Behaviour)
     economics: EconomicsConfig = Field(default_factory=EconomicsConfig)
     schemes: list[Scheme] = Field(default_factory=list)
+    tuning: Tuning = Field(default_factory=Tuning, description="Constraints of the target optimiser (docs/tuning.md).")
 
     @model_validator(mode="after")
     def _sizes(self) -> Scenario:

@@ -1,0 +1,71 @@
+"""The scenario's ``[tuning]`` table: the constraints a manager sets for the target optimiser, and its grid.
+
+Kept in its own module (pydantic only) so that :mod:`model.scenario` can import it without the tuning
+machinery. See docs/tuning.md and docs/scenario.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+#: Platform lines cited in DOMAIN.md: minimum 3-minute reply rate by platform (Taobao: penalties cited below
+#: 40%; Douyin 飞鸽: >= 50% cited; Kuaishou: >= 70%). Platforms without a cited line have none.
+THREE_MIN_LINES: dict[str, float] = {"taobao": 0.40, "tmall": 0.40, "douyin": 0.50, "kuaishou": 0.70}
+#: Good-rating (好评率) and bad-attitude lines by platform (DOMAIN.md: Kuaishou >= 80% and <= 6% monthly).
+GOOD_RATING_LINES: dict[str, float] = {"kuaishou": 0.80}
+BAD_ATTITUDE_LINES: dict[str, float] = {"kuaishou": 0.06}
+
+
+class Tuning(BaseModel):
+    """Constraints of the target optimiser (``python -m model tune``) and an optional sweep grid.
+
+    A recommended target must satisfy every constraint; the one that stops a better target is named as the
+    binding constraint. ``None`` switches a line off; the 3-minute line defaults to the shop's platform line.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_reach_share: float = Field(
+        0.3, ge=0, le=1, description="Smallest share of agents who must reach the target (0-1).")
+    max_payout_share: float = Field(
+        0.10, gt=0, le=10,
+        description="Largest payout as a share of the incremental gross profit (seed 000: about 10%).")
+    max_p_net_loss: float = Field(
+        0.2, ge=0, le=1, description="Largest share of replications in which the scheme loses money (0-1).")
+    min_three_min_reply_rate: float | None = Field(
+        None, ge=0, le=1,
+        description="Lowest 3-minute reply rate the team must hold; default: the platform's line "
+                    "(Taobao 40%, Douyin 50%, Kuaishou 70%).")
+    min_good_rating_rate: float | None = Field(
+        None, ge=0, le=1, description="Lowest 好评率 good-rating rate; default: the platform's line (Kuaishou 80%).")
+    max_bad_attitude_share: float | None = Field(
+        None, ge=0, le=1,
+        description="Largest bad-attitude share of ratings; default: the platform's line (Kuaishou 6%).")
+    grid: dict[str, list[Any]] = Field(
+        default_factory=dict,
+        description="Sweep grid: dotted scenario key -> values, e.g. "
+                    "{\"schemes.1.components.0.target\" = [0.42, 0.45, 0.48]}; empty = the default grid.")
+    replications: int | None = Field(
+        None, ge=1, le=1000, description="Replications per sweep point (default: meta.replications).")
+
+    @field_validator("grid")
+    @classmethod
+    def _grid(cls, v: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        for k, vals in v.items():
+            if not vals:
+                raise ValueError(f"grid key '{k}' has no values; give at least one")
+        return v
+
+    def lines(self, platform: str) -> dict[str, float | None]:
+        """The platform lines in force: the table's values, else the platform's cited lines (None = no line)."""
+        p = platform.lower()
+        return {
+            "min_three_min_reply_rate": self.min_three_min_reply_rate if self.min_three_min_reply_rate is not None
+            else THREE_MIN_LINES.get(p),
+            "min_good_rating_rate": self.min_good_rating_rate if self.min_good_rating_rate is not None
+            else GOOD_RATING_LINES.get(p),
+            "max_bad_attitude_share": self.max_bad_attitude_share if self.max_bad_attitude_share is not None
+            else BAD_ATTITUDE_LINES.get(p),
+        }
