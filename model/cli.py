@@ -1,4 +1,4 @@
-"""Command line: ``python -m model run|compare|schema ...``.
+"""Command line: ``python -m model run|compare|schema|calibrate|replay ...``.
 
 Exit codes: 0 ok, 2 bad input (one message naming the file and key), 1 internal error.
 """
@@ -173,7 +173,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_compare)
     sc = sub.add_parser("schema", help="print the JSON schema of the scenario format")
     sc.set_defaults(func=cmd_schema)
+    _add_history_commands(sub)
     return p
+
+
+def _add_history_commands(sub: argparse._SubParsersAction) -> None:
+    """``calibrate`` and ``replay`` (issue 9; implemented in :mod:`model.history.commands`)."""
+    from model.history.commands import add_history_commands
+
+    add_history_commands(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

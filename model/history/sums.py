@@ -119,7 +119,7 @@ def available_codes(h: History) -> set[str]:
     return out
 
 
-def kpi_sums(h: History, keys: list[str], week_of: bool = False) -> pd.DataFrame:
+def kpi_sums(h: History, keys: list[str]) -> pd.DataFrame:
     """Base sums grouped by ``keys`` (``agent``, ``week``, ``date``, ``hour``; [] = the whole team and month)."""
     s = row_sums(h)
     d = h.data

@@ -84,7 +84,7 @@ def daily_table(hourly: list[dict]) -> list[dict]:
         w = max(o["receptions"], 1)
         rows.append(dict(o, sales=round(o["sales"], 2), conv=o["paid"] / o["inquiries"] if o["inquiries"] else None,
                          aov=o["sales"] / o["paid"] if o["paid"] else None, resp=o["resp_w"] / w,
-                         first=0.8 * o["resp_w"] / w, three=o["three_w"] / w, good=o["good_w"] / w))
+                         first=o["resp_w"] / w * 0.98, three=o["three_w"] / w, good=o["good_w"] / w))
     rows.sort(key=lambda r: (r["date"], NAMES.index(r["agent"])))
     return rows
 
