@@ -27,9 +27,9 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     out.columns = [safe_cell(str(c)) for c in out.columns]
     for c in out.columns:
-        if out[c].dtype == object:
+        if not pd.api.types.is_numeric_dtype(out[c]):
             out[c] = out[c].map(safe_cell)
-    if out.index.dtype == object:
+    if not pd.api.types.is_numeric_dtype(out.index):
         out.index = out.index.map(safe_cell)
     return out
 

@@ -179,7 +179,7 @@ def parse_date(x: Any) -> dt.date | None:
         return x
     if hasattr(x, "to_pydatetime"):
         return x.to_pydatetime().date()
-    s = _text(x)
+    s = unicodedata.normalize("NFKC", str(x)).strip()
     if isinstance(x, int | float) and not isinstance(x, bool) and float(x).is_integer():
         s = str(int(x))
     for pat in _DATE_PATTERNS:

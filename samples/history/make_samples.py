@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -156,7 +157,10 @@ def _fixed_zip(data: bytes, path: Path) -> None:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 1, 9, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time into the properties
+                body = re.sub(rb"<dcterms:modified([^>]*)>[^<]*<", rb"<dcterms:modified\1>2026-11-01T09:00:00Z<", body)
+            dst.writestr(fixed, body)
     path.write_bytes(out.getvalue())
 
 
