@@ -109,15 +109,19 @@ def shrink_conversion(paid: np.ndarray, inquiries: np.ndarray) -> Shrunk:
 def shrink_mean(means: np.ndarray, counts: np.ndarray, sigma: float) -> Shrunk:
     """Normal-normal empirical Bayes for per-agent means (e.g. order value) with sampling variance sigma^2/count.
 
-    The between-agent variance tau^2 is estimated by the method of moments (observed variance minus the mean
-    sampling variance, at least 0); shrunk = mean + tau^2 / (tau^2 + sigma^2 / count) (raw - mean).
+    The between-agent variance tau^2 is the DerSimonian-Laird moment estimate (inverse-variance weighted, so an
+    agent with three orders cannot inflate it); shrunk = mean + tau^2 / (tau^2 + sigma^2 / count) (raw - mean).
     """
     x = np.asarray(means, dtype=float)
     m = np.asarray(counts, dtype=float)
     ok = (m > 0) & np.isfinite(x)
     grand = float(np.sum(x[ok] * m[ok]) / np.sum(m[ok])) if ok.any() else float("nan")
     v = np.where(ok, sigma**2 / np.where(ok, m, 1), np.inf)
-    tau2 = max(0.0, float(np.var(x[ok], ddof=1)) - float(np.mean(v[ok]))) if ok.sum() >= 2 else 0.0
+    tau2 = 0.0
+    if ok.sum() >= 2 and sigma > 0:
+        w = 1 / v[ok]
+        q = float(np.sum(w * (x[ok] - grand) ** 2))
+        tau2 = max(0.0, (q - (ok.sum() - 1)) / float(np.sum(w) - np.sum(w**2) / np.sum(w)))
     weight = np.where(ok, v / (v + tau2) if tau2 > 0 else 1.0, 1.0)
     shrunk = np.where(ok, grand + (1 - weight) * (np.nan_to_num(x) - grand), grand)
     strength = sigma**2 / tau2 if tau2 > 0 else float("inf")
