@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import LANGS, t
-from ui.pages import compare, simulate
+from ui.pages import compare, history, simulate
 from ui.state import LANG_KEY, current_lang
 
 # Pages: (render function, catalogue key of the title, url path, icon). Add a page by adding a line here.
 PAGES = [
     (simulate.render, "nav.simulate", "simulate", ":material/monitoring:"),
     (compare.render, "nav.compare", "compare", ":material/compare_arrows:"),
+    (history.render, "nav.history", "history", ":material/history:"),
 ]
 
 st.set_page_config(page_title=t("app.title", current_lang()), page_icon=":material/support_agent:", layout="wide")

@@ -21,6 +21,7 @@ _ZH: dict[str, str] = {
     "lang.en": "English",
     "nav.simulate": "模拟",
     "nav.compare": "方案对比",
+    "nav.history": "历史数据",
     # scenario choice
     "sim.title": "模拟：客服接待与平台指标",
     "sim.scenario_header": "场景",
@@ -109,6 +110,7 @@ _EN: dict[str, str] = {
     "lang.en": "English",
     "nav.simulate": "Simulate",
     "nav.compare": "Compare schemes",
+    "nav.history": "History",
     "sim.title": "Simulate: service and platform KPIs",
     "sim.scenario_header": "Scenario",
     "sim.scenario": "Shipped scenario",

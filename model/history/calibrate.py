@@ -222,6 +222,8 @@ def agent_estimates(h: History, aov_cv: float) -> tuple[pd.DataFrame, dict[str, 
         out["avg_response_s"] = r
         out["reply_time_factor"] = np.where(ok, r / mean, 1.0)
         levels.update(avg_response_s=float(team["avg_response_s"]))
+    if "good_rating_rate" in avail:
+        levels.update(good_rating_rate=float(team["good_rating_rate"]))
     if "first_response_s" in avail:
         levels.update(first_response_s=float(team["first_response_s"]))
     return out, levels
@@ -334,6 +336,10 @@ def calibrate(h: History, template: Scenario | None = None, *, refine_steps: int
         ch["agents.reply_time.mean_s"] = round(float(np.clip(guess, 1.0, 3600.0)), 2)
         src["agents.reply_time.mean_s"] = (f"set so the simulated average response matches the export's "
                                            f"{lv['avg_response_s']:.1f} s (it includes waiting behind other chats)")
+    if "good_rating_rate" in lv:
+        ch["outcomes.satisfied_base"] = round(float(np.clip(lv["good_rating_rate"], 0.01, 1.0)), 4)
+        src["outcomes.satisfied_base"] = (f"set so the simulated good-rating rate matches the export's "
+                                          f"{lv['good_rating_rate']:.1%} (P(satisfied) when answered promptly)")
     s = with_changes(base, ch)
     for _ in range(max(0, refine_steps)):
         s = _refine(s, h, lv, simulate, refine_days, refine_reps)
@@ -352,7 +358,9 @@ def _refine(s: Scenario, h: History, lv: dict[str, float], simulate: Any, days: 
                                      1e-4, 1.0),
                                     ("outcomes.base_aov_yuan", "aov_yuan", lv.get("aov"), 0.01, 1e6),
                                     ("agents.reply_time.mean_s", "avg_response_s", lv.get("avg_response_s"), 0.5,
-                                     3600.0)):
+                                     3600.0),
+                                    ("outcomes.satisfied_base", "good_rating_rate", lv.get("good_rating_rate"), 0.01,
+                                     1.0)):
         if hist is None or not np.isfinite(hist):
             continue
         sim = float(team[code].mean())
@@ -458,7 +466,8 @@ def scenario_toml(s: Scenario, template: Scenario, src: dict[str, str], est: pd.
             if k in ("tenure_months", "night_shifts", "role") and k not in _listed(template, spec["name"]):
                 continue
             L.append(f"{k} = {_val(spec[k])}")
-    okeys = [k for k in ("base_inquiry_conversion", "base_aov_yuan", "aov_cv", "payment_rate")]
+    okeys = [k for k in ("base_inquiry_conversion", "base_aov_yuan", "aov_cv", "payment_rate", "satisfied_base")
+             if k in t.get("outcomes", {}) or f"outcomes.{k}" in src]
     sect("outcomes", okeys, t.get("outcomes"))
     body = "\n".join(L) + "\n"
     rest = {k: t[k] for k in ("customers", "kpi", "behaviour", "economics") if k in t}

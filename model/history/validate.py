@@ -207,11 +207,15 @@ def validate(raw: RawTable, *, mapping: dict[str, str] | None = None, skip_bad_r
     if "hour" in data.columns:
         data["hour"] = data["hour"].astype(int)
     data["row"] = data["row"].astype(int)
-    rawdf = pd.DataFrame([[_show(c) for c in r] for r in raw.rows], index=pd.Index(raw.row_numbers, name="row"),
-                         columns=_unique(raw.headers))
-    return History(name=raw.name, data=data.reset_index(drop=True), raw=rawdf,
+    return History(name=raw.name, data=data.reset_index(drop=True), raw=raw_frame(raw),
                    columns={c: raw.headers[j] for c, j in cols.items()}, report=report, encoding=raw.encoding,
                    sheet=raw.sheet, sheets=tuple(raw.sheets))
+
+
+def raw_frame(raw: RawTable) -> pd.DataFrame:
+    """The data rows as written (text), indexed by file row number, columns = the file's headers (made unique)."""
+    return pd.DataFrame([[_show(c) for c in r] for r in raw.rows], index=pd.Index(raw.row_numbers, name="row"),
+                        columns=_unique(raw.headers))
 
 
 def _unique(headers: list[str]) -> list[str]:
