@@ -61,8 +61,8 @@ TEXT: dict[str, dict[str, str]] = {
     # notes
     "note_sheet": {"zh": "读取了工作表“{sheet}”（共 {n} 个：{sheets}）；可选择其他工作表",
                    "en": "read sheet '{sheet}' (of {n}: {sheets}); another sheet can be chosen"},
-    "note_totals": {"zh": "第 {rows} 行是合计/平均行，未作为客服读取", "en": "rows {rows} are totals/average rows, not "
-                    "read as agents"},
+    "note_totals": {"zh": "第 {rows} 行是合计/平均行，未作为客服读取", "en": "totals/average rows, not read as "
+                    "agents: {rows}"},
     "note_skipped": {"zh": "已按要求跳过有问题的第 {rows} 行（共 {n} 行），结果不含这些行",
                      "en": "skipped the problem rows {rows} ({n} rows) as asked; results exclude them"},
     "note_unknown": {"zh": "未识别的表头（已忽略，可手工对应）：{headers}", "en": "unknown headers (ignored; map them "

@@ -3,7 +3,7 @@ scenario, calibrate a scenario from it, check the fit, and continue to Simulate 
 
 Widget keys (stable, ASCII): hist_upload, hist_sample_<name>, hist_sheet, hist_skip, hist_map_<i>,
 hist_scenario, hist_paid_under, hist_dl_csv, hist_dl_xlsx, hist_template, hist_calibrate, hist_dl_toml,
-hist_fit_reps, hist_fit, hist_to_sim, plus the tables hist_report, hist_preview, hist_replay, hist_pay,
+hist_fit_reps, hist_fit, hist_to_sim (the link to Simulate), plus the tables hist_report, hist_preview, hist_replay, hist_pay,
 hist_agents_est, hist_fit_team, hist_fit_agents.
 """
 
@@ -28,7 +28,7 @@ from ui import scenarios as sc
 from ui.format import count, kpi_value, money, pct
 from ui.i18n import kpi_label
 from ui.i18n_history import th
-from ui.state import CALIBRATED_CHOICE, CALIBRATED_KEY, current_lang
+from ui.state import CALIBRATED_KEY, current_lang
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "samples" / "history"
@@ -144,16 +144,19 @@ def _import(src: dict[str, Any], lang: str) -> History | None:
     except HistoryError as e:
         st.error(f"**{th('hist.file_error', lang)}**\n\n{e.headline(lang)}")
         return None
-    c1, c2 = st.columns([1, 2])
     if len(raw.sheets) > 1:
+        c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
         c1.selectbox(th("hist.sheet", lang), raw.sheets, index=raw.sheets.index(raw.sheet), key="hist_sheet",
                      help=th("hist.sheet_help", lang))
+    else:
+        c2 = st.container()
     skip = c2.checkbox(th("hist.skip", lang), key="hist_skip")
     mapping = _mapping_widgets(raw, lang)
     if mapping != hand:
         ss["_hist_map_last"] = mapping
         st.rerun()
     frame = raw_frame(raw)
+    frame.index.name = th("hist.col.row", lang)
     try:
         h = _validate(raw, mapping, bool(skip))
     except HistoryError as e:
@@ -238,7 +241,8 @@ def _replay_tab(h: History, lang: str) -> None:
     if len(table.columns) > 1:
         st.markdown(f"**{th('hist.per_agent', lang)}**")
         shown = table.rename(columns={"name": th("hist.col.agent", lang)})
-        st.dataframe(shown.style.format({c: "{:,.0f}" for c in shown.columns[1:]}), hide_index=True, key="hist_pay")
+        st.dataframe(shown.style.format({c: "{:,.0f}" for c in shown.columns[1:]}), hide_index=True, key="hist_pay",
+                     height=min(38 + 35 * len(shown), 800))
         st.altair_chart(pay_chart(table, lang), key="hist_pay_chart")
         d1, d2, _ = st.columns([1, 1, 3])
         d1.download_button(th("hist.download_csv", lang), data=csv_bytes(shown), file_name="replay.csv",
@@ -347,17 +351,28 @@ def _calibrate_tab(h: History, src: dict[str, Any], lang: str) -> None:
         with st.expander(th("hist.fit_agents", lang)):
             st.dataframe(_fit_frame(fit["fit"]["agents"], lang, agents=True), hide_index=True, key="hist_fit_agents")
 
-    if st.button(th("hist.to_sim", lang), key="hist_to_sim", help=th("hist.to_sim_help", lang), type="primary"):
-        ss[CALIBRATED_KEY] = {"name": f"{stem}_calibrated.toml", "toml": cal.toml}
-        ss["scenario"] = CALIBRATED_CHOICE
-        from streamlit.errors import StreamlitAPIException
+    _to_simulate(cal, stem, lang)
 
-        from ui.pages import simulate
 
-        try:
-            st.switch_page(st.Page(simulate.render, url_path="simulate"))
-        except StreamlitAPIException:
-            st.info(th("hist.to_sim_fallback", lang))
+def _to_simulate(cal: Any, stem: str, lang: str) -> None:
+    """Hand the calibrated scenario to the Simulate page (selected there on its next run) and link to it.
+
+    A link, not ``st.switch_page``: a link keeps the sidebar's widget state (the language) like the menu does.
+    """
+    ss = st.session_state
+    held = ss.get(CALIBRATED_KEY)
+    if not held or held.get("toml") != cal.toml:
+        ss[CALIBRATED_KEY] = {"name": f"{stem}_calibrated.toml", "toml": cal.toml, "select": True}
+    from streamlit.errors import StreamlitAPIException
+
+    from ui.pages import simulate
+
+    try:
+        with st.container(key="hist_to_sim"):
+            st.page_link(st.Page(simulate.render, url_path="simulate"), label=th("hist.to_sim", lang),
+                         icon=":material/monitoring:", help=th("hist.to_sim_help", lang))
+    except StreamlitAPIException:  # the page is not in a navigation (e.g. rendered alone in a test)
+        st.info(th("hist.to_sim_fallback", lang))
 
 
 # ------------------------------------------------------------------------------------------------ page

@@ -93,6 +93,9 @@ def _load_base(lang: str, folder: Path | None) -> tuple[str, str, Scenario] | No
     calibrated = st.session_state.get(CALIBRATED_KEY)  # from the History page
     if calibrated:
         files = [CALIBRATED_CHOICE, *files]
+        if calibrated.get("select"):  # just handed over by the History page: show it
+            st.session_state["scenario"] = CALIBRATED_CHOICE
+            calibrated["select"] = False
     with st.sidebar:
         st.header(t("sim.scenario_header", lang))
         choice = st.selectbox(t("sim.scenario", lang), files, key="scenario",
