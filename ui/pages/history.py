@@ -99,7 +99,8 @@ def _report(report: Any, frame: pd.DataFrame, lang: str) -> None:
 
 def _preview(frame: pd.DataFrame, problems: list[Any], lang: str) -> None:
     st.markdown(f"**{th('hist.preview', lang, n=min(PREVIEW_ROWS, len(frame)))}**")
-    st.dataframe(styled(frame.head(PREVIEW_ROWS), problems), key="hist_preview", height=300)
+    st.dataframe(styled(frame.head(PREVIEW_ROWS), problems), key="hist_preview",
+                 height=min(300, 38 + 35 * min(PREVIEW_ROWS, len(frame))))
 
 
 def _header_help(lang: str) -> None:
@@ -160,9 +161,9 @@ def _import(src: dict[str, Any], lang: str) -> History | None:
     try:
         h = _validate(raw, mapping, bool(skip))
     except HistoryError as e:
-        st.error(f"**{th('hist.file_error', lang)}**\n\n{e.headline(lang)}")
-        if e.msg_key == "stop":
-            st.warning(th("hist.stopped", lang, n=len(e.report.problems)))
+        body = (f"{e.file}: {th('hist.stopped', lang, n=len(e.report.problems))}" if e.msg_key == "stop"
+                else e.headline(lang))
+        st.error(f"**{th('hist.file_error', lang)}**\n\n{body}")
         _report(e.report, frame, lang)
         _preview(frame, e.report.problems, lang)
         return None
