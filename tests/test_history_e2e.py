@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, settle, streamlit_server
 
 from ui.i18n import t
 from ui.i18n_history import th
@@ -19,11 +19,7 @@ TIMEOUT_MS = 60_000
 
 
 def _settle(page) -> None:
-    time.sleep(0.3)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-stale=\"true\"]').length === 0",
-        timeout=TIMEOUT_MS)
+    settle(page, TIMEOUT_MS)
 
 
 def _shot(page, name: str) -> Path:

@@ -54,6 +54,12 @@ def _fmt(code: str, v: float | None, per_day: bool = False) -> str:
     return f"{v:,.1f}" if per_day or unit == "yuan" else f"{v:,.0f}"
 
 
+def _pad(text: str, width: int) -> str:
+    from model.cli import _pad as pad  # the CLI's display-width padding (CJK = two columns)
+
+    return pad(text, width)
+
+
 def fit_text(fit: dict[str, Any], agents: bool = False) -> str:
     """The fit report as text: KPI, history, simulated mean and interval, match."""
     lines = [f"{'KPI':<34}{'历史 history':>14}{'模拟 simulated':>16}{'区间 interval':>28}  符合 match"]
@@ -70,11 +76,6 @@ def fit_text(fit: dict[str, Any], agents: bool = False) -> str:
             lines.append(f"{_pad(label, 34)}{_fmt(r['code'], r['history'], r['per_day']):>14}"
                          f"{_fmt(r['code'], r['sim_mean'], r['per_day']):>16}{iv:>28}  {ok}")
     return "\n".join(lines)
-
-
-def _pad(text: str, width: int) -> str:
-    w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return text + " " * max(1, width - w)
 
 
 def _notes(h: History) -> list[str]:
