@@ -53,7 +53,7 @@ def _walk(browser, url: str, lang: str, width: int) -> None:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{url}/history")
-        expect(page.get_by_text(th("hist.title", "zh")).first).to_be_visible()
+        expect(page.get_by_text(th("hist.title", "zh")).first).to_be_visible(timeout=TIMEOUT_MS)
         _settle(page)
         if lang == "en":
             if width < 700:  # the sidebar is collapsed on a phone: open it, switch, close it
@@ -65,17 +65,17 @@ def _walk(browser, url: str, lang: str, width: int) -> None:
                 page.keyboard.press("Escape")
                 page.locator('[data-testid="stSidebarCollapseButton"] button, '
                              '[data-testid="stSidebarCollapseButton"]').first.click()
-            expect(page.get_by_text(th("hist.title", "en")).first).to_be_visible()
+            expect(page.get_by_text(th("hist.title", "en")).first).to_be_visible(timeout=TIMEOUT_MS)
         page.locator(".st-key-hist_sample_qianniu button").click()
         _settle(page)
-        expect(page.get_by_text(th("hist.read_ok", lang)).first).to_be_visible()
-        expect(page.get_by_role("tab", name=th("hist.tab.replay", lang))).to_be_visible()
-        expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+        expect(page.get_by_text(th("hist.read_ok", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_role("tab", name=th("hist.tab.replay", lang))).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=TIMEOUT_MS)
         _shot(page, f"history_{lang}_{width}_replay.png")
         page.get_by_role("tab", name=th("hist.tab.calibrate", lang)).click()
         page.locator(".st-key-hist_calibrate button").click()
         _settle(page)
-        expect(page.get_by_text(th("hist.cal_done", lang)).first).to_be_visible()
+        expect(page.get_by_text(th("hist.cal_done", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
         page.locator(".st-key-hist_fit button").click()
         _settle(page)
         expect(page.get_by_text(th("hist.fit_note", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
@@ -84,8 +84,8 @@ def _walk(browser, url: str, lang: str, width: int) -> None:
         _settle(page)
         expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=TIMEOUT_MS)
         # the Simulate page, in the same language, on the calibrated scenario
-        expect(page.locator("h1").first).to_have_text(t("sim.title", lang))
-        expect(page.get_by_text("qianniu_2026-10_gbk.csv · 校准 calibrated").first).to_be_visible()
+        expect(page.locator("h1").first).to_have_text(t("sim.title", lang), timeout=TIMEOUT_MS)
+        expect(page.get_by_text("qianniu_2026-10_gbk.csv · 校准 calibrated").first).to_be_visible(timeout=TIMEOUT_MS)
         _shot(page, f"history_{lang}_{width}_simulate.png")
         assert not errors, errors
     finally:
