@@ -88,8 +88,8 @@ def test_calibrated_scenario_reproduces_the_history():
         assert r["match"], (code, r.to_dict())
     assert set(fit["agents"]["name"]) == set(h.agents)
     # the check can fail: a scenario with twice the volume does not match
-    from model.scenario import with_changes
+    from model.edits import with_edits
 
-    wrong = with_changes(cal.scenario, {"traffic.inquiries_per_day": 2 * cal.scenario.traffic.inquiries_per_day})
+    wrong = with_edits(cal.scenario, {"traffic.inquiries_per_day": 2 * cal.scenario.traffic.inquiries_per_day})
     bad = fit_report(wrong, h, replications=3, days=7)["team"].set_index("code")
     assert not bad.loc["inquiries", "match"]

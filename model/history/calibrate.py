@@ -32,10 +32,11 @@ import pandas as pd
 import tomli_w
 from scipy import optimize, stats
 
+from model.edits import with_edits
 from model.history.sums import available_codes, kpi_sums, kpis
 from model.history.validate import History, volume_column
 from model.kpi import interval
-from model.scenario import Scenario, scenario_from_dict, with_changes
+from model.scenario import Scenario, scenario_from_dict
 
 #: KPIs the fit report compares (when the export has them); counts are compared per day.
 FIT_CODES = ("inquiries", "paid_buyers", "sales_yuan", "inquiry_conversion", "aov_yuan", "avg_response_s",
@@ -307,8 +308,8 @@ def calibrate(h: History, template: Scenario | None = None, *, refine_steps: int
     ch["agents.count"] = n
     src["agents.count"] = "agents in the export"
     if base.agents.shifts and sum(x.agents for x in base.agents.shifts) != n:
-        ch["agents.shifts"] = []
-        src["agents.shifts"] = "not in the export: everyone works the open hours (add [[agents.shifts]] by hand)"
+        src["agents.shifts"] = ("not in the export: the template's shifts, re-spread over the export's agents in "
+                                "proportion (edit [[agents.shifts]] to match your rota)")
     indiv = []
     for _, r in est.iterrows():
         spec: dict[str, Any] = {"name": str(r["name"])}
@@ -340,7 +341,7 @@ def calibrate(h: History, template: Scenario | None = None, *, refine_steps: int
         ch["outcomes.satisfied_base"] = round(float(np.clip(lv["good_rating_rate"], 0.01, 1.0)), 4)
         src["outcomes.satisfied_base"] = (f"set so the simulated good-rating rate matches the export's "
                                           f"{lv['good_rating_rate']:.1%} (P(satisfied) when answered promptly)")
-    s = with_changes(base, ch)
+    s = with_edits(base, ch, notices=[])
     for _ in range(max(0, refine_steps)):
         s = _refine(s, h, lv, simulate, refine_days, refine_reps)
     ag = est.copy()
@@ -351,7 +352,7 @@ def calibrate(h: History, template: Scenario | None = None, *, refine_steps: int
 
 def _refine(s: Scenario, h: History, lv: dict[str, float], simulate: Any, days: int, reps: int) -> Scenario:
     """One fixed-point step: value *= historical / simulated for conversion, order value and response time."""
-    short = with_changes(s, {"meta.days": int(min(days, s.meta.days)), "meta.replications": int(reps)})
+    short = with_edits(s, {"meta.days": int(min(days, s.meta.days)), "meta.replications": int(reps)}, notices=[])
     team = simulate(short).table()
     ch: dict[str, Any] = {}
     for key, code, hist, lo, hi in (("outcomes.base_inquiry_conversion", "inquiry_conversion", lv.get("conversion"),
@@ -368,7 +369,7 @@ def _refine(s: Scenario, h: History, lv: dict[str, float], simulate: Any, days: 
             continue
         cur = _get(s, key)
         ch[key] = round(float(np.clip(cur * hist / sim, lo, hi)), 5)
-    return with_changes(s, ch) if ch else s
+    return with_edits(s, ch) if ch else s
 
 
 def _get(s: Scenario, key: str) -> float:
@@ -512,8 +513,8 @@ def fit_report(s: Scenario, h: History, *, replications: int = 3, days: int | No
     """
     from model.simulate import simulate
 
-    run = with_changes(s, {"meta.replications": int(replications),
-                           **({"meta.days": int(days)} if days else {})})
+    run = with_edits(s, {"meta.replications": int(replications), **({"meta.days": int(days)} if days else {})},
+                     notices=[])
     res = simulate(run)
     sim_days = run.meta.days
     avail = available_codes(h)

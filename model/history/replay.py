@@ -62,12 +62,12 @@ def history_context(h: History, s: Scenario) -> PricingContext:
     team_week = kpis(h, ["week"])
     team_week.insert(0, "rep", 0)
     return PricingContext(
-        agent_month=_with_ids(kpis(h, ["agent"]), ids),
+        agent_horizon=_with_ids(kpis(h, ["agent"]), ids),
         agent_week=_with_ids(kpis(h, ["agent", "week"]), ids),
-        team_month=team,
+        team_horizon=team,
         team_week=team_week,
         agents=ag,
-        baseline_team_month=team,
+        baseline_team_horizon=team,
         gross_margin_share=s.economics.gross_margin_share,
         days=float(h.days),
     )
@@ -162,11 +162,11 @@ def replay(h: History, s: Scenario, *, paid_under: str | None = None) -> dict[st
         for i, x in enumerate(b["agents"]):
             x["diff_yuan"] = x["pay_yuan"] - ref_block["agents"][i]["pay_yuan"] if ref_ok else x["variable_yuan"]
         b["diff_yuan"] = float(sum(x["diff_yuan"] for x in b["agents"]))
-    am = ctx.agent_month.set_index("agent")
+    am = ctx.agent_horizon.set_index("agent")
     codes = [c for c in KPI_CODES if c in avail]
     agents_kpis = [{"agent": int(a), "name": n, **{c: _num(am.at[a, c]) for c in codes}}
                    for a, n in zip(ag["agent"], ag["name"], strict=True)]
-    team = ctx.team_month.iloc[0]
+    team = ctx.team_horizon.iloc[0]
     return {
         "source": source_info(h),
         "notes": {"zh": h.notes("zh"), "en": h.notes("en")},

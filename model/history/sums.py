@@ -41,7 +41,7 @@ def row_sums(h: History) -> pd.DataFrame:
     vol = d[volume_column(h)].astype(float).fillna(0.0)
     rec = _col(d, "receptions")
     rec = vol if rec is None else rec.fillna(0.0)
-    s = pd.DataFrame(0.0, index=d.index, columns=SUM_COLUMNS)
+    s = pd.DataFrame(0.0, index=d.index, columns=list(SUM_COLUMNS))
     s["chats"] = rec
     s["receptions"] = rec
     s["inquiries"] = vol
