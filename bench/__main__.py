@@ -13,7 +13,8 @@ FIGURES = {
     "parallel": "bench.parallel",    # 4. 2 workers vs 1
     "reprice": "bench.reprice",      # re-pricing vs re-simulating (DESIGN.md; written for the schemes issue)
 }
-EXTRA = {"profile": "bench.hotspots"}  # not a figure: the engine's top functions (cProfile)
+EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top functions (cProfile)
+         "history": "bench.history_import"}  # informational: import speed near the upload limit (issue 9)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,9 +35,13 @@ def is_empty(x: Any) -> bool:
     """An empty cell (blank, '-', 'N/A', NaN)."""
     if x is None:
         return True
-    if isinstance(x, float) and math.isnan(x):
-        return True
-    return isinstance(x, str) and _text(x).lower() in _EMPTY
+    if isinstance(x, str):
+        if x == "":
+            return True
+        if len(x) > 8 and x[0] not in " \t\u3000" and x[-1] not in " \t\u3000":
+            return False  # no empty marker is that long (fast path for ordinary cells)
+        return _text(x).lower() in _EMPTY
+    return isinstance(x, float) and math.isnan(x)
 
 
 def _number(s: str, kind: str) -> float:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from model.errors import ScenarioError
 from model.history.messages import both, msg
-from model.scenario import ScenarioError
 
 
 @dataclass

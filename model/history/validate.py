@@ -8,11 +8,15 @@ left out, with a note.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from model.history.headers import (
@@ -121,11 +125,25 @@ def load_history(source: str | Path | bytes, name: str | None = None, *, sheet: 
         HistoryError: a file-level problem, missing columns, or (without ``skip_bad_rows``) row problems.
     """
     mapping = dict(mapping or {})
-    if isinstance(source, bytes | bytearray):
-        raw = read_bytes(bytes(source), name or "upload.csv", sheet=sheet, mapping=mapping, max_bytes=max_bytes)
-    else:
-        raw = read_path(source, sheet=sheet, mapping=mapping, max_bytes=max_bytes)
-    return validate(raw, mapping=mapping, skip_bad_rows=skip_bad_rows)
+    with bulk():
+        if isinstance(source, bytes | bytearray):
+            raw = read_bytes(bytes(source), name or "upload.csv", sheet=sheet, mapping=mapping, max_bytes=max_bytes)
+        else:
+            raw = read_path(source, sheet=sheet, mapping=mapping, max_bytes=max_bytes)
+        return validate(raw, mapping=mapping, skip_bad_rows=skip_bad_rows)
+
+
+@contextlib.contextmanager
+def bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file's cells become many small objects (no cycles are made;
+    the collector would otherwise run hundreds of times and more than double the import time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def column_map(headers: list[str], mapping: dict[str, str]) -> tuple[dict[str, int], list[str]]:
@@ -162,33 +180,57 @@ def validate(raw: RawTable, *, mapping: dict[str, str] | None = None, skip_bad_r
     if unknown:
         report.notes.append(("note_unknown", {"headers": ", ".join(unknown)}))
     codes = list(cols)
-    records: list[dict[str, Any]] = []
-    for n, cells in zip(raw.row_numbers, raw.rows, strict=True):
-        first = next((c for c in cells if not is_empty(c)), "")
-        if is_total_word(cells[cols["agent"]]) or is_total_word(cells[cols["date"]]) or is_total_word(first):
-            report.totals_rows.append(n)
-            continue
-        rec: dict[str, Any] = {"row": n}
-        for code in codes:
-            j = cols[code]
-            f = FIELD_BY_CODE[code]
-            cell = cells[j]
-            try:
-                rec[code] = parse_cell(f.kind, cell, minutes=minutes_header(raw.headers[j]))
-            except CellError as e:
-                report.problems.append(Problem(n, raw.headers[j], _show(cell), e.problem, e.allowed))
-                rec[code] = None
-        for code, key in (("agent", "empty_agent"), ("date", "empty_date")):
-            if rec.get(code) is None and not _has_problem(report, n, raw.headers[cols[code]]):
-                report.problems.append(Problem(n, raw.headers[cols[code]], "", key,
-                                               "allowed_text" if code == "agent" else "allowed_date"))
-        _row_checks(rec, raw, cols, volume, report)
-        records.append(rec)
+    first = [next((c for c in cells if not is_empty(c)), "") for cells in raw.rows]
+    total = _memo(is_total_word)
+    keep_idx = [i for i, cells in enumerate(raw.rows)
+                if not (total(cells[cols["agent"]]) or total(cells[cols["date"]]) or total(first[i]))]
+    kept = set(keep_idx)
+    report.totals_rows = [raw.row_numbers[i] for i in range(len(raw.rows)) if i not in kept]
     if report.totals_rows:
         report.notes.append(("note_totals", {"rows": ", ".join(map(str, report.totals_rows))}))
-    if not records:
+    if not keep_idx:
         raise HistoryError(raw.name, "file_header_only", report=report)
-    _duplicates(records, raw, cols, report)
+    rows = np.array([raw.row_numbers[i] for i in keep_idx])
+    flagged: set[tuple[int, str]] = set()
+
+    def add(i: int, header: str, value: str, problem: str, allowed: str, **fmt: Any) -> None:
+        report.problems.append(Problem(int(rows[i]), header, value, problem, allowed, fmt))
+        flagged.add((int(rows[i]), header))
+
+    parsed: dict[str, list[Any]] = {}
+    for code in codes:  # column by column; every distinct cell is parsed once
+        j = cols[code]
+        kind = FIELD_BY_CODE[code].kind
+        minutes = minutes_header(raw.headers[j])
+        cache: dict[Any, tuple[Any, CellError | None]] = {}
+        out: list[Any] = []
+        for i, k in enumerate(keep_idx):
+            cell = raw.rows[k][j]
+            key = _key(cell)
+            hit = cache.get(key) if key is not None else None
+            if hit is None:
+                try:
+                    hit = (parse_cell(kind, cell, minutes=minutes), None)
+                except CellError as e:
+                    hit = (None, e)
+                if key is not None:
+                    cache[key] = hit
+            value, err = hit
+            if err is not None:
+                add(i, raw.headers[j], _show(cell), err.problem, err.allowed)
+            out.append(value)
+        parsed[code] = out
+    for code, key in (("agent", "empty_agent"), ("date", "empty_date")):
+        h = raw.headers[cols[code]]
+        for i, v in enumerate(parsed[code]):
+            if v is None and (int(rows[i]), h) not in flagged:
+                add(i, h, "", key, "allowed_text" if code == "agent" else "allowed_date")
+    data = pd.DataFrame({"row": rows, **parsed})
+    for code in codes:
+        if FIELD_BY_CODE[code].kind not in ("text", "date", "hour"):
+            data[code] = pd.to_numeric(data[code], errors="coerce").astype(float)
+    _row_checks(data, raw, cols, volume, add, flagged)
+    _duplicates(data, raw, cols, add)
     report.problems.sort(key=lambda p: (p.row or 0))
     bad = set(report.problem_rows)
     if bad and not skip_bad_rows:
@@ -197,13 +239,9 @@ def validate(raw: RawTable, *, mapping: dict[str, str] | None = None, skip_bad_r
         report.skipped_rows = sorted(bad)
         report.notes.insert(0, ("note_skipped", {"rows": _rows_text(report.skipped_rows),
                                                  "n": len(report.skipped_rows)}))
-    kept = [r for r in records if r["row"] not in bad]
-    if not kept:
+    data = data[~data["row"].isin(bad)]
+    if data.empty:
         raise HistoryError(raw.name, "file_header_only", report=report)
-    data = pd.DataFrame(kept, columns=["row"] + codes)
-    for code in codes:
-        if FIELD_BY_CODE[code].kind not in ("text", "date", "hour"):
-            data[code] = data[code].astype(float)
     if "hour" in data.columns:
         data["hour"] = data["hour"].astype(int)
     data["row"] = data["row"].astype(int)
@@ -214,8 +252,12 @@ def validate(raw: RawTable, *, mapping: dict[str, str] | None = None, skip_bad_r
 
 def raw_frame(raw: RawTable) -> pd.DataFrame:
     """The data rows as written (text), indexed by file row number, columns = the file's headers (made unique)."""
-    return pd.DataFrame([[_show(c) for c in r] for r in raw.rows], index=pd.Index(raw.row_numbers, name="row"),
-                        columns=_unique(raw.headers))
+    df = pd.DataFrame(raw.rows, index=pd.Index(raw.row_numbers, name="row"), columns=_unique(raw.headers),
+                      dtype=object)
+    for c in df.columns:
+        if pd.api.types.infer_dtype(df[c], skipna=False) != "string":  # Excel numbers/dates: as text
+            df[c] = df[c].map(_show)
+    return df
 
 
 def _unique(headers: list[str]) -> list[str]:
@@ -241,54 +283,74 @@ def _show(cell: Any) -> str:
     return str(cell)
 
 
-def _has_problem(report: ImportReport, row: int, column: str) -> bool:
-    return any(p.row == row and p.column == column for p in report.problems)
+def _key(cell: Any) -> Any:
+    """A cache key for a cell (strings as themselves; other values with their type); None if unhashable."""
+    if type(cell) is str:
+        return cell
+    try:
+        hash(cell)
+    except TypeError:
+        return None
+    return (type(cell), cell)
 
 
-def _row_checks(rec: dict[str, Any], raw: RawTable, cols: dict[str, int], volume: str,
-                report: ImportReport) -> None:
-    """Volume present; paid buyers and orderers not above inquirers; values present where volume > 0."""
-    n = rec["row"]
-    inq = rec.get(volume)
+def _memo(fn: Any) -> Any:
+    cache: dict[Any, Any] = {}
+
+    def f(x: Any) -> Any:
+        key = _key(x)
+        if key is None:
+            return fn(x)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = fn(x)
+        return hit
+
+    return f
+
+
+def _row_checks(data: pd.DataFrame, raw: RawTable, cols: dict[str, int], volume: str, add: Any,
+                flagged: set[tuple[int, str]]) -> None:
+    """Volume present; values present where the day has volume; paid buyers and orderers <= inquirers."""
+    rows = data["row"].to_numpy()
+    vol = data[volume].to_numpy(float)
     vol_header = raw.headers[cols[volume]]
-    if inq is None:
-        if not _has_problem(report, n, vol_header):
-            report.problems.append(Problem(n, vol_header, "", "no_volume", "allowed_volume"))
-        return
-    base = rec.get("inquiries", inq)
-    if inq > 0:
-        for code, j in cols.items():
-            kind = FIELD_BY_CODE[code].kind
-            if kind in ("text", "date", "hour") or rec.get(code) is not None or code == volume:
-                continue
-            if not _has_problem(report, n, raw.headers[j]):
-                report.problems.append(Problem(n, raw.headers[j], "", "empty_value", f"allowed_{kind}"))
-    for code, key, name in (("paid_buyers", "paid_above_inquiries", "paid"), ("orders", "orders_above_inquiries",
-                                                                            "orders")):
-        v = rec.get(code)
-        if v is not None and base is not None and v > base:
-            report.problems.append(Problem(n, raw.headers[cols[code]], _show(raw_cell(raw, n, cols[code])), key,
-                                           "allowed_consistent", {name: v, "inq": base}))
+    for i in np.flatnonzero(np.isnan(vol)):
+        if (int(rows[i]), vol_header) not in flagged:
+            add(int(i), vol_header, "", "no_volume", "allowed_volume")
+    busy = np.nan_to_num(vol) > 0
+    for code, j in cols.items():
+        kind = FIELD_BY_CODE[code].kind
+        if kind in ("text", "date", "hour") or code == volume:
+            continue
+        for i in np.flatnonzero(data[code].isna().to_numpy() & busy):
+            if (int(rows[i]), raw.headers[j]) not in flagged:
+                add(int(i), raw.headers[j], "", "empty_value", f"allowed_{kind}")
+    base = data["inquiries"].to_numpy(float) if "inquiries" in data.columns else vol
+    for code, key, name in (("paid_buyers", "paid_above_inquiries", "paid"),
+                            ("orders", "orders_above_inquiries", "orders")):
+        if code not in data.columns:
+            continue
+        v = data[code].to_numpy(float)
+        with np.errstate(invalid="ignore"):
+            over = v > base
+        for i in np.flatnonzero(over):
+            add(int(i), raw.headers[cols[code]], _show(v[i]), key, "allowed_consistent",
+                **{name: float(v[i]), "inq": float(base[i])})
 
 
-def raw_cell(raw: RawTable, row: int, j: int) -> Any:
-    """The cell of a file row and column index."""
-    return raw.rows[raw.row_numbers.index(row)][j]
-
-
-def _duplicates(records: list[dict[str, Any]], raw: RawTable, cols: dict[str, int], report: ImportReport) -> None:
+def _duplicates(data: pd.DataFrame, raw: RawTable, cols: dict[str, int], add: Any) -> None:
+    """Every row of a duplicated agent-day (agent-day-hour) is a problem naming all rows involved."""
     keys = ["agent", "date"] + (["hour"] if "hour" in cols else [])
-    groups: dict[tuple, list[int]] = {}
-    for r in records:
-        if any(r.get(k) is None for k in keys):
-            continue
-        groups.setdefault(tuple(r[k] for k in keys), []).append(r["row"])
-    for key, rows in groups.items():
-        if len(rows) < 2:
-            continue
-        for n in rows:
-            report.problems.append(Problem(n, raw.headers[cols["agent"]], str(key[0]), "duplicate", "allowed_unique",
-                                           {"rows": ", ".join(map(str, rows))}))
+    ok = data[keys].notna().all(axis=1)
+    dup = data[ok & data.duplicated(keys, keep=False)]
+    if dup.empty:
+        return
+    pos = {r: i for i, r in enumerate(data["row"].to_numpy())}
+    for _, g in dup.groupby(keys, sort=False):
+        rows = ", ".join(map(str, g["row"]))
+        for r, agent in zip(g["row"], g["agent"], strict=True):
+            add(pos[r], raw.headers[cols["agent"]], str(agent), "duplicate", "allowed_unique", rows=rows)
 
 
 def volume_column(h: History) -> str:

@@ -22,7 +22,7 @@ from model.history import HistoryError, calibrate, fit_report, replay, replay_ta
 from model.history.export import csv_bytes, xlsx_bytes
 from model.history.headers import header_table
 from model.history.read import MAX_BYTES, RawTable, human_size, read_bytes
-from model.history.validate import MAPPABLE, History, column_map, raw_frame, validate
+from model.history.validate import MAPPABLE, History, bulk, column_map, raw_frame, validate
 from model.scenario import ScenarioError
 from ui import scenarios as sc
 from ui.format import count, kpi_value, money, pct
@@ -64,12 +64,14 @@ def _on_upload() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _read(data: bytes, name: str, sheet: str | None, mapping: tuple[tuple[str, str], ...]) -> RawTable:
-    return read_bytes(data, name, sheet=sheet, mapping=dict(mapping))
+    with bulk():
+        return read_bytes(data, name, sheet=sheet, mapping=dict(mapping))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _validate(raw: RawTable, mapping: tuple[tuple[str, str], ...], skip: bool) -> History:
-    return validate(raw, mapping=dict(mapping), skip_bad_rows=skip)
+    with bulk():
+        return validate(raw, mapping=dict(mapping), skip_bad_rows=skip)
 
 
 # ------------------------------------------------------------------------------------------------ preview
@@ -141,7 +143,8 @@ def _import(src: dict[str, Any], lang: str) -> History | None:
     hand: tuple[tuple[str, str], ...] = tuple(
         (k, v) for k, v in ss.get("_hist_map_last", ()) if v)  # the mapping chosen on the previous run
     try:
-        raw = _read(src["data"], src["name"], sheet, hand)
+        with st.spinner(th("hist.reading", lang)):
+            raw = _read(src["data"], src["name"], sheet, hand)
     except HistoryError as e:
         st.error(f"**{th('hist.file_error', lang)}**\n\n{e.headline(lang)}")
         return None
@@ -159,7 +162,8 @@ def _import(src: dict[str, Any], lang: str) -> History | None:
     frame = raw_frame(raw)
     frame.index.name = th("hist.col.row", lang)
     try:
-        h = _validate(raw, mapping, bool(skip))
+        with st.spinner(th("hist.reading", lang)):
+            h = _validate(raw, mapping, bool(skip))
     except HistoryError as e:
         body = (f"{e.file}: {th('hist.stopped', lang, n=len(e.report.problems))}" if e.msg_key == "stop"
                 else e.headline(lang))
