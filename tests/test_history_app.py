@@ -159,3 +159,15 @@ def test_simulate_page_picks_the_calibrated_scenario():
     assert at.selectbox(key="scenario").value == CALIBRATED_CHOICE
     assert at.slider(key="agents").value == 10
     assert "kuaishou" in at.caption[1].value or any("kuaishou" in c.value for c in at.caption)
+
+
+def test_formula_cells_are_shown_escaped_in_every_table():
+    evil = "=cmd|' /C calc'!A0"
+    data = f"日期,客服,询单人数,最终付款人数\n2026-11-01,{evil},100,40\n2026-11-02,{evil},100,-1\n".encode()
+    at = _upload(_app("en"), "evil.csv", data)
+    assert not at.exception
+    shown = [v for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel()]
+    assert "'" + evil in shown and evil not in shown
+    at.checkbox(key="hist_skip").check().run()
+    pay = _frame(at, "达标奖 48%")
+    assert "'" + evil in list(pay[th("hist.col.agent", "en")])

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from model.history import HistoryError, calibrate, fit_report, replay, replay_table
-from model.history.export import csv_bytes, xlsx_bytes
+from model.history.export import csv_bytes, safe_cell, safe_frame, xlsx_bytes
 from model.history.headers import header_table
 from model.history.read import MAX_BYTES, RawTable, human_size, read_bytes
 from model.history.validate import MAPPABLE, History, bulk, column_map, raw_frame, validate
@@ -76,15 +76,26 @@ def _validate(raw: RawTable, mapping: tuple[tuple[str, str], ...], skip: bool) -
 
 # ------------------------------------------------------------------------------------------------ preview
 def styled(frame: pd.DataFrame, problems: list[Any]) -> Any:
-    """A pandas Styler marking the problem cells (row, column) in red and their rows in light red."""
+    """A pandas Styler marking the problem cells (row, column) in red and their rows in light red.
+
+    Text is shown escaped (:func:`model.history.export.safe_frame`): the table's own "download as CSV" button
+    must not hand a formula-injection cell back to a spreadsheet unescaped.
+    """
+    frame = safe_frame(frame)
     css = pd.DataFrame("", index=frame.index, columns=frame.columns)
     for p in problems:
         if p.row is None or p.row not in css.index:
             continue
         css.loc[p.row, :] = css.loc[p.row, :].where(css.loc[p.row, :] != "", ROW_STYLE)
-        if p.column in css.columns:
-            css.loc[p.row, p.column] = ERR_STYLE
+        col = safe_cell(p.column) if p.column else None
+        if col in css.columns:
+            css.loc[p.row, col] = ERR_STYLE
     return frame.style.apply(lambda _: css, axis=None)
+
+
+def _table(df: pd.DataFrame, **kw: Any) -> None:
+    """st.dataframe of a table with text cells escaped (its download button writes CSV)."""
+    st.dataframe(safe_frame(df), **kw)
 
 
 def _report(report: Any, frame: pd.DataFrame, lang: str) -> None:
@@ -92,7 +103,7 @@ def _report(report: Any, frame: pd.DataFrame, lang: str) -> None:
     if rows:
         st.markdown(f"**{th('hist.report', lang)}**")
         cols = {k: th(f"hist.col.{k}", lang) for k in ("row", "column", "value", "problem", "allowed")}
-        st.dataframe(pd.DataFrame(rows).rename(columns=cols), hide_index=True, key="hist_report")
+        _table(pd.DataFrame(rows).rename(columns=cols), hide_index=True, key="hist_report")
         bad = [r for r in report.problem_rows if r in frame.index]
         if bad:
             st.markdown(f"**{th('hist.problem_rows', lang)}**")
@@ -239,14 +250,15 @@ def _replay_tab(h: History, lang: str) -> None:
             rows.append({th("hist.col.scheme", lang): name, th("hist.col.pay", lang): "—",
                          th("hist.col.bonus", lang): "—", th("hist.col.diff", lang): "—",
                          th("hist.col.status", lang): th("hist.cannot", lang, kpis=kp)})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="hist_replay")
+    _table(pd.DataFrame(rows), hide_index=True, key="hist_replay")
     for note in h.notes(lang)[:1] if h.report.skipped_rows else []:
         st.caption(note)
     table = replay_table(doc)
     if len(table.columns) > 1:
         st.markdown(f"**{th('hist.per_agent', lang)}**")
         shown = table.rename(columns={"name": th("hist.col.agent", lang)})
-        st.dataframe(shown.style.format({c: "{:,.0f}" for c in shown.columns[1:]}), hide_index=True, key="hist_pay",
+        st.dataframe(safe_frame(shown).style.format({c: "{:,.0f}" for c in safe_frame(shown).columns[1:]}),
+                     hide_index=True, key="hist_pay",
                      height=min(38 + 35 * len(shown), 800))
         st.altair_chart(pay_chart(table, lang), key="hist_pay_chart")
         d1, d2, _ = st.columns([1, 1, 3])
@@ -283,7 +295,7 @@ def _estimates(cal: Any, lang: str) -> None:
         df[th("hist.col.aov_factor", lang)] = a["aov_factor"].round(3)
     if "reply_time_factor" in a.columns:
         df[th("hist.col.reply_factor", lang)] = a["reply_time_factor"].round(3)
-    st.dataframe(df, hide_index=True, key="hist_agents_est")
+    _table(df, hide_index=True, key="hist_agents_est")
     st.caption(th("hist.shrink_note", lang))
 
 
@@ -351,10 +363,10 @@ def _calibrate_tab(h: History, src: dict[str, Any], lang: str) -> None:
         team = fit["fit"]["team"]
         ok = int(team["match"].fillna(False).astype(bool).sum())
         st.info(th("hist.fit_summary", lang, ok=ok, n=int(team["match"].notna().sum())))
-        st.dataframe(_fit_frame(team, lang), hide_index=True, key="hist_fit_team")
+        _table(_fit_frame(team, lang), hide_index=True, key="hist_fit_team")
         st.caption(th("hist.fit_note", lang))
         with st.expander(th("hist.fit_agents", lang)):
-            st.dataframe(_fit_frame(fit["fit"]["agents"], lang, agents=True), hide_index=True, key="hist_fit_agents")
+            _table(_fit_frame(fit["fit"]["agents"], lang, agents=True), hide_index=True, key="hist_fit_agents")
 
     _to_simulate(cal, stem, lang)
 
