@@ -469,7 +469,14 @@ def scenario_toml(s: Scenario, template: Scenario, src: dict[str, str], est: pd.
             L.append(f"{k} = {_val(spec[k])}")
     okeys = [k for k in ("base_inquiry_conversion", "base_aov_yuan", "aov_cv", "payment_rate", "satisfied_base")
              if k in t.get("outcomes", {}) or f"outcomes.{k}" in src]
+    missing = [k for k, code in (("base_inquiry_conversion", "inquiry_conversion"), ("base_aov_yuan", "aov_yuan"))
+               if f"outcomes.{k}" not in src]
+    if missing:
+        src["outcomes"] = (f"not in the export: {', '.join(missing)} keep the template's value or the documented "
+                           "default (docs/scenario.md); set them by hand")
     sect("outcomes", okeys, t.get("outcomes"))
+    if "outcomes" in src:
+        L.insert(L.index("[outcomes]") + 1, f"# {src['outcomes']}")
     body = "\n".join(L) + "\n"
     rest = {k: t[k] for k in ("customers", "kpi", "behaviour", "economics") if k in t}
     if rest:

@@ -90,10 +90,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     _write(args.out, cal.toml.encode("utf-8"), "--out")
     for line in _notes(h):
         print(line)
+    o = cal.scenario.outcomes
+    dflt = " (默认 default: not in the export)"
     print(f"已写入 wrote {args.out}: {cal.scenario.agents.count} 名客服 agents, "
           f"{cal.scenario.traffic.inquiries_per_day:,.1f} 询单/天 inquiries per day, "
-          f"转化 conversion {cal.scenario.outcomes.base_inquiry_conversion:.2%}, "
-          f"客单价 AOV {cal.scenario.outcomes.base_aov_yuan:.2f}")
+          f"转化 conversion {o.base_inquiry_conversion:.2%}"
+          f"{'' if 'outcomes.base_inquiry_conversion' in cal.sources else dflt}, "
+          f"客单价 AOV {o.base_aov_yuan:.2f}{'' if 'outcomes.base_aov_yuan' in cal.sources else dflt}")
     doc: dict[str, Any] = {"scenario": args.out, "notes": {"zh": h.notes("zh"), "en": h.notes("en")},
                            "agents": cal.agents.to_dict(orient="records")}
     if args.fit_reps > 0:
