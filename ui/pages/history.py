@@ -326,7 +326,8 @@ def _calibrate_tab(h: History, src: dict[str, Any], lang: str) -> None:
     files = ["", *sc.shipped_scenarios()]
     template = st.selectbox(th("hist.template", lang), files, key="hist_template",
                             format_func=lambda f: th("hist.template_none", lang) if f == "" else f)
-    sig = json.dumps([src["id"], h.report.skipped_rows, sorted(h.columns.items()), template], ensure_ascii=False)
+    sig = json.dumps([src["id"], h.sheet, h.report.skipped_rows, sorted(h.columns.items()), template],
+                     ensure_ascii=False)
     if st.button(th("hist.calibrate", lang), key="hist_calibrate", type="primary"):
         with st.spinner(th("hist.calibrating", lang)):
             try:
