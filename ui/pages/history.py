@@ -69,9 +69,10 @@ def _read(data: bytes, name: str, sheet: str | None, mapping: tuple[tuple[str, s
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _validate(raw: RawTable, mapping: tuple[tuple[str, str], ...], skip: bool) -> History:
+def _validate(key: str, _raw: RawTable, mapping: tuple[tuple[str, str], ...], skip: bool) -> History:
+    """Validation, cached on the file id and sheet (``key``) instead of hashing every cell on each rerun."""
     with bulk():
-        return validate(raw, mapping=dict(mapping), skip_bad_rows=skip)
+        return validate(_raw, mapping=dict(mapping), skip_bad_rows=skip)
 
 
 # ------------------------------------------------------------------------------------------------ preview
@@ -174,7 +175,7 @@ def _import(src: dict[str, Any], lang: str) -> History | None:
     frame.index.name = th("hist.col.row", lang)
     try:
         with st.spinner(th("hist.reading", lang)):
-            h = _validate(raw, mapping, bool(skip))
+            h = _validate(f"{src['id']}|{raw.sheet}", raw, mapping, bool(skip))
     except HistoryError as e:
         body = (f"{e.file}: {th('hist.stopped', lang, n=len(e.report.problems))}" if e.msg_key == "stop"
                 else e.headline(lang))
