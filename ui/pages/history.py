@@ -62,13 +62,13 @@ def _on_upload() -> None:
         _set_source(up.name, up.getvalue())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)  # shared, not copied: nothing mutates it
 def _read(data: bytes, name: str, sheet: str | None, mapping: tuple[tuple[str, str], ...]) -> RawTable:
     with bulk():
         return read_bytes(data, name, sheet=sheet, mapping=dict(mapping))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)  # shared, not copied: nothing mutates it
 def _validate(key: str, _raw: RawTable, mapping: tuple[tuple[str, str], ...], skip: bool) -> History:
     """Validation, cached on the file id and sheet (``key``) instead of hashing every cell on each rerun."""
     with bulk():
