@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import LANGS, t
-from ui.pages import compare, simulate, tuning
+from ui.pages import compare, history, simulate, tuning
 from ui.state import LANG_KEY, current_lang
 
 # Pages: (render function, catalogue key of the title, url path, icon). Add a page by adding a line here.
 PAGES = [
     (simulate.render, "nav.simulate", "simulate", ":material/monitoring:"),
     (compare.render, "nav.compare", "compare", ":material/compare_arrows:"),
+    (history.render, "nav.history", "history", ":material/history:"),
     (tuning.render, "nav.tuning", "tuning", ":material/tune:"),
 ]
 

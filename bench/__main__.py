@@ -16,7 +16,8 @@ FIGURES = {
     "app": "bench.app_latency",      # server-side page reruns after a slider move (AppTest) vs the 0.5 s budget
     "tuning": "bench.tuning",        # 6. tuning sweeps: 2 workers vs 1, Dask vs local processes
 }
-EXTRA = {"profile": "bench.hotspots"}  # not a figure: the engine's top functions (cProfile)
+EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top functions (cProfile)
+         "history": "bench.history_import"}  # informational: import speed near the upload limit (issue 9)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m model run|compare|report|schema ...``.
+"""Command line: ``python -m model run|compare|report|sensitivity|tune|staffing|calibrate|replay|schema ...``.
 
 Exit codes: 0 ok, 2 bad input (one message naming the file and key), 1 internal error.
 """
@@ -425,6 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_staffing_parser(sub)
     sc = sub.add_parser("schema", help="print the JSON schema of the scenario format")
     sc.set_defaults(func=cmd_schema)
+    _add_history_commands(sub)
     return p
 
 
@@ -521,6 +522,13 @@ def _tune_entry(args: argparse.Namespace) -> int:
     if not args.scenario and not (args.list_sweeps or args.reopen):
         raise ScenarioError("give a scenario file (or --list / --reopen ID)", file="<command line>", key="scenario")
     return cmd_tune(args)
+
+
+def _add_history_commands(sub: argparse._SubParsersAction) -> None:
+    """``calibrate`` and ``replay`` (issue 9; implemented in :mod:`model.history.commands`)."""
+    from model.history.commands import add_history_commands
+
+    add_history_commands(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, settle, streamlit_server
 
 from ui.i18n import kpi_label, t
 
@@ -24,12 +24,7 @@ TIMEOUT_MS = 30_000
 
 
 def _settle(page) -> None:
-    """Wait until Streamlit has finished the current run (no 'running' indicator, no stale elements)."""
-    time.sleep(0.3)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-stale=\"true\"]').length === 0",
-        timeout=TIMEOUT_MS)
+    settle(page, TIMEOUT_MS)
 
 
 def _shot(page, name: str, *, docs: bool = False) -> Path:

@@ -22,6 +22,7 @@ _ZH: dict[str, str] = {
     "nav.simulate": "模拟",
     "nav.compare": "方案对比",
     "nav.tuning": "阈值调优",
+    "nav.history": "历史数据",
     # scenario choice
     "sim.title": "模拟：客服接待与平台指标",
     "sim.scenario_header": "场景",
@@ -112,6 +113,7 @@ _EN: dict[str, str] = {
     "nav.simulate": "Simulate",
     "nav.compare": "Compare schemes",
     "nav.tuning": "Target tuning",
+    "nav.history": "History",
     "sim.title": "Simulate: service and platform KPIs",
     "sim.scenario_header": "Scenario",
     "sim.scenario": "Shipped scenario",

@@ -17,7 +17,7 @@ from ui import scenarios as sc
 from ui.charts import arrivals_chart, response_chart
 from ui.format import count
 from ui.i18n import kpi_label, t
-from ui.state import current_lang, remember_widgets, restore_widgets
+from ui.state import CALIBRATED_CHOICE, CALIBRATED_KEY, current_lang, remember_widgets, restore_widgets
 from ui.widgets import (
     agent_section,
     kpi_card,
@@ -82,14 +82,26 @@ def _init_state(source: str, base: Scenario, bounds: dict[str, tuple[int, int, i
             ss[k] = int(min(max(ss[k], lo), hi))
 
 
+def _calibrated_title(cal: dict[str, str] | None) -> str:
+    return f"★ {cal['name']}" if cal else ""
+
+
 def _load_base(lang: str, folder: Path | None) -> tuple[str, str, Scenario] | None:
     """Scenario choice in the sidebar; returns (source id, file name, scenario) or None after an error."""
     files = sc.shipped_scenarios(folder) if folder else sc.shipped_scenarios()
+    calibrated = st.session_state.get(CALIBRATED_KEY)  # from the History page
+    if calibrated:
+        files = [CALIBRATED_CHOICE, *files]
+        if calibrated.get("select"):  # just handed over by the History page: show it
+            st.session_state["scenario"] = CALIBRATED_CHOICE
+            calibrated["select"] = False
     if st.session_state.get("scenario") not in files:
         st.session_state.pop("scenario", None)
     with st.sidebar:
         st.header(t("sim.scenario_header", lang))
-        choice = st.selectbox(t("sim.scenario", lang), files, key="scenario", format_func=scenario_title)
+        choice = st.selectbox(t("sim.scenario", lang), files, key="scenario",
+                              format_func=lambda f: _calibrated_title(calibrated) if f == CALIBRATED_CHOICE
+                              else scenario_title(f))
         up = scenario_upload(lang, key="upload")
     try:
         if up is not None:
@@ -98,6 +110,9 @@ def _load_base(lang: str, folder: Path | None) -> tuple[str, str, Scenario] | No
             return f"upload:{name}:{hash(data)}", name, sc.load_upload(name=name, data=data)
         if choice is None:
             return None
+        if choice == CALIBRATED_CHOICE:
+            data = calibrated["toml"].encode("utf-8")
+            return f"calibrated:{hash(data)}", calibrated["name"], sc.load_upload(name=calibrated["name"], data=data)
         return choice, choice, sc.load_shipped(path=choice)
     except ScenarioError as e:
         show_error(e, lang)
