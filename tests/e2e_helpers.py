@@ -77,14 +77,15 @@ def streamlit_server(app: str = "app.py", timeout_s: float = 30.0) -> Iterator[s
 
 def catalogue_key_pattern():
     """A regex matching a catalogue key as it would leak onto the screen ("ed.ae_conv", "sim.agents_help"):
-    one of the catalogues' key prefixes, a dot, a lower-case word. Numbers ("3.5%") and file names do not match."""
+    one of the catalogues' key prefixes, a dot, a lower-case word. Numbers ("3.5%") and file paths
+    ("docs/kpi.md", cited by the platform-rule caption) do not match."""
     import re
 
     from ui.i18n import CATALOGUES as MAIN
     from ui.i18n_compare import CATALOGUES as COMPARE
 
     prefixes = sorted({k.split(".", 1)[0] for cat in (MAIN["zh"], COMPARE["zh"]) for k in cat})
-    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, prefixes)) + r")\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
+    return re.compile(r"(?<![\w./])(?:" + "|".join(map(re.escape, prefixes)) + r")\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
 
 
 #: JavaScript: the rendered size of every Vega chart on the page, [[width, height], ...].
