@@ -55,9 +55,9 @@ def _fmt(code: str, v: float | None, per_day: bool = False) -> str:
 
 
 def _pad(text: str, width: int) -> str:
-    from model.cli import _pad as pad  # the CLI's display-width padding (CJK = two columns)
+    from model.text import ljust  # display-width padding (CJK = two columns), shared with the CLI
 
-    return pad(text, width)
+    return ljust(text, width)
 
 
 def fit_text(fit: dict[str, Any], agents: bool = False) -> str:
