@@ -47,6 +47,8 @@ def test_the_shop_forecast_is_shown_beside_mechanics(shop_page) -> None:
     agents = next(d.value for d in at.dataframe if tb("beh.col.state", "zh") in d.value.columns)
     assert len(agents) == 10
     assert len(at.get("vega_lite_chart")) >= 5  # effort, target curve + the three comparison charts
+    # the note under the section says the numbers are a forecast, not "pure mechanics"
+    assert not any(i.value.startswith("所有方案都只算机制本身") for i in at.info)
 
 
 def test_the_target_slider_answers_from_the_curve(shop_page) -> None:

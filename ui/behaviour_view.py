@@ -90,7 +90,7 @@ def agent_table(block: dict[str, Any], lang: str) -> pd.DataFrame:
     rows = []
     for a in (block.get("behaviour") or {}).get("agents", []):
         state = ("gave_up" if a["gave_up"] else "secure" if a["secure"]
-                 else "trying" if max(a["effort"].values()) > 0.25 else "none")
+                 else "trying" if max(a["effort"].values()) > 0.15 else "none")
         reach = a.get("p_reach") or {}
         row = {tb("beh.agent", lang): a["name"]}
         row.update({tb(f"beh.dim.{d}", lang): f"{v:+.2f}" for d, v in a["effort"].items()})

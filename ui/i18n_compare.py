@@ -151,6 +151,7 @@ _ZH: dict[str, str] = {
     "res.assumed_mark": "假设",
     "res.assumed_note": "标“假设”的方案含经理自己假设的效果，不是预测：",
     "res.no_assumed": "所有方案都只算机制本身（没有假设的效果，客服行为不变）。",
+    "res.no_assumed_forecast": "没有经理填写的假设效果：以上数字是行为模型对客服反应的预测（见“客服会怎么反应”）。",
     "res.charts": "图表",
     "res.per_agent": "每名客服的奖金",
     "res.col.agent": "客服",
@@ -339,6 +340,8 @@ _EN: dict[str, str] = {
     "res.assumed_mark": "Assumption",
     "res.assumed_note": "Schemes marked 'Assumption' include the manager's assumed effects, not a forecast:",
     "res.no_assumed": "Every scheme is pure mechanics (no assumed effects; agent behaviour unchanged).",
+    "res.no_assumed_forecast": "No assumed effects from the manager: the numbers above are the behaviour model's "
+                               "forecast of how agents respond (see 'How will the agents respond?').",
     "res.charts": "Charts",
     "res.per_agent": "Bonus per agent",
     "res.col.agent": "Agent",

@@ -43,7 +43,7 @@ _EXACT_TEAM = 20
 #: Simulated months per deviator for interacting schemes (each deviator needs its own copy of the team).
 _INTERACTING_SAMPLES = 32
 #: Effort on a paid dimension above which an agent counts as trying (gave_up / secure flags).
-_TRYING = 0.25
+_TRYING = 0.15
 
 
 @dataclass

@@ -333,8 +333,10 @@ def _assumptions(doc: dict[str, Any], lang: str) -> None:
     if assumed:
         st.warning(tc("res.assumed_note", lang) + "\n\n" + "\n\n".join(
             f"- **{n}**: {'; '.join(ae.get(lang) or [])}" for n, ae in assumed))
-    else:
+    elif doc.get("behaviour_model", "none") == "none":
         st.info(tc("res.no_assumed", lang))
+    else:  # agents respond: the numbers are the behaviour model's forecast (the section above), no manager's guess
+        st.info(tc("res.no_assumed_forecast", lang))
 
 
 def _charts(doc: dict[str, Any], lang: str) -> None:
