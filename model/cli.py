@@ -203,7 +203,17 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                             key="schemes")
     scheme = candidates[0]
     base = simulate(s, replications=args.reps, seed=args.seed)
-    bar, cb = _progress_bar(12, 12) if sys.stderr.isatty() else (None, None)
+    bar = cb = None
+    if sys.stderr.isatty():  # a bar over the parameters (each solves a target curve twice)
+        from tqdm import tqdm
+
+        from model.behaviour.sensitivity import RANGES
+
+        bar = tqdm(total=len(RANGES), desc="sensitivity 敏感性", unit="param", file=sys.stderr)
+
+        def cb(done: int, total: int) -> None:
+            bar.n = done
+            bar.refresh()
     try:
         table = sensitivity(base.scenario, scheme, base, progress=cb)
     finally:

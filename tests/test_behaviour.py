@@ -278,3 +278,36 @@ def test_a_ratchet_on_an_unpaid_kpi_is_refused():
         scenario_from_dict(shop([sc]), file="shop.toml")
     msg = str(err.value)
     assert "ratchet.kpi" in msg and "avg_response_s" in msg and "inquiry_conversion" in msg
+
+
+# ---------------------------------------------------------------------------------------------- CLI
+def test_cli_sensitivity_writes_the_tornado(tmp_path, capsys):
+    import json
+
+    from model import cli
+    from model.behaviour.sensitivity import RANGES
+
+    out = tmp_path / "sens.json"
+    rc = cli.main(["sensitivity", "scenarios/taobao_10_agents.toml", "--reps", "1", "--set", "meta.days=2",
+                   "--set", "behaviour.noise_samples=16",
+                   "--scheme", "达标奖 45%", "--json", str(out)])
+    assert rc == 0
+    table = json.loads(out.read_text(encoding="utf-8"))
+    assert table["scheme"] == "达标奖 45%" and len(table["rows"]) == len(RANGES)
+    assert all(r["low_value"] <= r["value"] <= r["high_value"] or r["param"] == "cross_cost_share"
+               for r in table["rows"])
+    text = capsys.readouterr().out
+    assert "最佳目标 best target" in text and "销售努力成本 selling effort cost" in text
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--set", "behaviour.model=none"], "nothing to test"),
+    (["--scheme", "nope"], "no scheme named 'nope'"),
+    (["--scheme", "响应时间第一 800 元"], "no component with a numeric target"),
+])
+def test_cli_sensitivity_refuses_with_a_message(args, words, capsys):
+    from model import cli
+
+    rc = cli.main(["sensitivity", "scenarios/taobao_10_agents.toml", "--reps", "1", "--set", "meta.days=1", *args])
+    assert rc == 2
+    assert words in capsys.readouterr().err
