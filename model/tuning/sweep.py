@@ -216,11 +216,31 @@ def run_sweep(
             f"the workers went away after {finished} of {total} points ({type(e).__name__}: {e}); the finished "
             f"points are kept in {store.path}; run the same command again to resume", file=file,
             key="--scheduler") from None
+    except Exception as e:
+        store.set_status(sid, "interrupted")
+        if _scheduler_lost(executor):  # a dying Dask scheduler can surface as any error from distributed
+            raise SweepInterrupted(
+                f"the Dask scheduler went away after {finished} of {total} points ({type(e).__name__}); the "
+                f"finished points are kept in {store.path}; run the same command again to resume", file=file,
+                key="--scheduler") from None
+        raise
     except BaseException:
         store.set_status(sid, "interrupted")
         raise
     store.set_status(sid, "done")
     return SweepRun(sid, total, computed, time.perf_counter() - t_start, est)
+
+
+def _scheduler_lost(executor: Any) -> bool:
+    """True when ``executor`` is a Dask client's executor whose client no longer runs (its scheduler went away)."""
+    client = getattr(executor, "_client", None)
+    if client is None or not type(executor).__module__.startswith("distributed"):
+        return False
+    for _ in range(30):  # the client notices a lost scheduler within a moment
+        if getattr(client, "status", "running") != "running":
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def evaluate_batch(scenarios: list[Scenario]) -> list[pd.DataFrame]:
