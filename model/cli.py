@@ -138,14 +138,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary_table(doc))
         if doc.get("schemes"):
-            from model.compare import behaviour_table, comparison_table
-
             print()
-            print(comparison_table(doc))
-            if doc.get("behaviour_model", "none") != "none":
-                print()
-                print(behaviour_table(doc))
-        if doc.get("warnings"):
+            _print_comparison(doc)
+        elif doc.get("warnings"):
             print()
             print(warnings_text(doc))
     elif doc.get("warnings"):
@@ -153,8 +148,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_comparison(doc: dict[str, Any]) -> None:
+    """The scheme table, the agents' response (when they respond) and the warnings."""
+    from model.compare import behaviour_table, comparison_table
+
+    print(comparison_table(doc))
+    if doc.get("behaviour_model", "none") != "none":
+        print()
+        print(behaviour_table(doc))
+    if doc.get("warnings"):
+        print()
+        print(warnings_text(doc))
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
-    from model.compare import comparison_table
     from model.report import evaluate
 
     s = _load(args)
@@ -166,15 +173,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     doc["scenario"]["file"] = str(args.scenario)
     if args.json:
         _write_json(doc, args.json)
-    print(comparison_table(doc))
-    if doc.get("behaviour_model", "none") != "none":
-        from model.compare import behaviour_table
-
-        print()
-        print(behaviour_table(doc))
-    if doc.get("warnings"):
-        print()
-        print(warnings_text(doc))
+    _print_comparison(doc)
     return EXIT_OK
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import math
 from typing import Any
 
 from pptx import Presentation
@@ -28,6 +27,7 @@ from pptx.util import Emu, Inches, Pt
 from model.kpicodes import KPI_CODES
 from model.platform_rules import rule_for
 from model.schemes.describe import BASIS_NOTES, basis, basis_label, describe_scheme, kpi_level, kpi_name
+from model.text import finite as _num
 
 #: Fonts: Latin text and East Asian text (the ``a:ea`` typeface PowerPoint/WPS use for Chinese).
 LATIN_FONT = "Arial"
@@ -98,14 +98,6 @@ _TEXT: dict[str, dict[str, str]] = {
 
 def _lang(lang: str | None) -> str:
     return "en" if str(lang or "").lower().startswith("en") else "zh"
-
-
-def _num(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 def money(v: Any, lang: str) -> str:

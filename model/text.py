@@ -5,6 +5,7 @@ Used by the CLI tables so that Chinese and English columns line up.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 
 
@@ -38,3 +39,12 @@ def truncate(text: str, width: int) -> str:
             break
         out += ch
     return out + "…"
+
+
+def finite(x: object) -> float | None:
+    """``x`` as a float, or None when it is missing, not a number, NaN or infinite (JSON nulls, "—" cells)."""
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None

@@ -22,6 +22,7 @@ from model.behaviour.sensitivity import sensitivity, swing
 from model.outcomes import Effects
 from model.pipeline import run_for
 from model.scenario import Scenario, scenario_from_dict
+from model.text import finite as _num
 from ui.charts_compare import AUTOSIZE, CJK_FONT
 from ui.format import money, pct
 from ui.i18n_behaviour import tb
@@ -37,14 +38,6 @@ def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.configure(font=CJK_FONT).configure_axis(labelFont=CJK_FONT, titleFont=CJK_FONT) \
         .configure_legend(labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=320, orient="bottom") \
         .configure_title(font=CJK_FONT, anchor="start")
-
-
-def _num(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if np.isfinite(v) else None
 
 
 # ------------------------------------------------------------------------------------------------ frames

@@ -6,26 +6,18 @@ The document is the ``compare`` JSON (``{"baseline_scheme", "schemes": {name: bl
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
+from model.text import finite as _num
 from ui.i18n import kpi_label
 from ui.i18n_compare import tc
 
 #: Font stack so Chinese renders in the app, in SVG exports and in browsers.
 CJK_FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, " \
            "WenQuanYi Micro Hei, sans-serif"
-
-
-def _num(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 def scheme_label(name: str, block: dict[str, Any], lang: str) -> str:

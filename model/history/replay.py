@@ -13,7 +13,6 @@ chat export).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ from model.history.validate import History
 from model.kpicodes import KPI_CODES
 from model.scenario import Scenario, ScenarioError
 from model.schemes import PricingContext, Scheme, pay_table, price_scheme
+from model.text import finite as _num
 
 #: KPIs a component type reads without naming them in a ``kpi`` field.
 _IMPLICIT = {"behaviour_points": ("bad_attitude_ratings",)}
@@ -94,14 +94,6 @@ def scheme_kpis(scheme: Scheme) -> set[str]:
 
     walk(scheme.model_dump(mode="json"))
     return found
-
-
-def _num(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 def replay(h: History, s: Scenario, *, paid_under: str | None = None) -> dict[str, Any]:
