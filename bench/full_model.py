@@ -22,7 +22,7 @@ def engine_only(sets: list[str]):
     """A callable running only the SimPy engine (draws made beforehand) of replication 0."""
     from model import chatcentre
     from model.draws import make_draws
-    from model.outcomes import Effects
+    from model.effects import Effects
     from model.scenario import load_scenario
     from model.simulate import engine_input
     from model.team import agent_table

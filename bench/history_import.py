@@ -44,7 +44,8 @@ def run(quick: bool = False, repeat: int | None = None) -> dict[str, Any]:
     """Time the import against pandas.read_csv; print and store the figure."""
     import pandas as pd
 
-    from model.history import MAX_BYTES, load_history
+    from model.history.read import MAX_BYTES
+    from model.history.validate import load_history
 
     agents = 60 if quick else 600
     data = make_export(agents)

@@ -20,7 +20,7 @@ TOP = 15
 def _profile(path, sets: list[str]) -> list[dict[str, Any]]:
     from model import chatcentre
     from model.draws import make_draws
-    from model.outcomes import Effects
+    from model.effects import Effects
     from model.scenario import load_scenario
     from model.simulate import engine_input
     from model.team import agent_table

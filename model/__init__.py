@@ -8,8 +8,11 @@ Python API::
     res = simulate(s)            # flat records; res.table(by_agent=True, period="week") for KPI tables
 """
 
+from model.errors import ScenarioError
 from model.report import evaluate
-from model.scenario import Scenario, ScenarioError, load_scenario
-from model.simulate import SimResult, simulate
+from model.result import SimResult
+from model.scenario import load_scenario
+from model.schema import Scenario
+from model.simulate import simulate
 
 __all__ = ["Scenario", "ScenarioError", "SimResult", "evaluate", "load_scenario", "simulate"]

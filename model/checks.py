@@ -13,7 +13,7 @@ from typing import Any
 from model.kpi import MIN_REPLICATIONS
 from model.kpicodes import KPI_CODES
 from model.platform_rules import rules_for
-from model.scenario import Scenario, profile_weights
+from model.schema import Scenario, profile_weights
 
 #: Seed 004: about 280-300 receptions per agent per day (pre- and after-sale) is normal ...
 WORKLOAD_NORMAL_MAX = 300.0

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from model.edits import Notice
+from model.errors import ScenarioError
 from model.kpicodes import CONTRACT_CODES, KPI_CODES
-from model.scenario import Scenario, ScenarioError, json_schema, load_scenario
+from model.scenario import json_schema, load_scenario
+from model.schema import Scenario
 from model.text import display_width, ljust, rjust
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
@@ -107,7 +109,7 @@ def _load(args: argparse.Namespace) -> Scenario:
 
 def _check_size(args: argparse.Namespace, s: Any) -> int:
     """The replications to run, refused before anything runs when they do not fit (``--reps`` counts)."""
-    from model.scenario import MAX_REPLICATIONS, size_problem
+    from model.schema import MAX_REPLICATIONS, size_problem
 
     if args.reps is not None and not 1 <= args.reps <= MAX_REPLICATIONS:
         raise ScenarioError(f"--reps (meta.replications) must be between 1 and {MAX_REPLICATIONS:,} (got {args.reps})",
@@ -122,7 +124,7 @@ def _check_size(args: argparse.Namespace, s: Any) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from model.report import evaluate
-    from model.scenario import expected_chats
+    from model.schema import expected_chats
 
     s = _load(args)
     reps = _check_size(args, s)

@@ -15,10 +15,10 @@ from model.economics import evaluate_economics
 from model.kpi import summarise
 from model.kpicodes import KPI_CODES
 from model.naming import live_scheme_name
+from model.result import SimResult
 from model.schema import Scenario
 from model.schemes.pricing import PricingContext, can_pay_negative, pay_table, price_scheme, reach_share
 from model.schemes.spec import Scheme
-from model.simulate import SimResult
 from model.text import display_width, ljust, rjust, truncate
 
 

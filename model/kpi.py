@@ -33,7 +33,7 @@ from scipy import stats
 
 from model.clock import MONTH_DAYS, WEEK_DAYS, ChatStatus, Rating, hour_of_day
 from model.kpicodes import KPI_CODES
-from model.schema import KpiOptions
+from model.language.kpi_options import KpiOptions
 
 #: The base sums every KPI is built from (name -> meaning), one row per group. A KPI is always a ratio of
 #: these sums, so :func:`ratios` gives the same KPIs for any grouping, and anything that can produce these

@@ -18,8 +18,8 @@ from typing import Any
 
 from model.behaviour.curve import with_target
 from model.pipeline import Runner, compare_schemes
+from model.result import SimResult
 from model.schema import Scenario
-from model.simulate import SimResult
 
 
 def _next_target(scheme, target: float, result: float | None) -> float:

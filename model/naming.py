@@ -52,7 +52,7 @@ def live_scheme_name(scheme: Any) -> str:
     Only when the name quotes exactly one such number and the scheme has exactly one candidate value (one
     share target or commission rate; one amount or first prize), so an unrelated number is never touched.
 
-    >>> from model.schemes import Scheme
+    >>> from model.schemes.spec import Scheme
     >>> s = Scheme.model_validate({"name": "达标奖 48%", "components": [{"type": "threshold",
     ...     "kpi": "inquiry_conversion", "target": 0.45, "amount_yuan": 1000}]})
     >>> live_scheme_name(s)

@@ -23,55 +23,8 @@ import numpy as np
 import pandas as pd
 
 from model.clock import MINUTE_S, ChatStatus, Rating
+from model.effects import Effects
 from model.schema import Outcomes, Scenario
-
-
-def _key(v: float | np.ndarray) -> tuple[float, ...]:
-    return tuple(np.atleast_1d(np.asarray(v, dtype=float)).round(12).tolist())
-
-
-@dataclass
-class Effects:
-    """Changes to the mechanics: from a manager's assumption (scheme ``assumed_effects``) or from behaviour.
-
-    Per-agent arrays may replace scalars (behaviour decides effort agent by agent). Multipliers are 1 and
-    additions 0 when nothing changes; :func:`model.pipeline.compose` combines two Effects.
-
-    Attributes:
-        conversion_mult: multiplies each agent's conversion (outcomes).
-        conversion_add: added to the conversion after the multiplier (outcomes).
-        aov_mult: multiplies each agent's order value (outcomes).
-        reply_time_mult: multiplies each agent's typing time (engine).
-        latency_mult: multiplies each agent's reaction latency (engine; ``agents.reaction_latency``).
-        payment_rate_add: added to the payment rate (outcomes; one team value).
-    """
-
-    conversion_mult: float | np.ndarray = 1.0
-    conversion_add: float | np.ndarray = 0.0
-    aov_mult: float | np.ndarray = 1.0
-    reply_time_mult: float | np.ndarray = 1.0
-    payment_rate_add: float = 0.0
-    latency_mult: float | np.ndarray = 1.0
-    attitude_mult: float | np.ndarray = 1.0
-    satisfied_add: float | np.ndarray = 0.0
-    hidden_share: float | np.ndarray = 0.0
-
-    def engine_key(self) -> tuple:
-        """What the SimPy engine depends on (runs with equal keys share the engine records)."""
-        return (_key(self.reply_time_mult), _key(self.latency_mult))
-
-    def outcome_key(self) -> tuple:
-        """What the outcomes after the engine depend on (with :meth:`engine_key`: the whole run)."""
-        return tuple(_key(v) for v in (self.conversion_mult, self.conversion_add, self.aov_mult,
-                                       self.payment_rate_add, self.attitude_mult, self.satisfied_add,
-                                       self.hidden_share))
-
-    def is_identity(self) -> bool:
-        """True when nothing changes."""
-        return all(np.all(np.asarray(v) == d) for v, d in (
-            (self.conversion_mult, 1.0), (self.conversion_add, 0.0), (self.aov_mult, 1.0),
-            (self.reply_time_mult, 1.0), (self.payment_rate_add, 0.0), (self.latency_mult, 1.0),
-            (self.attitude_mult, 1.0), (self.satisfied_add, 0.0), (self.hidden_share, 0.0)))
 
 
 @dataclass

@@ -27,13 +27,13 @@ from collections.abc import Callable, Iterator, MutableMapping
 from concurrent.futures import Executor
 from typing import Any
 
-import numpy as np
-
+from model.behaviour.api import respond
 from model.compare import Priced, price_result, scheme_document
-from model.outcomes import Effects
+from model.effects import Effects, assumed_effects, compose
+from model.result import SimResult
 from model.schema import Scenario
 from model.schemes.spec import Scheme
-from model.simulate import SimResult, simulate
+from model.simulate import simulate
 
 #: ``runner(scenario, effects) -> SimResult``: how a run is made (simulate, or a cached wrapper around it).
 Runner = Callable[[Scenario, Effects], SimResult]
@@ -41,50 +41,11 @@ Runner = Callable[[Scenario, Effects], SimResult]
 
 def run_key(scenario: Scenario, effects: Effects) -> str:
     """A stable hash of what a run depends on: the scenario without ``schemes`` and ``economics``, and the
-    effects' :meth:`~model.outcomes.Effects.engine_key` and :meth:`~model.outcomes.Effects.outcome_key`."""
+    effects' :meth:`~model.effects.Effects.engine_key` and :meth:`~model.effects.Effects.outcome_key`."""
     data = scenario.model_dump(mode="json", exclude={"schemes", "economics"})
     payload = json.dumps({"scenario": data, "engine": effects.engine_key(), "outcome": effects.outcome_key()},
                          sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def _mul(a: float | np.ndarray, b: float | np.ndarray) -> float | np.ndarray:
-    out = np.asarray(a, dtype=float) * np.asarray(b, dtype=float)
-    return float(out) if out.ndim == 0 else out
-
-
-def _add(a: float | np.ndarray, b: float | np.ndarray) -> float | np.ndarray:
-    out = np.asarray(a, dtype=float) + np.asarray(b, dtype=float)
-    return float(out) if out.ndim == 0 else out
-
-
-def compose(a: Effects, b: Effects) -> Effects:
-    """Both changes at once: multipliers multiply, additions add (scalars and per-agent arrays broadcast)."""
-    return Effects(
-        conversion_mult=_mul(a.conversion_mult, b.conversion_mult),
-        conversion_add=_add(a.conversion_add, b.conversion_add),
-        aov_mult=_mul(a.aov_mult, b.aov_mult),
-        reply_time_mult=_mul(a.reply_time_mult, b.reply_time_mult),
-        payment_rate_add=float(_add(a.payment_rate_add, b.payment_rate_add)),
-        latency_mult=_mul(a.latency_mult, b.latency_mult),
-        attitude_mult=_mul(a.attitude_mult, b.attitude_mult),
-        satisfied_add=_add(a.satisfied_add, b.satisfied_add),
-        hidden_share=_add(a.hidden_share, b.hidden_share),
-    )
-
-
-def assumed_effects(scheme: Scheme | None) -> Effects:
-    """The manager's assumption of a scheme (``assumed_effects``) as Effects; identity when there is none."""
-    ae = scheme.assumed_effects if scheme is not None else None
-    if ae is None or not ae.is_active:
-        return Effects()
-    return Effects(
-        conversion_mult=1 + ae.inquiry_conversion_pct / 100,
-        conversion_add=ae.inquiry_conversion_pp / 100,
-        aov_mult=1 + ae.aov_pct / 100,
-        reply_time_mult=ae.reply_time_factor(),
-        payment_rate_add=ae.payment_rate_pp / 100,
-    )
 
 
 def effects_for(scheme: Scheme | None, scenario: Scenario, base: SimResult | None = None
@@ -107,8 +68,6 @@ def effects_for(scheme: Scheme | None, scenario: Scenario, base: SimResult | Non
     # Nothing else turns a scheme into effects: app, CLI and sweeps all come through here.
     if base is None:
         raise ValueError("the behaviour model needs the scenario's run without effects (base)")
-    from model.behaviour.api import respond
-
     response, report = respond(scenario, scheme, base)
     return compose(effects, response), report
 

@@ -16,8 +16,9 @@ from model.checks import run_warnings
 from model.clock import ChatStatus
 from model.kpi import interval, summarise
 from model.kpicodes import KPI_CODES
+from model.result import SimResult
 from model.schema import Scenario
-from model.simulate import SimResult, simulate
+from model.simulate import simulate
 
 
 def _clean(x: Any) -> Any:

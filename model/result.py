@@ -9,8 +9,9 @@ import pandas as pd
 
 from model.clock import ChatStatus
 from model.draws import Draws
+from model.effects import Effects
 from model.kpi import kpi_table, three_min_basis
-from model.outcomes import Effects, apply_outcomes
+from model.outcomes import apply_outcomes
 from model.records import OPTIONAL_OUTCOME_COLUMNS, OUTCOME_COLUMNS
 from model.schema import Scenario
 

@@ -4,7 +4,6 @@ the error type :mod:`model.errors`).
 A scenario describes one shop: its traffic, agents, customers, outcome model, KPI options, schemes and
 economics. Unknown keys are errors; every numeric key carries its unit in its name. All errors raised while
 loading are :class:`ScenarioError`, whose message names the file, the key, the value and what is allowed.
-The schema's names are re-exported here (``from model.scenario import Scenario, ScenarioError, load_scenario``).
 """
 
 from __future__ import annotations
@@ -14,37 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from model.edits import Notice, edit_data
-from model.errors import ScenarioError, format_validation_error  # noqa: F401 - re-exported
-from model.schema import (  # noqa: F401 - the schema's names stay importable from model.scenario
-    MAX_AGENTS,
-    MAX_CHATS_PER_REPLICATION,
-    MAX_CHATS_PER_RUN,
-    MAX_DAYS,
-    MAX_MESSAGES_PER_CHAT,
-    MAX_MESSAGES_PER_REPLICATION,
-    MAX_REPLICATIONS,
-    PROFILES,
-    Agents,
-    AgentSpec,
-    Behaviour,
-    Customers,
-    EconomicsConfig,
-    KpiOptions,
-    Meta,
-    Outcomes,
-    Patience,
-    PromoDay,
-    Scenario,
-    Shift,
-    Shop,
-    Skill,
-    TimeDist,
-    Traffic,
-    expected_chats,
-    profile_weights,
-    scenario_from_dict,
-    size_problem,
-)
+from model.errors import ScenarioError
+from model.schema import Scenario, scenario_from_dict
 
 
 def parse_override(item: str) -> tuple[list[str | int], Any]:

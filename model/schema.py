@@ -11,13 +11,15 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from model.behaviour.config import Behaviour
 from model.clock import WEEK_DAYS
 from model.errors import format_validation_error
+from model.language.base import Strict as _Strict
+from model.language.behaviour import Behaviour
+from model.language.kpi_options import KpiOptions
+from model.language.tuning import Tuning
 from model.schemes.spec import Scheme, validate_schemes
-from model.tuning.config import Tuning
 
 #: Hard limits that keep a run inside the machine's memory; larger runs are refused before they start.
 MAX_AGENTS = 5_000
@@ -44,8 +46,6 @@ PROFILES: dict[str, list[float]] = {
 }
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
 
 
 # ---------------------------------------------------------------------------------------------------- meta
@@ -295,22 +295,6 @@ class Outcomes(_Strict):
     disappointed_share_of_bad: float = Field(0.4, ge=0, le=1, description="Share of non-satisfied ratings that are 'disappointed'.")
     silent_orders_per_day: float = Field(0.0, ge=0, description="Orders placed with no chat (静默下单) per day.")
     silent_order_aov_yuan: float | None = Field(None, gt=0, description="Their order value (default: base_aov_yuan).")
-
-
-class KpiOptions(_Strict):
-    """Platform-definition options for the KPIs."""
-
-    exclude_adverts: bool = Field(True, description="Adverts are not pre-sale receptions (seed 002).")
-    exclude_unresponsive: bool = Field(True, description="Buyers who never answered are not inquirers (seed 002).")
-    exclude_recent_buyers_days: int | None = Field(
-        14, ge=0, description="Buyers returning within N days of a purchase are after-sale, not inquirers; null = off.")
-    reply_window_h: tuple[float, float] = Field(
-        (0.0, 24.0), description="Hours in which reply-rate KPIs count messages (Douyin 8-23, Taobao 8-24).")
-    three_min_s: float = Field(180.0, gt=0, description="Threshold of the 3-minute reply rate.")
-    three_min_basis: Literal["message", "round"] | None = Field(
-        None, description="3-minute reply rate per buyer 'message' (Douyin) or per 'round' (first question -> "
-        "first answer of each chat: Taobao/Tmall); default: by shop.platform (douyin: message, others: round).")
-    thirty_s_s: float = Field(30.0, gt=0, description="Threshold of JD's 30-second answer rate.")
 
 
 # ----------------------------------------------------------------------------------------------- economics

@@ -21,8 +21,9 @@ from pydantic import ValidationError
 from model import chatcentre
 from model.clock import DAY_S
 from model.draws import Draws, make_draws
+from model.effects import Effects
 from model.errors import ScenarioError, format_validation_error
-from model.outcomes import Effects, apply_outcomes
+from model.outcomes import apply_outcomes
 from model.records import engine_frames
 from model.result import SimResult
 from model.schema import Meta, Scenario, size_problem

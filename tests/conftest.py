@@ -12,7 +12,8 @@ import pytest
 
 from model.chatcentre import EngineInput
 from model.edits import with_edits
-from model.scenario import Scenario, load_scenario
+from model.scenario import load_scenario
+from model.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
-from model.scenario import ScenarioError
+from model.platform_rules import rules_for
 from ui import format as fmt
 from ui import scenarios as sc
 from ui.errors_zh import to_zh
 from ui.i18n import CATALOGUES, kpi_label, t
-from ui.rules import rules_for
 from ui.widgets import rule_text
 
 ROOT = Path(__file__).resolve().parent.parent

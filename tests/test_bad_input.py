@@ -10,7 +10,8 @@ import pytest
 from conftest import ERLANG, TAOBAO, run_cli
 
 from model.cli import main
-from model.scenario import ScenarioError, load_scenario
+from model.errors import ScenarioError
+from model.scenario import load_scenario
 
 GOOD = ERLANG.read_text(encoding="utf-8")
 

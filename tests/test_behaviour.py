@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from model.behaviour.api import effort_effects, equilibrium, respond
-from model.behaviour.config import Behaviour
 from model.behaviour.curve import target_components, target_curve, with_target
 from model.behaviour.kpimodel import base_record
-from model.scenario import ScenarioError, scenario_from_dict
+from model.errors import ScenarioError
+from model.language.behaviour import Behaviour
+from model.schema import scenario_from_dict
 from model.simulate import simulate
 
 BASE_SALARY = {"type": "base_salary", "base_yuan": 4000}

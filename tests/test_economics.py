@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from scipy import stats
 
-from model.economics import EconomicsConfig, evaluate_economics, gini, t_interval, wilson_interval
-from model.schemes import PricingContext, Scheme, pay_table, price_scheme
+from model.economics import evaluate_economics, gini, t_interval, wilson_interval
+from model.schema import EconomicsConfig
+from model.schemes.pricing import PricingContext, pay_table, price_scheme
+from model.schemes.spec import Scheme
 
 
 def team(sales, silent=100_000.0, paid=None):

@@ -8,7 +8,8 @@ import pytest
 from conftest import TAOBAO, run_cli, taobao_scenario
 
 from model.edits import Notice, spread_shifts, with_edits
-from model.scenario import ScenarioError, load_scenario
+from model.errors import ScenarioError
+from model.scenario import load_scenario
 from ui import scenarios as ui_scenarios
 
 

@@ -12,7 +12,7 @@ from conftest import INF, engine_input, taobao_scenario
 
 from model.chatcentre import ABANDONED, ANSWERED, IN_PROGRESS, run
 from model.draws import make_draws
-from model.outcomes import Effects
+from model.effects import Effects
 from model.records import engine_frames
 from model.simulate import engine_input as sim_engine_input
 from model.team import agent_table, duty_intervals

@@ -138,7 +138,8 @@ def test_unknown_header_mapped_by_hand_in_the_page():
 
 
 def test_simulate_page_picks_the_calibrated_scenario():
-    from model.history import calibrate, load_history
+    from model.history.calibrate import calibrate
+    from model.history.validate import load_history
 
     cal = calibrate(load_history(ROOT / "samples" / "history" / "kuaishou_2026-10_utf8.csv"), refine_steps=0)
 

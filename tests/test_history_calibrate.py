@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.history import calibrate, fit_report, load_history
-from model.history.calibrate import shrink_conversion, shrink_mean, weekday_factors
+from model.history.calibrate import calibrate, fit_report, shrink_conversion, shrink_mean, weekday_factors
+from model.history.validate import load_history
 from model.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from model.history import HistoryError, load_history
 from model.history.export import csv_bytes, safe_cell, xlsx_bytes
 from model.history.read import MAX_BYTES
+from model.history.report import HistoryError
 from model.history.sums import kpis
+from model.history.validate import load_history
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "history"
@@ -306,8 +307,8 @@ def test_formula_injection_is_escaped_in_csv_and_xlsx_exports():
     rows = [["2026-11-01", evil, "100", "80", "32", "40%", "100", "30"]]
     h = _load(_csv_text(rows))
     assert h.agents == [evil]  # read as text, kept as written
-    from model.history import replay, replay_table
-    from model.scenario import scenario_from_dict
+    from model.history.replay import replay, replay_table
+    from model.schema import scenario_from_dict
 
     s = scenario_from_dict({"schemes": [{"name": "达标", "components": [
         {"type": "threshold", "kpi": "inquiry_conversion", "target": 0.3, "amount_yuan": 1000}]}]})

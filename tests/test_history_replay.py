@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from model.cli import main
-from model.history import load_history, replay
-from model.history.replay import scheme_kpis
-from model.scenario import load_scenario, scenario_from_dict
+from model.history.replay import replay, scheme_kpis
+from model.history.validate import load_history
+from model.scenario import load_scenario
+from model.schema import scenario_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "history"
@@ -87,7 +88,7 @@ def test_scheme_needing_a_kpi_the_export_lacks_is_not_priced():
 
 
 def test_unknown_paid_under_scheme():
-    from model.scenario import ScenarioError
+    from model.errors import ScenarioError
 
     h = load_history(_month(), "month.csv")
     with pytest.raises(ScenarioError, match="not a scheme"):

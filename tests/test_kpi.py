@@ -11,8 +11,8 @@ from conftest import taobao_scenario
 from model import simulate
 from model.edits import with_edits as with_changes
 from model.kpi import in_window, interval, kpi_table
+from model.language.kpi_options import KpiOptions
 from model.records import validate_frames
-from model.schema import KpiOptions
 
 nan = float("nan")
 OPTS = KpiOptions(reply_window_h=(0.0, 0.5))  # the hand-made records' reply window: the first half hour

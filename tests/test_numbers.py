@@ -14,13 +14,15 @@ from model import evaluate, load_scenario, simulate
 from model.checks import run_warnings, unstaffed_hours
 from model.cli import main
 from model.compare import pricing_context
-from model.economics import EconomicsConfig, evaluate_economics
+from model.economics import evaluate_economics
 from model.edits import with_edits as with_changes
+from model.errors import ScenarioError
 from model.kpi import MIN_REPLICATIONS, interval, period_of, source_rounds
 from model.naming import live_scheme_name, refresh_count
-from model.scenario import ScenarioError, read_toml
-from model.schemes import PricingContext, Scheme, pay_table, price_scheme
-from model.schemes.pricing import _Prep, rank_points_score
+from model.scenario import read_toml
+from model.schema import EconomicsConfig
+from model.schemes.pricing import PricingContext, _Prep, pay_table, price_scheme, rank_points_score
+from model.schemes.spec import Scheme
 from model.text import display_width
 
 THRESHOLD = SCENARIOS / "seed000_threshold_48.toml"

@@ -10,8 +10,8 @@ from conftest import INF, engine_input, taobao_scenario
 
 from model import simulate
 from model.chatcentre import ABANDONED, ANSWERED, run
-from model.outcomes import Effects
-from model.scenario import ScenarioError
+from model.effects import Effects
+from model.errors import ScenarioError
 
 ROLES4 = [{"name": "售前1", "role": "presale"}, {"name": "售前2", "role": "presale"},
           {"name": "售后", "role": "aftersale"}, {"name": "全能", "role": "both"}]

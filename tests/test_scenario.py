@@ -8,15 +8,9 @@ import pytest
 from conftest import ERLANG, TAOBAO, erlang_scenario, taobao_scenario
 
 from model.edits import edit_data, with_edits
-from model.scenario import (
-    Scenario,
-    ScenarioError,
-    expected_chats,
-    json_schema,
-    load_scenario,
-    parse_override,
-    parse_overrides,
-)
+from model.errors import ScenarioError
+from model.scenario import json_schema, load_scenario, parse_override, parse_overrides
+from model.schema import Scenario, expected_chats
 
 
 def test_taobao_file_is_seed_000s_shop():

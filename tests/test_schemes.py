@@ -12,20 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from model.schemes import (
-    AssumedEffects,
+from model.schemes.assumption import AssumedEffects
+from model.schemes.pricing import (
     PricingContext,
-    Scheme,
-    error_path,
-    format_errors,
     pay_table,
     price_scheme,
     reach_share,
     split_prizes,
     tiered_commission_yuan,
-    validate_schemes,
 )
-from model.schemes.spec import Tier
+from model.schemes.spec import Scheme, Tier, error_path, format_errors, validate_schemes
 
 # ----------------------------------------------------------------------------------------------------------------
 # helpers

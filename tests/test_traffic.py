@@ -7,7 +7,7 @@ import pytest
 from conftest import taobao_scenario
 
 from model.rng import streams
-from model.scenario import PROFILES
+from model.schema import PROFILES
 from model.traffic import arrivals, generate, hourly_rates, open_mask
 
 

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from model.cli import main
-from model.scenario import ScenarioError, load_scenario
+from model.errors import ScenarioError
+from model.scenario import load_scenario
 from model.tuning.run import make_executor
 from model.tuning.spec import grid
 from model.tuning.store import SweepStore

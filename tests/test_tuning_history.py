@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from model.scenario import ScenarioError, load_scenario
+from model.errors import ScenarioError
+from model.scenario import load_scenario
 from model.simulate import simulate
 from model.tuning.history import from_run, load_history_csv, target_band
 

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from model.cli import main
+from model.errors import ScenarioError
 from model.queueing import erlang_a_agents_for_service_level, erlang_c_agents_for_service_level
-from model.scenario import ScenarioError, load_scenario
+from model.scenario import load_scenario
 from model.tuning.staffing import erlang_need, parse_line, staffing
 
 ERLANG = "scenarios/validation/erlang.toml"

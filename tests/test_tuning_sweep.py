@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from model.scenario import ScenarioError, load_scenario
+from model.errors import ScenarioError
+from model.scenario import load_scenario
 from model.tuning.spec import check_keys, default_grid, grid, parse_grid_args
 from model.tuning.store import SweepStore
 from model.tuning.sweep import run_sweep, summarise_points

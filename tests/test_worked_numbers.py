@@ -6,8 +6,11 @@ import pandas as pd
 import pytest
 
 from model import arithmetic as ar
-from model.economics import EconomicsConfig, evaluate_economics
-from model.schemes import AssumedEffects, PricingContext, Scheme, pay_table, price_scheme
+from model.economics import evaluate_economics
+from model.schema import EconomicsConfig
+from model.schemes.assumption import AssumedEffects
+from model.schemes.pricing import PricingContext, pay_table, price_scheme
+from model.schemes.spec import Scheme
 
 
 def price(components: list[dict], am: pd.DataFrame, **ctx) -> pd.DataFrame:

@@ -19,9 +19,9 @@ import streamlit as st
 
 from model.behaviour.curve import target_components, target_curve
 from model.behaviour.sensitivity import sensitivity, swing
-from model.outcomes import Effects
+from model.effects import Effects
 from model.pipeline import run_for
-from model.scenario import Scenario, scenario_from_dict
+from model.schema import Scenario, scenario_from_dict
 from model.text import finite as _num
 from ui.charts_compare import AUTOSIZE, CJK_FONT
 from ui.format import money, pct

@@ -1,6 +1,6 @@
 """Behaviour: how agents respond to a scheme, decided before the engine runs.
 
-``respond(scenario, scheme, base)`` turns a scheme into per-agent :class:`~model.outcomes.Effects` (the
+``respond(scenario, scheme, base)`` turns a scheme into per-agent :class:`~model.effects.Effects` (the
 multipliers the engine and the outcome model apply) plus a report of each agent's effort, chance of reaching each
 paid target, expected pay and whether it gave up. Pure functions of their arguments; no streamlit. Pricing stays
 the one place that knows how a scheme pays: expected pay is the scheme's own pricing code applied to each agent's
@@ -13,18 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from model.behaviour.config import Behaviour
 from model.behaviour.kpimodel import DIMS, BaseRecord, base_record, effort_multipliers
-from model.behaviour.solver import Equilibrium, effort_cost_yuan, solve
-
-__all__ = ["DIMS", "BaseRecord", "Behaviour", "Equilibrium", "base_record", "effort_cost_yuan",
-           "effort_effects", "equilibrium", "respond", "solve"]
+from model.behaviour.solver import Equilibrium, solve
+from model.effects import Effects
+from model.language.behaviour import Behaviour
 
 
 def effort_effects(cfg: Behaviour, effort: np.ndarray):
     """Per-agent Effects of an effort array (agents, 4)."""
-    from model.outcomes import Effects
-
     m = effort_multipliers(cfg, effort)
     return Effects(conversion_mult=m["conversion_mult"], aov_mult=m["aov_mult"],
                    reply_time_mult=m["reply_time_mult"], latency_mult=m["latency_mult"],
@@ -76,8 +72,6 @@ def respond(scenario, scheme, base) -> tuple[Any, dict[str, Any] | None]:
         scheme: the scheme agents respond to (None = base pay only: no response).
         base: the scenario's run without effects (today's norm).
     """
-    from model.outcomes import Effects
-
     cfg: Behaviour = scenario.behaviour
     if not cfg.active or scheme is None:
         return Effects(), None

@@ -2,7 +2,7 @@
 
 The agent starts from its own record under today's norm (the base run: its weekly sums of chats, inquirers, payers,
 sales, response times, ratings ... averaged over replications) and knows how effort moves each sum (the effort
-ceilings of :class:`~model.behaviour.config.Behaviour`). Noise follows from the agent's own volume (counting noise:
+ceilings of :class:`~model.language.behaviour.Behaviour`). Noise follows from the agent's own volume (counting noise:
 an agent with 300 inquirers a month sees a wider conversion spread than one with 3,000), an agent-level shock
 (``performance_noise_cv``) and a shock common to the whole team (``team_shock_cv``). Draws are fixed per solve
 (common random numbers), so two effort levels are compared on the same luck.
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.behaviour.config import Behaviour
 from model.kpi import SUM_COLUMNS, chat_sums, msg_sums, period_of, ratios
+from model.language.behaviour import Behaviour
 
 #: Effort dimensions, in column order of an effort array.
 DIMS = ("selling", "speed", "service", "gaming")

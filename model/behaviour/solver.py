@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.behaviour.config import Behaviour
 from model.behaviour.kpimodel import (
     COL,
     DIMS,
@@ -34,7 +33,9 @@ from model.behaviour.kpimodel import (
     forecast_sums,
     kpi_tables,
 )
-from model.schemes import PricingContext, Scheme, price_scheme
+from model.language.behaviour import Behaviour
+from model.schemes.pricing import PricingContext, price_scheme
+from model.schemes.spec import Scheme
 
 #: Effort dimensions that share a cost function (gaming has its own).
 _WORK = 3

@@ -36,7 +36,7 @@ from model.edits import with_edits
 from model.history.sums import available_codes, kpi_sums, kpis
 from model.history.validate import History, volume_column
 from model.kpi import interval
-from model.scenario import Scenario, scenario_from_dict
+from model.schema import Scenario, scenario_from_dict
 
 #: KPIs the fit report compares (when the export has them); counts are compared per day.
 FIT_CODES = ("inquiries", "paid_buyers", "sales_yuan", "inquiry_conversion", "aov_yuan", "avg_response_s",

@@ -12,12 +12,13 @@ import math
 from pathlib import Path
 from typing import Any
 
+from model.errors import ScenarioError
 from model.history.calibrate import calibrate, fit_report
 from model.history.export import csv_bytes
 from model.history.replay import replay, replay_table
 from model.history.validate import History, load_history, parse_mapping
 from model.kpicodes import KPI_CODES
-from model.scenario import ScenarioError, load_scenario
+from model.scenario import load_scenario
 
 
 def _import_args(sp: argparse.ArgumentParser) -> None:

@@ -18,11 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.errors import ScenarioError
 from model.history.sums import available_codes, kpis
 from model.history.validate import History
 from model.kpicodes import KPI_CODES
-from model.scenario import Scenario, ScenarioError
-from model.schemes import PricingContext, Scheme, pay_table, price_scheme
+from model.schema import Scenario
+from model.schemes.pricing import PricingContext, pay_table, price_scheme
+from model.schemes.spec import Scheme
 from model.text import finite as _num
 
 #: KPIs a component type reads without naming them in a ``kpi`` field.

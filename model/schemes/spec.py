@@ -32,7 +32,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from model.kpicodes import KPI_CODES
-from model.schemes.effects import AssumedEffects
+from model.schemes.assumption import AssumedEffects
 
 Direction = Literal["higher_is_better", "lower_is_better"]
 Role = Literal["presale", "aftersale", "both"]

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
-from model.scenario import ScenarioError
 
 #: The band's two ends as relative stretches over last month's team level (seed 000: 42% -> 45%-48%).
 STRETCH = (0.07, 0.14)

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
-from model.scenario import ScenarioError
-from model.tuning.config import Tuning
+from model.language.tuning import Tuning
 
 
 @dataclass(frozen=True)

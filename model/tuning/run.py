@@ -16,9 +16,10 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 from model.edits import with_edits
-from model.outcomes import Effects
+from model.effects import Effects
+from model.errors import ScenarioError
 from model.pipeline import compare_schemes, run_key
-from model.scenario import Scenario, ScenarioError
+from model.schema import Scenario
 
 #: Bumped when the stored rows of a point would change for the same scenario (a new column, a model fix).
 STORE_VERSION = 1

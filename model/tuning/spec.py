@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
-from model.scenario import Scenario, ScenarioError
-from model.schemes import Scheme
+from model.schema import Scenario
+from model.schemes.spec import Scheme
 
 #: The largest number of points a sweep may list (a larger grid is refused before anything runs).
 MAX_POINTS = 100_000

@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from model.edits import with_edits
+from model.errors import ScenarioError
 from model.kpi import in_window
 from model.queueing import erlang_a_metrics, erlang_c_metrics
-from model.scenario import Scenario, ScenarioError
+from model.schema import Scenario
 from model.traffic import hourly_rates
 
 #: Lines a staffing question can hold: KPI code -> direction.

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from model.scenario import ScenarioError
+from model.errors import ScenarioError
 
 DEFAULT_STORE = Path(".sandbox") / "sweeps.duckdb"
 

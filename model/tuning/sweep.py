@@ -20,8 +20,9 @@ import pandas as pd
 
 from model.economics import t_interval
 from model.edits import with_edits
+from model.errors import ScenarioError
 from model.pipeline import RunCache
-from model.scenario import Scenario, ScenarioError
+from model.schema import Scenario
 from model.tuning.run import apply_point, engine_key, evaluate_point, scenario_hash
 from model.tuning.spec import SweepSpec, check_keys, first_threshold
 from model.tuning.store import RESULT_COLUMNS, SweepStore

@@ -12,8 +12,9 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from model.scenario import Scenario, ScenarioError, scenario_from_dict
-from model.tuning.config import Tuning
+from model.errors import ScenarioError
+from model.language.tuning import Tuning
+from model.schema import Scenario, scenario_from_dict
 from model.tuning.optimise import recommend
 from model.tuning.run import scenario_hash
 from model.tuning.spec import SweepSpec, default_grid, grid

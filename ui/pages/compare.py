@@ -27,7 +27,9 @@ import streamlit as st
 from model import pipeline
 from model.checks import run_warnings
 from model.deck import build_deck
-from model.scenario import Scenario, ScenarioError, read_toml, scenario_from_dict
+from model.errors import ScenarioError
+from model.scenario import read_toml
+from model.schema import Scenario, scenario_from_dict
 from model.schemes.describe import basis, basis_label, describe_scheme
 from ui import scheme_editor as ed
 from ui.behaviour_view import render_behaviour

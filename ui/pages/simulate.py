@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from model.scenario import MAX_AGENTS, Scenario, ScenarioError
+from model.errors import ScenarioError
+from model.schema import MAX_AGENTS, Scenario
 from ui import scenarios as sc
 from ui.charts import arrivals_chart, response_chart
 from ui.format import count

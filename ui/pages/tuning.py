@@ -14,8 +14,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
-from model.scenario import ScenarioError, read_toml, scenario_from_dict
+from model.scenario import read_toml
+from model.schema import scenario_from_dict
 from model.tuning.store import DEFAULT_STORE, SweepStore
 from ui.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
 from ui.i18n import kpi_label

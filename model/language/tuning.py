@@ -1,7 +1,7 @@
 """The scenario's ``[tuning]`` table: the constraints a manager sets for the target optimiser, and its grid.
 
-Kept in its own module (pydantic only) so that :mod:`model.scenario` can import it without the tuning
-machinery. See docs/tuning.md and docs/scenario.md.
+Part of the scenario language (pydantic only): the scenario schema imports it, never the tuning machinery.
+The platform defaults come from :data:`model.platform_rules.RULES`. See docs/tuning.md and docs/scenario.md.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-#: Platform lines cited in DOMAIN.md: minimum 3-minute reply rate by platform (Taobao: penalties cited below
-#: 40%; Douyin 飞鸽: >= 50% cited; Kuaishou: >= 70%). Platforms without a cited line have none.
-THREE_MIN_LINES: dict[str, float] = {"taobao": 0.40, "tmall": 0.40, "douyin": 0.50, "kuaishou": 0.70}
-#: Good-rating (好评率) and bad-attitude lines by platform (DOMAIN.md: Kuaishou >= 80% and <= 6% monthly).
-GOOD_RATING_LINES: dict[str, float] = {"kuaishou": 0.80}
-BAD_ATTITUDE_LINES: dict[str, float] = {"kuaishou": 0.06}
+from model.platform_rules import rule_for
+
+#: Each constraint of the table that defaults to a platform line, and the KPI of that line
+#: (:data:`model.platform_rules.RULES`, the one table of platform lines).
+LINE_KPIS: dict[str, str] = {"min_three_min_reply_rate": "three_min_reply_rate",
+                             "min_good_rating_rate": "good_rating_rate",
+                             "max_bad_attitude_share": "bad_attitude_share"}
 
 
 class Tuning(BaseModel):
@@ -60,12 +61,9 @@ class Tuning(BaseModel):
 
     def lines(self, platform: str) -> dict[str, float | None]:
         """The platform lines in force: the table's values, else the platform's cited lines (None = no line)."""
-        p = platform.lower()
-        return {
-            "min_three_min_reply_rate": self.min_three_min_reply_rate if self.min_three_min_reply_rate is not None
-            else THREE_MIN_LINES.get(p),
-            "min_good_rating_rate": self.min_good_rating_rate if self.min_good_rating_rate is not None
-            else GOOD_RATING_LINES.get(p),
-            "max_bad_attitude_share": self.max_bad_attitude_share if self.max_bad_attitude_share is not None
-            else BAD_ATTITUDE_LINES.get(p),
-        }
+        out: dict[str, float | None] = {}
+        for field, kpi in LINE_KPIS.items():
+            mine = getattr(self, field)
+            rule = rule_for(platform.lower(), kpi)
+            out[field] = mine if mine is not None else (rule.value if rule is not None else None)
+        return out
