@@ -32,8 +32,8 @@ INNER = 20  # re-pricings per timing sample (one re-pricing is a few ms; a sampl
 
 
 def _setup(days: int, reps: int):
-    from model.compare import price_result
     from model.edits import with_edits
+    from model.priced import price_result
     from model.scenario import load_scenario
     from model.simulate import simulate
 

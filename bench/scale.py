@@ -49,7 +49,7 @@ def _maxrss_bytes() -> int:
 
 def _child_point(k: int, repeat: int) -> dict[str, Any]:
     import model.cli  # noqa: F401
-    import model.report  # noqa: F401
+    import model.document  # noqa: F401
     from bench.baselines import bare_mmc
     from bench.common import interleaved, paired_ratio, run_cli
     from bench.engine import NO_PATIENCE, mmc_params
@@ -82,7 +82,7 @@ def _child_point(k: int, repeat: int) -> dict[str, Any]:
 
 def _child_memory() -> dict[str, Any]:
     import model.cli  # noqa: F401  (imports are part of the baseline, not of the day)
-    import model.report  # noqa: F401
+    import model.document  # noqa: F401
     from bench.common import run_cli
 
     base = _maxrss_bytes()

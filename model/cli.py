@@ -123,7 +123,7 @@ def _check_size(args: argparse.Namespace, s: Any) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from model.report import evaluate
+    from model.document import evaluate
     from model.schema import expected_chats
 
     s = _load(args)
@@ -152,7 +152,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _print_comparison(doc: dict[str, Any]) -> None:
     """The scheme table, the agents' response (when they respond) and the warnings."""
-    from model.compare import behaviour_table, comparison_table
+    from model.priced import behaviour_table, comparison_table
 
     print(comparison_table(doc))
     if doc.get("behaviour_model", "none") != "none":
@@ -164,7 +164,7 @@ def _print_comparison(doc: dict[str, Any]) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from model.report import evaluate
+    from model.document import evaluate
 
     s = _load(args)
     if not s.schemes:
@@ -181,22 +181,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """How the headline conclusions move with each behavioural parameter (a tornado, as a table)."""
-    from model.behaviour.curve import target_components
     from model.behaviour.sensitivity import sensitivity, swing
+    from model.schemes.targets import targets
     from model.simulate import simulate
 
     s = _load(args)
     if not s.behaviour.active:
         raise ScenarioError('behaviour.model is "none": nothing responds, so there is nothing to test; use '
                             '--set behaviour.model=effort_equilibrium', file=str(args.scenario), key="behaviour.model")
-    candidates = [sc for sc in s.schemes if target_components(sc)]
+    candidates = [sc for sc in s.schemes if targets(sc)]
     if args.scheme:
         candidates = [sc for sc in s.schemes if sc.name == args.scheme]
         if not candidates:
             names = ", ".join(sc.name for sc in s.schemes) or "none"
             raise ScenarioError(f"no scheme named '{args.scheme}' (schemes: {names})", file=str(args.scenario),
                                 key="--scheme")
-        if not target_components(candidates[0]):
+        if not targets(candidates[0]):
             raise ScenarioError(f"scheme '{args.scheme}' has no component with a numeric target",
                                 file=str(args.scenario), key="--scheme")
     if not candidates:
@@ -249,9 +249,9 @@ def sensitivity_table(table: dict[str, Any], swing) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``report SCENARIO --pptx OUT.pptx [--html OUT.html] [--lang zh|en]``: the comparison as a deck / page."""
-    from model.compare import comparison_table
     from model.deck import build_deck
-    from model.report import evaluate
+    from model.document import evaluate
+    from model.priced import comparison_table
 
     if not args.pptx and not args.html:
         raise ScenarioError("give --pptx OUT.pptx and/or --html OUT.html", file="<command line>", key="--pptx")
@@ -261,7 +261,6 @@ def cmd_report(args: argparse.Namespace) -> int:
                             key="schemes")
     doc = evaluate(s, replications=args.reps, seed=args.seed, workers=args.workers)
     doc["scenario"]["file"] = Path(args.scenario).name
-    doc["scheme_specs"] = {sc.name: sc.model_dump(mode="json", exclude_none=True) for sc in s.schemes}
     if args.json:
         _write_json(doc, args.json)
     if args.pptx:

@@ -6,8 +6,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from model.schemes.spec import COMPONENT_TYPES
-
 
 class ScenarioError(Exception):
     """Bad input: a scenario file, a key or an override that cannot be used.
@@ -31,12 +29,17 @@ class ScenarioError(Exception):
 
 
 # ----------------------------------------------------------------------------------------------- loading
-def _loc(loc: tuple[Any, ...]) -> str:
-    """Dotted key path of a pydantic error location, without the union/tag segments pydantic inserts."""
+def key_path(loc: tuple[Any, ...]) -> str:
+    """Dotted key path of a pydantic error location, as a user types it in a file or after ``--set``.
+
+    Drops what pydantic inserts that is not a key: the discriminator tag of a scheme component (every
+    ``components`` list is a tagged union on ``type``, so a string right after ``components.<index>`` is the
+    tag), and union/function markers. ``('schemes', 0, 'components', 1, 'threshold', 'target')`` ->
+    ``schemes.0.components.1.target``.
+    """
     parts = []
     for i, x in enumerate(loc):
-        if isinstance(x, str) and x in COMPONENT_TYPES and i > 1 and isinstance(loc[i - 1], int) \
-                and loc[i - 2] == "components":
+        if isinstance(x, str) and i > 1 and isinstance(loc[i - 1], int) and loc[i - 2] == "components":
             continue  # the discriminator tag of a scheme component
         if isinstance(x, int):
             parts.append(str(x))
@@ -47,6 +50,12 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+def error_lines(err: ValidationError) -> list[str]:
+    """``key.path: message`` lines of a ValidationError (message prefixes like "Value error, " removed)."""
+    return [f"{key_path(tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in err.errors(include_url=False)]
+
+
 def format_validation_error(err: ValidationError, file: str) -> ScenarioError:
     """Turn a pydantic ValidationError into one readable ScenarioError (first problem first)."""
     lines = []
@@ -54,7 +63,7 @@ def format_validation_error(err: ValidationError, file: str) -> ScenarioError:
     first_msg = ""
     seen = set()
     for e in err.errors(include_url=False):
-        key = _loc(e.get("loc", ()))
+        key = key_path(e.get("loc", ()))
         msg = e.get("msg", "invalid")
         msg = msg.removeprefix("Value error, ")
         if e.get("type") == "extra_forbidden":

@@ -16,10 +16,10 @@ from collections.abc import Callable, MutableMapping
 from concurrent.futures import Executor
 from typing import Any
 
-from model.behaviour.curve import with_target
 from model.pipeline import Runner, compare_schemes
 from model.result import SimResult
 from model.schema import Scenario
+from model.schemes.targets import ratchet_targets, with_target
 
 
 def _next_target(scheme, target: float, result: float | None) -> float:
@@ -28,7 +28,7 @@ def _next_target(scheme, target: float, result: float | None) -> float:
         return target
     nxt = result + rule.add
     if rule.only_up:
-        higher = scheme.ratchet_components()[0][1].direction != "lower_is_better"
+        higher = ratchet_targets(scheme)[0].component.direction != "lower_is_better"
         nxt = max(target, nxt) if higher else min(target, nxt)
     return float(nxt)
 
@@ -57,18 +57,18 @@ def month_path(
     s = scenario
     by_name = {sc.name: sc for sc in s.schemes}
     scheme = by_name[scheme_name]
-    parts = scheme.ratchet_components()
+    parts = ratchet_targets(scheme)
     if not parts:
         raise ValueError(f"scheme '{scheme_name}' has no ratchet")
     kpi = scheme.ratchet.kpi
-    target = float(parts[0][1].target)
+    target = parts[0].value
     months = s.meta.months
     keep = [sc for sc in s.schemes if sc.name == s.economics.baseline_scheme]
     rows = []
     for t in range(months):
         sc_t = scheme
-        for lab, _ in parts:
-            sc_t = with_target(sc_t, lab, target)
+        for part in parts:
+            sc_t = with_target(sc_t, part.label, target)
         meta = s.meta.model_copy(update={"seed": s.meta.seed + t, "months": months - t})
         s_t = s.model_copy(update={"meta": meta, "schemes": keep + [sc_t]})
         doc = compare_schemes(s_t, runner=runner, cache=cache, executor=executor)

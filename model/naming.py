@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from model.kpicodes import KPI_CODES
+from model.schemes.targets import targets
 
 _COUNT_WORDS = r"\s*(?:名|位|人|个|agents?\b)"
 
@@ -31,14 +32,17 @@ def _num(v: float) -> str:
 
 
 def _targets_and_amounts(scheme: Any) -> tuple[list[str], list[str]]:
+    """The numbers a scheme's name may quote: share targets and commission rates (%), amounts and first prizes."""
     pcts: list[str] = []
     yuan: list[str] = []
+    for t in targets(scheme, kind="threshold"):
+        if t.share:
+            pcts.append(_num(round(100 * t.value, 6)))
+        yuan.append(_num(t.component.amount_yuan))
     for _, c, _ in scheme.flat_components():
-        if c.type == "threshold":
-            for st in c.effective_steps():
-                if KPI_CODES[c.kpi].unit == "share":
-                    pcts.append(_num(round(100 * st.target, 6)))
-                yuan.append(_num(st.amount_yuan))
+        if c.type == "threshold" and c.steps is not None:  # a step table: each step's level and amount
+            pcts += [_num(round(100 * st.target, 6)) for st in c.steps if KPI_CODES[c.kpi].unit == "share"]
+            yuan += [_num(st.amount_yuan) for st in c.steps]
         elif c.type == "rank":
             yuan += [_num(p) for p in c.prizes_yuan[:1]]
         elif c.type in ("commission",):

@@ -28,8 +28,8 @@ from concurrent.futures import Executor
 from typing import Any
 
 from model.behaviour.api import respond
-from model.compare import Priced, price_result, scheme_document
 from model.effects import Effects, assumed_effects, compose
+from model.priced import Priced, price_result, scheme_document
 from model.result import SimResult
 from model.schema import Scenario
 from model.schemes.spec import Scheme
@@ -158,7 +158,7 @@ def compare_schemes(
 
     Returns:
         ``{"baseline_scheme": name or None, "schemes": {name: block}}`` (block: see
-        :func:`model.compare.scheme_document`).
+        :func:`model.priced.scheme_document`).
     """
     s = scenario
     cache = {} if cache is None else cache

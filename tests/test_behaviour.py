@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 from model.behaviour.api import effort_effects, equilibrium, respond
-from model.behaviour.curve import target_components, target_curve, with_target
+from model.behaviour.curve import target_curve
 from model.behaviour.kpimodel import base_record
 from model.errors import ScenarioError
 from model.language.behaviour import Behaviour
 from model.schema import scenario_from_dict
+from model.schemes.targets import targets, with_target
 from model.simulate import simulate
 
 BASE_SALARY = {"type": "base_salary", "base_yuan": 4000}
@@ -101,7 +102,7 @@ def test_best_target_lies_a_few_points_above_the_shop(world):
     data = shop([threshold(0.44)])
     s2 = scenario_from_dict(data)
     sc = s2.schemes[1]
-    lab = target_components(sc)[0][0]
+    lab = targets(sc)[0].label
     c0 = shop_conversion(world)
     curve = target_curve(s2, sc, base, lab, np.round(np.arange(0.30, 0.58, 0.02), 2), record=rec)
     best = float(curve.loc[curve["net_gain_yuan"].idxmax(), "target"])
@@ -199,10 +200,10 @@ def test_respond_is_identity_when_behaviour_is_off(world):
 def test_with_target_changes_one_component_only():
     s = scenario_from_dict(shop([threshold(0.44)]))
     sc = s.schemes[1]
-    lab = target_components(sc)[0][0]
+    lab = targets(sc)[0].label
     sc2 = with_target(sc, lab, 0.47)
-    assert [c.target for _, c in target_components(sc2)] == [0.47]
-    assert [c.target for _, c in target_components(sc)] == [0.44]
+    assert [t.value for t in targets(sc2)] == [0.47]
+    assert [t.value for t in targets(sc)] == [0.44]
 
 
 # ---------------------------------------------------------------------------------------------- bad input

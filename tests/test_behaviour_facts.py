@@ -12,11 +12,12 @@ import pytest
 from conftest import TAOBAO
 
 from model.behaviour.api import equilibrium
-from model.behaviour.curve import target_components, target_curve, with_target
+from model.behaviour.curve import target_curve
 from model.behaviour.kpimodel import base_record
 from model.edits import with_edits
 from model.pipeline import compare_schemes
 from model.scenario import load_scenario
+from model.schemes.targets import targets, with_target
 from model.simulate import simulate
 
 
@@ -29,7 +30,7 @@ def shop():
 
 
 def _threshold(s):
-    return next(sc for sc in s.schemes if target_components(sc) and sc.components[0].kpi == "inquiry_conversion")
+    return next(sc for sc in s.schemes if targets(sc) and sc.components[0].kpi == "inquiry_conversion")
 
 
 def test_the_shop_starts_where_seed_000_started(shop):
@@ -43,7 +44,7 @@ def test_the_shop_starts_where_seed_000_started(shop):
 def test_a_far_target_changes_nothing_and_a_low_one_pays_for_little(shop):
     s, base, rec = shop
     sc = _threshold(s)
-    lab = target_components(sc)[0][0]
+    lab = targets(sc)[0].label
     far = equilibrium(s, with_target(sc, lab, 0.70), base, rec)
     assert np.all(far.effort[:, 0] <= 0.05) and far.forecast["variable_pay_yuan"] == 0
     low = equilibrium(s, with_target(sc, lab, 0.30), base, rec)
@@ -56,7 +57,7 @@ def test_a_far_target_changes_nothing_and_a_low_one_pays_for_little(shop):
 def test_the_best_target_lies_a_few_points_above_the_shop(shop):
     s, base, rec = shop
     sc = _threshold(s)
-    lab = target_components(sc)[0][0]
+    lab = targets(sc)[0].label
     c0 = float(base.table()["inquiry_conversion"].mean())
     curve = target_curve(s, sc, base, lab, np.round(np.arange(0.36, 0.54, 0.02), 2), record=rec)
     best = float(curve.loc[curve["net_gain_yuan"].idxmax(), "target"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ui.behaviour_view import agent_table, curve_targets, effort_frame, views_frame
+from ui.behaviour_view import agent_table, effort_frame, views_frame
 from ui.i18n_behaviour import CATALOGUES, tb
 
 DOC = {
@@ -45,13 +45,6 @@ def test_agent_table_and_effort_frame():
     assert tab["Chance of reaching / winning"].iloc[0] == "62%"
     ef = effort_frame(DOC["schemes"]["达标奖 45%"], "zh")
     assert len(ef) == 6 and set(ef["dim"]) == {"销售", "速度", "服务"}
-
-
-def test_curve_targets_stay_inside_the_kpi_range():
-    g = curve_targets(0.45, "inquiry_conversion")
-    assert min(g) >= 0.01 and max(g) <= 0.99 and 0.45 in g and len(g) == 11
-    r = curve_targets(30.0, "avg_response_s")
-    assert min(r) == 15.0 and max(r) == 45.0
 
 
 def test_catalogues_have_the_same_keys_and_placeholders():

@@ -1,4 +1,4 @@
-"""Schemes side by side (model/compare.py, report.py, the CLI): common random numbers, seed 000's case run as a
+"""Schemes side by side (model/priced.py, model/document.py, the CLI): common random numbers, seed 000's case run as a
 scenario, re-pricing without SimPy, the JSON contract and the marking of assumed effects.
 
 Short horizons (7 days, 2-3 replications) keep the module well under a minute.
@@ -14,10 +14,10 @@ import pytest
 from conftest import ROOT, SCENARIOS, run_cli
 
 import model.chatcentre
-from model.compare import price_result
+from model.document import evaluate
 from model.edits import with_edits
 from model.pipeline import compare_schemes, effects_for, run_for
-from model.report import evaluate
+from model.priced import price_result
 from model.scenario import load_scenario
 from model.simulate import simulate
 

@@ -108,7 +108,7 @@ def test_bad_rows_are_listed_and_marked_by_row_and_column():
 def test_problem_cells_are_highlighted():
     import pandas as pd
 
-    from model.history.report import Problem
+    from model.history.problems import Problem
     from ui.pages.history import ERR_STYLE, ROW_STYLE, styled
 
     frame = pd.DataFrame({"a": ["1", "x"], "b": ["2", "3"]}, index=pd.Index([2, 3], name="row"))

@@ -12,8 +12,8 @@ import pytest
 from openpyxl import Workbook
 
 from model.history.export import csv_bytes, safe_cell, xlsx_bytes
+from model.history.problems import HistoryError
 from model.history.read import MAX_BYTES
-from model.history.report import HistoryError
 from model.history.sums import kpis
 from model.history.validate import load_history
 

@@ -13,12 +13,12 @@ from conftest import SCENARIOS, TAOBAO, taobao_scenario
 from model import evaluate, load_scenario, simulate
 from model.checks import run_warnings, unstaffed_hours
 from model.cli import main
-from model.compare import pricing_context
 from model.economics import evaluate_economics
 from model.edits import with_edits as with_changes
 from model.errors import ScenarioError
 from model.kpi import MIN_REPLICATIONS, interval, period_of, source_rounds
 from model.naming import live_scheme_name, refresh_count
+from model.priced import pricing_context
 from model.scenario import read_toml
 from model.schema import EconomicsConfig
 from model.schemes.pricing import PricingContext, _Prep, pay_table, price_scheme, rank_points_score

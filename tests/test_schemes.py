@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from model.errors import error_lines, key_path
 from model.schemes.assumption import AssumedEffects
 from model.schemes.pricing import (
     PricingContext,
@@ -21,7 +22,7 @@ from model.schemes.pricing import (
     split_prizes,
     tiered_commission_yuan,
 )
-from model.schemes.spec import Scheme, Tier, error_path, format_errors, validate_schemes
+from model.schemes.spec import Scheme, Tier, validate_schemes
 
 # ----------------------------------------------------------------------------------------------------------------
 # helpers
@@ -52,7 +53,7 @@ def col(wide: pd.DataFrame, name: str, rep: int = 0) -> list[float]:
 def errors_of(data: dict) -> list[str]:
     with pytest.raises(ValidationError) as ei:
         Scheme.model_validate(data)
-    return format_errors(ei.value)
+    return error_lines(ei.value)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -528,15 +529,15 @@ def test_neutral_kpi_needs_direction_and_unknown_reference_labels():
 
 
 def test_error_path_drops_union_tags():
-    assert error_path(("schemes", 0, "components", 1, "threshold", "target")) == "schemes.0.components.1.target"
-    assert error_path(("schemes", 0, "name")) == "schemes.0.name"
+    assert key_path(("schemes", 0, "components", 1, "threshold", "target")) == "schemes.0.components.1.target"
+    assert key_path(("schemes", 0, "name")) == "schemes.0.name"
 
 
 def test_validate_schemes_duplicates_and_baseline():
     a, b = Scheme(name="A"), Scheme(name="A")
     with pytest.raises(ValidationError) as ei:
         validate_schemes([a, b, Scheme(name="C")], "基线")
-    msgs = format_errors(ei.value)
+    msgs = error_lines(ei.value)
     assert msgs[0] == "schemes.1.name: scheme name 'A' is already used by schemes.0.name; scheme names must be unique"
     assert msgs[1].startswith("economics.baseline_scheme: baseline scheme '基线' is not defined; defined schemes: A, C")
     validate_schemes([a, Scheme(name="C")], "C")

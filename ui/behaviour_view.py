@@ -13,15 +13,15 @@ from collections.abc import MutableMapping
 from typing import Any
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from model.behaviour.curve import target_components, target_curve
+from model.behaviour.curve import target_curve
 from model.behaviour.sensitivity import sensitivity, swing
 from model.effects import Effects
 from model.pipeline import run_for
 from model.schema import Scenario, scenario_from_dict
+from model.schemes.targets import target_grid, targets
 from model.text import finite as _num
 from ui.charts_compare import AUTOSIZE, CJK_FONT
 from ui.format import money, pct
@@ -170,15 +170,6 @@ def _sensitivity_cached(scen_json: str, scheme: str, _cache=None) -> dict[str, A
     return sensitivity(scen, sc, _base(scen, _cache))
 
 
-def curve_targets(value: float, kpi: str) -> tuple[float, ...]:
-    """The curve's grid: the target +/- 10 points in 2-point steps for shares, +/- 50% for other KPIs."""
-    if kpi in ("avg_response_s", "first_response_s", "queue_wait_s", "aov_yuan", "sales_yuan"):
-        grid = value * np.linspace(0.5, 1.5, 11)
-    else:
-        grid = np.clip(value + np.arange(-0.10, 0.1001, 0.02), 0.01, 0.99)
-    return tuple(float(x) for x in np.unique(np.round(grid, 4)))
-
-
 # ------------------------------------------------------------------------------------------------ section
 def render_behaviour(doc: dict[str, Any], scen: Scenario, lang: str, cache: MutableMapping | None = None) -> None:
     """The behaviour section (call it between the headline cards and the charts)."""
@@ -218,28 +209,27 @@ def render_behaviour(doc: dict[str, Any], scen: Scenario, lang: str, cache: Muta
 
 def _curve_section(scen: Scenario, name: str, lang: str, cache: MutableMapping | None) -> None:
     sc = next(x for x in scen.schemes if x.name == name)
-    comps = target_components(sc)
+    comps = targets(sc)
     st.markdown(f"**{tb('beh.curve_header', lang)}**")
     if not comps:
         st.caption(tb("beh.curve_none", lang))
         return
     st.caption(tb("beh.curve_intro", lang, days=scen.meta.days))
-    labels = [lab for lab, _ in comps]
+    labels = [t.label for t in comps]
     label = labels[0] if len(labels) == 1 else st.selectbox(tb("beh.curve_component", lang), labels, key="beh_comp")
-    comp = dict(comps)[label]
-    grid = curve_targets(float(comp.target), comp.kpi)
+    comp = next(t for t in comps if t.label == label)
+    grid = tuple(target_grid(comp.value, comp.kpi))
     scen_json = json.dumps(scen.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     with st.spinner(tb("beh.curve_running", lang)):
         curve = _curve_cached(scen_json, name, label, grid, _cache=cache)
-    share = comp.kpi not in ("avg_response_s", "first_response_s", "queue_wait_s", "aov_yuan", "sales_yuan")
-    fmt = (lambda v: pct(v, lang)) if share else (lambda v: f"{v:,.1f}")  # noqa: E731
+    fmt = (lambda v: pct(v, lang)) if comp.share else (lambda v: f"{v:,.1f}")  # noqa: E731
     chosen = st.select_slider(tb("beh.curve_target", lang), options=list(grid),
-                              value=min(grid, key=lambda g: abs(g - float(comp.target))), format_func=fmt,
+                              value=min(grid, key=lambda g: abs(g - comp.value)), format_func=fmt,
                               key=f"beh_target_{name}_{label}")
     best = curve.loc[curve["net_gain_yuan"].idxmax()]
-    st.altair_chart(curve_chart(curve, lang, float(comp.target), float(chosen)), width="stretch")
+    st.altair_chart(curve_chart(curve, lang, comp.value, float(chosen)), width="stretch")
     st.markdown(tb("beh.curve_best", lang, best=fmt(best["target"]), net=money(best["net_gain_yuan"], lang),
-                   cur=fmt(comp.target)))
+                   cur=fmt(comp.value)))
     row = curve.loc[(curve["target"] - chosen).abs().idxmin()]
     st.markdown(tb("beh.curve_at", lang, target=fmt(row["target"]), uplift=money(row["uplift_yuan"], lang),
                    cost=money(row["bonus_cost_yuan"], lang), net=money(row["net_gain_yuan"], lang),
@@ -248,7 +238,7 @@ def _curve_section(scen: Scenario, name: str, lang: str, cache: MutableMapping |
 
 def _sensitivity_section(scen: Scenario, name: str, lang: str, cache: MutableMapping | None) -> None:
     sc = next(x for x in scen.schemes if x.name == name)
-    if not target_components(sc):
+    if not targets(sc):
         return
     st.markdown(f"**{tb('beh.sens_header', lang)}**")
     st.caption(tb("beh.sens_intro", lang))

@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
+from model.document import run_document
 from model.edits import Notice, with_edits
 from model.errors import ScenarioError
-from model.report import run_document
 from model.scenario import load_scenario, parse_overrides, read_toml
 from model.schema import Scenario, scenario_from_dict
 from model.simulate import simulate

@@ -42,8 +42,3 @@ def remember_widgets(keys: tuple[str, ...] | list[str]) -> None:
     for k in keys:
         if k in ss:
             ss[KEEP_PREFIX + k] = ss[k]
-
-
-def forget_widget(key: str) -> None:
-    """Drop a widget's kept copy (so it starts from its default next time)."""
-    st.session_state.pop(KEEP_PREFIX + key, None)

@@ -13,30 +13,13 @@ Economics of a point (for the simulated horizon):
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from model.behaviour.kpimodel import BaseRecord, base_record
 from model.behaviour.solver import solve
 from model.schemes.spec import Scheme
-
-
-def target_components(scheme: Scheme) -> list[tuple[str, Any]]:
-    """(label, component) of every component of a scheme that has a numeric ``target``."""
-    return [(lab, c) for lab, c, _ in scheme.flat_components()
-            if isinstance(getattr(c, "target", None), int | float) and not isinstance(c.target, bool)]
-
-
-def with_target(scheme: Scheme, label: str, target: float) -> Scheme:
-    """A copy of ``scheme`` with one component's target changed (found by its breakdown label)."""
-    out = scheme.model_copy(deep=True)
-    for lab, c, _ in out.flat_components():
-        if lab == label:
-            object.__setattr__(c, "target", float(target))
-            return out
-    raise KeyError(f"scheme '{scheme.name}' has no component '{label}'")
+from model.schemes.targets import with_target
 
 
 def target_curve(scenario, scheme: Scheme, base, label: str, targets: list[float] | np.ndarray,
@@ -47,7 +30,7 @@ def target_curve(scenario, scheme: Scheme, base, label: str, targets: list[float
         scenario: the scenario (its ``behaviour`` settings; the model must not be "none").
         scheme: the scheme.
         base: the scenario's run without effects.
-        label: the component's breakdown label (see :func:`target_components`).
+        label: the component's breakdown label (see :func:`model.schemes.targets.targets`).
         targets: target values to solve.
         record: the agents' base record, if already computed.
 

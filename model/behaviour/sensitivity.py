@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from model.behaviour.curve import target_components, target_curve, with_target
+from model.behaviour.curve import target_curve
 from model.behaviour.kpimodel import base_record
 from model.behaviour.solver import solve
+from model.schemes.targets import target_grid, targets, with_target
 
 #: parameter -> (low, high) as functions of today's value, with the zh/en names shown in the tornado.
 RANGES: dict[str, tuple[Any, Any, str, str]] = {
@@ -55,7 +56,8 @@ def sensitivity(scenario, scheme, base, *, grid: np.ndarray | None = None, param
         scenario: the scenario (behaviour must be active).
         scheme: a scheme with a numeric target (a threshold, a scorecard floor ...).
         base: the scenario's run without effects.
-        grid: target values for the best-target search (default: the scheme's target -10 to +10 points).
+        grid: target values for the best-target search (default: :func:`model.schemes.targets.target_grid`
+            around the scheme's target: +-10 points for shares, +-50% otherwise).
         params: parameters to move (default: every one in :data:`RANGES`).
         progress: called as ``progress(done, total)``.
 
@@ -63,14 +65,12 @@ def sensitivity(scenario, scheme, base, *, grid: np.ndarray | None = None, param
         ``{"scheme", "component", "target", "base": headline, "rows": [{param, zh, en, low_value, high_value,
         low: headline, high: headline}]}``.
     """
-    comps = target_components(scheme)
+    comps = targets(scheme)
     if not comps:
         raise ValueError(f"scheme '{scheme.name}' has no component with a numeric target to tune")
-    label, comp = comps[0]
-    target = float(comp.target)
+    label, target = comps[0].label, comps[0].value
     if grid is None:
-        lo = 0.0 if comp.kpi != "avg_response_s" else 1.0
-        grid = np.unique(np.round(np.clip(target + np.arange(-0.10, 0.1001, 0.02), lo, None), 4))
+        grid = np.asarray(target_grid(target, comps[0].kpi))
     rec = base_record(base)
     cfg = scenario.behaviour
     head = _headline(scenario, scheme, base, rec, label, target, grid)

@@ -36,6 +36,7 @@ from model.behaviour.kpimodel import (
 from model.language.behaviour import Behaviour
 from model.schemes.pricing import PricingContext, price_scheme
 from model.schemes.spec import Scheme
+from model.schemes.targets import ratchet_targets, with_target
 
 #: Effort dimensions that share a cost function (gaming has its own).
 _WORK = 3
@@ -136,15 +137,13 @@ class _Ratchet:
     agent's expected pay's slope in the target (a finite difference of the scheme's own pricing)."""
 
     def __init__(self, scheme: Scheme, pricer: _Pricer, foresight: float) -> None:
-        from model.behaviour.curve import with_target
-
         self.pricer, self.foresight, self.rule = pricer, foresight, scheme.ratchet
-        self.parts = scheme.ratchet_components()
-        self.target = float(self.parts[0][1].target)
-        self.higher = self.parts[0][1].direction != "lower_is_better"
+        self.parts = ratchet_targets(scheme)
+        self.target = self.parts[0].value
+        self.higher = self.parts[0].component.direction != "lower_is_better"
         shifted = scheme
-        for lab, c in self.parts:
-            shifted = with_target(shifted, lab, float(c.target) + self.step)
+        for t in self.parts:
+            shifted = with_target(shifted, t.label, t.value + self.step)
         self.up = _Pricer(pricer.cfg, shifted, pricer.base, pricer.oc, pricer.agents, pricer.noise, pricer.margin,
                           pricer.days)
 
@@ -197,15 +196,6 @@ def _cost_only(cfg: Behaviour, effort: np.ndarray, dim: int) -> np.ndarray:
     others = [d for d in range(_WORK) if d != dim]
     pull = sum(cfg.cross_cost_share * min(k[d], k[dim]) / k[dim] * effort[:, d] for d in others)
     return np.clip(-pull, cfg.slack_floor, 1.0)
-
-
-def _candidates(cfg: Behaviour, effort: np.ndarray, dim: int, step: float | None) -> np.ndarray:
-    """Candidate levels (agents, K): the global grid plus the current level, or local steps around it."""
-    cur = effort[:, dim][:, None]
-    if step is None:
-        return np.concatenate([np.tile(_grid(cfg, dim), (len(effort), 1)), cur], axis=1)
-    lo = 0.0 if dim == GAMING else cfg.slack_floor
-    return np.clip(cur + np.array([-step, -step / 2, 0.0, step / 2, step])[None], lo, 1.0)
 
 
 def _grid(cfg: Behaviour, dim: int, coarse: bool = False) -> np.ndarray:
@@ -288,7 +278,7 @@ def solve(
     m = cfg.noise_samples
     noise = draw_noise(seed, m, n, base.weeks)
     pricer = _Pricer(cfg, scheme, base, outcomes_cfg, agents, noise, gross_margin_share, days)
-    ratchet = _Ratchet(scheme, pricer, foresight) if foresight > 0 and scheme.ratchet_components() else None
+    ratchet = _Ratchet(scheme, pricer, foresight) if foresight > 0 and ratchet_targets(scheme) else None
     dims = [0, 1, 2] + ([GAMING] if cfg.gaming else [])
     zero = np.zeros((n, len(DIMS)))
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import ScenarioError
-from model.history.calibrate import calibrate, fit_report
+from model.history.calibrate import calibrate
+from model.history.fit import fit_report
 from model.history.export import csv_bytes
 from model.history.replay import replay, replay_table
 from model.history.validate import History, load_history, parse_mapping

@@ -16,7 +16,7 @@ from typing import Any
 
 from model.history.headers import match_header, norm_header
 from model.history.parse import is_empty
-from model.history.report import HistoryError
+from model.history.problems import HistoryError
 
 #: Largest export accepted (bytes). A month of 50 agents x 24 hours is about 3 MB as CSV.
 MAX_BYTES = 20 * 1024 * 1024

@@ -30,8 +30,8 @@ from model.history.headers import (
     norm_header,
 )
 from model.history.parse import CellError, is_empty, parse_cell
+from model.history.problems import HistoryError, ImportReport, Problem
 from model.history.read import MAX_BYTES, RawTable, read_bytes, read_path
-from model.history.report import HistoryError, ImportReport, Problem
 
 #: Codes a header can be mapped to by hand.
 MAPPABLE = tuple(f.code for f in FIELDS)

@@ -883,13 +883,6 @@ class Scheme(_Base):
     assumed_effects: AssumedEffects | None = None
     ratchet: Ratchet | None = None
 
-    def ratchet_components(self) -> list[tuple[str, Any]]:
-        """(label, threshold) pairs the ratchet moves (empty without a ratchet)."""
-        if self.ratchet is None:
-            return []
-        return [(lab, c) for lab, c, _ in self.flat_components()
-                if c.type == "threshold" and c.kpi == self.ratchet.kpi and c.target is not None]
-
     def flat_components(self) -> list[tuple[str, Any, str | None]]:
         """(label, component, parent gate label or None) for every component incl. those inside gates."""
         out: list[tuple[str, Any, str | None]] = []
@@ -917,7 +910,8 @@ class Scheme(_Base):
     @model_validator(mode="after")
     def _references(self) -> Scheme:
         flat = self.flat_components()
-        if self.ratchet is not None and not self.ratchet_components():
+        if self.ratchet is not None and not any(
+                c.type == "threshold" and c.kpi == self.ratchet.kpi and c.target is not None for _, c, _ in flat):
             paid = sorted({c.kpi for _, c, _ in flat if c.type == "threshold" and getattr(c, "target", None) is not None})
             raise ValueError(
                 f"ratchet.kpi: '{self.ratchet.kpi}' is not paid by a threshold of this scheme, so there is no target "
@@ -994,26 +988,3 @@ def validate_schemes(schemes: list[Scheme], baseline_name: str | None, prefix: s
         )
     if errors:
         raise ValidationError.from_exception_data("schemes", errors)
-
-
-def error_path(loc: tuple[int | str, ...]) -> str:
-    """Dotted key path of a pydantic error location, without the union tags pydantic inserts.
-
-    ``('schemes', 0, 'components', 1, 'threshold', 'target')`` -> ``schemes.0.components.1.target``.
-    """
-    parts: list[str] = []
-    for i, p in enumerate(loc):
-        if (isinstance(p, str) and p in COMPONENT_TYPES and i > 1 and isinstance(loc[i - 1], int)
-                and loc[i - 2] == "components"):
-            continue
-        parts.append(str(p))
-    return ".".join(parts)
-
-
-def format_errors(exc: ValidationError) -> list[str]:
-    """``key.path: message`` lines for a ValidationError (message prefixes like "Value error, " removed)."""
-    out = []
-    for e in exc.errors():
-        msg = e["msg"].removeprefix("Value error, ")
-        out.append(f"{error_path(tuple(e['loc']))}: {msg}")
-    return out

@@ -16,9 +16,8 @@ from typing import Any
 import numpy as np
 
 from model.errors import ScenarioError
-from model.kpicodes import KPI_CODES
 from model.schema import Scenario
-from model.schemes.spec import Scheme
+from model.schemes.targets import first_threshold, target_grid
 
 #: The largest number of points a sweep may list (a larger grid is refused before anything runs).
 MAX_POINTS = 100_000
@@ -138,14 +137,6 @@ def check_keys(s: Scenario, keys: list[str], *, file: str = "<sweep>") -> None:
                                     file=file, key=key)
 
 
-def first_threshold(sc: Scheme) -> tuple[int, Any] | None:
-    """The index and component of a scheme's first single-step threshold component (None if it has none)."""
-    for j, c in enumerate(sc.components):
-        if getattr(c, "type", None) == "threshold" and getattr(c, "target", None) is not None:
-            return j, c
-    return None
-
-
 def default_grid(s: Scenario, levels: dict[str, float], *, n_targets: int = 9,
                  amount_factors: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0),
                  replications: int | None = None) -> SweepSpec:
@@ -168,17 +159,13 @@ def default_grid(s: Scenario, levels: dict[str, float], *, n_targets: int = 9,
         ft = first_threshold(sc)
         if ft is None:
             continue
-        j, comp = ft
-        k = KPI_CODES[comp.kpi]
+        comp = ft.component
         level = s.outcomes.base_inquiry_conversion if comp.kpi == "inquiry_conversion" else levels.get(comp.kpi)
         if level is None or not np.isfinite(level) or level <= 0:
-            level = float(comp.target)
-        targets = _nice_targets(float(level), n_targets, share=k.unit == "share")
-        if k.hi is not None:
-            targets = [t for t in targets if t <= k.hi]
-        targets = [t for t in targets if t >= k.lo]
+            level = ft.value
+        targets = target_grid(float(level), comp.kpi, n=n_targets, half_width=0.25 * float(level))
         amounts = sorted({float(round(comp.amount_yuan * f, 0)) for f in amount_factors if comp.amount_yuan * f > 0})
-        tk, ak = f"schemes.{i}.components.{j}.target", f"schemes.{i}.components.{j}.amount_yuan"
+        tk, ak = f"schemes.{i}.{ft.path}.target", f"schemes.{i}.{ft.path}.amount_yuan"
         axes[tk], axes[ak] = targets, amounts
         for t in targets:
             for a in amounts:
@@ -188,13 +175,3 @@ def default_grid(s: Scenario, levels: dict[str, float], *, n_targets: int = 9,
         raise ScenarioError("no scheme (other than the baseline) has a threshold component to tune; give the keys "
                             "to sweep with --grid key=v1,v2,... or a [tuning] grid", key="schemes")
     return SweepSpec(points, focus, replications=replications, mode="default", axes=axes)
-
-
-def _nice_targets(level: float, n: int, *, share: bool) -> list[float]:
-    """``n`` evenly spaced targets over the level ±25%, on a round step (0.005 for shares)."""
-    unit = 0.005 if share else 10 ** (np.floor(np.log10(max(level, 1e-9))) - 2)
-    step = max(unit, round(0.5 * level / max(1, n - 1) / unit) * unit)
-    centre = round(level / unit) * unit
-    half = (n - 1) // 2
-    vals = [centre + (i - half) * step for i in range(n)]
-    return sorted({float(round(v, 6)) for v in vals if v > 0})

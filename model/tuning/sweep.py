@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,8 +22,9 @@ from model.edits import with_edits
 from model.errors import ScenarioError
 from model.pipeline import RunCache
 from model.schema import Scenario
+from model.schemes.targets import first_threshold
 from model.tuning.run import apply_point, engine_key, evaluate_point, scenario_hash
-from model.tuning.spec import SweepSpec, check_keys, first_threshold
+from model.tuning.spec import SweepSpec, check_keys
 from model.tuning.store import RESULT_COLUMNS, SweepStore
 
 #: A sweep estimated to run longer than this is refused before it starts (with the estimate).
@@ -70,7 +70,7 @@ def point_rows(doc: dict[str, Any], s: Scenario) -> pd.DataFrame:
     for name, b in doc["schemes"].items():
         sc = by_name.get(name)
         ft = first_threshold(sc) if sc is not None else None
-        comp = ft[1] if ft else None
+        comp = ft.component if ft else None
         reach = b.get("reach_share") or []
         label = getattr(comp, "label", None) if comp is not None else None
         r_share = None
@@ -339,11 +339,3 @@ def summarise_points(rows: pd.DataFrame, level: float = 0.90) -> pd.DataFrame:
                **{c: float(first[c]) if pd.notna(first[c]) else np.nan for c in TEAM_COLUMNS}}
         out.append(row)
     return pd.DataFrame(out)
-
-
-def load_summary(store_path: str | Path, sweep_id: str) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Reopen a stored sweep: its record and its per-point summary."""
-    with SweepStore(store_path, read_only=True) as st:
-        info = st.sweep_info(sweep_id)
-        rows = st.rows(sweep_id)
-    return info, summarise_points(rows)

@@ -16,18 +16,16 @@ Widget keys: cmp_scenario, cmp_upload, cmp_days, cmp_reps, cmp_reset, the editor
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from model import pipeline
-from model.checks import run_warnings
 from model.deck import build_deck
+from model.document import comparison_document
 from model.errors import ScenarioError
+from model.pipeline import RunCache
 from model.scenario import read_toml
 from model.schema import Scenario, scenario_from_dict
 from model.schemes.describe import basis, basis_label, describe_scheme
@@ -72,42 +70,15 @@ def scheme_scenarios() -> list[str]:
     return out
 
 
-def _clean(x: Any) -> Any:
-    """JSON-safe: numpy to Python, NaN/inf to None."""
-    if isinstance(x, dict):
-        return {str(k): _clean(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_clean(v) for v in x]
-    if isinstance(x, np.bool_ | bool):
-        return bool(x)
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, float | np.floating):
-        v = float(x)
-        return v if math.isfinite(v) else None
-    return x
-
-
 @st.cache_resource(show_spinner=False)
-def run_cache() -> pipeline.RunCache:
+def run_cache() -> RunCache:
     """The runs of this server process by :func:`model.pipeline.run_key` (shared by every session)."""
-    return pipeline.RunCache(maxsize=24)
+    return RunCache(maxsize=24)
 
 
 def _document(s: Scenario) -> dict[str, Any]:
-    """Every scheme of ``s`` priced against the baseline (the model's comparison path on the cached runs)."""
-    doc = pipeline.compare_schemes(s, cache=run_cache())
-    out = {
-        "scenario": {"name": s.meta.name, "days": s.meta.days, "replications": s.meta.replications,
-                     "seed": s.meta.seed, "platform": s.shop.platform},
-        "baseline_scheme": doc["baseline_scheme"],
-        "behaviour_model": doc.get("behaviour_model", s.behaviour.model),
-        "schemes": doc["schemes"],
-        "scheme_specs": {sc.name: sc.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-                         for sc in s.schemes},
-    }
-    out["warnings"] = run_warnings(s, out)
-    return _clean(out)
+    """Every scheme of ``s`` priced against the baseline (the library's one comparison document, cached runs)."""
+    return comparison_document(s, cache=run_cache())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

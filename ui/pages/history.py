@@ -19,12 +19,13 @@ import pandas as pd
 import streamlit as st
 
 from model.errors import ScenarioError
-from model.history.calibrate import calibrate, fit_report
+from model.history.calibrate import calibrate
+from model.history.fit import fit_report
 from model.history.export import csv_bytes, safe_cell, safe_frame, xlsx_bytes
 from model.history.headers import header_table
+from model.history.problems import HistoryError
 from model.history.read import MAX_BYTES, RawTable, human_size, read_bytes
 from model.history.replay import replay, replay_table
-from model.history.report import HistoryError
 from model.history.validate import MAPPABLE, History, bulk, column_map, raw_frame, validate
 from ui import scenarios as sc
 from ui.format import count, kpi_value, money, pct

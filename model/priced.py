@@ -1,4 +1,4 @@
-"""Pricing a scheme on a stored run and the comparison's documents (JSON block, readable table).
+"""Pricing a scheme on a stored run and its block of the comparison document (economics against the baseline).
 
 Pay rules never re-run anything: :func:`price_result` prices any scheme on a stored result. Which run a scheme
 gets, and the comparison of every scheme, is :mod:`model.pipeline` (``compare_schemes``).

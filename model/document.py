@@ -1,11 +1,15 @@
-"""From a scenario to the run document (the JSON contract of ``python -m model run``) and picture data.
+"""The documents: from a scenario to the run document (the JSON contract of ``python -m model run``) and the
+comparison document (every scheme priced against the baseline), the one builder the CLI, the app, the deck and
+the HTML report all read.
 
 ``evaluate`` is a pure function of the scenario and the seed: the same inputs give an identical document.
+:func:`comparison_document` is the comparison part alone (what the app's compare page shows);
+:func:`clean` makes any document JSON-safe the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
@@ -16,17 +20,19 @@ from model.checks import run_warnings
 from model.clock import ChatStatus
 from model.kpi import interval, summarise
 from model.kpicodes import KPI_CODES
+from model.months import month_path
+from model.pipeline import Runner, compare_schemes
 from model.result import SimResult
 from model.schema import Scenario
 from model.simulate import simulate
 
 
-def _clean(x: Any) -> Any:
+def clean(x: Any) -> Any:
     """JSON-safe values: numpy scalars to Python, NaN/inf to None, rounded floats for stable files."""
     if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
+        return {str(k): clean(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
-        return [_clean(v) for v in x]
+        return [clean(v) for v in x]
     if isinstance(x, np.integer | bool | np.bool_):
         return x.item() if not isinstance(x, bool) else x
     if isinstance(x, float | np.floating):
@@ -116,20 +122,49 @@ def evaluate(
     return _evaluate(scenario, replications, seed, None, progress)
 
 
+def comparison_document(
+    scenario: Scenario,
+    *,
+    base: SimResult | None = None,
+    runner: Runner | None = None,
+    cache: MutableMapping[str, SimResult] | None = None,
+    executor: Executor | None = None,
+) -> dict[str, Any]:
+    """Every scheme of ``scenario`` priced against the baseline on common random numbers, with the month path of
+    ratcheted schemes, the scheme specs (for the rules in words) and the warnings.
+
+    Args:
+        scenario: a validated scenario with schemes.
+        base: the scenario's run without effects, if already made.
+        runner, cache, executor: how runs are made and kept (see :func:`model.pipeline.compare_schemes`).
+
+    Returns:
+        ``scenario`` (name, days, replications, seed, platform), ``baseline_scheme``, ``behaviour_model``,
+        ``schemes`` (name -> block), ``scheme_specs`` (name -> the scheme as a dict), ``months`` (ratcheted schemes
+        over ``meta.months``, when there are any) and ``warnings``; JSON-safe.
+    """
+    s = scenario
+    cache = cache if cache is not None else {}
+    doc: dict[str, Any] = {
+        "scenario": {"name": s.meta.name, "days": s.meta.days, "replications": s.meta.replications,
+                     "seed": s.meta.seed, "platform": s.shop.platform},
+    }
+    doc.update(compare_schemes(s, base=base, runner=runner, executor=executor, cache=cache))
+    doc["scheme_specs"] = {sc.name: sc.model_dump(mode="json", exclude_none=True) for sc in s.schemes}
+    ratcheted = [sc.name for sc in s.schemes if sc.ratchet is not None]
+    if s.meta.months > 1 and ratcheted:
+        doc["months"] = {name: month_path(s, name, runner=runner, executor=executor, cache=cache)
+                         for name in ratcheted}
+    doc["warnings"] = run_warnings(s, doc)
+    return clean(doc)
+
+
 def _evaluate(scenario: Scenario, replications: int | None, seed: int | None, executor: Executor | None,
               progress: Callable[[int, int], None] | None) -> dict[str, Any]:
     res = simulate(scenario, replications=replications, seed=seed, executor=executor, progress=progress)
     doc = run_document(res)
     if res.scenario.schemes:
-        from model.pipeline import compare_schemes
-
-        cache: dict = {}
-        doc.update(compare_schemes(res.scenario, base=res, executor=executor, cache=cache))
-        ratcheted = [sc.name for sc in res.scenario.schemes if sc.ratchet is not None]
-        if res.scenario.meta.months > 1 and ratcheted:
-            from model.months import month_path
-
-            doc["months"] = {name: month_path(res.scenario, name, executor=executor, cache=cache)
-                             for name in ratcheted}
+        comp = comparison_document(res.scenario, base=res, executor=executor)
+        doc.update({k: v for k, v in comp.items() if k != "scenario"})
         doc["warnings"] = run_warnings(res.scenario, doc)
-    return _clean(doc)
+    return clean(doc)
