@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from model.history.calibrate import calibrate
-from model.history.fit import fit_report
 from model.history.estimators import shrink_conversion, shrink_mean, weekday_factors
+from model.history.fit import fit_report
 from model.history.validate import load_history
 from model.scenario import load_scenario
 

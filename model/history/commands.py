@@ -14,8 +14,8 @@ from typing import Any
 
 from model.errors import ScenarioError
 from model.history.calibrate import calibrate
-from model.history.fit import fit_report
 from model.history.export import csv_bytes
+from model.history.fit import fit_report
 from model.history.replay import replay, replay_table
 from model.history.validate import History, load_history, parse_mapping
 from model.kpicodes import KPI_CODES

@@ -2,5 +2,6 @@
 and a target band from history (docs/tuning.md).
 
 Import the pieces from their modules (``model.tuning.sweep``, ``.optimise``, ``.staffing``, ``.history``,
-``.store``); this package module stays light because :mod:`model.scenario` imports ``model.tuning.config``.
+``.store``); the ``[tuning]`` table itself is part of the scenario language (:mod:`model.language.tuning`).
+This package file imports nothing.
 """

@@ -20,8 +20,8 @@ import streamlit as st
 
 from model.errors import ScenarioError
 from model.history.calibrate import calibrate
-from model.history.fit import fit_report
 from model.history.export import csv_bytes, safe_cell, safe_frame, xlsx_bytes
+from model.history.fit import fit_report
 from model.history.headers import header_table
 from model.history.problems import HistoryError
 from model.history.read import MAX_BYTES, RawTable, human_size, read_bytes
