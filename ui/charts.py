@@ -6,8 +6,8 @@ import altair as alt
 import pandas as pd
 
 from model.kpicodes import KPI_CODES
+from model.present.i18n import kpi_label, t
 from ui.format import kpi_value
-from ui.i18n import kpi_label, t
 from ui.rules import Rule
 
 THREE_MIN_S = 180.0

@@ -9,12 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from model.kpicodes import KPI_CODES
+from model.present.i18n import kpi_label, t
+from model.present.i18n.errors import localise
 from model.scenario import ScenarioError
 from ui import scenarios as sc
 from ui.charts import agent_chart
-from ui.errors_zh import localise
 from ui.format import WAN, count, kpi_value, pct
-from ui.i18n import kpi_label, t
 from ui.rules import Rule, rule_for, rules_for
 from ui.state import KEEP_PREFIX
 
