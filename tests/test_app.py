@@ -11,12 +11,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.kpicodes import KPI_CODES
+from model.platform_rules import rules_for
 from model.present.i18n import CATALOGUES, kpi_label, t
 from model.present.i18n.errors import to_zh
 from model.scenario import ScenarioError
 from ui import format as fmt
 from ui import scenarios as sc
-from ui.rules import rules_for
 from ui.widgets import rule_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ def test_catalogues_have_the_same_keys():
 
 def test_every_key_used_in_the_ui_exists():
     used: set[str] = set()
-    for p in [ROOT / "app.py", *(ROOT / "ui").rglob("*.py")]:
+    for p in [ROOT / "app.py", *(ROOT / "ui").rglob("*.py"), *(ROOT / "model" / "present").rglob("*.py")]:
         text = p.read_text(encoding="utf-8")
         used |= set(re.findall(r"""["']((?:app|lang|nav|sim|rule|chart|platform|unit)\.[a-z0-9_]+)["']""", text))
     assert {"sim.agents", "sim.title", "nav.simulate"} <= used  # the scan finds keys at all

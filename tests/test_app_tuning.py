@@ -39,7 +39,7 @@ def _app(lang: str, store: Path) -> AppTest:
 def test_catalogue_keys_match_and_every_used_key_exists():
     assert set(CATALOGUES["zh"]) == set(CATALOGUES["en"])
     used: set[str] = set()
-    for p in (ROOT / "ui" / "pages" / "tuning.py", ROOT / "ui" / "charts_tuning.py"):
+    for p in (ROOT / "ui" / "pages" / "tuning.py", ROOT / "model" / "present" / "charts_tuning.py"):
         used |= set(re.findall(r"""["']((?:tun|stf|his)\.[a-z0-9_.]+)["']""", p.read_text(encoding="utf-8")))
     assert {"tun.title", "tun.run", "stf.header"} <= used
     assert not sorted(k for k in used if k not in CATALOGUES["zh"])

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from model.pipeline import compare_schemes
+from model.present.html_report import build_report
 from model.present.i18n import t
 from model.scenario import load_scenario
 from model.simulate import simulate
-from ui.html_report import build_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED000 = ROOT / "scenarios" / "seed000_threshold_48.toml"

@@ -21,11 +21,11 @@ from model.behaviour.curve import target_components, target_curve
 from model.behaviour.sensitivity import sensitivity, swing
 from model.outcomes import Effects
 from model.pipeline import run_for
+from model.present.charts_compare import AUTOSIZE, CJK_FONT
+from model.present.format import money, pct
 from model.present.i18n import t
 from model.scenario import Scenario, scenario_from_dict
 from model.text import finite as _num
-from ui.charts_compare import AUTOSIZE, CJK_FONT
-from ui.format import money, pct
 
 BASES = ("forecast", "mechanics", "assumption")
 DIMS = ("selling", "speed", "service", "gaming")

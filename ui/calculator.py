@@ -12,8 +12,8 @@ from typing import Any
 import streamlit as st
 
 from model.arithmetic import bonus_budget, sales_case
+from model.present.format import money, pct
 from model.present.i18n import t
-from ui.format import money, pct
 
 
 def render_calculator(doc: dict[str, Any] | None, raw: dict[str, Any], lang: str) -> None:

@@ -26,7 +26,10 @@ import streamlit as st
 
 from model import pipeline
 from model.checks import run_warnings
-from model.deck import build_deck
+from model.present.charts_compare import all_charts, component_label
+from model.present.deck import build_deck
+from model.present.format import money, pct
+from model.present.html_report import agent_pay_rows, build_report, comparison_rows
 from model.present.i18n import t
 from model.present.i18n.errors import localise
 from model.scenario import Scenario, ScenarioError, read_toml, scenario_from_dict
@@ -34,9 +37,6 @@ from model.schemes.describe import basis, basis_label, describe_scheme
 from ui import scheme_editor as ed
 from ui.behaviour_view import render_behaviour
 from ui.calculator import render_calculator
-from ui.charts_compare import all_charts, component_label
-from ui.format import money, pct
-from ui.html_report import agent_pay_rows, build_report, comparison_rows
 from ui.scenarios import read_upload
 from ui.state import current_lang, remember_widgets, restore_widgets
 from ui.widgets import scenario_title, scenario_upload, show_error, show_warnings

@@ -23,10 +23,10 @@ from model.history.export import csv_bytes, safe_cell, safe_frame, xlsx_bytes
 from model.history.headers import header_table
 from model.history.read import MAX_BYTES, RawTable, human_size, read_bytes
 from model.history.validate import MAPPABLE, History, bulk, column_map, raw_frame, validate
+from model.present.format import count, kpi_value, money, pct
 from model.present.i18n import kpi_label, t
 from model.scenario import ScenarioError
 from ui import scenarios as sc
-from ui.format import count, kpi_value, money, pct
 from ui.state import CALIBRATED_KEY, current_lang
 
 ROOT = Path(__file__).resolve().parents[2]

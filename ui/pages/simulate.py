@@ -12,11 +12,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from model.present.charts_simulate import arrivals_chart, response_chart
+from model.present.format import count
 from model.present.i18n import kpi_label, t
 from model.scenario import MAX_AGENTS, Scenario, ScenarioError
 from ui import scenarios as sc
-from ui.charts import arrivals_chart, response_chart
-from ui.format import count
 from ui.state import CALIBRATED_CHOICE, CALIBRATED_KEY, current_lang, remember_widgets, restore_widgets
 from ui.widgets import (
     agent_section,

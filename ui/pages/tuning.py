@@ -15,10 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from model.kpicodes import KPI_CODES
+from model.present.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
 from model.present.i18n import kpi_label, t
 from model.scenario import ScenarioError, read_toml, scenario_from_dict
 from model.tuning.store import DEFAULT_STORE, SweepStore
-from ui.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
 from ui.pages.compare import ROOT, SCENARIOS, scheme_scenarios
 from ui.state import current_lang
 

@@ -6,9 +6,9 @@ import altair as alt
 import pandas as pd
 
 from model.kpicodes import KPI_CODES
+from model.platform_rules import Rule
+from model.present.format import kpi_value
 from model.present.i18n import kpi_label, t
-from ui.format import kpi_value
-from ui.rules import Rule
 
 THREE_MIN_S = 180.0
 RULE_COLOUR = "#d62728"

@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 
 from model.kpicodes import KPI_CODES
+from model.present.charts_compare import CJK_FONT
 from model.present.i18n import t
-from ui.charts_compare import CJK_FONT
 
 
 def _cfg(chart: alt.Chart) -> alt.Chart:

@@ -16,10 +16,10 @@ import json
 from html import escape
 from typing import Any
 
+from model.present.charts_compare import CJK_FONT, _num, all_charts, scheme_label
+from model.present.format import money, pct
 from model.present.i18n import norm_lang, t
 from model.schemes.describe import basis_label, describe_scheme, note_in_lang
-from ui.charts_compare import CJK_FONT, _num, all_charts, scheme_label
-from ui.format import money, pct
 
 CSS = f"""
 :root {{ color-scheme: light; }}
