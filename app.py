@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.i18n import LANGS, t
+from model.present.i18n import LANGS, t
 from ui.pages import compare, history, simulate, tuning
 from ui.state import LANG_KEY, current_lang
 

@@ -14,10 +14,16 @@ from typing import Any
 
 from model.edits import Notice
 from model.errors import ScenarioError
-from model.kpicodes import CONTRACT_CODES, KPI_CODES
+from model.present.tables import (
+    comparison_text,
+    sensitivity_table,
+    staffing_table,
+    summary_table,
+    tune_table,
+    warnings_text,
+)
 from model.scenario import json_schema, load_scenario
 from model.schema import Scenario
-from model.text import display_width, ljust, rjust
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -27,61 +33,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise ScenarioError(f"{message} (see `python -m model {self.prog.split()[-1]} --help`)", file="<command line>")
-
-
-def _fmt(code: str, v: float | None) -> str:
-    if v is None:
-        return "—"
-    unit = KPI_CODES[code].unit if code in KPI_CODES else ""
-    if unit == "share":
-        return f"{100 * v:.2f}%"
-    if unit == "yuan":
-        return f"{v:,.0f}"
-    if unit == "s":
-        return f"{v:.1f} s"
-    if unit == "count":
-        return f"{v:,.0f}"
-    return f"{v:.3f}"
-
-
-def summary_table(doc: dict[str, Any]) -> str:
-    """A readable summary table of the team KPIs (Chinese and English names, mean and 95% interval)."""
-    lines = []
-    sc = doc.get("scenario", {})
-    lines.append(f"{sc.get('name', '')}  ·  {sc.get('days')} 天/days  ·  {sc.get('replications')} 次重复/replications"
-                 f"  ·  seed {sc.get('seed')}")
-    codes = [c for c in CONTRACT_CODES if doc["team"].get(c)]
-    names = {c: f"{KPI_CODES[c].zh} {KPI_CODES[c].en}" for c in codes}
-    name_w = max([display_width(n) for n in names.values()] + [30]) + 2
-    lines.append(ljust("KPI", name_w) + rjust("均值 mean", 16) + rjust("95% 区间 interval", 32))
-    rule = "-" * (name_w + 48)
-    lines.append(rule)
-    for code in codes:
-        v = doc["team"][code]
-        ci = "" if v["lo"] is None else f"[{_fmt(code, v['lo'])}, {_fmt(code, v['hi'])}]"
-        if v.get("note") == "clipped":
-            ci += " ^"
-        lines.append(ljust(names[code], name_w) + rjust(_fmt(code, v["mean"]), 16) + rjust(ci, 32))
-    c = doc["counts"]
-    lines.append(rule)
-    lines.append(f"到达 arrived {c['arrived']:,} · 接待完成 answered {c['answered']:,} · 放弃 abandoned "
-                 f"{c['abandoned']:,} · 进行中 in progress {c['in_progress_at_end']:,} · 买家消息 messages {c['messages']:,}")
-    if any(v.get("note") == "clipped" for v in doc["team"].values() if isinstance(v, dict)):
-        lines.append("^ 区间已截到可能的范围 interval cut at the possible range (e.g. 0-100%)")
-    lines.append("— 无分母(如没有咨询)no denominator (e.g. no chats)")
-    return "\n".join(lines)
-
-
-def warnings_text(doc: dict[str, Any]) -> str:
-    """The run's warnings, each in Chinese and English ("" when there are none)."""
-    ws = doc.get("warnings") or []
-    if not ws:
-        return ""
-    lines = ["注意 Warnings:"]
-    for w in ws:
-        lines.append(f"  ! {w['zh']}")
-        lines.append(f"    {w['en']}")
-    return "\n".join(lines)
 
 
 def _progress_bar(total_chats: float, reps: int):
@@ -141,26 +92,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(summary_table(doc))
         if doc.get("schemes"):
             print()
-            _print_comparison(doc)
+            print(comparison_text(doc))
         elif doc.get("warnings"):
             print()
             print(warnings_text(doc))
     elif doc.get("warnings"):
         print(warnings_text(doc), file=sys.stderr)
     return EXIT_OK
-
-
-def _print_comparison(doc: dict[str, Any]) -> None:
-    """The scheme table, the agents' response (when they respond) and the warnings."""
-    from model.priced import behaviour_table, comparison_table
-
-    print(comparison_table(doc))
-    if doc.get("behaviour_model", "none") != "none":
-        print()
-        print(behaviour_table(doc))
-    if doc.get("warnings"):
-        print()
-        print(warnings_text(doc))
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -175,7 +113,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     doc["scenario"]["file"] = str(args.scenario)
     if args.json:
         _write_json(doc, args.json)
-    _print_comparison(doc)
+    print(comparison_text(doc))
     return EXIT_OK
 
 
@@ -226,32 +164,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def sensitivity_table(table: dict[str, Any], swing) -> str:
-    """The tornado as text: per headline, the parameters by swing with the low/high values."""
-    b = table["base"]
-    lines = [f"敏感性 Sensitivity · 方案 scheme: {table['scheme']} · {table['component']} 目标 target "
-             f"{table['target']:g} (智能体预测 agents' forecast, 无引擎 no engine run)",
-             f"基准 base: 最佳目标 best target {b['best_target']:.2f} · 净收益 net gain {b['net_gain_yuan']:,.0f} · "
-             f"平均响应 avg response {b['avg_response_s']:.1f} s"]
-    rows = {r["param"]: r for r in table["rows"]}
-    for head, zh, en, fmt in (("best_target", "最佳目标", "best target", "{:+.2f}"),
-                              ("net_gain_yuan", "净收益", "net gain (yuan)", "{:+,.0f}"),
-                              ("avg_response_s", "平均响应", "avg response (s)", "{:+.1f}")):
-        lines += ["", f"{zh} {en}: 参数 parameter (低 low -> 高 high)   变化 change 低 low / 高 high"]
-        for param, lo, hi in swing(table, head):
-            r = rows[param]
-            name = f"{r['zh']} {r['en']}"
-            pad = " " * max(1, 34 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in name))
-            lines.append(f"  {name}{pad}{r['low_value']:>9.4g} -> {r['high_value']:<9.4g}"
-                         f"{fmt.format(lo):>12} / {fmt.format(hi)}")
-    return "\n".join(lines)
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     """``report SCENARIO --pptx OUT.pptx [--html OUT.html] [--lang zh|en]``: the comparison as a deck / page."""
-    from model.deck import build_deck
     from model.document import evaluate
-    from model.priced import comparison_table
+    from model.present.deck import build_deck
+    from model.present.tables import comparison_table
 
     if not args.pptx and not args.html:
         raise ScenarioError("give --pptx OUT.pptx and/or --html OUT.html", file="<command line>", key="--pptx")
@@ -266,7 +183,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.pptx:
         _write_bytes(build_deck(doc, lang=args.lang), args.pptx, "--pptx")
     if args.html:
-        from ui.html_report import build_report  # pure (no streamlit); the app offers the same file
+        from model.present.html_report import build_report
 
         _write_bytes(build_report(doc, args.lang).encode("utf-8"), args.html, "--html")
     print(comparison_table(doc))
@@ -378,28 +295,6 @@ def _tuning_overrides(args: argparse.Namespace) -> list[str]:
     return out
 
 
-def tune_table(doc: dict[str, Any]) -> str:
-    """The recommendation in words (zh, en), the binding constraint and the frontier as a small table."""
-    rec = doc["recommendation"]
-    sw = doc["sweep"]
-    lines = [f"阈值调优 Target tuning · {doc['scenario']['name']} · sweep {sw['id']} ({sw['points']} points, "
-             f"{sw['computed']} computed now; store {sw['store']})", "", rec["reason"]["zh"], rec["reason"]["en"]]
-    b = doc.get("binding_constraint")
-    lines.append("")
-    lines.append(f"约束 binding constraint: {b['zh']} / {b['en']} (limit {b['limit']:g})" if b
-                 else "约束 binding constraint: 无 none")
-    front = doc["frontier"]["net_gain_vs_payout"]
-    if front:
-        lines += ["", f"前沿 frontier (净收益 vs 奖金 net gain vs payout) · {doc['frontier']['scheme']}",
-                  f"{'目标 target':>14}{'金额 amount':>14}{'奖金 payout':>14}{'净收益 net gain':>18}{'达标 reach':>12}"]
-        for p in front:
-            tgt = "—" if p["target"] is None else f"{p['target']:g}"
-            amt = "—" if p["amount_yuan"] is None else f"{p['amount_yuan']:,.0f}"
-            reach = "—" if p["reach_share"] is None else f"{100 * p['reach_share']:.0f}%"
-            lines.append(f"{tgt:>14}{amt:>14}{p['payout_yuan']:>14,.0f}{p['net_gain_yuan']:>18,.0f}{reach:>12}")
-    return "\n".join(lines)
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m model", description="客服绩效沙盘 · customer-service incentive sandbox")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
@@ -455,28 +350,6 @@ def cmd_staffing(args: argparse.Namespace) -> int:
         _write_json(ans.to_json(), args.json)
     print(staffing_table(ans, s.meta.name))
     return EXIT_OK
-
-
-def staffing_table(ans: Any, name: str) -> str:
-    """The per-hour staffing table with the notes where Erlang and the simulation disagree."""
-    import pandas as pd
-
-    unit = f"{100 * ans.value:.0f}%" if ans.line == "three_min_reply_rate" else f"{ans.value:g} s"
-    lines = [f"排班 Staffing · {name} · day {ans.day} · 线 line: {ans.line} {'>=' if ans.line.startswith('three') else '<='} "
-             f"{unit}", f"{'时 hour':>8}{'会话 chats':>12}{'在岗 on duty':>14}{'Erlang C':>10}{'Erlang A':>10}"
-             f"{'模拟 sim':>10}{'模拟@A sim@A':>16}"]
-    for _, r in ans.table.iterrows():
-        def cell(v: Any) -> str:
-            return "—" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
-        simv = r["sim_value_at_erlang_a"]
-        simv_t = "—" if simv != simv else (f"{100 * simv:.1f}%" if ans.line == "three_min_reply_rate" else f"{simv:.0f} s")
-        lines.append(f"{int(r['hour']):>8}{r['chats']:>12,.0f}{r['on_duty']:>14.0f}{cell(r['erlang_c']):>10}"
-                     f"{cell(r['erlang_a']):>10}{cell(r['sim']):>10}{simv_t:>16}")
-    if ans.notes:
-        lines += ["", "Erlang 与模拟不一致 where Erlang and the simulation disagree:"]
-        for n in ans.notes:
-            lines += [f"  {n['zh']}", f"  {n['en']}"]
-    return "\n".join(lines)
 
 
 def _add_staffing_parser(sub: Any) -> None:

@@ -81,10 +81,9 @@ def catalogue_key_pattern():
     ("docs/kpi.md", cited by the platform-rule caption) do not match."""
     import re
 
-    from ui.i18n import CATALOGUES as MAIN
-    from ui.i18n_compare import CATALOGUES as COMPARE
+    from model.present.i18n import CATALOGUES
 
-    prefixes = sorted({k.split(".", 1)[0] for cat in (MAIN["zh"], COMPARE["zh"]) for k in cat})
+    prefixes = sorted({k.split(".", 1)[0] for k in CATALOGUES["zh"]})
     return re.compile(r"(?<![\w./])(?:" + "|".join(map(re.escape, prefixes)) + r")\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
 
 

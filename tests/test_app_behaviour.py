@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.i18n_behaviour import tb
+from model.present.i18n import t
 
 TIMEOUT = 240
 SHOP = "scenarios/taobao_10_agents.toml"
@@ -40,11 +40,11 @@ def test_the_shop_forecast_is_shown_beside_mechanics(shop_page) -> None:
     at = shop_page
     assert not at.exception, [e.value for e in at.exception]
     assert at.toggle(key="cmp_behaviour").value is True  # the shipped shop forecasts by default
-    assert tb("beh.header", "zh") in _texts(at)
-    views = next(d.value for d in at.dataframe if tb("beh.col.basis", "zh") in d.value.columns)
-    bases = set(views[tb("beh.col.basis", "zh")])
-    assert {tb("beh.basis.forecast", "zh"), tb("beh.basis.mechanics", "zh")} <= bases
-    agents = next(d.value for d in at.dataframe if tb("beh.col.state", "zh") in d.value.columns)
+    assert t("beh.header", "zh") in _texts(at)
+    views = next(d.value for d in at.dataframe if t("beh.col.basis", "zh") in d.value.columns)
+    bases = set(views[t("beh.col.basis", "zh")])
+    assert {t("beh.basis.forecast", "zh"), t("beh.basis.mechanics", "zh")} <= bases
+    agents = next(d.value for d in at.dataframe if t("beh.col.state", "zh") in d.value.columns)
     assert len(agents) == 10
     assert len(at.get("vega_lite_chart")) >= 5  # effort, target curve + the three comparison charts
     # the note under the section says the numbers are a forecast, not "pure mechanics"
@@ -57,15 +57,15 @@ def test_the_target_slider_answers_from_the_curve(shop_page) -> None:
     options = list(slider.options)
     at.select_slider(key=slider.key).set_value(options[-1]).run()
     assert not at.exception
-    assert any(tb("beh.curve_at", "zh").split("{")[0] in m.value for m in at.markdown)
+    assert any(t("beh.curve_at", "zh").split("{")[0] in m.value for m in at.markdown)
 
 
 def test_switching_behaviour_off_shows_mechanics_only(shop_page) -> None:
     at = shop_page
     at.toggle(key="cmp_behaviour").set_value(False).run()
     assert not at.exception
-    assert any(tb("beh.off", "zh") in i.value for i in at.info)
+    assert any(t("beh.off", "zh") in i.value for i in at.info)
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception
-    assert any(tb("beh.off", "en") in i.value for i in at.info)
+    assert any(t("beh.off", "en") in i.value for i in at.info)

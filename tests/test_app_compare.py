@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from model import pipeline
-from ui.i18n_compare import CATALOGUES, tc
+from model.present.i18n import CATALOGUES, t
 
 TIMEOUT = 60
 SCHEME = "达标奖 48%"
@@ -36,7 +36,7 @@ def _table(at: AppTest):
 
 def _row(at: AppTest, name: str, lang: str = "zh") -> dict:
     df = _table(at)
-    return df[df[tc("res.col.scheme", lang)] == name].iloc[0].to_dict()
+    return df[df[t("res.col.scheme", lang)] == name].iloc[0].to_dict()
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_the_page_goes_through_the_models_comparison_path(monkeypatch: pytest.Mo
     at = _app()
     assert not at.exception and not at.error
     assert len(seen) == 1
-    assert list(_table(at)[tc("res.col.scheme", "zh")]) == ["仅底薪", SCHEME, "达标奖 48% + 假设 +20%/+20%"]
+    assert list(_table(at)[t("res.col.scheme", "zh")]) == ["仅底薪", SCHEME, "达标奖 48% + 假设 +20%/+20%"]
 
 
 def test_catalogues_have_the_same_keys() -> None:
@@ -81,17 +81,17 @@ def test_page_renders_with_table_charts_and_download(lang: str) -> None:
     at = _app(lang)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    assert at.title[0].value == tc("cmp.title", lang)
+    assert at.title[0].value == t("cmp.title", lang)
     df = _table(at)
-    assert list(df[tc("res.col.scheme", lang)]) == ["仅底薪", SCHEME, "达标奖 48% + 假设 +20%/+20%"]
-    assert tc("res.col.bonus", lang) in df.columns and tc("res.col.net_ci", lang, level=90) in df.columns
-    assumed = _row(at, "达标奖 48% + 假设 +20%/+20%", lang)[tc("res.col.assumed", lang)]
+    assert list(df[t("res.col.scheme", lang)]) == ["仅底薪", SCHEME, "达标奖 48% + 假设 +20%/+20%"]
+    assert t("res.col.bonus", lang) in df.columns and t("res.col.net_ci", lang, level=90) in df.columns
+    assumed = _row(at, "达标奖 48% + 假设 +20%/+20%", lang)[t("res.col.assumed", lang)]
     assert ("假设" if lang == "zh" else "Assumption") in assumed
     assert len(at.get("vega_lite_chart")) == 3  # uplift vs cost, pay per agent, reach share
     dl = [d for d in at.get("download_button") if d.proto.id.endswith("download_report")]
-    assert len(dl) == 1 and dl[0].proto.label == tc("res.download", lang)
+    assert len(dl) == 1 and dl[0].proto.label == t("res.download", lang)
     if lang == "zh":
-        assert "万" in _row(at, "达标奖 48% + 假设 +20%/+20%")[tc("res.col.uplift", "zh")]
+        assert "万" in _row(at, "达标奖 48% + 假设 +20%/+20%")[t("res.col.uplift", "zh")]
 
 
 def test_target_slider_reprices_without_resimulating(sim_calls: list[int]) -> None:
@@ -99,14 +99,14 @@ def test_target_slider_reprices_without_resimulating(sim_calls: list[int]) -> No
     assert not at.exception
     runs = len(sim_calls)
     assert runs >= 1  # the caches were empty: the page simulated once
-    before = _row(at, SCHEME)[tc("res.col.bonus", "zh")]
+    before = _row(at, SCHEME)[t("res.col.bonus", "zh")]
     at.slider(key=TARGET).set_value(30.0).run()  # 48% -> 30%: most agents now reach it
     assert not at.exception and not at.error
-    after = _row(at, "达标奖 30%")[tc("res.col.bonus", "zh")]  # the name follows its target
+    after = _row(at, "达标奖 30%")[t("res.col.bonus", "zh")]  # the name follows its target
     assert after != before
     amount_before = after
     at.number_input(key="cmp_s1c0_amount").set_value(2000.0).run()
-    assert _row(at, "达标奖 30%")[tc("res.col.bonus", "zh")] != amount_before
+    assert _row(at, "达标奖 30%")[t("res.col.bonus", "zh")] != amount_before
     assert len(sim_calls) == runs, "changing a target or an amount must only re-price"
 
 
@@ -116,7 +116,7 @@ def test_reply_time_assumption_resimulates_once(sim_calls: list[int]) -> None:
     at.slider(key="cmp_s1_ae_reply_time_pct").set_value(-30.0).run()
     assert not at.exception and not at.error
     assert len(sim_calls) == runs + 1
-    assert "-30%" in _row(at, SCHEME)[tc("res.col.assumed", "zh")]
+    assert "-30%" in _row(at, SCHEME)[t("res.col.assumed", "zh")]
     at.slider(key=TARGET).set_value(40.0).run()  # re-pricing the re-simulated scheme re-uses its run
     assert len(sim_calls) == runs + 1
 
@@ -130,7 +130,7 @@ def test_scorecard_weights_not_summing_to_100_show_the_model_message() -> None:
     at.number_input(key=weight).set_value(70.0).run()
     assert not at.exception
     msg = " ".join(e.value for e in at.error)
-    assert tc("cmp.bad_input", "zh") in msg and "100%" in msg and "weight" in msg
+    assert t("cmp.bad_input", "zh") in msg and "100%" in msg and "weight" in msg
     assert not at.dataframe  # nothing priced on bad input
 
 
@@ -156,18 +156,18 @@ def test_duplicate_names_copy_remove_and_baseline() -> None:
     at = _app("en")
     at.button(key="cmp_s1_copy").click().run()
     assert not at.exception and not at.error
-    names = list(_table(at)[tc("res.col.scheme", "en")])
-    assert len(names) == 4 and SCHEME + tc("ed.copy_suffix", "en") in names
+    names = list(_table(at)[t("res.col.scheme", "en")])
+    assert len(names) == 4 and SCHEME + t("ed.copy_suffix", "en") in names
     at.text_input(key="cmp_s2_name").input(SCHEME).run()  # duplicate name
     assert "already used" in " ".join(e.value for e in at.error)
     at.text_input(key="cmp_s2_name").input("another").run()
     assert not at.error
     at.selectbox(key="cmp_baseline").set_value("s1").run()  # compare with 达标奖 48%
     assert not at.exception and not at.error
-    assert _row(at, SCHEME, "en")[tc("res.col.uplift", "en")].startswith("0")
+    assert _row(at, SCHEME, "en")[t("res.col.uplift", "en")].startswith("0")
     at.button(key="cmp_s1_del").click().run()  # removing the baseline falls back to base pay only
     assert not at.exception and not at.error
-    assert SCHEME not in list(_table(at)[tc("res.col.scheme", "en")])
+    assert SCHEME not in list(_table(at)[t("res.col.scheme", "en")])
 
 
 def test_calculator_reproduces_seed_000_beside_the_simulation():
@@ -194,7 +194,7 @@ def test_a_name_stating_the_target_follows_the_slider() -> None:
     at = _app()
     at.slider(key=TARGET).set_value(45.0).run()
     assert not at.exception and not at.error
-    names = list(_table(at)[tc("res.col.scheme", "zh")])
+    names = list(_table(at)[t("res.col.scheme", "zh")])
     assert "达标奖 45%" in names and SCHEME not in names
     assert at.text_input(key="cmp_s1_name").value == "达标奖 45%"
     # the card reads the rule aloud with the new target
@@ -204,16 +204,16 @@ def test_a_name_stating_the_target_follows_the_slider() -> None:
 def test_cards_lead_the_page() -> None:
     at = _app("en")
     assert not at.exception
-    metrics = [m for m in at.metric if m.label == tc("card.net", "en")]
+    metrics = [m for m in at.metric if m.label == t("card.net", "en")]
     assert len(metrics) == 3  # one headline card per scheme
     assert metrics[2].value.endswith("yuan")
     texts = [m.value for m in at.markdown]
-    assert any(tc("card.p_loss", "en") in x for x in texts)
+    assert any(t("card.p_loss", "en") in x for x in texts)
     assert any("Assumption" in x for x in texts) and any("Mechanics only" in x for x in texts)
     # the editors are collapsed below the answer
     assert at.expander and all(not e.proto.expanded for e in at.expander)
     deck = [d for d in at.get("download_button") if d.proto.id.endswith("download_deck")]
-    assert len(deck) == 1 and deck[0].proto.label == tc("res.download_deck", "en")
+    assert len(deck) == 1 and deck[0].proto.label == t("res.download_deck", "en")
 
 
 def test_compare_page_shows_the_run_warnings() -> None:

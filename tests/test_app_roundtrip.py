@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.i18n import CATALOGUES as MAIN
-from ui.i18n_compare import CATALOGUES as COMPARE
+from model.present.i18n import CATALOGUES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 120
-KEYS = set(MAIN["zh"]) | set(COMPARE["zh"])
+KEYS = set(CATALOGUES["zh"])
 #: A catalogue key on screen looks like "ed.ae_conv" or "sim.agents_help": a known prefix, a dot, a word.
 PREFIXES = sorted({k.split(".", 1)[0] for k in KEYS})
 KEY_RE = re.compile(r"(?<![\w./])(?:" + "|".join(map(re.escape, PREFIXES)) + r")\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
@@ -76,7 +75,7 @@ def test_simulate_compare_language_simulate_keeps_the_sliders() -> None:
     assert at.slider(key="agents").value == 7
     assert at.slider(key="inquiries").value == 1500
     assert at.slider(key="concurrency").value == 3
-    assert at.title[0].value == MAIN["en"]["sim.title"]
+    assert at.title[0].value == CATALOGUES["en"]["sim.title"]
 
 
 def test_compare_settings_survive_a_visit_to_simulate() -> None:

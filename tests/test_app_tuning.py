@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.i18n_tuning import CATALOGUES, tt
+from model.present.i18n import CATALOGUES, t
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 180
@@ -39,7 +39,7 @@ def _app(lang: str, store: Path) -> AppTest:
 def test_catalogue_keys_match_and_every_used_key_exists():
     assert set(CATALOGUES["zh"]) == set(CATALOGUES["en"])
     used: set[str] = set()
-    for p in (ROOT / "ui" / "pages" / "tuning.py", ROOT / "ui" / "charts_tuning.py"):
+    for p in (ROOT / "ui" / "pages" / "tuning.py", ROOT / "model" / "present" / "charts_tuning.py"):
         used |= set(re.findall(r"""["']((?:tun|stf|his)\.[a-z0-9_.]+)["']""", p.read_text(encoding="utf-8")))
     assert {"tun.title", "tun.run", "stf.header"} <= used
     assert not sorted(k for k in used if k not in CATALOGUES["zh"])
@@ -50,16 +50,16 @@ def test_sweep_recommend_and_reopen(lang, tmp_path):
     store = tmp_path / "sweeps.duckdb"
     at = _app(lang, store)
     assert not at.exception
-    assert at.title[0].value == tt("tun.title", lang)
+    assert at.title[0].value == t("tun.title", lang)
     at.button(key="tun_run").click().run()
     assert not at.exception and not at.error
     metrics = {m.label: m.value for m in at.metric[:4]}  # the recommendation (the emulator's metrics follow)
-    assert set(metrics) == {tt(f"tun.metric.{k}", lang) for k in ("target", "amount", "gain", "reach")}
+    assert set(metrics) == {t(f"tun.metric.{k}", lang) for k in ("target", "amount", "gain", "reach")}
     reasons = [x.value for x in [*at.success, *at.info]]
     assert any(("推荐" in r or "不建议" in r) if lang == "zh" else ("Recommended" in r or "Do not pay" in r)
                for r in reasons)
     table = at.dataframe[0].value
-    assert tt("tun.col.gain", lang) in table.columns and len(table) == 72  # the default grid: 2 schemes x 36
+    assert t("tun.col.gain", lang) in table.columns and len(table) == 72  # the default grid: 2 schemes x 36
     # a second session reopens the stored sweep without simulating
     at2 = _app(lang, store)
     at2.button(key="tun_reopen").click().run()
@@ -106,6 +106,6 @@ def test_emulator_sliders_answer_without_simulating(tmp_path, monkeypatch):
     s.set_value(s.max).run()
     high = {m.label: m.value for m in at.metric}
     assert not at.exception and not calls
-    gain = tt("tun.metric.gain", "en")
+    gain = t("tun.metric.gain", "en")
     assert low != high and before.keys() == low.keys()
     assert any("held-out" in c.value for c in at.caption) and gain in low

@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("documents", ("model.document",)),
     ("tuning, history, planning", ("model.tuning", "model.tuning.*", "model.history", "model.history.*",
                                    "model.plan", "model.plan.*")),
-    ("presentation", ("model.present", "model.present.*", "model.deck")),
+    ("presentation", ("model.present", "model.present.*")),
     ("entry points", ("model", "model.cli", "model.__main__")),
     ("app", ("ui", "ui.*", "app")),
 ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from model.present.i18n import CATALOGUES, t
 from ui.behaviour_view import agent_table, effort_frame, views_frame
-from ui.i18n_behaviour import CATALOGUES, tb
 
 DOC = {
     "behaviour_model": "effort_equilibrium",
@@ -34,9 +34,9 @@ DOC = {
 def test_views_frame_labels_every_basis_in_each_language():
     for lang in ("zh", "en"):
         df = views_frame(DOC, lang)
-        assert list(df[tb("beh.col.basis", lang)]) == [tb("beh.basis.forecast", lang), tb("beh.basis.mechanics", lang)]
-        assert df[tb("beh.col.gave_up", lang)].iloc[0] == "1 / 2"
-        assert df[tb("beh.col.net_ci", lang)].iloc[1] == "—"  # no interval: shown as a dash, not a number
+        assert list(df[t("beh.col.basis", lang)]) == [t("beh.basis.forecast", lang), t("beh.basis.mechanics", lang)]
+        assert df[t("beh.col.gave_up", lang)].iloc[0] == "1 / 2"
+        assert df[t("beh.col.net_ci", lang)].iloc[1] == "—"  # no interval: shown as a dash, not a number
 
 
 def test_agent_table_and_effort_frame():

@@ -17,7 +17,8 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from model.deck import _TEXT, build_deck
+from model.present.deck import build_deck
+from model.present.i18n import t
 from model.scenario import load_scenario
 from model.schemes.describe import basis, basis_label, describe_component, describe_scheme
 
@@ -61,8 +62,7 @@ def test_deck_has_one_slide_per_question(cli_run) -> None:
     _, pptx, _ = cli_run
     prs = Presentation(str(pptx))
     titles = [_title(s) for s in prs.slides]
-    zh = _TEXT["zh"]
-    assert titles == [zh["title"], zh["state"], zh["schemes"], zh["money"], zh["pay"], zh["basis_title"]]
+    assert titles == [t("deck.title", "zh"), t("deck.state", "zh"), t("deck.schemes", "zh"), t("deck.money", "zh"), t("deck.pay", "zh"), t("deck.basis_title", "zh")]
 
 
 def test_charts_are_native_with_the_run_numbers(cli_run) -> None:
@@ -75,11 +75,10 @@ def test_charts_are_native_with_the_run_numbers(cli_run) -> None:
     chart = money.chart
     assert list(chart.plots[0].categories) == list(doc["schemes"])
     series = {s.name: list(s.values) for s in chart.series}
-    zh = _TEXT["zh"]
-    for label, code in ((zh["bonus"], "bonus_cost_yuan"), (zh["uplift"], "uplift_yuan"), (zh["net"], "net_gain_yuan")):
+    for label, code in ((t("deck.bonus", "zh"), "bonus_cost_yuan"), (t("deck.uplift", "zh"), "uplift_yuan"), (t("deck.net", "zh"), "net_gain_yuan")):
         expected = [b["economics"][code]["mean"] for b in doc["schemes"].values()]
         assert series[label] == pytest.approx(expected, abs=0.01), label
-    assert series[zh["uplift"]][list(doc["schemes"]).index(ASSUMED)] > 10_000  # the assumption's uplift
+    assert series[t("deck.uplift", "zh")][list(doc["schemes"]).index(ASSUMED)] > 10_000  # the assumption's uplift
     pay = _shape(prs.slides[4], "Pay chart").chart
     by_scheme = {s.name: list(s.values) for s in pay.series}
     assert set(by_scheme) == set(doc["schemes"])
@@ -153,7 +152,7 @@ def test_every_text_run_has_an_east_asian_font(cli_run) -> None:
 def test_english_deck(cli_run) -> None:
     doc, _, _ = cli_run
     prs = Presentation(io.BytesIO(build_deck(doc, lang="en")))
-    assert [_title(s) for s in prs.slides][1] == _TEXT["en"]["state"]
+    assert [_title(s) for s in prs.slides][1] == t("deck.state", "en")
     text = " ".join(sh.text_frame.text for sl in prs.slides for sh in sl.shapes if sh.has_text_frame)
     names = "".join(doc["schemes"]) + (doc["scenario"]["name"] or "")
     assert not [ch for ch in text if "\u4e00" <= ch <= "\u9fff" and ch not in names]
@@ -211,6 +210,6 @@ def test_deck_renders_chinese_in_libreoffice(cli_run, tmp_path: Path) -> None:
     pdf = tmp_path / "deck.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     for key in ("state", "schemes", "pay", "basis_title"):
-        assert _TEXT["zh"][key] in text, key
+        assert t(f"deck.{key}", "zh") in text, key
     fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert "CJK" in fonts or "YaHei" in fonts or "Hei" in fonts, fonts

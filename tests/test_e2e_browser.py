@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, settle, streamlit_server
 
-from ui.i18n import kpi_label, t
+from model.present.i18n import kpi_label, t
 
 pytestmark = pytest.mark.e2e
 
@@ -212,7 +212,7 @@ def test_compare_upload_and_deck_download(tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
     from pptx import Presentation
 
-    from ui.i18n_compare import tc
+    from model.present.i18n import t
 
     text = (ROOT / "scenarios" / "seed000_threshold_48.toml").read_text(encoding="utf-8")
     mine = text.replace('name = "达标奖 48%"', 'name = "我的方案"')
@@ -235,7 +235,7 @@ def test_compare_upload_and_deck_download(tmp_path: Path) -> None:
             expect(page.locator(".st-key-cmp_card_1")).to_contain_text("我的方案")  # the upload is still used
             page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
             with page.expect_download() as dl:
-                page.locator(".st-key-download_deck").get_by_role("button", name=tc("res.download_deck", "zh")).click()
+                page.locator(".st-key-download_deck").get_by_role("button", name=t("res.download_deck", "zh")).click()
             out = tmp_path / "deck.pptx"
             dl.value.save_as(out)
             prs = Presentation(str(out))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.i18n_history import CATALOGUES, th
+from model.present.i18n import CATALOGUES, t
 from ui.state import CALIBRATED_CHOICE, CALIBRATED_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,8 +57,8 @@ def test_catalogues_have_the_same_keys_and_every_used_key_exists():
 def test_start_page_states_the_size_limit(lang):
     at = _app(lang)
     assert not at.exception
-    assert at.info[0].value == th("hist.start", lang)
-    assert "20 MB" in th("hist.upload", lang, limit="20 MB")
+    assert at.info[0].value == t("hist.start", lang)
+    assert "20 MB" in t("hist.upload", lang, limit="20 MB")
     assert len(at.button) >= 4  # the four samples
 
 
@@ -70,8 +70,8 @@ def test_sample_replay_and_calibrate_then_simulate(lang):
     assert not at.error
     assert "feige_2026-10.xlsx" in at.success[0].value
     assert at.selectbox(key="hist_sheet").value == "每日明细"  # the sheet that was read, choosable
-    replay = _frame(at, th("hist.col.scheme", lang))
-    assert th("hist.col.scheme", lang) in replay.columns
+    replay = _frame(at, t("hist.col.scheme", lang))
+    assert t("hist.col.scheme", lang) in replay.columns
     pay = _frame(at, "达标奖 48%")  # the default scenario (seed 000) of the replay
     assert len(pay) == 11  # ten agents and the total
     at.button(key="hist_calibrate").click().run()
@@ -80,9 +80,9 @@ def test_sample_replay_and_calibrate_then_simulate(lang):
     assert len(at.get("download_button")) >= 3  # replay CSV, XLSX and the scenario TOML
     at.button(key="hist_fit").click().run()
     assert not at.exception
-    fit = _frame(at, th("hist.col.match", lang))
-    assert th("hist.col.match", lang) in fit.columns
-    matched = (fit[th("hist.col.match", lang)] == th("hist.yes", lang)).sum()
+    fit = _frame(at, t("hist.col.match", lang))
+    assert t("hist.col.match", lang) in fit.columns
+    matched = (fit[t("hist.col.match", lang)] == t("hist.yes", lang)).sum()
     assert matched >= 5  # volume, conversion, order value, sales, response time
     held = at.session_state[CALIBRATED_KEY]  # handed over to the Simulate page, selected on its next run
     assert "calibrated" in held["name"] and held["select"] and "[[agents.individual]]" in held["toml"]
@@ -94,10 +94,10 @@ def test_bad_rows_are_listed_and_marked_by_row_and_column():
     at = _upload(_app("en"), "bad.csv", data)
     assert not at.exception
     assert "bad.csv" in at.error[0].value
-    report = _frame(at, th("hist.col.allowed", "en"))
-    assert list(report[th("hist.col.row", "en")]) == [3, 4]
-    assert list(report[th("hist.col.column", "en")]) == ["询单人数", "询单转化率"]
-    assert "above 100%" in report[th("hist.col.problem", "en")].iloc[1]
+    report = _frame(at, t("hist.col.allowed", "en"))
+    assert list(report[t("hist.col.row", "en")]) == [3, 4]
+    assert list(report[t("hist.col.column", "en")]) == ["询单人数", "询单转化率"]
+    assert "above 100%" in report[t("hist.col.problem", "en")].iloc[1]
     # skip the listed rows: the import goes on and says so
     at.checkbox(key="hist_skip").check().run()
     assert not at.error
@@ -171,4 +171,4 @@ def test_formula_cells_are_shown_escaped_in_every_table():
     assert "'" + evil in shown and evil not in shown
     at.checkbox(key="hist_skip").check().run()
     pay = _frame(at, "达标奖 48%")
-    assert "'" + evil in list(pay[th("hist.col.agent", "en")])
+    assert "'" + evil in list(pay[t("hist.col.agent", "en")])

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, settle, streamlit_server
 
-from ui.i18n import t
-from ui.i18n_history import th
+from model.present.i18n import t
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +52,7 @@ def _walk(browser, url: str, lang: str, width: int) -> None:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{url}/history")
-        expect(page.get_by_text(th("hist.title", "zh")).first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_text(t("hist.title", "zh")).first).to_be_visible(timeout=TIMEOUT_MS)
         _settle(page)
         if lang == "en":
             if width < 700:  # the sidebar is collapsed on a phone: open it, switch, close it
@@ -65,22 +64,22 @@ def _walk(browser, url: str, lang: str, width: int) -> None:
                 page.keyboard.press("Escape")
                 page.locator('[data-testid="stSidebarCollapseButton"] button, '
                              '[data-testid="stSidebarCollapseButton"]').first.click()
-            expect(page.get_by_text(th("hist.title", "en")).first).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page.get_by_text(t("hist.title", "en")).first).to_be_visible(timeout=TIMEOUT_MS)
         page.locator(".st-key-hist_sample_qianniu button").click()
         _settle(page)
-        expect(page.get_by_text(th("hist.read_ok", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
-        expect(page.get_by_role("tab", name=th("hist.tab.replay", lang))).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_text(t("hist.read_ok", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_role("tab", name=t("hist.tab.replay", lang))).to_be_visible(timeout=TIMEOUT_MS)
         expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=TIMEOUT_MS)
         _shot(page, f"history_{lang}_{width}_replay.png")
-        page.get_by_role("tab", name=th("hist.tab.calibrate", lang)).click()
+        page.get_by_role("tab", name=t("hist.tab.calibrate", lang)).click()
         page.locator(".st-key-hist_calibrate button").click()
         _settle(page)
-        expect(page.get_by_text(th("hist.cal_done", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_text(t("hist.cal_done", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
         page.locator(".st-key-hist_fit button").click()
         _settle(page)
-        expect(page.get_by_text(th("hist.fit_note", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_text(t("hist.fit_note", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
         _shot(page, f"history_{lang}_{width}_calibrate.png")
-        page.get_by_role("link", name=th("hist.to_sim", lang)).first.click()
+        page.get_by_role("link", name=t("hist.to_sim", lang)).first.click()
         _settle(page)
         expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=TIMEOUT_MS)
         # the Simulate page, in the same language, on the calibrated scenario

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from model.pipeline import compare_schemes
+from model.present.html_report import build_report
+from model.present.i18n import t
 from model.scenario import load_scenario
 from model.simulate import simulate
-from ui.html_report import build_report
-from ui.i18n_compare import tc
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED000 = ROOT / "scenarios" / "seed000_threshold_48.toml"
@@ -53,7 +53,7 @@ def test_report_has_schemes_labels_and_one_chart_each(doc: dict, html_zh: str) -
     for name in doc["schemes"]:
         assert name in html_zh
     for key in ("rep.title", "res.col.bonus", "res.col.net", "res.col.p_loss", "rep.per_agent"):
-        assert tc(key, "zh") in html_zh
+        assert t(key, "zh") in html_zh
     for chart in ("uplift", "pay", "reach"):
         fig = re.search(rf'<figure id="chart-{chart}">(.*?)</figure>', html_zh, re.S)
         assert fig is not None, chart
@@ -68,7 +68,7 @@ def test_assumptions_are_marked(doc: dict, html_zh: str) -> None:
     callout = re.search(r'<div class="callout">(.*?)</div>', html_zh, re.S)
     assert callout is not None
     assert "假设:询单转化率 +20%" in callout.group(1) and assumed[0] in callout.group(1)
-    assert f"{assumed[0]} ({tc('res.assumed_mark', 'zh')})" in html_zh  # chart legends and per-agent table
+    assert f"{assumed[0]} ({t('res.assumed_mark', 'zh')})" in html_zh  # chart legends and per-agent table
 
 
 def test_no_assumption_callout_without_assumed_effects(doc: dict) -> None:
@@ -77,13 +77,13 @@ def test_no_assumption_callout_without_assumed_effects(doc: dict) -> None:
         b["assumed_effects"] = None
     html = build_report(d, "zh")
     assert '<div class="callout">' not in html
-    assert tc("res.no_assumed", "zh") in html
+    assert t("res.no_assumed", "zh") in html
 
 
 def test_english_report(doc: dict) -> None:
     html = build_report(doc, "en")
     assert '<html lang="en">' in html
-    assert tc("rep.title", "en") in html and "Assumption: inquiry conversion +20%" in html
+    assert t("rep.title", "en") in html and "Assumption: inquiry conversion +20%" in html
     assert "yuan" in html and "万" not in html.split("<h2>")[4]  # the table uses yuan, not 万, in English
 
 

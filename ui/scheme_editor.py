@@ -21,8 +21,7 @@ from typing import Any
 import streamlit as st
 
 from model.kpicodes import KPI_CODES
-from ui.i18n import kpi_label
-from ui.i18n_compare import tc
+from model.present.i18n import kpi_label, t
 
 STATE_KEY = "cmp_state"
 BASELINE_KEY = "cmp_baseline"
@@ -187,7 +186,7 @@ def _list_pop(sid: str, cid: str, field: str) -> None:
 
 
 def _unit(code: str, lang: str) -> str:
-    return tc(f"ed.unit.{KPI_CODES[code].unit}", lang) if code in KPI_CODES else ""
+    return t(f"ed.unit.{KPI_CODES[code].unit}", lang) if code in KPI_CODES else ""
 
 
 def _to_display(code: str, v: float) -> float:
@@ -258,49 +257,49 @@ def _kpi_changed(spec: dict[str, Any], new: str) -> bool:
 
 
 def _threshold(spec: dict[str, Any], p: str, lang: str) -> None:
-    code = _kpi_select(tc("ed.kpi", lang), spec.get("kpi", "inquiry_conversion"), DIRECTED, f"{p}_kpi", lang)
+    code = _kpi_select(t("ed.kpi", lang), spec.get("kpi", "inquiry_conversion"), DIRECTED, f"{p}_kpi", lang)
     if _kpi_changed(spec, code):
         if spec.get("steps"):
             spec["steps"] = [{"target": _default_target(code), "amount_yuan": spec["steps"][-1].get("amount_yuan", 0)}]
         else:
             spec["target"] = _default_target(code)
-    st.caption(tc(f"ed.dir.{spec.get('direction') or KPI_CODES[code].direction}", lang)
+    st.caption(t(f"ed.dir.{spec.get('direction') or KPI_CODES[code].direction}", lang)
                if (spec.get("direction") or KPI_CODES[code].direction) != "neutral" else "")
     if spec.get("steps"):
         for i, stp in enumerate(spec["steps"]):
             a, b = st.columns(2)
             with a:
-                stp["target"] = kpi_value_slider(tc("ed.step", lang, n=i + 1) + " · " + tc("ed.target", lang), code,
+                stp["target"] = kpi_value_slider(t("ed.step", lang, n=i + 1) + " · " + t("ed.target", lang), code,
                                                  stp.get("target"), f"{p}_st{i}_target_{code}")
             with b:
-                stp["amount_yuan"] = money_input(tc("ed.amount", lang), stp.get("amount_yuan"), f"{p}_st{i}_amount")
+                stp["amount_yuan"] = money_input(t("ed.amount", lang), stp.get("amount_yuan"), f"{p}_st{i}_amount")
     else:
         a, b = st.columns(2)
         with a:
-            spec["target"] = kpi_value_slider(tc("ed.target", lang), code, spec.get("target"), f"{p}_target_{code}")
+            spec["target"] = kpi_value_slider(t("ed.target", lang), code, spec.get("target"), f"{p}_target_{code}")
         with b:
-            spec["amount_yuan"] = money_input(tc("ed.amount", lang), spec.get("amount_yuan"), f"{p}_amount")
+            spec["amount_yuan"] = money_input(t("ed.amount", lang), spec.get("amount_yuan"), f"{p}_amount")
 
 
 def _rank(spec: dict[str, Any], p: str, lang: str, errors: dict[str, str]) -> None:
     a, b, c = st.columns(3)
     with a:
-        code = _kpi_select(tc("ed.kpi", lang), spec.get("kpi", "first_response_s"), DIRECTED, f"{p}_kpi", lang)
+        code = _kpi_select(t("ed.kpi", lang), spec.get("kpi", "first_response_s"), DIRECTED, f"{p}_kpi", lang)
         _kpi_changed(spec, code)
     with b:
         dirs = ["higher_is_better", "lower_is_better"]
         cur = spec.get("direction") or KPI_CODES[code].direction
         cur = cur if cur in dirs else dirs[0]
-        d = st.selectbox(tc("ed.direction", lang), dirs, index=dirs.index(cur), key=f"{p}_dir_{code}",
-                         format_func=lambda x: tc(f"ed.dir.{x}", lang))
+        d = st.selectbox(t("ed.direction", lang), dirs, index=dirs.index(cur), key=f"{p}_dir_{code}",
+                         format_func=lambda x: t(f"ed.dir.{x}", lang))
         if d != KPI_CODES[code].direction or spec.get("direction"):
             spec["direction"] = d
     with c:
         periods = ["month", "week", "day"]
         cur_p = spec.get("period", "month")
-        spec["period"] = st.selectbox(tc("ed.period", lang), periods, index=periods.index(cur_p), key=f"{p}_period",
-                                      format_func=lambda x: tc(f"ed.period.{x}", lang))
-    text = st.text_input(tc("ed.prizes", lang), value=", ".join(f"{x:g}" for x in spec.get("prizes_yuan") or []),
+        spec["period"] = st.selectbox(t("ed.period", lang), periods, index=periods.index(cur_p), key=f"{p}_period",
+                                      format_func=lambda x: t(f"ed.period.{x}", lang))
+    text = st.text_input(t("ed.prizes", lang), value=", ".join(f"{x:g}" for x in spec.get("prizes_yuan") or []),
                          key=f"{p}_prizes")
     try:
         prizes = [float(x) for x in text.replace("，", ",").split(",") if x.strip()]
@@ -309,20 +308,20 @@ def _rank(spec: dict[str, Any], p: str, lang: str, errors: dict[str, str]) -> No
         spec["prizes_yuan"] = prizes
         errors.pop(f"{p}_prizes", None)
     except ValueError:
-        errors[f"{p}_prizes"] = tc("ed.prizes_bad", lang, text=text)
+        errors[f"{p}_prizes"] = t("ed.prizes_bad", lang, text=text)
 
 
 def _commission(spec: dict[str, Any], p: str, lang: str) -> None:
     a, b = st.columns(2)
     with a:
-        spec["kpi"] = _kpi_select(tc("ed.kpi", lang), spec.get("kpi", "sales_yuan"), YUAN_KPIS, f"{p}_kpi", lang)
+        spec["kpi"] = _kpi_select(t("ed.kpi", lang), spec.get("kpi", "sales_yuan"), YUAN_KPIS, f"{p}_kpi", lang)
     with b:
-        r = st.number_input(tc("ed.rate", lang), min_value=0.0, max_value=100.0,
+        r = st.number_input(t("ed.rate", lang), min_value=0.0, max_value=100.0,
                             value=float(spec.get("rate", 0.0)) * 100, step=0.1, format="%.2f", key=f"{p}_rate")
         spec["rate"] = round(r / 100, 8)
     for fld in ("rate_new", "rate_returning"):
         if spec.get(fld) is not None:
-            r = st.number_input(f"{tc('ed.rate', lang)} · {fld}", min_value=0.0, max_value=100.0,
+            r = st.number_input(f"{t('ed.rate', lang)} · {fld}", min_value=0.0, max_value=100.0,
                                 value=float(spec[fld]) * 100, step=0.1, format="%.2f", key=f"{p}_{fld}")
             spec[fld] = round(r / 100, 8)
 
@@ -330,87 +329,87 @@ def _commission(spec: dict[str, Any], p: str, lang: str) -> None:
 def _tiered(spec: dict[str, Any], p: str, sid: str, cid: str, lang: str) -> None:
     a, b = st.columns(2)
     with a:
-        spec["task_yuan"] = money_input(tc("ed.task", lang), spec.get("task_yuan"), f"{p}_task", step=1000.0)
+        spec["task_yuan"] = money_input(t("ed.task", lang), spec.get("task_yuan"), f"{p}_task", step=1000.0)
     with b:
         modes = ["task_split", "step", "bracket"]
-        spec["mode"] = st.selectbox(tc("ed.mode", lang), modes, index=modes.index(spec.get("mode", "task_split")),
-                                    key=f"{p}_mode", format_func=lambda x: tc(f"ed.mode.{x}", lang))
+        spec["mode"] = st.selectbox(t("ed.mode", lang), modes, index=modes.index(spec.get("mode", "task_split")),
+                                    key=f"{p}_mode", format_func=lambda x: t(f"ed.mode.{x}", lang))
     for i, tier in enumerate(spec.get("tiers") or []):
         permille = tier.get("rate_permille")
         if permille is None:
             permille = float(tier.get("rate") or 0.0) * 1000
         a, b = st.columns(2)
         with a:
-            m = st.number_input(f"{tc('ed.step', lang, n=i + 1)} · {tc('ed.tier_min', lang)}",
+            m = st.number_input(f"{t('ed.step', lang, n=i + 1)} · {t('ed.tier_min', lang)}",
                                 value=float(tier.get("min_attainment", 0.0)) * 100, step=5.0, key=f"{p}_t{i}_min")
         with b:
-            r = st.number_input(tc("ed.tier_rate", lang), min_value=0.0, max_value=1000.0, value=float(permille),
+            r = st.number_input(t("ed.tier_rate", lang), min_value=0.0, max_value=1000.0, value=float(permille),
                                 step=0.5, key=f"{p}_t{i}_rate")
         tier["min_attainment"] = round(m / 100, 8)
         tier.pop("rate", None)
         tier["rate_permille"] = float(r)
     a, b = st.columns(2)
-    a.button(tc("ed.add_tier", lang), key=f"{p}_addtier", on_click=_list_add,
+    a.button(t("ed.add_tier", lang), key=f"{p}_addtier", on_click=_list_add,
              args=(sid, cid, "tiers", {"min_attainment": 1.2 + 0.2 * len(spec.get("tiers") or []),
                                        "rate_permille": 15.0}))
-    b.button(tc("ed.remove_tier", lang), key=f"{p}_poptier", on_click=_list_pop, args=(sid, cid, "tiers"))
+    b.button(t("ed.remove_tier", lang), key=f"{p}_poptier", on_click=_list_pop, args=(sid, cid, "tiers"))
 
 
 def _scorecard(spec: dict[str, Any], p: str, sid: str, cid: str, lang: str) -> None:
     a, b = st.columns(2)
     with a:
         if spec.get("pool") is not None:
-            st.caption(tc("ed.pool_readonly", lang))
+            st.caption(t("ed.pool_readonly", lang))
             st.code(json.dumps(spec["pool"], ensure_ascii=False), language="json")
         else:
-            spec["amount_yuan"] = money_input(tc("ed.score_amount", lang), spec.get("amount_yuan"), f"{p}_amount")
+            spec["amount_yuan"] = money_input(t("ed.score_amount", lang), spec.get("amount_yuan"), f"{p}_amount")
     with b:
         if any(it.get("group") == "kci" for it in spec.get("items") or []):
-            k = st.number_input(tc("ed.kci_share", lang), min_value=0.0, max_value=100.0,
+            k = st.number_input(t("ed.kci_share", lang), min_value=0.0, max_value=100.0,
                                 value=float(spec.get("kci_share", 0.2)) * 100, step=5.0, key=f"{p}_kci")
             spec["kci_share"] = round(k / 100, 8)
     for i, it in enumerate(spec.get("items") or []):
-        st.markdown(f"**{tc('ed.item', lang, n=i + 1)}**")
+        st.markdown(f"**{t('ed.item', lang, n=i + 1)}**")
         c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
         with c1:
-            code = _kpi_select(tc("ed.kpi", lang), it.get("kpi", "inquiry_conversion"), DIRECTED, f"{p}_i{i}_kpi", lang)
+            code = _kpi_select(t("ed.kpi", lang), it.get("kpi", "inquiry_conversion"), DIRECTED, f"{p}_i{i}_kpi", lang)
             if _kpi_changed(it, code) and it.get("table") is None:
                 d = KPI_CODES[code].direction
                 lo, full = _default_target(code) * 0.5, _default_target(code)
                 it["floor"], it["full"] = (lo, full) if d == "higher_is_better" else (full * 2, full)
         with c2:
-            w = st.number_input(tc("ed.weight", lang), value=float(it.get("weight", 0.0)) * 100, step=5.0,
+            w = st.number_input(t("ed.weight", lang), value=float(it.get("weight", 0.0)) * 100, step=5.0,
                                 key=f"{p}_i{i}_weight")
             it["weight"] = round(w / 100, 8)
         if it.get("table") is not None:
             with c3:
-                st.caption(tc("ed.table_curve", lang))
+                st.caption(t("ed.table_curve", lang))
                 st.code(json.dumps(it["table"], ensure_ascii=False), language="json")
         else:
             with c3:
-                it["floor"] = kpi_value_input(tc("ed.floor", lang), code, it.get("floor"), f"{p}_i{i}_floor_{code}")
+                it["floor"] = kpi_value_input(t("ed.floor", lang), code, it.get("floor"), f"{p}_i{i}_floor_{code}")
             with c4:
-                it["full"] = kpi_value_input(tc("ed.full", lang), code, it.get("full"), f"{p}_i{i}_full_{code}")
+                it["full"] = kpi_value_input(t("ed.full", lang), code, it.get("full"), f"{p}_i{i}_full_{code}")
     a, b = st.columns(2)
-    a.button(tc("ed.add_item", lang), key=f"{p}_additem", on_click=_list_add,
+    a.button(t("ed.add_item", lang), key=f"{p}_additem", on_click=_list_add,
              args=(sid, cid, "items", {"kpi": "good_rating_rate", "weight": 0.1, "floor": 0.9, "full": 0.99}))
-    b.button(tc("ed.remove_item", lang), key=f"{p}_popitem", on_click=_list_pop, args=(sid, cid, "items"))
+    b.button(t("ed.remove_item", lang), key=f"{p}_popitem", on_click=_list_pop, args=(sid, cid, "items"))
 
 
 def _assumed(s: dict[str, Any], lang: str) -> None:
     ae = s.get("assumed_effects") or {}
-    st.markdown(f"**{tc('ed.assumed', lang)}**", help=tc("ed.assumed_help", lang))
+    st.markdown(f"**{t('ed.assumed', lang)}**", help=t("ed.assumed_help", lang))
     cols = st.columns(len(AE_FIELDS))
     new = dict(ae)
     for col, (fld, label) in zip(cols, AE_FIELDS, strict=True):
         v = float(ae.get(fld, 0.0) or 0.0)
         lo, hi = min(-50.0, v), max(100.0, v)
         with col:
-            new[fld] = float(st.slider(tc(label, lang), min_value=lo, max_value=hi, value=v, step=1.0, format="%+.0f%%",
+            new[fld] = float(st.slider(t(label, lang), min_value=lo, max_value=hi, value=v, step=1.0, format="%+.0f%%",
                                        key=f"cmp_{s['id']}_ae_{fld}"))
     others = {k: v for k, v in ae.items() if k not in dict(AE_FIELDS) and v}
     if others:
-        st.caption(tc("ed.ae_other", lang, text=json.dumps(others, ensure_ascii=False)))
+        st.caption(t("ed.ae_other", lang, text=json.dumps(others, ensure_ascii=False)))
     s["assumed_effects"] = {k: v for k, v in new.items() if v} or None
 
 
@@ -420,11 +419,11 @@ def _component(s: dict[str, Any], c: dict[str, Any], lang: str, errors: dict[str
     p = f"cmp_{cid}"
     head, btn = st.columns([5, 1])
     try:
-        tl = tc(f"ed.type.{typ}", lang)
+        tl = t(f"ed.type.{typ}", lang)
     except KeyError:
         tl = typ
     head.markdown(f"**{tl}**" + (f" · `{spec['label']}`" if spec.get("label") else ""))
-    btn.button(tc("ed.remove", lang), key=f"{p}_remove", on_click=_remove_component, args=(sid, cid))
+    btn.button(t("ed.remove", lang), key=f"{p}_remove", on_click=_remove_component, args=(sid, cid))
     if typ == "threshold":
         _threshold(spec, p, lang)
     elif typ == "rank":
@@ -436,7 +435,7 @@ def _component(s: dict[str, Any], c: dict[str, Any], lang: str, errors: dict[str
     elif typ == "scorecard":
         _scorecard(spec, p, sid, cid, lang)
     else:
-        st.caption(tc("ed.readonly", lang))
+        st.caption(t("ed.readonly", lang))
         st.code(json.dumps(spec, ensure_ascii=False, indent=1), language="json")
 
 
@@ -471,31 +470,31 @@ def render_editor(state: dict[str, Any], lang: str) -> None:
     errors: dict[str, str] = state.setdefault("errors", {})
     for s in state["schemes"]:
         sid = s["id"]
-        marker = f" · {tc('res.assumed_mark', lang)}" if s.get("assumed_effects") else ""
+        marker = f" · {t('res.assumed_mark', lang)}" if s.get("assumed_effects") else ""
         with st.expander(f"{s['name']}{marker}", expanded=False):
             a, b, c = st.columns([4, 1, 1])
             _follow_target_in_name(s)
             name_key = f"cmp_{sid}_name"
             # the widget's own value once it exists (it may have just followed a target); the name before that
-            s["name"] = a.text_input(tc("ed.name", lang), key=name_key,
+            s["name"] = a.text_input(t("ed.name", lang), key=name_key,
                                      **({} if name_key in st.session_state else {"value": s["name"]}))
-            b.button(tc("ed.copy", lang), key=f"cmp_{sid}_copy", on_click=_copy_scheme,
-                     args=(sid, tc("ed.copy_suffix", lang)))
-            c.button(tc("ed.remove_scheme", lang), key=f"cmp_{sid}_del", on_click=_remove_scheme, args=(sid,))
+            b.button(t("ed.copy", lang), key=f"cmp_{sid}_copy", on_click=_copy_scheme,
+                     args=(sid, t("ed.copy_suffix", lang)))
+            c.button(t("ed.remove_scheme", lang), key=f"cmp_{sid}_del", on_click=_remove_scheme, args=(sid,))
             _assumed(s, lang)
-            st.markdown(f"**{tc('ed.components', lang)}**")
+            st.markdown(f"**{t('ed.components', lang)}**")
             if not s["components"]:
-                st.caption(tc("ed.no_components", lang))
+                st.caption(t("ed.no_components", lang))
             for comp in s["components"]:
                 with st.container(border=True):
                     _component(s, comp, lang, errors)
             a, b = st.columns([3, 1])
-            a.selectbox(tc("ed.add_type", lang), list(EDITABLE), key=f"cmp_{sid}_addtype",
-                        format_func=lambda x: tc(f"ed.type.{x}", lang))
-            b.button(tc("ed.add", lang), key=f"cmp_{sid}_add", on_click=_add_component, args=(sid,))
+            a.selectbox(t("ed.add_type", lang), list(EDITABLE), key=f"cmp_{sid}_addtype",
+                        format_func=lambda x: t(f"ed.type.{x}", lang))
+            b.button(t("ed.add", lang), key=f"cmp_{sid}_add", on_click=_add_component, args=(sid,))
     ids = [BASE_ONLY] + [s["id"] for s in state["schemes"]]
     names = {s["id"]: s["name"] for s in state["schemes"]}
     cur = state.get("baseline") if state.get("baseline") in ids else BASE_ONLY
-    state["baseline"] = st.selectbox(tc("ed.baseline", lang), ids, index=ids.index(cur), key=BASELINE_KEY,
-                                     help=tc("ed.baseline_help", lang),
-                                     format_func=lambda i: tc("ed.base_only", lang) if i == BASE_ONLY else names.get(i, i))
+    state["baseline"] = st.selectbox(t("ed.baseline", lang), ids, index=ids.index(cur), key=BASELINE_KEY,
+                                     help=t("ed.baseline_help", lang),
+                                     format_func=lambda i: t("ed.base_only", lang) if i == BASE_ONLY else names.get(i, i))

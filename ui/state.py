@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.i18n import DEFAULT_LANG, norm_lang
+from model.present.i18n import DEFAULT_LANG, norm_lang
 
 LANG_KEY = "lang"
 

@@ -11,11 +11,11 @@ import streamlit as st
 from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
 from model.platform_rules import Rule, rule_for, rules_for
+from model.present.charts_simulate import agent_chart
+from model.present.format import WAN, count, kpi_value, pct
+from model.present.i18n import kpi_label, t
+from model.present.i18n.errors import localise
 from ui import scenarios as sc
-from ui.charts import agent_chart
-from ui.errors_zh import localise
-from ui.format import WAN, count, kpi_value, pct
-from ui.i18n import kpi_label, t
 from ui.state import KEEP_PREFIX
 
 AGENT_COLUMNS = ("receptions", "inquiry_conversion", "sales_yuan", "aov_yuan", "first_response_s",

@@ -22,23 +22,21 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from model.deck import build_deck
 from model.document import comparison_document
 from model.errors import ScenarioError
 from model.pipeline import RunCache
+from model.present.charts_compare import all_charts, component_label
+from model.present.deck import build_deck
+from model.present.format import money, pct
+from model.present.html_report import agent_pay_rows, build_report, comparison_rows
+from model.present.i18n import t
+from model.present.i18n.errors import localise
 from model.scenario import read_toml
 from model.schema import Scenario, scenario_from_dict
 from model.schemes.describe import basis, basis_label, describe_scheme
 from ui import scheme_editor as ed
 from ui.behaviour_view import render_behaviour
 from ui.calculator import render_calculator
-from ui.charts_compare import all_charts, component_label
-from ui.errors_zh import localise
-from ui.format import money, pct
-from ui.html_report import agent_pay_rows, build_report, comparison_rows
-from ui.i18n import t
-from ui.i18n_behaviour import tb
-from ui.i18n_compare import tc
 from ui.scenarios import read_upload
 from ui.state import current_lang, remember_widgets, restore_widgets
 from ui.widgets import scenario_title, scenario_upload, show_error, show_warnings
@@ -96,9 +94,9 @@ def comparison(scen: Scenario) -> dict[str, Any]:
 
 
 def _show_error(e: ScenarioError, lang: str, head: str) -> None:
-    st.error(f"{tc(head, lang)}\n\n" + "\n\n".join(f"- {line}" for line in localise(str(e.message), lang).splitlines()
+    st.error(f"{t(head, lang)}\n\n" + "\n\n".join(f"- {line}" for line in localise(str(e.message), lang).splitlines()
                                                      if line)
-             + f"\n\n{tc('cmp.error_hint', lang)}")
+             + f"\n\n{t('cmp.error_hint', lang)}")
 
 
 @st.cache_data(show_spinner=False)
@@ -112,8 +110,8 @@ def _source(lang: str, files: list[str]) -> tuple[str, str, dict[str, Any]] | No
     if ss.get("cmp_scenario") not in files:
         ss.pop("cmp_scenario", None)
     with st.sidebar:
-        st.header(tc("cmp.setup", lang))
-        path = st.selectbox(tc("cmp.scenario", lang), files, key="cmp_scenario", format_func=scenario_title)
+        st.header(t("cmp.setup", lang))
+        path = st.selectbox(t("cmp.scenario", lang), files, key="cmp_scenario", format_func=scenario_title)
         up = scenario_upload(lang, key="cmp_upload")
     try:
         if up is not None:
@@ -122,7 +120,7 @@ def _source(lang: str, files: list[str]) -> tuple[str, str, dict[str, Any]] | No
             raw = read_upload(name=name, data=data)
             scenario_from_dict(raw, file=name)  # the model's own validation, as on the Simulate page
             if not raw.get("schemes"):
-                st.warning(tc("cmp.upload_no_schemes", lang, name=name))
+                st.warning(t("cmp.upload_no_schemes", lang, name=name))
                 return None
             return f"upload:{name}:{hash(data)}", name, raw
         if path is None:
@@ -150,11 +148,11 @@ def _run_settings(lang: str, source: str, raw: dict[str, Any]) -> tuple[int, int
     ss["cmp_days"] = int(min(max(ss["cmp_days"], 1), max_days))
     with st.sidebar:
         b, c = st.columns(2)
-        days = int(b.number_input(tc("cmp.days", lang), min_value=1, max_value=max_days, step=1, key="cmp_days",
-                                  help=tc("cmp.days_help", lang)))
-        reps = int(c.number_input(tc("cmp.reps", lang), min_value=1, max_value=20, step=1, key="cmp_reps",
-                                  help=tc("cmp.reps_help", lang)))
-        st.toggle(tb("beh.toggle", lang), key="cmp_behaviour", help=tb("beh.toggle_help", lang))
+        days = int(b.number_input(t("cmp.days", lang), min_value=1, max_value=max_days, step=1, key="cmp_days",
+                                  help=t("cmp.days_help", lang)))
+        reps = int(c.number_input(t("cmp.reps", lang), min_value=1, max_value=20, step=1, key="cmp_reps",
+                                  help=t("cmp.reps_help", lang)))
+        st.toggle(t("beh.toggle", lang), key="cmp_behaviour", help=t("beh.toggle_help", lang))
     remember_widgets(WIDGETS)
     return days, reps
 
@@ -163,11 +161,11 @@ def render() -> None:
     """Draw the comparison page (language from ``st.session_state["lang"]``)."""
     lang = current_lang()
     restore_widgets(WIDGETS)
-    st.title(tc("cmp.title", lang))
-    st.caption(tc("cmp.intro", lang))
+    st.title(t("cmp.title", lang))
+    st.caption(t("cmp.intro", lang))
     files = scheme_scenarios()
     if not files:
-        st.warning(tc("cmp.no_scenarios", lang))
+        st.warning(t("cmp.no_scenarios", lang))
         return
     loaded = _source(lang, files)
     if loaded is None:
@@ -177,10 +175,10 @@ def render() -> None:
 
     answer = st.container()  # filled after the editors below have applied this run's edits
     st.divider()
-    st.subheader(tc("ed.header", lang))
-    st.caption(tc("ed.intro", lang))
+    st.subheader(t("ed.header", lang))
+    st.caption(t("ed.intro", lang))
     state = ed.ensure_state(source, raw)
-    st.button(tc("cmp.reset", lang), key="cmp_reset", on_click=ed.reset_state, args=(source, raw))
+    st.button(t("cmp.reset", lang), key="cmp_reset", on_click=ed.reset_state, args=(source, raw))
     ed.render_editor(state, lang)
     calculator = st.container()
 
@@ -199,10 +197,10 @@ def _edited_document(lang: str, state: dict[str, Any], raw: dict[str, Any], name
     """The edited scenario's comparison and the scenario, or None after a message naming what is wrong."""
     errs = ed.editor_errors(state)
     if errs:
-        st.error(f"{tc('cmp.bad_input', lang)}\n\n" + "\n\n".join(f"- {m}" for m in errs))
+        st.error(f"{t('cmp.bad_input', lang)}\n\n" + "\n\n".join(f"- {m}" for m in errs))
         return None
     if not state["schemes"]:
-        st.warning(tc("cmp.need_scheme", lang))
+        st.warning(t("cmp.need_scheme", lang))
         return None
     data = dict(raw)
     data["meta"] = {**(raw.get("meta") or {}), "days": days, "replications": reps}
@@ -222,11 +220,11 @@ def _edited_document(lang: str, state: dict[str, Any], raw: dict[str, Any], name
     except ScenarioError as e:
         _show_error(e, lang, "cmp.bad_input")
         return None
-    with st.spinner(tc("cmp.running", lang)):
+    with st.spinner(t("cmp.running", lang)):
         try:
             doc = comparison(scen)
         except (ScenarioError, ValueError) as e:
-            st.error(f"{tc('cmp.bad_input', lang)}\n\n{e}")
+            st.error(f"{t('cmp.bad_input', lang)}\n\n{e}")
             return None
     doc["scenario"]["file"] = name
     return doc, scen
@@ -235,8 +233,8 @@ def _edited_document(lang: str, state: dict[str, Any], raw: dict[str, Any], name
 def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
     """The answer: headline cards, what the numbers rest on (behaviour), charts, tables, downloads."""
     meta = doc["scenario"]
-    st.subheader(tc("res.header", lang))
-    st.caption(tc("cmp.caption", lang, name=meta["name"], days=meta["days"], reps=meta["replications"],
+    st.subheader(t("res.header", lang))
+    st.caption(t("cmp.caption", lang, name=meta["name"], days=meta["days"], reps=meta["replications"],
                   seed=meta["seed"]))
     show_warnings(doc, lang)
     _cards(doc, lang)
@@ -275,41 +273,41 @@ def _card(name: str, b: dict[str, Any], lang: str, level: float, *, is_base: boo
     colour = {"forecast": "blue", "assumption": "orange", "mechanics": "gray"}[kind]
     badges = f":{colour}-badge[{basis_label(b, lang)}]"
     if is_base:
-        badges += f" :violet-badge[{tc('card.baseline', lang)}]"
+        badges += f" :violet-badge[{t('card.baseline', lang)}]"
     st.markdown(f"**{b.get('label') or name}** {badges}")
     if spec is not None:  # the rules in words, so the card never relies on the name alone
         st.caption("  \n".join(describe_scheme(spec, lang)))
     lo, hi = _stat(b, "net_gain_yuan", "lo"), _stat(b, "net_gain_yuan", "hi")
-    st.metric(tc("card.net", lang), money(_stat(b, "net_gain_yuan"), lang))
+    st.metric(t("card.net", lang), money(_stat(b, "net_gain_yuan"), lang))
     if is_base:
-        st.caption(tc("card.is_base", lang))
+        st.caption(t("card.is_base", lang))
     elif lo is not None and hi is not None:
-        st.caption(tc("card.interval", lang, level=level, lo=money(lo, lang), hi=money(hi, lang)))
+        st.caption(t("card.interval", lang, level=level, lo=money(lo, lang), hi=money(hi, lang)))
     else:
-        st.caption(tc("card.no_interval", lang))
+        st.caption(t("card.no_interval", lang))
     colon = "：" if lang == "zh" else ": "
     p_loss = _stat(b, "p_net_loss")
-    lines = [f"{tc('card.bonus', lang)}{colon}**{money(_stat(b, 'bonus_cost_yuan'), lang)}**",
-             f"{tc('card.uplift', lang)}{colon}**{money(_stat(b, 'uplift_yuan'), lang)}**",
-             f"{tc('card.p_loss', lang)}{colon}**{pct(p_loss, lang, digits=0)}**"]
+    lines = [f"{t('card.bonus', lang)}{colon}**{money(_stat(b, 'bonus_cost_yuan'), lang)}**",
+             f"{t('card.uplift', lang)}{colon}**{money(_stat(b, 'uplift_yuan'), lang)}**",
+             f"{t('card.p_loss', lang)}{colon}**{pct(p_loss, lang, digits=0)}**"]
     reach = [r for r in b.get("reach_share") or [] if r.get("reach_share") is not None]
     for r in reach:
-        lines.append(f"{tc('card.reach', lang, target=component_label(str(r.get('component')), lang))}{colon}"
+        lines.append(f"{t('card.reach', lang, target=component_label(str(r.get('component')), lang))}{colon}"
                      f"**{pct(r['reach_share'], lang, digits=0)}**")
     if not reach:
-        lines.append(tc("card.no_targets", lang))
+        lines.append(t("card.no_targets", lang))
     st.markdown("  \n".join(lines))
 
 
 def _assumptions(doc: dict[str, Any], lang: str) -> None:
     assumed = [(n, b["assumed_effects"]) for n, b in doc["schemes"].items() if b.get("assumed_effects")]
     if assumed:
-        st.warning(tc("res.assumed_note", lang) + "\n\n" + "\n\n".join(
+        st.warning(t("res.assumed_note", lang) + "\n\n" + "\n\n".join(
             f"- **{n}**: {'; '.join(ae.get(lang) or [])}" for n, ae in assumed))
     elif doc.get("behaviour_model", "none") == "none":
-        st.info(tc("res.no_assumed", lang))
+        st.info(t("res.no_assumed", lang))
     else:  # agents respond: the numbers are the behaviour model's forecast (the section above), no manager's guess
-        st.info(tc("res.no_assumed_forecast", lang))
+        st.info(t("res.no_assumed_forecast", lang))
 
 
 def _charts(doc: dict[str, Any], lang: str) -> None:
@@ -319,17 +317,17 @@ def _charts(doc: dict[str, Any], lang: str) -> None:
     if "reach" in charts:
         right.altair_chart(charts["reach"], key="cmp_chart_reach", width="stretch")
     else:
-        right.caption(tc("res.no_reach", lang))
+        right.caption(t("res.no_reach", lang))
     st.altair_chart(charts["pay"], key="cmp_chart_pay", width="stretch")
 
 
 def _tables(doc: dict[str, Any], lang: str) -> None:
     heads, rows = comparison_rows(doc, lang)
-    st.markdown(f"**{tc('res.table', lang)}**")
+    st.markdown(f"**{t('res.table', lang)}**")
     st.dataframe(pd.DataFrame(rows, columns=heads), hide_index=True, key="cmp_table")
-    base = doc.get("baseline_scheme") or tc("ed.base_only", lang)
-    st.caption(tc("res.baseline_note", lang, name=base, level=_level(doc)))
-    with st.expander(tc("res.per_agent", lang), expanded=False):
+    base = doc.get("baseline_scheme") or t("ed.base_only", lang)
+    st.caption(t("res.baseline_note", lang, name=base, level=_level(doc)))
+    with st.expander(t("res.per_agent", lang), expanded=False):
         heads, rows = agent_pay_rows(doc, lang)
         st.dataframe(pd.DataFrame(rows, columns=heads), hide_index=True, key="cmp_agents")
 
@@ -345,10 +343,10 @@ def _downloads(doc: dict[str, Any], lang: str) -> None:
         return build_deck(json.loads(frozen), lang=lang)
 
     a, b = st.columns(2)
-    a.download_button(tc("res.download_deck", lang), data=pptx, file_name="scheme_comparison.pptx",
+    a.download_button(t("res.download_deck", lang), data=pptx, file_name="scheme_comparison.pptx",
                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                      key="download_deck", help=tc("res.download_deck_help", lang), on_click="ignore",
+                      key="download_deck", help=t("res.download_deck_help", lang), on_click="ignore",
                       type="primary")
-    b.download_button(tc("res.download", lang), data=html, file_name="scheme_comparison.html",
-                      mime="text/html", key="download_report", help=tc("res.download_help", lang),
+    b.download_button(t("res.download", lang), data=html, file_name="scheme_comparison.html",
+                      mime="text/html", key="download_report", help=t("res.download_help", lang),
                       on_click="ignore")

@@ -27,10 +27,9 @@ from model.history.problems import HistoryError
 from model.history.read import MAX_BYTES, RawTable, human_size, read_bytes
 from model.history.replay import replay, replay_table
 from model.history.validate import MAPPABLE, History, bulk, column_map, raw_frame, validate
+from model.present.format import count, kpi_value, money, pct
+from model.present.i18n import kpi_label, t
 from ui import scenarios as sc
-from ui.format import count, kpi_value, money, pct
-from ui.i18n import kpi_label
-from ui.i18n_history import th
 from ui.state import CALIBRATED_KEY, current_lang
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,26 +104,26 @@ def _table(df: pd.DataFrame, **kw: Any) -> None:
 def _report(report: Any, frame: pd.DataFrame, lang: str) -> None:
     rows = report.rows(lang)
     if rows:
-        st.markdown(f"**{th('hist.report', lang)}**")
-        cols = {k: th(f"hist.col.{k}", lang) for k in ("row", "column", "value", "problem", "allowed")}
+        st.markdown(f"**{t('hist.report', lang)}**")
+        cols = {k: t(f"hist.col.{k}", lang) for k in ("row", "column", "value", "problem", "allowed")}
         _table(pd.DataFrame(rows).rename(columns=cols), hide_index=True, key="hist_report")
         bad = [r for r in report.problem_rows if r in frame.index]
         if bad:
-            st.markdown(f"**{th('hist.problem_rows', lang)}**")
+            st.markdown(f"**{t('hist.problem_rows', lang)}**")
             st.dataframe(styled(frame.loc[bad], report.problems), key="hist_problem_rows")
 
 
 def _preview(frame: pd.DataFrame, problems: list[Any], lang: str) -> None:
-    st.markdown(f"**{th('hist.preview', lang, n=min(PREVIEW_ROWS, len(frame)))}**")
+    st.markdown(f"**{t('hist.preview', lang, n=min(PREVIEW_ROWS, len(frame)))}**")
     st.dataframe(styled(frame.head(PREVIEW_ROWS), problems), key="hist_preview",
                  height=min(300, 38 + 35 * min(PREVIEW_ROWS, len(frame))))
 
 
 def _header_help(lang: str) -> None:
-    with st.expander(th("hist.headers", lang)):
-        df = pd.DataFrame(header_table()).rename(columns={"code": th("hist.col.code", lang),
-                                                          "kind": th("hist.col.kind", lang),
-                                                          "headers": th("hist.col.headers", lang)})
+    with st.expander(t("hist.headers", lang)):
+        df = pd.DataFrame(header_table()).rename(columns={"code": t("hist.col.code", lang),
+                                                          "kind": t("hist.col.kind", lang),
+                                                          "headers": t("hist.col.headers", lang)})
         st.dataframe(df, hide_index=True, key="hist_header_table")
 
 
@@ -138,13 +137,13 @@ def _mapping_widgets(raw: RawTable, lang: str) -> tuple[tuple[str, str], ...]:
     if not unknown:
         return ()
     out = []
-    with st.expander(th("hist.mapping", lang), expanded=False):
-        st.caption(th("hist.mapping_help", lang))
+    with st.expander(t("hist.mapping", lang), expanded=False):
+        st.caption(t("hist.mapping_help", lang))
         cols = st.columns(3)
         for k, h in enumerate(unknown):
             i = raw.headers.index(h)
             code = cols[k % 3].selectbox(h, ["", *MAPPABLE], key=f"hist_map_{i}",
-                                         format_func=lambda c: th("hist.ignore", lang) if c == "" else
+                                         format_func=lambda c: t("hist.ignore", lang) if c == "" else
                                          (kpi_label(c, lang) + f" ({c})" if c not in ("agent", "date", "hour") else c))
             if code:
                 out.append((h, code))
@@ -158,35 +157,35 @@ def _import(src: dict[str, Any], lang: str) -> History | None:
     hand: tuple[tuple[str, str], ...] = tuple(
         (k, v) for k, v in ss.get("_hist_map_last", ()) if v)  # the mapping chosen on the previous run
     try:
-        with st.spinner(th("hist.reading", lang)):
+        with st.spinner(t("hist.reading", lang)):
             raw = _read(src["data"], src["name"], sheet, hand)
     except HistoryError as e:
-        st.error(f"**{th('hist.file_error', lang)}**\n\n{e.headline(lang)}")
+        st.error(f"**{t('hist.file_error', lang)}**\n\n{e.headline(lang)}")
         return None
     if len(raw.sheets) > 1:
         c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
-        c1.selectbox(th("hist.sheet", lang), raw.sheets, index=raw.sheets.index(raw.sheet), key="hist_sheet",
-                     help=th("hist.sheet_help", lang))
+        c1.selectbox(t("hist.sheet", lang), raw.sheets, index=raw.sheets.index(raw.sheet), key="hist_sheet",
+                     help=t("hist.sheet_help", lang))
     else:
         c2 = st.container()
-    skip = c2.checkbox(th("hist.skip", lang), key="hist_skip")
+    skip = c2.checkbox(t("hist.skip", lang), key="hist_skip")
     mapping = _mapping_widgets(raw, lang)
     if mapping != hand:
         ss["_hist_map_last"] = mapping
         st.rerun()
     frame = raw_frame(raw)
-    frame.index.name = th("hist.col.row", lang)
+    frame.index.name = t("hist.col.row", lang)
     try:
-        with st.spinner(th("hist.reading", lang)):
+        with st.spinner(t("hist.reading", lang)):
             h = _validate(f"{src['id']}|{raw.sheet}", raw, mapping, bool(skip))
     except HistoryError as e:
-        body = (f"{e.file}: {th('hist.stopped', lang, n=len(e.report.problems))}" if e.msg_key == "stop"
+        body = (f"{e.file}: {t('hist.stopped', lang, n=len(e.report.problems))}" if e.msg_key == "stop"
                 else e.headline(lang))
-        st.error(f"**{th('hist.file_error', lang)}**\n\n{body}")
+        st.error(f"**{t('hist.file_error', lang)}**\n\n{body}")
         _report(e.report, frame, lang)
         _preview(frame, e.report.problems, lang)
         return None
-    st.success(f"**{th('hist.read_ok', lang)}** · " + th(
+    st.success(f"**{t('hist.read_ok', lang)}** · " + t(
         "hist.summary", lang, file=h.name, start=min(h.data["date"]).isoformat(), end=max(h.data["date"]).isoformat(),
         days=h.days, agents=len(h.agents), rows=len(h.data)))
     notes = h.notes(lang)
@@ -214,7 +213,7 @@ def _on_scenario() -> None:
 
 def pay_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
     """Pay per agent, one bar per scheme."""
-    agent, pay, scheme = th("hist.col.agent", lang), th("hist.chart.pay", lang), th("hist.chart.scheme", lang)
+    agent, pay, scheme = t("hist.col.agent", lang), t("hist.chart.pay", lang), t("hist.chart.scheme", lang)
     body = table[table["name"] != "合计 total"]
     long = body.melt(id_vars=["name"], var_name=scheme, value_name=pay).rename(columns={"name": agent})
     return alt.Chart(long).mark_bar().encode(
@@ -227,10 +226,10 @@ def pay_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
 
 
 def _replay_tab(h: History, lang: str) -> None:
-    st.caption(th("hist.replay_intro", lang))
+    st.caption(t("hist.replay_intro", lang))
     files = _scheme_files()
     c1, c2 = st.columns(2)
-    path = c1.selectbox(th("hist.scenario", lang), files, key="hist_scenario", on_change=_on_scenario)
+    path = c1.selectbox(t("hist.scenario", lang), files, key="hist_scenario", on_change=_on_scenario)
     try:
         s = sc.load_shipped(path=path)
     except ScenarioError as e:
@@ -239,36 +238,36 @@ def _replay_tab(h: History, lang: str) -> None:
     names = [x.name for x in s.schemes]
     default = s.economics.baseline_scheme or ""
     options = ["", *names]
-    paid = c2.selectbox(th("hist.paid_under", lang), options, index=options.index(default) if default in options else 0,
-                        key="hist_paid_under", format_func=lambda n: th("hist.base_only", lang) if n == "" else n)
+    paid = c2.selectbox(t("hist.paid_under", lang), options, index=options.index(default) if default in options else 0,
+                        key="hist_paid_under", format_func=lambda n: t("hist.base_only", lang) if n == "" else n)
     doc = replay(h, s, paid_under=paid or None)
     rows = []
     for name, b in doc["schemes"].items():
         if b["replayable"]:
-            rows.append({th("hist.col.scheme", lang): name, th("hist.col.pay", lang): money(b["pay_yuan"], lang),
-                         th("hist.col.bonus", lang): money(b["bonus_cost_yuan"], lang),
-                         th("hist.col.diff", lang): ("+" if b["diff_yuan"] > 0 else "") + money(b["diff_yuan"], lang),
-                         th("hist.col.status", lang): "; ".join(n[lang] for n in b["notes"])})
+            rows.append({t("hist.col.scheme", lang): name, t("hist.col.pay", lang): money(b["pay_yuan"], lang),
+                         t("hist.col.bonus", lang): money(b["bonus_cost_yuan"], lang),
+                         t("hist.col.diff", lang): ("+" if b["diff_yuan"] > 0 else "") + money(b["diff_yuan"], lang),
+                         t("hist.col.status", lang): "; ".join(n[lang] for n in b["notes"])})
         else:
             kp = ", ".join(kpi_label(c, lang) for c in b["missing_kpis"])
-            rows.append({th("hist.col.scheme", lang): name, th("hist.col.pay", lang): "—",
-                         th("hist.col.bonus", lang): "—", th("hist.col.diff", lang): "—",
-                         th("hist.col.status", lang): th("hist.cannot", lang, kpis=kp)})
+            rows.append({t("hist.col.scheme", lang): name, t("hist.col.pay", lang): "—",
+                         t("hist.col.bonus", lang): "—", t("hist.col.diff", lang): "—",
+                         t("hist.col.status", lang): t("hist.cannot", lang, kpis=kp)})
     _table(pd.DataFrame(rows), hide_index=True, key="hist_replay")
     for note in h.notes(lang)[:1] if h.report.skipped_rows else []:
         st.caption(note)
     table = replay_table(doc)
     if len(table.columns) > 1:
-        st.markdown(f"**{th('hist.per_agent', lang)}**")
-        shown = table.rename(columns={"name": th("hist.col.agent", lang)})
+        st.markdown(f"**{t('hist.per_agent', lang)}**")
+        shown = table.rename(columns={"name": t("hist.col.agent", lang)})
         st.dataframe(safe_frame(shown).style.format({c: "{:,.0f}" for c in safe_frame(shown).columns[1:]}),
                      hide_index=True, key="hist_pay",
                      height=min(38 + 35 * len(shown), 800))
         st.altair_chart(pay_chart(table, lang), key="hist_pay_chart")
         d1, d2, _ = st.columns([1, 1, 3])
-        d1.download_button(th("hist.download_csv", lang), data=csv_bytes(shown), file_name="replay.csv",
+        d1.download_button(t("hist.download_csv", lang), data=csv_bytes(shown), file_name="replay.csv",
                            mime="text/csv", key="hist_dl_csv")
-        d2.download_button(th("hist.download_xlsx", lang), data=xlsx_bytes(shown, sheet="replay"),
+        d2.download_button(t("hist.download_xlsx", lang), data=xlsx_bytes(shown, sheet="replay"),
                            file_name="replay.xlsx", key="hist_dl_xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -287,20 +286,20 @@ def _fit(sig: str, _cal: Any, reps: int) -> dict[str, pd.DataFrame]:
 
 def _estimates(cal: Any, lang: str) -> None:
     a = cal.agents
-    st.markdown(f"**{th('hist.agents_est', lang)}**")
-    df = pd.DataFrame({th("hist.col.agent", lang): a["name"],
-                       th("hist.col.inquiries", lang): [count(x, lang) for x in a["inquiries"]]})
+    st.markdown(f"**{t('hist.agents_est', lang)}**")
+    df = pd.DataFrame({t("hist.col.agent", lang): a["name"],
+                       t("hist.col.inquiries", lang): [count(x, lang) for x in a["inquiries"]]})
     if "conversion_raw" in a.columns:
-        df[th("hist.col.conv_raw", lang)] = [pct(x, lang, digits=1) for x in a["conversion_raw"]]
-        df[th("hist.col.conv_shrunk", lang)] = [pct(x, lang, digits=1) for x in a["conversion_shrunk"]]
-        df[th("hist.col.moved", lang)] = [pct(x, lang, digits=0) for x in a["conversion_weight"]]
-        df[th("hist.col.conv_factor", lang)] = a["conversion_factor"].round(3)
+        df[t("hist.col.conv_raw", lang)] = [pct(x, lang, digits=1) for x in a["conversion_raw"]]
+        df[t("hist.col.conv_shrunk", lang)] = [pct(x, lang, digits=1) for x in a["conversion_shrunk"]]
+        df[t("hist.col.moved", lang)] = [pct(x, lang, digits=0) for x in a["conversion_weight"]]
+        df[t("hist.col.conv_factor", lang)] = a["conversion_factor"].round(3)
     if "aov_factor" in a.columns:
-        df[th("hist.col.aov_factor", lang)] = a["aov_factor"].round(3)
+        df[t("hist.col.aov_factor", lang)] = a["aov_factor"].round(3)
     if "reply_time_factor" in a.columns:
-        df[th("hist.col.reply_factor", lang)] = a["reply_time_factor"].round(3)
+        df[t("hist.col.reply_factor", lang)] = a["reply_time_factor"].round(3)
     _table(df, hide_index=True, key="hist_agents_est")
-    st.caption(th("hist.shrink_note", lang))
+    st.caption(t("hist.shrink_note", lang))
 
 
 def _fit_value(code: str, x: float | None, lang: str) -> str:
@@ -311,16 +310,16 @@ def _fit_frame(df: pd.DataFrame, lang: str, agents: bool = False) -> pd.DataFram
     rows = []
     for r in df.to_dict(orient="records"):
         code = r["code"]
-        label = kpi_label(code, lang) + (th("hist.per_day", lang) if r["per_day"] else "")
+        label = kpi_label(code, lang) + (t("hist.per_day", lang) if r["per_day"] else "")
 
         def v(x: float | None, c: str = code) -> str:
             return _fit_value(c, x, lang)
-        row = {th("hist.col.kpi", lang): label, th("hist.col.history", lang): v(r["history"]),
-               th("hist.col.sim", lang): v(r["sim_mean"]),
-               th("hist.col.interval", lang): "—" if r["lo"] is None else f"{v(r['lo'])} – {v(r['hi'])}",
-               th("hist.col.match", lang): {True: th("hist.yes", lang), False: th("hist.no", lang), None: "—"}[r["match"]]}
+        row = {t("hist.col.kpi", lang): label, t("hist.col.history", lang): v(r["history"]),
+               t("hist.col.sim", lang): v(r["sim_mean"]),
+               t("hist.col.interval", lang): "—" if r["lo"] is None else f"{v(r['lo'])} – {v(r['hi'])}",
+               t("hist.col.match", lang): {True: t("hist.yes", lang), False: t("hist.no", lang), None: "—"}[r["match"]]}
         if agents:
-            row = {th("hist.col.agent", lang): r["name"], **row}
+            row = {t("hist.col.agent", lang): r["name"], **row}
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -328,12 +327,12 @@ def _fit_frame(df: pd.DataFrame, lang: str, agents: bool = False) -> pd.DataFram
 def _calibrate_tab(h: History, src: dict[str, Any], lang: str) -> None:
     ss = st.session_state
     files = ["", *sc.shipped_scenarios()]
-    template = st.selectbox(th("hist.template", lang), files, key="hist_template",
-                            format_func=lambda f: th("hist.template_none", lang) if f == "" else f)
+    template = st.selectbox(t("hist.template", lang), files, key="hist_template",
+                            format_func=lambda f: t("hist.template_none", lang) if f == "" else f)
     sig = json.dumps([src["id"], h.sheet, h.report.skipped_rows, sorted(h.columns.items()), template],
                      ensure_ascii=False)
-    if st.button(th("hist.calibrate", lang), key="hist_calibrate", type="primary"):
-        with st.spinner(th("hist.calibrating", lang)):
+    if st.button(t("hist.calibrate", lang), key="hist_calibrate", type="primary"):
+        with st.spinner(t("hist.calibrating", lang)):
             try:
                 ss[CAL] = {"sig": sig, "cal": _calibrate(sig, h, template)}
             except ScenarioError as e:
@@ -344,33 +343,33 @@ def _calibrate_tab(h: History, src: dict[str, Any], lang: str) -> None:
         return
     cal = stored["cal"]
     s = cal.scenario
-    st.success(th("hist.cal_done", lang))
+    st.success(t("hist.cal_done", lang))
     cols = st.columns(5)
-    cols[0].metric(th("hist.m.agents", lang), s.agents.count)
-    cols[1].metric(th("hist.m.per_day", lang), count(s.traffic.inquiries_per_day, lang, digits=1))
-    cols[2].metric(th("hist.m.conversion", lang), pct(s.outcomes.base_inquiry_conversion, lang, digits=1))
-    cols[3].metric(th("hist.m.aov", lang), money(s.outcomes.base_aov_yuan, lang))
-    cols[4].metric(th("hist.m.reply", lang), kpi_value("avg_response_s", s.agents.reply_time.mean_s, lang))
+    cols[0].metric(t("hist.m.agents", lang), s.agents.count)
+    cols[1].metric(t("hist.m.per_day", lang), count(s.traffic.inquiries_per_day, lang, digits=1))
+    cols[2].metric(t("hist.m.conversion", lang), pct(s.outcomes.base_inquiry_conversion, lang, digits=1))
+    cols[3].metric(t("hist.m.aov", lang), money(s.outcomes.base_aov_yuan, lang))
+    cols[4].metric(t("hist.m.reply", lang), kpi_value("avg_response_s", s.agents.reply_time.mean_s, lang))
     _estimates(cal, lang)
     stem = Path(h.name).stem
-    st.download_button(th("hist.download_toml", lang), data=cal.toml.encode("utf-8"),
+    st.download_button(t("hist.download_toml", lang), data=cal.toml.encode("utf-8"),
                        file_name=f"{stem}_calibrated.toml", mime="application/toml", key="hist_dl_toml")
 
-    st.subheader(th("hist.fit", lang))
+    st.subheader(t("hist.fit", lang))
     c1, c2 = st.columns([1, 3])
-    reps = int(c1.number_input(th("hist.fit_reps", lang), min_value=2, max_value=10, value=3, step=1,
+    reps = int(c1.number_input(t("hist.fit_reps", lang), min_value=2, max_value=10, value=3, step=1,
                                key="hist_fit_reps"))
-    if c2.button(th("hist.fit_run", lang), key="hist_fit"):
-        with st.spinner(th("hist.fitting", lang)):
+    if c2.button(t("hist.fit_run", lang), key="hist_fit"):
+        with st.spinner(t("hist.fitting", lang)):
             ss[FIT] = {"sig": (sig, reps), "fit": _fit(f"{sig}|{reps}", cal, reps)}
     fit = ss.get(FIT)
     if fit and fit["sig"] == (sig, reps):
         team = fit["fit"]["team"]
         ok = int(team["match"].fillna(False).astype(bool).sum())
-        st.info(th("hist.fit_summary", lang, ok=ok, n=int(team["match"].notna().sum())))
+        st.info(t("hist.fit_summary", lang, ok=ok, n=int(team["match"].notna().sum())))
         _table(_fit_frame(team, lang), hide_index=True, key="hist_fit_team")
-        st.caption(th("hist.fit_note", lang))
-        with st.expander(th("hist.fit_agents", lang)):
+        st.caption(t("hist.fit_note", lang))
+        with st.expander(t("hist.fit_agents", lang)):
             _table(_fit_frame(fit["fit"]["agents"], lang, agents=True), hide_index=True, key="hist_fit_agents")
 
     _to_simulate(cal, stem, lang)
@@ -391,37 +390,37 @@ def _to_simulate(cal: Any, stem: str, lang: str) -> None:
 
     try:
         with st.container(key="hist_to_sim"):
-            st.page_link(st.Page(simulate.render, url_path="simulate"), label=th("hist.to_sim", lang),
-                         icon=":material/monitoring:", help=th("hist.to_sim_help", lang))
+            st.page_link(st.Page(simulate.render, url_path="simulate"), label=t("hist.to_sim", lang),
+                         icon=":material/monitoring:", help=t("hist.to_sim_help", lang))
     except StreamlitAPIException:  # the page is not in a navigation (e.g. rendered alone in a test)
-        st.info(th("hist.to_sim_fallback", lang))
+        st.info(t("hist.to_sim_fallback", lang))
 
 
 # ------------------------------------------------------------------------------------------------ page
 def render() -> None:
     """Draw the History page (language from ``st.session_state["lang"]``)."""
     lang = current_lang()
-    st.title(th("hist.title", lang))
-    st.caption(th("hist.intro", lang))
+    st.title(t("hist.title", lang))
+    st.caption(t("hist.intro", lang))
     limit = human_size(MAX_BYTES)
-    st.file_uploader(th("hist.upload", lang, limit=limit), type=["csv", "txt", "tsv", "xlsx", "xlsm"],
-                     key="hist_upload", on_change=_on_upload, help=th("hist.upload_help", lang, limit=limit),
+    st.file_uploader(t("hist.upload", lang, limit=limit), type=["csv", "txt", "tsv", "xlsx", "xlsm"],
+                     key="hist_upload", on_change=_on_upload, help=t("hist.upload_help", lang, limit=limit),
                      max_upload_size=MAX_BYTES // (1024 * 1024))
-    st.caption(th("hist.samples", lang))
+    st.caption(t("hist.samples", lang))
     cols = st.columns(len(SAMPLES))
     for col, key in zip(cols, SAMPLES, strict=True):
-        col.button(th(f"hist.sample.{key}", lang), key=f"hist_sample_{key}", on_click=_pick_sample, args=(key,),
+        col.button(t(f"hist.sample.{key}", lang), key=f"hist_sample_{key}", on_click=_pick_sample, args=(key,),
                    width="stretch")
     _header_help(lang)
     src = st.session_state.get(SRC)
     if not src:
-        st.info(th("hist.start", lang))
+        st.info(t("hist.start", lang))
         return
-    st.caption(th("hist.using", lang, name=src["name"]))
+    st.caption(t("hist.using", lang, name=src["name"]))
     h = _import(src, lang)
     if h is None:
         return
-    tab_r, tab_c = st.tabs([th("hist.tab.replay", lang), th("hist.tab.calibrate", lang)])
+    tab_r, tab_c = st.tabs([t("hist.tab.replay", lang), t("hist.tab.calibrate", lang)])
     with tab_r:
         _replay_tab(h, lang)
     with tab_c:

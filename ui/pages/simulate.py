@@ -13,11 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from model.errors import ScenarioError
+from model.present.charts_simulate import arrivals_chart, response_chart
+from model.present.format import count
+from model.present.i18n import kpi_label, t
 from model.schema import MAX_AGENTS, Scenario
 from ui import scenarios as sc
-from ui.charts import arrivals_chart, response_chart
-from ui.format import count
-from ui.i18n import kpi_label, t
 from ui.state import CALIBRATED_CHOICE, CALIBRATED_KEY, current_lang, remember_widgets, restore_widgets
 from ui.widgets import (
     agent_section,

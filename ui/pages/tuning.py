@@ -16,12 +16,11 @@ import streamlit as st
 
 from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
+from model.present.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
+from model.present.i18n import kpi_label, t
 from model.scenario import read_toml
 from model.schema import scenario_from_dict
 from model.tuning.store import DEFAULT_STORE, SweepStore
-from ui.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
-from ui.i18n import kpi_label
-from ui.i18n_tuning import tt
 from ui.pages.compare import ROOT, SCENARIOS, scheme_scenarios
 from ui.state import current_lang
 
@@ -38,8 +37,8 @@ def _pct(v: float | None) -> str:
 
 def _error(e: Exception, lang: str) -> None:
     msg = getattr(e, "message", None) or str(e)
-    st.error(f"{tt('tun.error', lang)}\n\n" + "\n\n".join(f"- {ln}" for ln in str(msg).splitlines() if ln)
-             + f"\n\n{tt('tun.error_hint', lang)}")
+    st.error(f"{t('tun.error', lang)}\n\n" + "\n\n".join(f"- {ln}" for ln in str(msg).splitlines() if ln)
+             + f"\n\n{t('tun.error_hint', lang)}")
 
 
 @st.cache_data(show_spinner=False)
@@ -57,8 +56,8 @@ def _scenario(path: str, days: int, reps: int, constraints: dict[str, float]) ->
 def render() -> None:
     """Draw the tuning page (language from ``st.session_state["lang"]``)."""
     lang = current_lang()
-    st.title(tt("tun.title", lang))
-    st.caption(tt("tun.intro", lang))
+    st.title(t("tun.title", lang))
+    st.caption(t("tun.intro", lang))
     _sweep_section(lang)
     doc = st.session_state.get(DOC_KEY)
     if doc:
@@ -71,24 +70,24 @@ def render() -> None:
 
 def _sweep_section(lang: str) -> None:
     files = scheme_scenarios()
-    st.subheader(tt("tun.setup", lang))
+    st.subheader(t("tun.setup", lang))
     a, b, c = st.columns([3, 1, 1])
-    path = a.selectbox(tt("tun.scenario", lang), files, key="tun_scenario")
-    days = int(b.number_input(tt("tun.days", lang), min_value=1, max_value=31, value=DEFAULT_DAYS, step=1,
-                              key="tun_days", help=tt("tun.days_help", lang)))
-    reps = int(c.number_input(tt("tun.reps", lang), min_value=1, max_value=20, value=DEFAULT_REPS, step=1,
+    path = a.selectbox(t("tun.scenario", lang), files, key="tun_scenario")
+    days = int(b.number_input(t("tun.days", lang), min_value=1, max_value=31, value=DEFAULT_DAYS, step=1,
+                              key="tun_days", help=t("tun.days_help", lang)))
+    reps = int(c.number_input(t("tun.reps", lang), min_value=1, max_value=20, value=DEFAULT_REPS, step=1,
                               key="tun_reps"))
-    st.markdown(f"**{tt('tun.constraints', lang)}**")
+    st.markdown(f"**{t('tun.constraints', lang)}**")
     d, e, f = st.columns(3)
-    min_reach = d.number_input(tt("tun.min_reach", lang), 0.0, 100.0, 30.0, 5.0, key="tun_min_reach")
-    max_pay = e.number_input(tt("tun.max_payout", lang), 1.0, 1000.0, 10.0, 1.0, key="tun_max_payout")
-    max_pl = f.number_input(tt("tun.max_ploss", lang), 0.0, 100.0, 20.0, 5.0, key="tun_max_ploss")
+    min_reach = d.number_input(t("tun.min_reach", lang), 0.0, 100.0, 30.0, 5.0, key="tun_min_reach")
+    max_pay = e.number_input(t("tun.max_payout", lang), 1.0, 1000.0, 10.0, 1.0, key="tun_max_payout")
+    max_pl = f.number_input(t("tun.max_ploss", lang), 0.0, 100.0, 20.0, 5.0, key="tun_max_ploss")
     constraints = {"min_reach_share": min_reach / 100, "max_payout_share": max_pay / 100,
                    "max_p_net_loss": max_pl / 100}
     g, h, k = st.columns([3, 1, 2])
-    store = g.text_input(tt("tun.store", lang), str(DEFAULT_STORE), key="tun_store", help=tt("tun.store_help", lang))
-    workers = int(h.number_input(tt("tun.workers", lang), 1, 16, 2, 1, key="tun_workers"))
-    scheduler = k.text_input(tt("tun.scheduler", lang), "", key="tun_scheduler", help=tt("tun.scheduler_help", lang))
+    store = g.text_input(t("tun.store", lang), str(DEFAULT_STORE), key="tun_store", help=t("tun.store_help", lang))
+    workers = int(h.number_input(t("tun.workers", lang), 1, 16, 2, 1, key="tun_workers"))
+    scheduler = k.text_input(t("tun.scheduler", lang), "", key="tun_scheduler", help=t("tun.scheduler_help", lang))
     try:
         s = _scenario(path, days, reps, constraints)
     except ScenarioError as err:
@@ -99,8 +98,8 @@ def _sweep_section(lang: str) -> None:
              "min_good_rating_rate": kpi_label("good_rating_rate", lang),
              "max_bad_attitude_share": kpi_label("bad_attitude_share", lang)}
     txt = ", ".join(f"{names[k]} {'≥' if k.startswith('min') else '≤'} {_pct(v)}" for k, v in lines.items())
-    st.caption(tt("tun.lines_note", lang, lines=txt or tt("tun.no_lines", lang)))
-    if st.button(tt("tun.run", lang), key="tun_run", type="primary"):
+    st.caption(t("tun.lines_note", lang, lines=txt or t("tun.no_lines", lang)))
+    if st.button(t("tun.run", lang), key="tun_run", type="primary"):
         _run(s, path, store, lang, workers=workers, scheduler=scheduler.strip() or None)
     _past(store, s, lang)
 
@@ -121,10 +120,10 @@ def _run(s: Any, path: str, store: str, lang: str, *, workers: int, scheduler: s
     note = st.empty()
 
     def plan(spec: Any, est: float) -> None:
-        note.caption(tt("tun.plan", lang, points=len(spec.points), reps=s.tuning.replications, est=est))
+        note.caption(t("tun.plan", lang, points=len(spec.points), reps=s.tuning.replications, est=est))
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / max(1, total), text=tt("tun.running", lang, done=done, total=total))
+        bar.progress(done / max(1, total), text=t("tun.running", lang, done=done, total=total))
 
     try:
         if scheduler:
@@ -149,14 +148,14 @@ def _past(store: str, s: Any, lang: str) -> None:
             past = st_.sweeps()
     except ScenarioError:
         return
-    with st.expander(tt("tun.past", lang)):
+    with st.expander(t("tun.past", lang)):
         if past.empty:
-            st.caption(tt("tun.past_none", lang))
+            st.caption(t("tun.past_none", lang))
             return
-        labels = {r.sweep_id: tt("tun.sweep_label", lang, name=r.name, done=r.points_done, points=r.n_points,
+        labels = {r.sweep_id: t("tun.sweep_label", lang, name=r.name, done=r.points_done, points=r.n_points,
                                  status=r.status, when=str(r.updated)[:16]) for r in past.itertuples()}
-        sid = st.selectbox(tt("tun.past", lang), list(labels), format_func=labels.get, key="tun_past")
-        if st.button(tt("tun.reopen", lang), key="tun_reopen"):
+        sid = st.selectbox(t("tun.past", lang), list(labels), format_func=labels.get, key="tun_past")
+        if st.button(t("tun.reopen", lang), key="tun_reopen"):
             from model.tuning.tune import reopen
 
             try:
@@ -169,38 +168,38 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     rec = doc["recommendation"]
     best = doc["best_point"]
     sc = doc["scenario"]
-    st.subheader(tt("tun.rec_keep", lang) if rec.get("keeps_baseline") else f"{tt('tun.rec', lang)}: {rec['scheme']}")
+    st.subheader(t("tun.rec_keep", lang) if rec.get("keeps_baseline") else f"{t('tun.rec', lang)}: {rec['scheme']}")
     m1, m2, m3, m4 = st.columns(4)
     kpi = rec.get("kpi") or best.get("kpi")
-    m1.metric(tt("tun.metric.target", lang), target_text(rec.get("kpi"), rec.get("target")),
+    m1.metric(t("tun.metric.target", lang), target_text(rec.get("kpi"), rec.get("target")),
               help=kpi_label(kpi, lang) if kpi else None)
-    m2.metric(tt("tun.metric.amount", lang), "—" if rec.get("amount_yuan") is None else f"{rec['amount_yuan']:,.0f}")
-    m3.metric(tt("tun.metric.gain", lang), f"{rec['expected_net_gain_yuan']:,.0f}")
-    m4.metric(tt("tun.metric.reach", lang), "—" if rec.get("keeps_baseline") else _pct(best.get("reach_share")))
+    m2.metric(t("tun.metric.amount", lang), "—" if rec.get("amount_yuan") is None else f"{rec['amount_yuan']:,.0f}")
+    m3.metric(t("tun.metric.gain", lang), f"{rec['expected_net_gain_yuan']:,.0f}")
+    m4.metric(t("tun.metric.reach", lang), "—" if rec.get("keeps_baseline") else _pct(best.get("reach_share")))
     (st.info if rec.get("keeps_baseline") else st.success)(rec["reason"][lang])
     b = doc.get("binding_constraint")
-    st.caption(tt("tun.binding", lang, name=b[lang], limit=_pct(b["limit"])) if b else tt("tun.binding_none", lang))
-    st.caption(tt("tun.money_note", lang, days=sc["days"], points=doc["sweep"]["points"], reps=sc["replications"],
+    st.caption(t("tun.binding", lang, name=b[lang], limit=_pct(b["limit"])) if b else t("tun.binding_none", lang))
+    st.caption(t("tun.money_note", lang, days=sc["days"], points=doc["sweep"]["points"], reps=sc["replications"],
                   id=doc["sweep"]["id"]))
     if sc.get("behaviour") == "none":
-        st.caption(tt("tun.mechanics", lang))
+        st.caption(t("tun.mechanics", lang))
     charts: dict[str, Any] = {}
     schemes = list(dict.fromkeys(p["scheme"] for p in doc["points"] if p.get("target") is not None))
     if schemes:
-        st.markdown(f"**{tt('tun.heatmap', lang)}**")
+        st.markdown(f"**{t('tun.heatmap', lang)}**")
         default = schemes.index(doc["frontier"]["scheme"]) if doc["frontier"]["scheme"] in schemes else 0
-        scheme = st.selectbox(tt("tun.heat_scheme", lang), schemes, index=default, key="tun_heat_scheme")
+        scheme = st.selectbox(t("tun.heat_scheme", lang), schemes, index=default, key="tun_heat_scheme")
         charts["heatmap"] = heatmap(doc, scheme, lang)
         st.altair_chart(charts["heatmap"], key="tun_chart_heatmap")
-        st.caption(tt("tun.heat_note", lang))
+        st.caption(t("tun.heat_note", lang))
         _emulator(doc, scheme, lang)
-    st.markdown(f"**{tt('tun.frontier', lang)}**")
+    st.markdown(f"**{t('tun.frontier', lang)}**")
     c1, c2 = st.columns(2)
     charts["frontier_payout"] = frontier_chart(doc, lang, "payout")
     charts["frontier_reach"] = frontier_chart(doc, lang, "reach")
     c1.altair_chart(charts["frontier_payout"], key="tun_chart_frontier_payout")
     c2.altair_chart(charts["frontier_reach"], key="tun_chart_frontier_reach")
-    st.markdown(f"**{tt('tun.points', lang)}**")
+    st.markdown(f"**{t('tun.points', lang)}**")
     table = points_table(doc, lang)
     st.dataframe(table, hide_index=True, key="tun_points")
     _downloads(table, charts, lang)
@@ -220,7 +219,7 @@ def _emulator(doc: dict[str, Any], scheme: str, lang: str) -> None:
     em = cache[key]
     if em is None:
         return
-    st.markdown(f"**{tt('tun.emu', lang)}**")
+    st.markdown(f"**{t('tun.emu', lang)}**")
     kpi = next((p["kpi"] for p in doc["points"] if p["scheme"] == scheme and p.get("kpi")), None)
     share = kpi in KPI_CODES and KPI_CODES[kpi].unit == "share"
     x: dict[str, float] = {}
@@ -231,21 +230,21 @@ def _emulator(doc: dict[str, Any], scheme: str, lang: str) -> None:
             step = 0.005 if share else max((hi - lo) / 50, 1e-6)
             fmt = "%.1f%%" if share else "%g"
             scale = 100.0 if share else 1.0
-            v = col.slider(tt("tun.metric.target", lang), lo * scale, hi * scale, (lo + hi) / 2 * scale,
+            v = col.slider(t("tun.metric.target", lang), lo * scale, hi * scale, (lo + hi) / 2 * scale,
                            step * scale, format=fmt, key="tun_emu_target")
             x[name] = v / scale
         else:
-            x[name] = float(col.slider(tt("tun.metric.amount", lang), lo, hi, float(round((lo + hi) / 2, -1)),
+            x[name] = float(col.slider(t("tun.metric.amount", lang), lo, hi, float(round((lo + hi) / 2, -1)),
                                        float(max(1.0, round((hi - lo) / 50))), key="tun_emu_amount"))
     y = em.predict(**x)
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric(tt("tun.metric.gain", lang), f"{y['net_gain_yuan']:,.0f}")
-    m2.metric(tt("tun.col.payout", lang), f"{y['payout_yuan']:,.0f}")
-    m3.metric(tt("tun.metric.reach", lang), _pct(y.get("reach_share")))
-    m4.metric(tt("tun.col.ploss", lang), _pct(y.get("p_net_loss")))
+    m1.metric(t("tun.metric.gain", lang), f"{y['net_gain_yuan']:,.0f}")
+    m2.metric(t("tun.col.payout", lang), f"{y['payout_yuan']:,.0f}")
+    m3.metric(t("tun.metric.reach", lang), _pct(y.get("reach_share")))
+    m4.metric(t("tun.col.ploss", lang), _pct(y.get("p_net_loss")))
     err = em.error.get("net_gain_yuan")
     if err:
-        st.caption(tt("tun.emu_note", lang, mae=err["mae"], rel=100 * err["relative"], n=em.held_out))
+        st.caption(t("tun.emu_note", lang, mae=err["mae"], rel=100 * err["relative"], n=em.held_out))
 
 
 def points_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
@@ -254,25 +253,25 @@ def points_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
     for c in ("amount_yuan", "net_gain_yuan", "net_gain_lo", "net_gain_hi", "payout_yuan", "payout_share", "p_net_loss",
               "reach_share", "three_min_reply_rate"):
         df[c] = pd.to_numeric(df[c], errors="coerce")
-    yes, no = tt("tun.yes", lang), tt("tun.no", lang)
+    yes, no = t("tun.yes", lang), t("tun.no", lang)
 
     def pct(col: str) -> list[str]:
         return ["—" if pd.isna(v) else f"{100 * v:.1f}%" for v in df[col]]
 
     return pd.DataFrame({
-        tt("tun.col.scheme", lang): df["scheme"],
-        tt("tun.col.target", lang): [target_text(k, v) for k, v in zip(df["kpi"], df["target"], strict=True)],
-        tt("tun.col.amount", lang): df["amount_yuan"],
-        tt("tun.col.gain", lang): df["net_gain_yuan"].round(0),
-        tt("tun.col.gain_lo", lang): df["net_gain_lo"].round(0),
-        tt("tun.col.gain_hi", lang): df["net_gain_hi"].round(0),
-        tt("tun.col.payout", lang): df["payout_yuan"].round(0),
-        tt("tun.col.share", lang): pct("payout_share"),
-        tt("tun.col.ploss", lang): pct("p_net_loss"),
-        tt("tun.col.reach", lang): pct("reach_share"),
-        tt("tun.col.three_min", lang): pct("three_min_reply_rate"),
-        tt("tun.col.feasible", lang): [yes if f else no for f in df["feasible"]],
-        tt("tun.col.fails", lang): [", ".join(f) for f in df["fails"]],
+        t("tun.col.scheme", lang): df["scheme"],
+        t("tun.col.target", lang): [target_text(k, v) for k, v in zip(df["kpi"], df["target"], strict=True)],
+        t("tun.col.amount", lang): df["amount_yuan"],
+        t("tun.col.gain", lang): df["net_gain_yuan"].round(0),
+        t("tun.col.gain_lo", lang): df["net_gain_lo"].round(0),
+        t("tun.col.gain_hi", lang): df["net_gain_hi"].round(0),
+        t("tun.col.payout", lang): df["payout_yuan"].round(0),
+        t("tun.col.share", lang): pct("payout_share"),
+        t("tun.col.ploss", lang): pct("p_net_loss"),
+        t("tun.col.reach", lang): pct("reach_share"),
+        t("tun.col.three_min", lang): pct("three_min_reply_rate"),
+        t("tun.col.feasible", lang): [yes if f else no for f in df["feasible"]],
+        t("tun.col.fails", lang): [", ".join(f) for f in df["fails"]],
     })
 
 
@@ -294,21 +293,21 @@ def _fixed_width(chart: Any) -> str:
 
 def _downloads(table: pd.DataFrame, charts: dict[str, Any], lang: str) -> None:
     a, b = st.columns(2)
-    a.download_button(tt("tun.download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
+    a.download_button(t("tun.download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
                       file_name="tuning_points.csv", mime="text/csv", key="tun_dl_csv")
     buf = io.BytesIO()
     table.to_excel(buf, index=False, sheet_name="points")
-    b.download_button(tt("tun.download_xlsx", lang), buf.getvalue(), file_name="tuning_points.xlsx",
+    b.download_button(t("tun.download_xlsx", lang), buf.getvalue(), file_name="tuning_points.xlsx",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="tun_dl_xlsx")
-    if not charts or not st.toggle(tt("tun.images", lang), key="tun_images"):
+    if not charts or not st.toggle(t("tun.images", lang), key="tun_images"):
         return
     cols = st.columns(len(charts))
     for col, (name, chart) in zip(cols, charts.items(), strict=True):
         spec = _fixed_width(chart)
         try:
-            col.download_button(tt("tun.download_png", lang, name=name), _image(spec, "png"), file_name=f"{name}.png",
+            col.download_button(t("tun.download_png", lang, name=name), _image(spec, "png"), file_name=f"{name}.png",
                                 mime="image/png", key=f"tun_dl_png_{name}")
-            col.download_button(tt("tun.download_svg", lang, name=name), _image(spec, "svg"), file_name=f"{name}.svg",
+            col.download_button(t("tun.download_svg", lang, name=name), _image(spec, "svg"), file_name=f"{name}.svg",
                                 mime="image/svg+xml", key=f"tun_dl_svg_{name}")
         except Exception:  # noqa: BLE001 - an export failure must not hide the results
             col.caption("PNG/SVG export unavailable")
@@ -325,21 +324,21 @@ def _staffing(path: str, line: str, value: float, sim: bool) -> dict[str, Any]:
 
 
 def _staffing_section(lang: str) -> None:
-    st.subheader(tt("stf.header", lang))
-    st.caption(tt("stf.intro", lang))
+    st.subheader(t("stf.header", lang))
+    st.caption(t("stf.intro", lang))
     files = sorted(str(p.relative_to(ROOT)) for p in SCENARIOS.glob("*.toml"))
     files.sort(key=lambda f: f != STAFF_DEFAULT)
     a, b, c = st.columns([3, 2, 1])
-    path = a.selectbox(tt("stf.scenario", lang), files, key="stf_scenario")
-    line = b.radio(tt("stf.line", lang), ["three_min_reply_rate", "avg_response_s"], key="stf_line",
-                   format_func=lambda k: tt(f"stf.line.{k}", lang), horizontal=True)
+    path = a.selectbox(t("stf.scenario", lang), files, key="stf_scenario")
+    line = b.radio(t("stf.line", lang), ["three_min_reply_rate", "avg_response_s"], key="stf_line",
+                   format_func=lambda k: t(f"stf.line.{k}", lang), horizontal=True)
     if line == "three_min_reply_rate":
-        value = c.number_input(tt("stf.value_pct", lang), 1.0, 99.0, 70.0, 5.0, key="stf_value_pct") / 100
+        value = c.number_input(t("stf.value_pct", lang), 1.0, 99.0, 70.0, 5.0, key="stf_value_pct") / 100
     else:
-        value = c.number_input(tt("stf.value_s", lang), 1.0, 3600.0, 60.0, 5.0, key="stf_value_s")
-    sim = st.checkbox(tt("stf.sim", lang), value=True, key="stf_sim")
-    if st.button(tt("stf.run", lang), key="stf_run"):
-        with st.spinner(tt("stf.running", lang)):
+        value = c.number_input(t("stf.value_s", lang), 1.0, 3600.0, 60.0, 5.0, key="stf_value_s")
+    sim = st.checkbox(t("stf.sim", lang), value=True, key="stf_sim")
+    if st.button(t("stf.run", lang), key="stf_run"):
+        with st.spinner(t("stf.running", lang)):
             try:
                 st.session_state[STAFF_KEY] = _staffing(path, line, float(value), sim)
             except ScenarioError as err:
@@ -349,40 +348,40 @@ def _staffing_section(lang: str) -> None:
     if not res:
         return
     table = pd.DataFrame(res["table"])
-    st.caption(tt("stf.day", lang, day=res["day"]))
-    st.markdown(f"**{tt('stf.chart', lang)}**")
+    st.caption(t("stf.day", lang, day=res["day"]))
+    st.markdown(f"**{t('stf.chart', lang)}**")
     st.altair_chart(staffing_chart(table, lang), key="stf_chart")
     short = [int(r.hour) for r in table.itertuples() if r.sim is not None and r.on_duty < r.sim]
     if short:
-        st.warning(tt("stf.short", lang, n=len(short), hours=", ".join(map(str, short))))
+        st.warning(t("stf.short", lang, n=len(short), hours=", ".join(map(str, short))))
     if res["notes"]:
-        st.markdown(f"**{tt('stf.notes', lang)}**")
+        st.markdown(f"**{t('stf.notes', lang)}**")
         for n in res["notes"]:
             st.caption(n[lang])
-    st.markdown(f"**{tt('stf.table', lang)}**")
+    st.markdown(f"**{t('stf.table', lang)}**")
     show = pd.DataFrame({
-        tt("stf.col.hour", lang): table["hour"], tt("stf.col.chats", lang): table["chats"].astype(float).round(0),
-        tt("stf.col.on_duty", lang): table["on_duty"], "Erlang C": table["erlang_c"], "Erlang A": table["erlang_a"],
-        tt("tun.series.sim", lang): table["sim"],
-        tt("stf.col.sim_value", lang): [
+        t("stf.col.hour", lang): table["hour"], t("stf.col.chats", lang): table["chats"].astype(float).round(0),
+        t("stf.col.on_duty", lang): table["on_duty"], "Erlang C": table["erlang_c"], "Erlang A": table["erlang_a"],
+        t("tun.series.sim", lang): table["sim"],
+        t("stf.col.sim_value", lang): [
             "—" if v is None or pd.isna(v) else (f"{100 * v:.1f}%" if res.get("line") == "three_min_reply_rate"
                                                   else f"{v:.0f} s") for v in table["sim_value_at_erlang_a"]]})
     st.dataframe(show, hide_index=True, key="stf_table")
-    st.download_button(tt("tun.download_csv", lang), show.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(t("tun.download_csv", lang), show.to_csv(index=False).encode("utf-8-sig"),
                        file_name="staffing.csv", mime="text/csv", key="stf_dl_csv")
 
 
 def _history_section(lang: str) -> None:
     from model.tuning.history import target_band
 
-    st.subheader(tt("his.header", lang))
-    st.caption(tt("his.intro", lang))
+    st.subheader(t("his.header", lang))
+    st.caption(t("his.intro", lang))
     a, b, c = st.columns([3, 2, 1])
-    up = a.file_uploader(tt("his.file", lang), type=["csv"], key="his_file")
+    up = a.file_uploader(t("his.file", lang), type=["csv"], key="his_file")
     codes = [k for k, v in KPI_CODES.items() if v.unit in ("share", "s", "yuan")]
-    kpi = b.selectbox(tt("his.kpi", lang), codes, index=codes.index("inquiry_conversion"), key="his_kpi",
+    kpi = b.selectbox(t("his.kpi", lang), codes, index=codes.index("inquiry_conversion"), key="his_kpi",
                       format_func=lambda k: kpi_label(k, lang))
-    ind = c.number_input(tt("his.industry", lang), 0.0, 100.0, 0.0, 1.0, key="his_industry")
+    ind = c.number_input(t("his.industry", lang), 0.0, 100.0, 0.0, 1.0, key="his_industry")
     if up is None:
         return
     try:
@@ -400,7 +399,7 @@ def _history_section(lang: str) -> None:
     except (ValueError, pd.errors.ParserError) as err:
         _error(err, lang)
         return
-    st.success(tt("his.band", lang, low=target_text(kpi, band["low"]), high=target_text(kpi, band["high"])))
+    st.success(t("his.band", lang, low=target_text(kpi, band["low"]), high=target_text(kpi, band["high"])))
     st.write(band["reason"][lang])
     if band["industry"]:
         st.caption(band["industry"][lang])

@@ -16,11 +16,11 @@ import json
 from html import escape
 from typing import Any
 
+from model.present.charts_compare import CJK_FONT, all_charts, scheme_label
+from model.present.format import money, pct
+from model.present.i18n import norm_lang, t
 from model.schemes.describe import basis_label, describe_scheme, note_in_lang
-from ui.charts_compare import CJK_FONT, _num, all_charts, scheme_label
-from ui.format import money, pct
-from ui.i18n import norm_lang, t
-from ui.i18n_compare import tc
+from model.text import finite as _num
 
 CSS = f"""
 :root {{ color-scheme: light; }}
@@ -66,10 +66,10 @@ def comparison_rows(doc: dict[str, Any], lang: str, *, short: bool = False) -> t
     """
     lang = norm_lang(lang)
     level = _level(doc)
-    heads = [tc("res.col.scheme", lang), tc("res.col.bonus", lang), tc("res.col.uplift", lang),
-             tc("res.col.net", lang), tc("res.col.net_ci", lang, level=level), tc("res.col.roi", lang),
-             tc("res.col.p_loss", lang), tc("res.col.conv", lang), tc("res.col.aov", lang),
-             tc("res.col.payout", lang), tc("res.col.assumed", lang)]
+    heads = [t("res.col.scheme", lang), t("res.col.bonus", lang), t("res.col.uplift", lang),
+             t("res.col.net", lang), t("res.col.net_ci", lang, level=level), t("res.col.roi", lang),
+             t("res.col.p_loss", lang), t("res.col.conv", lang), t("res.col.aov", lang),
+             t("res.col.payout", lang), t("res.col.assumed", lang)]
     rows = []
     dash = t("unit.none", lang)
     for name, b in (doc.get("schemes") or {}).items():
@@ -84,7 +84,7 @@ def comparison_rows(doc: dict[str, Any], lang: str, *, short: bool = False) -> t
             money(_stat(e, "net_gain_yuan"), lang), ci, dash if roi is None else f"{roi:.2f}",
             pct(_stat(e, "p_net_loss"), lang, digits=0), pct(_stat(tm, "inquiry_conversion"), lang, digits=2),
             money(_stat(tm, "aov_yuan"), lang, digits=2), pct(_stat(e, "payout_share_of_incremental_profit"), lang),
-            ("" if not ae else tc("res.assumed_mark", lang) if short else "; ".join(ae.get(lang) or [])),
+            ("" if not ae else t("res.assumed_mark", lang) if short else "; ".join(ae.get(lang) or [])),
         ])
     return heads, rows
 
@@ -92,7 +92,7 @@ def comparison_rows(doc: dict[str, Any], lang: str, *, short: bool = False) -> t
 def agent_pay_rows(doc: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
     """Per-agent variable pay (one column per scheme) as formatted text."""
     schemes = doc.get("schemes") or {}
-    heads = [tc("res.col.agent", lang)] + [scheme_label(n, b, lang) for n, b in schemes.items()]
+    heads = [t("res.col.agent", lang)] + [scheme_label(n, b, lang) for n, b in schemes.items()]
     agents: dict[Any, dict[str, Any]] = {}
     for n, b in schemes.items():
         for a in b.get("agents") or []:
@@ -100,7 +100,7 @@ def agent_pay_rows(doc: dict[str, Any], lang: str) -> tuple[list[str], list[list
             row[n] = a.get("variable_yuan")
     rows = [[str(r["name"])] + [money(r.get(n), lang) for n in schemes] for _, r in sorted(
         agents.items(), key=lambda kv: (str(type(kv[0])), kv[0]))]
-    totals = [tc("rep.col.total", lang)] + [
+    totals = [t("rep.col.total", lang)] + [
         money(sum(_num(a.get("variable_yuan")) or 0.0 for a in b.get("agents") or []), lang)
         for b in schemes.values()]
     return heads, rows + [totals]
@@ -127,7 +127,7 @@ def chart_svgs(doc: dict[str, Any], lang: str) -> dict[str, str]:
             out[key] = svg[svg.find("<svg"):] if "<svg" in svg else svg
         else:
             data = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
-            out[key] = (f'<p class="note">{escape(tc("rep.chart_missing", lang))}</p>'
+            out[key] = (f'<p class="note">{escape(t("rep.chart_missing", lang))}</p>'
                         f'<script type="application/vnd.vegalite+json">{data}</script>')
     return out
 
@@ -146,18 +146,18 @@ def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     lang = norm_lang(lang)
     schemes = doc.get("schemes") or {}
     sc = doc.get("scenario") or {}
-    title = tc("rep.title", lang)
+    title = t("rep.title", lang)
     parts = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
              f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
              f"<title>{escape(title)}{' · ' + escape(str(sc['name'])) if sc.get('name') else ''}</title>\n"
              f"<style>{CSS}</style>\n</head>\n<body>\n"]
     parts.append(f"<h1>{escape(title)}</h1>")
     stamp = _dt.date.today().isoformat()
-    parts.append(f'<p class="note">{escape(tc("rep.generated", lang))} · {stamp}</p>')
+    parts.append(f'<p class="note">{escape(t("rep.generated", lang))} · {stamp}</p>')
 
     # scenario summary
-    parts.append(f"<h2>{escape(tc('rep.scenario', lang))}</h2>")
-    base = doc.get("baseline_scheme") or tc("ed.base_only", lang)
+    parts.append(f"<h2>{escape(t('rep.scenario', lang))}</h2>")
+    base = doc.get("baseline_scheme") or t("ed.base_only", lang)
     meta = []
     for key, field in (("rep.shop", "name"), ("rep.platform", "platform"), ("rep.days", "days"),
                        ("rep.reps", "replications"), ("rep.seed", "seed"), ("rep.file", "file")):
@@ -169,25 +169,25 @@ def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
                 v = t(f"platform.{v}", lang)
             except KeyError:
                 pass
-        meta.append([tc(key, lang), str(v)])
-    meta.append([tc("rep.baseline", lang), str(base)])
+        meta.append([t(key, lang), str(v)])
+    meta.append([t("rep.baseline", lang), str(base)])
     parts.append(_table(["", ""], meta, "meta").replace("<thead><tr><th></th><th></th></tr></thead>", ""))
     if sc.get("days") is not None:
-        parts.append(f'<p class="note">{escape(tc("rep.money_note", lang, days=sc["days"]))}</p>')
+        parts.append(f'<p class="note">{escape(t("rep.money_note", lang, days=sc["days"]))}</p>')
 
     # assumptions
     assumed = [(n, b["assumed_effects"]) for n, b in schemes.items() if b.get("assumed_effects")]
-    parts.append(f"<h2>{escape(tc('rep.assumptions', lang))}</h2>")
+    parts.append(f"<h2>{escape(t('rep.assumptions', lang))}</h2>")
     if assumed:
         items = "".join(f'<li><b>{escape(n)}</b>: <span class="assumed">{escape("; ".join(ae.get(lang) or []))}'
                         f"</span></li>" for n, ae in assumed)
-        parts.append(f'<div class="callout"><p>{escape(tc("res.assumed_note", lang))}</p><ul>{items}</ul></div>')
+        parts.append(f'<div class="callout"><p>{escape(t("res.assumed_note", lang))}</p><ul>{items}</ul></div>')
     else:
-        parts.append(f"<p>{escape(tc('res.no_assumed', lang))}</p>")
+        parts.append(f"<p>{escape(t('res.no_assumed', lang))}</p>")
 
     # schemes
     specs = doc.get("scheme_specs") or {}
-    parts.append(f"<h2>{escape(tc('rep.schemes', lang))}</h2><ul>")
+    parts.append(f"<h2>{escape(t('rep.schemes', lang))}</h2><ul>")
     for n, b in schemes.items():
         desc = note_in_lang(b.get("description") or "", lang)
         lines = "".join(f"<li>{escape(line)}</li>" for line in describe_scheme(specs[n], lang)) if n in specs else ""
@@ -197,22 +197,22 @@ def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     parts.append("</ul>")
 
     # table
-    parts.append(f"<h2>{escape(tc('rep.table', lang))}</h2>")
+    parts.append(f"<h2>{escape(t('rep.table', lang))}</h2>")
     heads, rows = comparison_rows(doc, lang, short=True)
     parts.append(_table(heads, rows))
-    parts.append(f'<p class="note">{escape(tc("res.baseline_note", lang, name=base, level=_level(doc)))} '
-                 f'{escape(tc("rep.method", lang))}</p>')
+    parts.append(f'<p class="note">{escape(t("res.baseline_note", lang, name=base, level=_level(doc)))} '
+                 f'{escape(t("rep.method", lang))}</p>')
 
     # charts
-    parts.append(f"<h2>{escape(tc('rep.charts', lang))}</h2>")
+    parts.append(f"<h2>{escape(t('rep.charts', lang))}</h2>")
     for key, svg in chart_svgs(doc, lang).items():
         parts.append(f'<figure id="chart-{key}">{svg}</figure>')
     if assumed:
-        parts.append(f'<p class="note assumed">{escape(tc("res.assumed_note", lang))} '
+        parts.append(f'<p class="note assumed">{escape(t("res.assumed_note", lang))} '
                      f'{escape(", ".join(n for n, _ in assumed))}</p>')
 
     # per agent
-    parts.append(f"<h2>{escape(tc('rep.per_agent', lang))}</h2>")
+    parts.append(f"<h2>{escape(t('rep.per_agent', lang))}</h2>")
     heads, rows = agent_pay_rows(doc, lang)
     parts.append(_table(heads, rows))
     parts.append("</body>\n</html>\n")

@@ -1,13 +1,8 @@
-"""UI text of the behaviour section of the compare page (zh default, en): agents who respond to a scheme.
-
-Kept apart from the other catalogues; both languages carry the same keys (a test checks it).
-"""
+"""Texts of the behaviour section of the compare page (zh default, en): agents who respond to a scheme."""
 
 from __future__ import annotations
 
-from ui.i18n import DEFAULT_LANG, norm_lang
-
-_ZH: dict[str, str] = {
+ZH: dict[str, str] = {
     "beh.header": "客服会怎么反应：行为预测",
     "beh.intro": "行为模型让每位客服按方案选择努力程度（销售、速度、服务）：努力让期望奖金减去努力成本最大。"
                  "“预测”是客服反应后的结果；“纯机制”假定客服照旧工作；“假设”是经理自己填的效果。",
@@ -86,7 +81,7 @@ _ZH: dict[str, str] = {
     "beh.m.effort": "销售努力",
 }
 
-_EN: dict[str, str] = {
+EN: dict[str, str] = {
     "beh.header": "How will the agents respond? The behavioural forecast",
     "beh.intro": "The behaviour model lets every agent choose effort (selling, speed, service) to maximise expected "
                  "pay minus the cost of effort. 'Forecast' is the result once agents respond; 'mechanics only' "
@@ -170,11 +165,3 @@ _EN: dict[str, str] = {
     "beh.m.net": "Net gain (yuan)",
     "beh.m.effort": "Selling effort",
 }
-
-CATALOGUES: dict[str, dict[str, str]] = {"zh": _ZH, "en": _EN}
-
-
-def tb(key: str, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
-    """Translate a key of this catalogue; ``fmt`` fills ``{placeholders}``. A missing key raises KeyError."""
-    text = CATALOGUES[norm_lang(lang)][key]
-    return text.format(**fmt) if fmt else text

@@ -7,8 +7,8 @@ import pandas as pd
 
 from model.kpicodes import KPI_CODES
 from model.platform_rules import Rule
-from ui.format import kpi_value
-from ui.i18n import kpi_label, t
+from model.present.format import kpi_value
+from model.present.i18n import kpi_label, t
 
 THREE_MIN_S = 180.0
 RULE_COLOUR = "#d62728"

@@ -1,14 +1,11 @@
-"""UI text of the History page (历史数据): import, preview, replay, calibration, fit (zh default, en).
+"""Texts of the History page (历史数据): import, preview, replay, calibration, fit (zh default, en).
 
-Kept apart from :mod:`ui.i18n` like :mod:`ui.i18n_compare`; both catalogues carry the same keys (a test checks
-it). The row report's own texts come from :mod:`model.history.messages` (the CLI prints the same report).
+The row report's own texts come from :mod:`model.history.messages` (the CLI prints the same report).
 """
 
 from __future__ import annotations
 
-from ui.i18n import DEFAULT_LANG, norm_lang
-
-_ZH: dict[str, str] = {
+ZH: dict[str, str] = {
     "hist.title": "历史数据：导入、回放与校准",
     "hist.intro": "导入千牛/赤兔/生意参谋、抖店飞鸽或快手后台导出的客服日报（CSV 或 XLSX），"
                   "看上个月按各奖金方案会发多少钱，并据此校准一个可编辑的模拟场景。",
@@ -104,7 +101,7 @@ _ZH: dict[str, str] = {
     "hist.no": "✗ 不符",
 }
 
-_EN: dict[str, str] = {
+EN: dict[str, str] = {
     "hist.title": "History: import, replay and calibrate",
     "hist.intro": "Import the daily CS export of Qianniu/Chitu/Business Advisor, Douyin Feige or Kuaishou (CSV or "
                   "XLSX), see what each bonus scheme would have paid last month, and calibrate an editable "
@@ -204,11 +201,3 @@ _EN: dict[str, str] = {
     "hist.yes": "✓ match",
     "hist.no": "✗ no match",
 }
-
-CATALOGUES: dict[str, dict[str, str]] = {"zh": _ZH, "en": _EN}
-
-
-def th(key: str, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
-    """Translate a key of this catalogue; ``fmt`` fills ``{placeholders}``. A missing key raises KeyError."""
-    text = CATALOGUES[norm_lang(lang)][key]
-    return text.format(**fmt) if fmt else text

@@ -1,18 +1,13 @@
-"""UI text catalogues: Chinese (default) and English.
+"""Texts of the app shell, the Simulate page, its charts, units and KPI labels (zh default, en).
 
-Every string the app shows goes through :func:`t`. KPI labels come from the model's KPI registry
-(``model.kpicodes``) and are added to both catalogues as ``kpi.<code>``; a test checks that both catalogues
-carry the same keys.
+KPI labels come from the model's KPI registry (``model.kpicodes``) and are added as ``kpi.<code>``.
 """
 
 from __future__ import annotations
 
 from model.kpicodes import KPI_CODES
 
-LANGS: tuple[str, ...] = ("zh", "en")
-DEFAULT_LANG = "zh"
-
-_ZH: dict[str, str] = {
+ZH: dict[str, str] = {
     # app shell
     "app.title": "客服绩效沙盘",
     "app.subtitle": "电商客服团队的 what-if 模拟：调整人手、咨询量和并发上限，看平台 KPI 如何变化。",
@@ -103,7 +98,7 @@ _ZH: dict[str, str] = {
     "unit.none": "—",
 }
 
-_EN: dict[str, str] = {
+EN: dict[str, str] = {
     "app.title": "Customer-Service Incentive Sandbox",
     "app.subtitle": "What-if modelling for e-commerce customer-service teams: change staffing, inquiry volume and "
                     "concurrency, and see how the platform KPIs move.",
@@ -191,26 +186,5 @@ _EN: dict[str, str] = {
 }
 
 for _code, _k in KPI_CODES.items():
-    _ZH[f"kpi.{_code}"] = _k.zh
-    _EN[f"kpi.{_code}"] = _k.en
-
-CATALOGUES: dict[str, dict[str, str]] = {"zh": _ZH, "en": _EN}
-
-
-def norm_lang(lang: str | None) -> str:
-    """Return a supported language code (unknown or missing -> the default, Chinese)."""
-    return lang if lang in CATALOGUES else DEFAULT_LANG
-
-
-def t(key: str, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
-    """Translate a catalogue key; ``fmt`` fills ``{placeholders}``.
-
-    A missing key raises KeyError (a test checks every key the UI uses exists in both catalogues).
-    """
-    text = CATALOGUES[norm_lang(lang)][key]
-    return text.format(**fmt) if fmt else text
-
-
-def kpi_label(code: str, lang: str | None = DEFAULT_LANG) -> str:
-    """The label of a KPI code (Chinese platform wording or English)."""
-    return t(f"kpi.{code}", lang)
+    ZH[f"kpi.{_code}"] = _k.zh
+    EN[f"kpi.{_code}"] = _k.en

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from model.kpicodes import KPI_CODES
-from ui.i18n import norm_lang, t
+from model.present.i18n import norm_lang, t
 
 WAN = 10_000.0
 YI = 100_000_000.0

@@ -1,14 +1,8 @@
-"""UI text of the scheme comparison page, the scheme editor, its charts and the HTML report (zh default, en).
-
-Kept apart from :mod:`ui.i18n` so the two catalogues can be edited independently; both catalogues carry the
-same keys (a test checks it). KPI labels come from :func:`ui.i18n.kpi_label`.
-"""
+"""Texts of the scheme comparison page, the scheme editor, its charts and the HTML report (zh default, en)."""
 
 from __future__ import annotations
 
-from ui.i18n import DEFAULT_LANG, norm_lang
-
-_ZH: dict[str, str] = {
+ZH: dict[str, str] = {
     # calculator
     "calc.header": "座谈计算器：咨询量 × 转化率 × 客单价",
     "calc.intro": "源文章的算法（不含排队、流失和客服差异），与下面的模拟结果对照。",
@@ -196,7 +190,7 @@ _ZH: dict[str, str] = {
     "rep.chart_missing": "（未安装 vl-convert，图表以数据规格嵌入）",
 }
 
-_EN: dict[str, str] = {
+EN: dict[str, str] = {
     # calculator
     "calc.header": "Calculator: inquiries x conversion x order value",
     "calc.intro": "The source article's arithmetic (no queueing, abandonment or agent differences), next to the simulation.",
@@ -384,11 +378,3 @@ _EN: dict[str, str] = {
                   "are not a forecast.",
     "rep.chart_missing": "(vl-convert is not installed; charts are embedded as data specifications)",
 }
-
-CATALOGUES: dict[str, dict[str, str]] = {"zh": _ZH, "en": _EN}
-
-
-def tc(key: str, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
-    """Translate a key of this catalogue; ``fmt`` fills ``{placeholders}``. A missing key raises KeyError."""
-    text = CATALOGUES[norm_lang(lang)][key]
-    return text.format(**fmt) if fmt else text

@@ -11,9 +11,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from model.present.i18n import kpi_label, t
 from model.text import finite as _num
-from ui.i18n import kpi_label
-from ui.i18n_compare import tc
 
 #: Font stack so Chinese renders in the app, in SVG exports and in browsers.
 CJK_FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, " \
@@ -24,7 +23,7 @@ def scheme_label(name: str, block: dict[str, Any], lang: str) -> str:
     """The scheme's name (its live ``label``: a quoted target follows the current value), with the assumption
     marker when it carries assumed effects."""
     name = block.get("label") or name
-    return f"{name} ({tc('res.assumed_mark', lang)})" if block.get("assumed_effects") else name
+    return f"{name} ({t('res.assumed_mark', lang)})" if block.get("assumed_effects") else name
 
 
 def component_label(comp: str, lang: str) -> str:
@@ -32,7 +31,7 @@ def component_label(comp: str, lang: str) -> str:
     base, _, rest = comp.partition("#")
     typ, _, kpi = base.partition(":")
     try:
-        tl = tc(f"ed.type.{typ}", lang)
+        tl = t(f"ed.type.{typ}", lang)
     except KeyError:
         tl = typ
     try:
@@ -58,7 +57,7 @@ def uplift_frame(doc: dict[str, Any], lang: str) -> pd.DataFrame:
             "lo": _num(up.get("lo")) if _num(up.get("lo")) is not None else mean or 0.0,
             "hi": _num(up.get("hi")) if _num(up.get("hi")) is not None else mean or 0.0,
             "net": _num((e.get("net_gain_yuan") or {}).get("mean")),
-            "assumed": tc("ch.assumed_yes" if b.get("assumed_effects") else "ch.assumed_no", lang),
+            "assumed": t("ch.assumed_yes" if b.get("assumed_effects") else "ch.assumed_no", lang),
         })
     return pd.DataFrame(rows, columns=["scheme", "bonus", "uplift", "lo", "hi", "net", "assumed"])
 
@@ -92,7 +91,7 @@ def reach_frame(doc: dict[str, Any], lang: str) -> pd.DataFrame:
 
 def _scheme_color(doc: dict[str, Any], lang: str) -> alt.Color:
     names = [scheme_label(n, b, lang) for n, b in (doc.get("schemes") or {}).items()]
-    return alt.Color("scheme:N", title=tc("ch.scheme", lang), scale=alt.Scale(domain=names, scheme="tableau10"),
+    return alt.Color("scheme:N", title=t("ch.scheme", lang), scale=alt.Scale(domain=names, scheme="tableau10"),
                      sort=names, legend=alt.Legend(orient="bottom", columns=1, labelLimit=LEGEND_LABEL_LIMIT))
 
 
@@ -134,23 +133,23 @@ def uplift_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
     base = alt.Chart(df)
     # explicit domains with a margin keep the marks at the ends (the largest cost, the highest interval) inside
     # the plot; zero is always shown
-    x = alt.X("bonus:Q", title=tc("ch.bonus", lang), scale=alt.Scale(domain=_domain(df["bonus"]), nice=False))
+    x = alt.X("bonus:Q", title=t("ch.bonus", lang), scale=alt.Scale(domain=_domain(df["bonus"]), nice=False))
     y_scale = alt.Scale(domain=_domain(pd.concat([df["lo"], df["hi"], df["uplift"]])), nice=False)
     color = _scheme_color(doc, lang)
-    bars = base.mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("lo:Q", title=tc("ch.uplift", lang), scale=y_scale),
+    bars = base.mark_rule(strokeWidth=2).encode(x=x, y=alt.Y("lo:Q", title=t("ch.uplift", lang), scale=y_scale),
                                                 y2="hi:Q", color=color)
-    shape = alt.Shape("assumed:N", title=tc("ch.assumed", lang),
-                      scale=alt.Scale(domain=[tc("ch.assumed_no", lang), tc("ch.assumed_yes", lang)],
+    shape = alt.Shape("assumed:N", title=t("ch.assumed", lang),
+                      scale=alt.Scale(domain=[t("ch.assumed_no", lang), t("ch.assumed_yes", lang)],
                                       range=["circle", "diamond"]),
                       legend=None)  # the scheme legend already marks assumptions; a second legend overflows a phone
     pts = base.mark_point(size=140, filled=True).encode(
         x=x, y=alt.Y("uplift:Q", scale=y_scale), color=color, shape=shape,
-        tooltip=[alt.Tooltip("scheme:N", title=tc("ch.scheme", lang)),
-                 alt.Tooltip("bonus:Q", title=tc("ch.bonus", lang), format=",.0f"),
-                 alt.Tooltip("uplift:Q", title=tc("ch.uplift", lang), format=",.0f"),
+        tooltip=[alt.Tooltip("scheme:N", title=t("ch.scheme", lang)),
+                 alt.Tooltip("bonus:Q", title=t("ch.bonus", lang), format=",.0f"),
+                 alt.Tooltip("uplift:Q", title=t("ch.uplift", lang), format=",.0f"),
                  alt.Tooltip("lo:Q", format=",.0f"), alt.Tooltip("hi:Q", format=",.0f"),
-                 alt.Tooltip("assumed:N", title=tc("ch.assumed", lang))])
-    title = tc("ch.uplift_title", lang) + (f" · {level:.0f}%" if level else "")
+                 alt.Tooltip("assumed:N", title=t("ch.assumed", lang))])
+    title = t("ch.uplift_title", lang) + (f" · {level:.0f}%" if level else "")
     return _style(alt.layer(bars, pts).properties(title=title, width=520, height=SCATTER_HEIGHT))
 
 
@@ -159,14 +158,14 @@ def pay_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
     df = pay_frame(doc, lang)
     order = list(dict.fromkeys(df["agent"]))
     chart = alt.Chart(df).mark_bar().encode(
-        x=alt.X("agent:N", title=tc("ch.agent", lang), sort=order, axis=alt.Axis(labelAngle=-45)),
+        x=alt.X("agent:N", title=t("ch.agent", lang), sort=order, axis=alt.Axis(labelAngle=-45)),
         xOffset=alt.XOffset("scheme:N"),
-        y=alt.Y("pay:Q", title=tc("ch.pay", lang)),
+        y=alt.Y("pay:Q", title=t("ch.pay", lang)),
         color=_scheme_color(doc, lang),
-        tooltip=[alt.Tooltip("agent:N", title=tc("ch.agent", lang)),
-                 alt.Tooltip("scheme:N", title=tc("ch.scheme", lang)),
-                 alt.Tooltip("pay:Q", title=tc("ch.pay", lang), format=",.0f")])
-    return _style(chart.properties(title=tc("ch.pay_title", lang), width=560, height=PAY_HEIGHT))
+        tooltip=[alt.Tooltip("agent:N", title=t("ch.agent", lang)),
+                 alt.Tooltip("scheme:N", title=t("ch.scheme", lang)),
+                 alt.Tooltip("pay:Q", title=t("ch.pay", lang), format=",.0f")])
+    return _style(chart.properties(title=t("ch.pay_title", lang), width=560, height=PAY_HEIGHT))
 
 
 def reach_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
@@ -176,13 +175,13 @@ def reach_chart(doc: dict[str, Any], lang: str) -> alt.TopLevelMixin:
         # "达标奖 · 询单转化率" on two lines: the label column stays narrow enough for a phone
         y=alt.Y("component:N", title=None, axis=alt.Axis(labelLimit=160, labelExpr="split(datum.label, ' · ')")),
         yOffset=alt.YOffset("scheme:N"),
-        x=alt.X("reach:Q", title=tc("ch.reach", lang), axis=alt.Axis(format="%"),
+        x=alt.X("reach:Q", title=t("ch.reach", lang), axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         color=_scheme_color(doc, lang),
-        tooltip=[alt.Tooltip("scheme:N", title=tc("ch.scheme", lang)),
-                 alt.Tooltip("component:N", title=tc("ch.component", lang)),
-                 alt.Tooltip("reach:Q", title=tc("ch.reach", lang), format=".0%")])
-    return _style(chart.properties(title=tc("ch.reach_title", lang), width=520,
+        tooltip=[alt.Tooltip("scheme:N", title=t("ch.scheme", lang)),
+                 alt.Tooltip("component:N", title=t("ch.component", lang)),
+                 alt.Tooltip("reach:Q", title=t("ch.reach", lang), format=".0%")])
+    return _style(chart.properties(title=t("ch.reach_title", lang), width=520,
                                    height=max(REACH_MIN_HEIGHT, REACH_ROW_HEIGHT * max(1, len(df)))))
 
 

@@ -1,13 +1,8 @@
-"""UI text of the target-tuning page 阈值调优 (zh default, en), kept apart like :mod:`ui.i18n_compare`.
-
-Both catalogues carry the same keys (a test checks it). KPI labels come from :func:`ui.i18n.kpi_label`.
-"""
+"""Texts of the target-tuning page 阈值调优 and its charts (zh default, en)."""
 
 from __future__ import annotations
 
-from ui.i18n import DEFAULT_LANG, norm_lang
-
-_ZH: dict[str, str] = {
+ZH: dict[str, str] = {
     "tun.title": "阈值调优：推荐目标值与奖金",
     "tun.intro": "在目标 × 金额的网格上模拟（所有点用同一批随机数），在你设定的约束下找出净收益最高的目标，"
                  "并给出取舍与理由。结果保存在本地 DuckDB 文件里，可以随时重新打开。",
@@ -119,7 +114,7 @@ _ZH: dict[str, str] = {
     "his.band": "建议目标区间：{low} – {high}",
 }
 
-_EN: dict[str, str] = {
+EN: dict[str, str] = {
     "tun.title": "Target tuning: a recommended target and bonus",
     "tun.intro": "Simulates a grid of targets x amounts (every point on the same random numbers), finds the target "
                  "with the best net gain under your constraints, and shows the trade-off and the reason. Results "
@@ -238,11 +233,3 @@ _EN: dict[str, str] = {
     "his.industry": "Industry average (%, optional)",
     "his.band": "Suggested target band: {low} - {high}",
 }
-
-CATALOGUES: dict[str, dict[str, str]] = {"zh": _ZH, "en": _EN}
-
-
-def tt(key: str, lang: str | None = DEFAULT_LANG, **fmt: object) -> str:
-    """Translate a key of this catalogue; ``fmt`` fills ``{placeholders}``. A missing key raises KeyError."""
-    text = CATALOGUES[norm_lang(lang)][key]
-    return text.format(**fmt) if fmt else text
