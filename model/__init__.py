@@ -6,10 +6,34 @@ Python API::
     s = load_scenario("scenarios/taobao_10_agents.toml", ["agents.count=12"])
     doc = evaluate(s)            # the run document (team KPIs with intervals, agents, counts, schemes)
     res = simulate(s)            # flat records; res.table(by_agent=True, period="week") for KPI tables
+
+The names are imported on first use (PEP 562), so ``python -m model --help`` and the commands that need only
+part of the library do not pay for all of it.
 """
 
-from model.report import evaluate
-from model.scenario import Scenario, ScenarioError, load_scenario
-from model.simulate import SimResult, simulate
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from model.report import evaluate
+    from model.scenario import Scenario, ScenarioError, load_scenario
+    from model.simulate import SimResult, simulate
 
 __all__ = ["Scenario", "ScenarioError", "SimResult", "evaluate", "load_scenario", "simulate"]
+
+_HOME = {"evaluate": "model.report", "Scenario": "model.scenario", "ScenarioError": "model.scenario",
+         "load_scenario": "model.scenario", "SimResult": "model.simulate", "simulate": "model.simulate"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        value = getattr(importlib.import_module(_HOME[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'model' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from model.clock import MONTH_DAYS
 from model.kpi import interval
+from model.quantiles import norm_quantile
 from model.schema import EconomicsConfig
 from model.schemes.pricing import pay_table, revenue_yuan
 
@@ -97,7 +97,7 @@ def wilson_interval(successes: int, n: int, level: float = 0.90) -> dict[str, fl
     if n == 0:
         return {"mean": None, "lo": None, "hi": None}
     p = successes / n
-    z = float(stats.norm.ppf((1 + level) / 2))
+    z = norm_quantile((1 + level) / 2)
     den = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / den
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from model.schemes.spec import COMPONENT_TYPES
+if TYPE_CHECKING:  # the CLI imports this module first: keep it light (pydantic only when an error is read)
+    from pydantic import ValidationError
 
 
 class ScenarioError(Exception):
@@ -33,6 +32,8 @@ class ScenarioError(Exception):
 # ----------------------------------------------------------------------------------------------- loading
 def _loc(loc: tuple[Any, ...]) -> str:
     """Dotted key path of a pydantic error location, without the union/tag segments pydantic inserts."""
+    from model.schemes.spec import COMPONENT_TYPES
+
     parts = []
     for i, x in enumerate(loc):
         if isinstance(x, str) and x in COMPONENT_TYPES and i > 1 and isinstance(loc[i - 1], int) \

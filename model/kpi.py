@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from model.clock import MONTH_DAYS, WEEK_DAYS, ChatStatus, Rating, hour_of_day
 from model.kpicodes import KPI_CODES
+from model.quantiles import t_quantile
 from model.schema import KpiOptions
 
 #: The base sums every KPI is built from (name -> meaning), one row per group. A KPI is always a ratio of
@@ -344,7 +344,7 @@ def interval(
         return {"mean": mean, "lo": None, "hi": None}
     if np.all(v == v[0]):
         return {"mean": mean, "lo": None, "hi": None, "note": "constant"}
-    half = float(stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
+    half = float(t_quantile(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
     out: dict[str, Any] = {"mean": mean, "lo": mean - half, "hi": mean + half}
     clipped = False
     if lo is not None and out["lo"] < lo:
