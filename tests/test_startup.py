@@ -72,3 +72,11 @@ def test_the_quantile_table_is_scipys():
     assert t_quantile(0.975, 500) == float(stats.t.ppf(0.975, 500))
     assert t_quantile(0.99, 4) == float(stats.t.ppf(0.99, 4))
     assert norm_quantile(0.8) == float(stats.norm.ppf(0.8))
+
+
+def test_the_lazy_package_keeps_its_api():
+    code = ("import model.simulate, model.report\nfrom model import simulate, evaluate, load_scenario, SimResult\n"
+            "import inspect\nprint(inspect.isfunction(simulate), inspect.isfunction(evaluate), "
+            "inspect.isfunction(load_scenario), inspect.isclass(SimResult))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split() == ["True"] * 4, out.stdout + out.stderr
