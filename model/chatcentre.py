@@ -235,7 +235,8 @@ class ChatCentre:
         self.load[a] = old - 1
         if self.on_duty[a]:
             lv[old - 1][a] = next(self.since)
-            self._pull(a)
+            if self.waiting[0] or self.waiting[1]:  # (most releases find no chat waiting)
+                self._pull(a)
 
     def _pull(self, a: int) -> None:
         """Hand agent ``a`` the oldest waiting chats it may serve while it has free slots."""
