@@ -1,4 +1,4 @@
-"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|profile ...] [--quick]``: the performance budget."""
+"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|floor|profile ...] [--quick]``: the performance budget."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ FIGURES = {
     "app": "bench.app_latency",      # server-side page reruns after a slider move (AppTest) vs the 0.5 s budget
     "tuning": "bench.tuning",        # 6. tuning sweeps: 2 workers vs 1, Dask vs local processes
 }
-EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top functions (cProfile)
+EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top functions (cProfile), the CLI run's stages
+         "floor": "bench.floor",  # issue 17: the four engine figures in one run with their budgets (not in the default)
          "history": "bench.history_import"}  # informational: import speed near the upload limit (issue 9)
 
 

@@ -40,19 +40,22 @@ def load_warning() -> str:
     return ""
 
 
-def interleaved(fns: dict[str, Callable[[], Any]], repeat: int = 3) -> dict[str, dict[str, Any]]:
+def interleaved(fns: dict[str, Callable[[], Any]], repeat: int = 3,
+                clock: Callable[[], float] = time.perf_counter) -> dict[str, dict[str, Any]]:
     """Time each callable ``repeat`` times, round-robin (A B C A B C ...), and keep the median.
 
     Interleaving spreads the noise of a shared machine over both sides of a ratio. Returns, per name, the
-    median seconds, all samples and the last return value.
+    median seconds, all samples and the last return value. ``clock``: wall time by default;
+    ``time.process_time`` counts only the CPU time this process got (steadier when other sessions load the
+    machine).
     """
     out: dict[str, dict[str, Any]] = {k: {"samples": [], "value": None} for k in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
             gc.collect()
-            t0 = time.perf_counter()
+            t0 = clock()
             v = fn()
-            dt = time.perf_counter() - t0
+            dt = clock() - t0
             out[name]["samples"].append(dt)
             out[name]["value"] = v
     for v in out.values():

@@ -145,7 +145,10 @@ class ChatCentre:
         self.reply_scale = [inp.reply_mean_s * float(f) for f in inp.agent_reply_factor]
         lat = np.zeros(n) if inp.agent_latency_s is None else np.asarray(inp.agent_latency_s, dtype=float)
         self.latency_scale = [float(x) for x in np.broadcast_to(lat, (n,))]
-        self.slow = list(inp.slowdown)
+        # the slowdown by open chats, padded with its last value up to the largest cap (an agent's load never
+        # exceeds its cap), so a reply time is one list lookup
+        slow = list(inp.slowdown)
+        self.slow = slow + slow[-1:] * max(0, max(self.caps, default=1) - len(slow))
         # inputs and records as Python lists in the hot loop (indexing a list is cheaper than a numpy array);
         # run() returns them as numpy arrays
         msg_off = np.concatenate([[0], np.cumsum(inp.n_msgs)]).astype(np.int64)
@@ -232,7 +235,8 @@ class ChatCentre:
         self.load[a] = old - 1
         if self.on_duty[a]:
             lv[old - 1][a] = next(self.since)
-            self._pull(a)
+            if self.waiting[0] or self.waiting[1]:  # (most releases find no chat waiting)
+                self._pull(a)
 
     def _pull(self, a: int) -> None:
         """Hand agent ``a`` the oldest waiting chats it may serve while it has free slots."""
@@ -275,10 +279,7 @@ class ChatCentre:
 
     # ------------------------------------------------------------------------------------------- replies
     def _reply_time(self, a: int, j: int) -> float:
-        conc = self.load[a]
-        s = self.slow
-        f = s[conc - 1] if conc <= len(s) else s[-1]
-        return self.reply_scale[a] * f * self.reply_unit[j]
+        return self.reply_scale[a] * self.slow[self.load[a] - 1] * self.reply_unit[j]
 
     def _next_live(self, q: deque) -> list | None:
         """Pop and return the first entry of ``q`` whose buyer is still there (skipping cancelled waits)."""
@@ -295,21 +296,22 @@ class ChatCentre:
         self.msg_reply[j] = self.env.now
         self.msg_agent[j] = a
         q = self.typist[a]
-        w = self._next_live(q) if q else None
-        if w is None:
-            self.typing[a] = False
-        else:
-            w[1].succeed()
+        if q:
+            w = self._next_live(q)
+            if w is not None:
+                w[1].succeed()
+                return
+        self.typing[a] = False
 
     # ------------------------------------------------------------------------------------------ processes
     def arrivals(self):
         """Start one chat process per arrival."""
-        env = self.env
+        env, chat = self.env, self.chat
         for i, t in enumerate(self.inp.arrival_s.tolist()):
             dt = t - env.now
             if dt > 0:
                 yield env.timeout(dt)
-            env.process(self.chat(i))
+            env.process(chat(i))
 
     def _abandon(self, i: int) -> None:
         self.chat_status[i] = ABANDONED

@@ -10,9 +10,8 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from model.edits import Notice
 from model.errors import ScenarioError
 from model.present.tables import (
     comparison_text,
@@ -22,8 +21,10 @@ from model.present.tables import (
     tune_table,
     warnings_text,
 )
-from model.scenario import json_schema, load_scenario
-from model.schema import Scenario
+
+if TYPE_CHECKING:  # the commands import what they use: `--help` loads no schema, pandas or SciPy
+    from model.edits import Notice
+    from model.schema import Scenario
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -51,6 +52,8 @@ def _progress_bar(total_chats: float, reps: int):
 
 def _load(args: argparse.Namespace) -> Scenario:
     """The scenario file with its ``--set`` overrides; what an override changed besides its key is printed."""
+    from model.scenario import load_scenario
+
     notices: list[Notice] = []
     s = load_scenario(args.scenario, list(args.set or []), notices=notices)
     for n in notices:
@@ -211,6 +214,8 @@ def _write_json(doc: dict[str, Any], path: str) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from model.scenario import json_schema
+
     print(json.dumps(json_schema(), ensure_ascii=False, indent=1))
     return EXIT_OK
 

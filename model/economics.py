@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from model.clock import MONTH_DAYS
 from model.kpi import interval
+from model.quantiles import norm_quantile
 from model.schema import EconomicsConfig
 from model.schemes.pricing import pay_table, revenue_yuan
 
@@ -97,7 +97,7 @@ def wilson_interval(successes: int, n: int, level: float = 0.90) -> dict[str, fl
     if n == 0:
         return {"mean": None, "lo": None, "hi": None}
     p = successes / n
-    z = float(stats.norm.ppf((1 + level) / 2))
+    z = norm_quantile((1 + level) / 2)
     den = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / den
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
@@ -160,23 +160,30 @@ def evaluate_economics(
     wide = _wide(scheme_pay)
     pay = _per_rep_pay(wide, reps)
     base_pay = _per_rep_pay(_wide(baseline_pay), reps)
-    out = pd.DataFrame(index=reps)
-    out["revenue_yuan"] = rev
-    out["cs_sales_yuan"] = tm["sales_yuan"].astype(float)
-    out["silent_orders_yuan"] = silent.astype(float)
-    out["baseline_revenue_yuan"] = base_rev
-    out["uplift_yuan"] = rev - base_rev
-    out["gross_profit_uplift_yuan"] = out["uplift_yuan"] * cfg.gross_margin_share
-    out["bonus_cost_yuan"] = pay["variable_yuan"]
-    out["baseline_bonus_cost_yuan"] = base_pay["variable_yuan"]
-    out["incremental_bonus_cost_yuan"] = out["bonus_cost_yuan"] - out["baseline_bonus_cost_yuan"]
-    out["net_gain_yuan"] = out["gross_profit_uplift_yuan"] - out["incremental_bonus_cost_yuan"]
-    inc = out["incremental_bonus_cost_yuan"]
-    out["roi"] = np.where(inc >= ROI_MIN_COST_YUAN, out["net_gain_yuan"] / inc.where(inc >= ROI_MIN_COST_YUAN, 1.0), np.nan)
-    gp = out["gross_profit_uplift_yuan"]
-    out["payout_share_of_incremental_profit"] = np.where(gp > 0, inc / gp.where(gp > 0, 1.0), np.nan)
+    # the columns are collected first and the frame made once (inserting them one by one costs more than
+    # computing them)
+    uplift = rev - base_rev
+    gp = uplift * cfg.gross_margin_share
+    bonus = pay["variable_yuan"].reindex(reps)
+    base_bonus = base_pay["variable_yuan"].reindex(reps)
+    inc = bonus - base_bonus
+    net = gp - inc
     paid = tm["paid_buyers"].astype(float) if "paid_buyers" in tm.columns else pd.Series(np.nan, index=reps)
-    out["cost_per_paid_order_yuan"] = np.where(paid > 0, out["bonus_cost_yuan"] / paid.where(paid > 0, 1.0), np.nan)
+    out = pd.DataFrame({
+        "revenue_yuan": rev,
+        "cs_sales_yuan": tm["sales_yuan"].astype(float),
+        "silent_orders_yuan": silent.astype(float),
+        "baseline_revenue_yuan": base_rev,
+        "uplift_yuan": uplift,
+        "gross_profit_uplift_yuan": gp,
+        "bonus_cost_yuan": bonus,
+        "baseline_bonus_cost_yuan": base_bonus,
+        "incremental_bonus_cost_yuan": inc,
+        "net_gain_yuan": net,
+        "roi": np.where(inc >= ROI_MIN_COST_YUAN, net / inc.where(inc >= ROI_MIN_COST_YUAN, 1.0), np.nan),
+        "payout_share_of_incremental_profit": np.where(gp > 0, inc / gp.where(gp > 0, 1.0), np.nan),
+        "cost_per_paid_order_yuan": np.where(paid > 0, bonus / paid.where(paid > 0, 1.0), np.nan),
+    }, index=reps)
     # pay distribution per agent (total pay: base + variable)
     extra_base = cfg.base_salary_yuan * days / MONTH_DAYS
     dist = []

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+if TYPE_CHECKING:  # the CLI imports this module first: keep it light (pydantic only when an error is read)
+    from pydantic import ValidationError
 
 
 class ScenarioError(Exception):

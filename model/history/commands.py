@@ -10,16 +10,13 @@ import argparse
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from model.errors import ScenarioError
-from model.history.calibrate import calibrate
-from model.history.export import csv_bytes
-from model.history.fit import fit_report
-from model.history.replay import replay, replay_table
-from model.history.validate import History, load_history, parse_mapping
 from model.kpicodes import KPI_CODES
-from model.scenario import load_scenario
+
+if TYPE_CHECKING:  # the commands import what they use (the CLI registers them on every start)
+    from model.history.validate import History
 
 
 def _import_args(sp: argparse.ArgumentParser) -> None:
@@ -32,6 +29,8 @@ def _import_args(sp: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace) -> History:
+    from model.history.validate import load_history, parse_mapping
+
     return load_history(args.export, sheet=args.sheet, mapping=parse_mapping(args.map),
                         skip_bad_rows=args.skip_bad_rows)
 
@@ -86,6 +85,10 @@ def _notes(h: History) -> list[str]:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """``calibrate EXPORT --out SCENARIO.toml``: write a calibrated, commented scenario and print the fit."""
+    from model.history.calibrate import calibrate
+    from model.history.fit import fit_report
+    from model.scenario import load_scenario
+
     h = _load(args)
     template = load_scenario(args.template) if args.template else None
     cal = calibrate(h, template)
@@ -115,6 +118,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """``replay EXPORT SCENARIO.toml``: the month's actual KPIs priced under every scheme of the scenario."""
+    from model.history.export import csv_bytes
+    from model.history.replay import replay, replay_table
+    from model.scenario import load_scenario
+
     h = _load(args)
     s = load_scenario(args.scenario)
     try:

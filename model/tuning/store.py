@@ -18,11 +18,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from model.errors import ScenarioError
+
+if TYPE_CHECKING:  # pandas only where a frame is made (the CLI's parser reads DEFAULT_STORE)
+    import pandas as pd
 
 DEFAULT_STORE = Path(".sandbox") / "sweeps.duckdb"
 
@@ -122,6 +123,8 @@ class SweepStore:
         """The point hashes among ``hashes`` whose rows are stored."""
         if not hashes:
             return set()
+        import pandas as pd
+
         self.con.register("wanted", pd.DataFrame({"h": list(set(hashes))}))
         try:
             rows = self.con.execute(
@@ -181,6 +184,8 @@ class SweepStore:
             WHERE p.sweep_id = ? ORDER BY p.point_id, r.scheme, r.rep""", [sweep_id]).df()
         if df.empty:
             return df
+        import pandas as pd
+
         keys = pd.DataFrame([json.loads(j) for j in df["point_json"]], index=df.index)
         keys.columns = [f"key:{c}" for c in keys.columns]
         return pd.concat([df.drop(columns=["point_json"]), keys], axis=1)
