@@ -7,7 +7,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from model import pipeline
+from model import document, pipeline
 from model.present.i18n import CATALOGUES, t
 
 TIMEOUT = 60
@@ -56,15 +56,16 @@ def sim_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_the_page_goes_through_the_models_comparison_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The page prices schemes with model.pipeline.compare_schemes (the CLI's path), not a copy of it."""
+    """The page prices schemes through model.document.comparison_document -> model.pipeline.compare_schemes (the
+    CLI's path), not a copy of it."""
     seen: list[str] = []
-    real = pipeline.compare_schemes
+    real = document.compare_schemes
 
     def spy(scenario, **kwargs):
         seen.append(scenario.meta.name)
         return real(scenario, **kwargs)
 
-    monkeypatch.setattr(pipeline, "compare_schemes", spy)
+    monkeypatch.setattr(document, "compare_schemes", spy)
     st.cache_data.clear()
     at = _app()
     assert not at.exception and not at.error
