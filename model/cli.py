@@ -14,6 +14,7 @@ from typing import Any
 
 from model.edits import Notice
 from model.kpicodes import CONTRACT_CODES, KPI_CODES
+from model.limits import check_workers
 from model.scenario import Scenario, ScenarioError, json_schema, load_scenario
 from model.text import display_width, ljust, rjust
 
@@ -544,8 +545,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     try:
         args = build_parser().parse_args(argv)
-        if getattr(args, "workers", 1) < 1:
-            raise ScenarioError("--workers must be at least 1", file="<command line>", key="--workers")
+        if hasattr(args, "workers"):
+            check_workers(args.workers)  # 1 .. 4 x the machine's cores (model.limits)
         return args.func(args)
     except ScenarioError as e:
         print(f"错误 error: {e}", file=sys.stderr)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from model.schemes.spec import COMPONENT_TYPES
+from model.strict_values import Refused
 
 
 class ScenarioError(Exception):
@@ -60,6 +61,8 @@ def format_validation_error(err: ValidationError, file: str) -> ScenarioError:
         if e.get("type") == "extra_forbidden":
             msg = "unknown key (not part of the scenario format; see docs/scenario.md or `python -m model schema`)"
         inp = e.get("input")
+        if isinstance(inp, Refused):  # a loose value (true/false or text for a number, a huge float)
+            msg, inp = inp.reason, inp.value
         shown = "" if isinstance(inp, dict | list) or e.get("type") == "missing" else f" (got {inp!r})"
         line = f"{key or '<top level>'}: {msg}{shown}"
         if line in seen:

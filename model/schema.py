@@ -17,6 +17,7 @@ from model.behaviour.config import Behaviour
 from model.clock import WEEK_DAYS
 from model.errors import format_validation_error
 from model.schemes.spec import Scheme, validate_schemes
+from model.strict_values import refuse_loose
 from model.tuning.config import Tuning
 
 #: Hard limits that keep a run inside the machine's memory; larger runs are refused before they start.
@@ -46,6 +47,11 @@ PROFILES: dict[str, list[float]] = {
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_loose_values(cls, data: Any) -> Any:
+        return refuse_loose(cls, data)  # no true/false or text for numbers, no huge floats (model.strict_values)
 
 
 # ---------------------------------------------------------------------------------------------------- meta
@@ -403,6 +409,11 @@ def size_problem(s: Scenario, replications: int | None = None) -> str | None:
     if msgs > MAX_MESSAGES_PER_REPLICATION:
         return (f"this scenario would simulate about {msgs:,.0f} buyer messages per replication; the limit is "
                 f"{MAX_MESSAGES_PER_REPLICATION:,} (reduce customers.messages_per_chat, meta.days or traffic)")
+    silent = s.outcomes.silent_orders_per_day * s.meta.days
+    if silent > MAX_CHATS_PER_REPLICATION:
+        return (f"outcomes.silent_orders_per_day = {s.outcomes.silent_orders_per_day:g} would draw about "
+                f"{silent:,.0f} orders without a chat per replication; the limit is {MAX_CHATS_PER_REPLICATION:,} "
+                f"(reduce outcomes.silent_orders_per_day or meta.days)")
     if chats * reps > MAX_CHATS_PER_RUN:
         return (f"{reps} replications of about {chats:,.0f} chats would keep {chats * reps:,.0f} chats in memory; "
                 f"the limit is {MAX_CHATS_PER_RUN:,} (reduce meta.replications, meta.days or traffic)")

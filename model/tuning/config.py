@@ -6,10 +6,15 @@ machinery. See docs/tuning.md and docs/scenario.md.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from model.strict_values import refuse_loose
+
+#: Most values one grid key may take (a sweep's size is also bounded as a whole: model.tuning.spec).
+MAX_GRID_VALUES = 200
 #: Platform lines cited in DOMAIN.md: minimum 3-minute reply rate by platform (Taobao: penalties cited below
 #: 40%; Douyin 飞鸽: >= 50% cited; Kuaishou: >= 70%). Platforms without a cited line have none.
 THREE_MIN_LINES: dict[str, float] = {"taobao": 0.40, "tmall": 0.40, "douyin": 0.50, "kuaishou": 0.70}
@@ -25,7 +30,12 @@ class Tuning(BaseModel):
     binding constraint. ``None`` switches a line off; the 3-minute line defaults to the shop's platform line.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_loose_values(cls, data: Any) -> Any:
+        return refuse_loose(cls, data)  # no true/false or text for numbers, no huge floats (model.strict_values)
 
     min_reach_share: float = Field(
         0.3, ge=0, le=1, description="Smallest share of agents who must reach the target (0-1).")
@@ -56,6 +66,11 @@ class Tuning(BaseModel):
         for k, vals in v.items():
             if not vals:
                 raise ValueError(f"grid key '{k}' has no values; give at least one")
+            if len(vals) > MAX_GRID_VALUES:
+                raise ValueError(f"grid key '{k}' has {len(vals)} values; at most {MAX_GRID_VALUES} per key")
+            for x in vals:
+                if isinstance(x, float) and not math.isfinite(x):
+                    raise ValueError(f"grid key '{k}': {x!r} is not a finite number")
         return v
 
     def lines(self, platform: str) -> dict[str, float | None]:
