@@ -376,7 +376,7 @@ def _history_section(lang: str) -> None:
     st.subheader(tt("his.header", lang))
     st.caption(tt("his.intro", lang))
     a, b, c = st.columns([3, 2, 1])
-    up = a.file_uploader(tt("his.file", lang), type=["csv"], key="his_file")
+    up = a.file_uploader(tt("his.file", lang), type=["csv"], key="his_file", max_upload_size=20)  # MB, as history
     codes = [k for k, v in KPI_CODES.items() if v.unit in ("share", "s", "yuan")]
     kpi = b.selectbox(tt("his.kpi", lang), codes, index=codes.index("inquiry_conversion"), key="his_kpi",
                       format_func=lambda k: kpi_label(k, lang))
