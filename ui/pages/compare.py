@@ -34,7 +34,7 @@ from ui.behaviour_view import render_behaviour
 from ui.calculator import render_calculator
 from ui.charts_compare import all_charts, component_label
 from ui.errors_zh import localise
-from ui.format import money, pct
+from ui.format import md_plain, money, pct
 from ui.html_report import agent_pay_rows, build_report, comparison_rows
 from ui.i18n import t
 from ui.i18n_behaviour import tb
@@ -303,9 +303,9 @@ def _card(name: str, b: dict[str, Any], lang: str, level: float, *, is_base: boo
     badges = f":{colour}-badge[{basis_label(b, lang)}]"
     if is_base:
         badges += f" :violet-badge[{tc('card.baseline', lang)}]"
-    st.markdown(f"**{b.get('label') or name}** {badges}")
+    st.markdown(f"**{md_plain(b.get('label') or name)}** {badges}")  # the name as typed, never markup
     if spec is not None:  # the rules in words, so the card never relies on the name alone
-        st.caption("  \n".join(describe_scheme(spec, lang)))
+        st.caption("  \n".join(md_plain(line) for line in describe_scheme(spec, lang)))
     lo, hi = _stat(b, "net_gain_yuan", "lo"), _stat(b, "net_gain_yuan", "hi")
     st.metric(tc("card.net", lang), money(_stat(b, "net_gain_yuan"), lang))
     if is_base:
