@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from model.kpicodes import KPI_CODES
+from model.limits import max_workers
 from model.scenario import ScenarioError, read_toml, scenario_from_dict
 from model.tuning.store import DEFAULT_STORE, SweepStore
 from ui.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
@@ -85,7 +86,8 @@ def _sweep_section(lang: str) -> None:
                    "max_p_net_loss": max_pl / 100}
     g, h, k = st.columns([3, 1, 2])
     store = g.text_input(tt("tun.store", lang), str(DEFAULT_STORE), key="tun_store", help=tt("tun.store_help", lang))
-    workers = int(h.number_input(tt("tun.workers", lang), 1, 16, 2, 1, key="tun_workers"))
+    workers = int(h.number_input(tt("tun.workers", lang), 1, max_workers(), min(2, max_workers()), 1,
+                                 key="tun_workers"))  # at most 4 x the cores (model.limits)
     scheduler = k.text_input(tt("tun.scheduler", lang), "", key="tun_scheduler", help=tt("tun.scheduler_help", lang))
     try:
         s = _scenario(path, days, reps, constraints)
