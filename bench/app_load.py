@@ -43,7 +43,7 @@ from ui.i18n import t  # noqa: E402
 RSS_BOUND_MB = 3000
 #: How long one page may take to settle before the step counts as failed (8 sessions share one server process:
 #: a Compare page's first run, which simulates, waits for the other sessions' runs on a 2-core machine).
-STEP_TIMEOUT_MS = 600_000
+STEP_TIMEOUT_MS = 300_000
 
 
 @dataclass
@@ -108,9 +108,14 @@ def _server():
                 proc.wait(timeout=20)
 
 
+#: The run is over: drawn with its charts, or stopped on an exception box (which _exceptions then counts).
+DONE_JS = ("(n) => (" + SETTLED_JS.split("=>", 1)[1].strip() + ") || (!document.querySelector("
+           "'[data-testid=\"stStatusWidget\"]') && !!document.querySelector('[data-testid=\"stException\"]'))")
+
+
 async def _settled(page, n: int = 1) -> None:
     await asyncio.sleep(0.3)
-    await page.wait_for_function(SETTLED_JS, arg=n, timeout=STEP_TIMEOUT_MS)
+    await page.wait_for_function(DONE_JS, arg=n, timeout=STEP_TIMEOUT_MS)
 
 
 async def _exceptions(page, tally: Tally, where: str) -> None:
@@ -150,10 +155,12 @@ async def _session(browser, url: str, i: int, deadline: float, tally: Tally) -> 
             await page.locator(".st-key-lang").get_by_text("English").click()
             await page.get_by_text(t("nav.compare", "en")).first.wait_for(timeout=STEP_TIMEOUT_MS)
             await _settled(page, 1)
+            await _exceptions(page, tally, f"session {i} english")
             step = "chinese"
             await page.locator(".st-key-lang").get_by_text("中文").click()
             await page.get_by_text(t("nav.compare", "zh")).first.wait_for(timeout=STEP_TIMEOUT_MS)
             await _settled(page, 1)
+            await _exceptions(page, tally, f"session {i} chinese")
             step = "simulate"
             await page.get_by_role("link", name=t("nav.simulate", "zh")).click()
             await _settled(page, 1)
