@@ -40,7 +40,8 @@ def unstaffed_hours(s: Scenario) -> list[tuple[float, float]]:
     """Hours of the day in which chats arrive but no shift has an agent on duty, as [start_h, end_h) spans.
 
     Chats arrive inside ``traffic.open_hours`` in hours whose profile weight (pre- or after-sale) is above 0.
-    Without shifts everyone works the open hours, so nothing is unstaffed.
+    Without shifts everyone works the open hours, so nothing is unstaffed; a shift with 0 agents (one agent
+    spread over two shifts leaves one of them empty) staffs nothing.
     """
     if not s.agents.shifts:
         return []
@@ -60,8 +61,8 @@ def unstaffed_hours(s: Scenario) -> list[tuple[float, float]]:
         gap = False
         if i < n:
             arrives = t.open_hours[0] <= h < t.open_hours[1] and weights[int(h)] > 0
-            staffed = any((sh.start_h <= h < sh.end_h) if sh.start_h < sh.end_h else (h >= sh.start_h or h < sh.end_h)
-                          for sh in s.agents.shifts)
+            staffed = any(((sh.start_h <= h < sh.end_h) if sh.start_h < sh.end_h else (h >= sh.start_h or h < sh.end_h))
+                          and sh.agents > 0 for sh in s.agents.shifts)  # a shift of 0 agents staffs nothing
             gap = arrives and not staffed
         if gap and start is None:
             start = h

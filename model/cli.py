@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from model.errors import ScenarioError
+from model.limits import check_workers
 from model.present.tables import (
     comparison_text,
     sensitivity_table,
@@ -423,8 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     try:
         args = build_parser().parse_args(argv)
-        if getattr(args, "workers", 1) < 1:
-            raise ScenarioError("--workers must be at least 1", file="<command line>", key="--workers")
+        if hasattr(args, "workers"):
+            check_workers(args.workers)  # 1 .. 4 x the machine's cores (model.limits)
         return args.func(args)
     except ScenarioError as e:
         print(f"错误 error: {e}", file=sys.stderr)

@@ -59,6 +59,8 @@ def error_lines(err: ValidationError) -> list[str]:
 
 def format_validation_error(err: ValidationError, file: str) -> ScenarioError:
     """Turn a pydantic ValidationError into one readable ScenarioError (first problem first)."""
+    from model.strict_values import Refused  # pydantic only once an error is read (the CLI starts light)
+
     lines = []
     first_key: str | None = None
     first_msg = ""
@@ -70,6 +72,8 @@ def format_validation_error(err: ValidationError, file: str) -> ScenarioError:
         if e.get("type") == "extra_forbidden":
             msg = "unknown key (not part of the scenario format; see docs/scenario.md or `python -m model schema`)"
         inp = e.get("input")
+        if isinstance(inp, Refused):  # a loose value (true/false or text for a number, a huge float)
+            msg, inp = inp.reason, inp.value
         shown = "" if isinstance(inp, dict | list) or e.get("type") == "missing" else f" (got {inp!r})"
         line = f"{key or '<top level>'}: {msg}{shown}"
         if line in seen:

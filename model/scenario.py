@@ -13,8 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from model.edits import Notice, edit_data
-from model.errors import ScenarioError
-from model.schema import Scenario, scenario_from_dict
+from model.errors import ScenarioError, format_validation_error  # noqa: F401 - re-exported
+from model.limits import MAX_SCENARIO_BYTES, toml_depth_problem
+from model.schema import (
+    Scenario,
+    scenario_from_dict,
+)
 
 
 def parse_override(item: str) -> tuple[list[str | int], Any]:
@@ -26,9 +30,12 @@ def parse_override(item: str) -> tuple[list[str | int], Any]:
     if not key or any(p == "" for p in key.split(".")):
         raise ScenarioError(f"override '{item}' has an empty key part", file="<--set>")
     raw = raw.strip()
+    deep = toml_depth_problem(raw)
+    if deep:
+        raise ScenarioError(f"the value {deep}", file="<--set>", key=key)
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         value = raw
     path: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
     return path, value
@@ -51,15 +58,29 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     if p.is_dir():
         raise ScenarioError("is a folder, not a scenario file", file=str(path))
     try:
-        text = p.read_bytes().decode("utf-8")
+        if p.is_file() and p.stat().st_size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(f"is {p.stat().st_size:,} bytes; a scenario file is at most {MAX_SCENARIO_BYTES:,} "
+                                "bytes (the shipped ones are under 10 KB)", file=str(path))
+        with p.open("rb") as fh:  # a device or pipe has no size: read at most one byte past the limit
+            raw = fh.read(MAX_SCENARIO_BYTES + 1)
+    except OSError as e:
+        raise ScenarioError(f"cannot be read: {e.strerror or e}", file=str(path)) from None
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"is larger than {MAX_SCENARIO_BYTES:,} bytes (or is a device or stream without end); "
+                            "give a scenario TOML file", file=str(path))
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ScenarioError(f"is not UTF-8 text (byte {e.start}); save it as UTF-8 TOML", file=str(path)) from None
-    except OSError as e:
-        raise ScenarioError(f"cannot be read: {e.strerror}", file=str(path)) from None
+    deep = toml_depth_problem(text)
+    if deep:
+        raise ScenarioError(deep, file=str(path))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(f"TOML syntax error: {e}", file=str(path)) from None
+    except RecursionError:
+        raise ScenarioError("nests tables or arrays too deeply to read", file=str(path)) from None
     if not data:
         # an empty file would silently simulate every default; that is never what the user meant
         raise ScenarioError("文件为空 the file is empty (no keys): a scenario needs at least a [meta] table; "

@@ -47,7 +47,6 @@ PROFILES: dict[str, list[float]] = {
 
 
 
-
 # ---------------------------------------------------------------------------------------------------- meta
 class Meta(_Strict):
     """Run settings."""
@@ -387,6 +386,11 @@ def size_problem(s: Scenario, replications: int | None = None) -> str | None:
     if msgs > MAX_MESSAGES_PER_REPLICATION:
         return (f"this scenario would simulate about {msgs:,.0f} buyer messages per replication; the limit is "
                 f"{MAX_MESSAGES_PER_REPLICATION:,} (reduce customers.messages_per_chat, meta.days or traffic)")
+    silent = s.outcomes.silent_orders_per_day * s.meta.days
+    if silent > MAX_CHATS_PER_REPLICATION:
+        return (f"outcomes.silent_orders_per_day = {s.outcomes.silent_orders_per_day:g} would draw about "
+                f"{silent:,.0f} orders without a chat per replication; the limit is {MAX_CHATS_PER_REPLICATION:,} "
+                f"(reduce outcomes.silent_orders_per_day or meta.days)")
     if chats * reps > MAX_CHATS_PER_RUN:
         return (f"{reps} replications of about {chats:,.0f} chats would keep {chats * reps:,.0f} chats in memory; "
                 f"the limit is {MAX_CHATS_PER_RUN:,} (reduce meta.replications, meta.days or traffic)")

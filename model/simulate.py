@@ -70,12 +70,14 @@ def _with_run_arguments(s: Scenario, replications: int | None, seed: int | None)
     try:  # the same limits as in a scenario file (a negative seed, 10^9 replications ...)
         meta = Meta.model_validate({**s.meta.model_dump(), **upd})
     except ValidationError as e:
-        err = format_validation_error(e, "<run arguments>")
-        raise ScenarioError(err.message, file=err.file, key=f"meta.{err.key}" if err.key else None) from None
+        err = format_validation_error(e, "<command line>")
+        flag = {"seed": "--seed", "replications": "--reps"}.get(err.key or "")
+        raise ScenarioError(err.message, file=err.file,
+                            key=f"{flag} (meta.{err.key})" if flag else err.key) from None
     s = s.model_copy(update={"meta": meta})
     problem = size_problem(s)
     if problem:
-        raise ScenarioError(problem, file="<run arguments>", key="meta.replications")
+        raise ScenarioError(problem, file="<command line>", key="--reps (meta.replications)")
     return s
 
 

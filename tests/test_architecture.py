@@ -20,7 +20,7 @@ from conftest import ROOT
 #: Bottom up. A module belongs to the first layer with a matching pattern.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("model.clock", "model.errors", "model.text", "model.rng", "model.arithmetic", "model.queueing",
-              "model.quantiles")),
+              "model.quantiles", "model.strict_values", "model.limits")),
     ("codes", ("model.kpicodes", "model.platform_rules")),
     ("language", ("model.language", "model.language.*", "model.schema", "model.scenario", "model.edits",
                   "model.naming", "model.schemes", "model.schemes.spec", "model.schemes.assumption",

@@ -340,3 +340,15 @@ def test_size_guard_counts_reps(capsys):
     assert main(["run", str(TAOBAO), "--reps", "1000", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "--reps" in err and "20,000,000" in err
+
+
+def test_an_empty_shift_leaves_its_hours_unstaffed():
+    """One agent over the two shifts 8-17 and 15-24 staffs the early shift only (issue 21); so does a shift of 0."""
+    one = taobao_scenario(**{"traffic.open_hours": [8, 24], "agents.count": 1})
+    assert [sh.agents for sh in one.agents.shifts] == [1, 0]
+    assert unstaffed_hours(one) == [(17.0, 24.0)]
+    w = next(w for w in run_warnings(one, {"team": {}}) if w["code"] == "unstaffed_hours")
+    assert "17:00-24:00" in w["en"]
+    zero = taobao_scenario(**{"traffic.open_hours": [8, 24], "agents.count": 5, "agents.shifts": [
+        {"start_h": 8, "end_h": 17, "agents": 5}, {"start_h": 15, "end_h": 24, "agents": 0}]})
+    assert unstaffed_hours(zero) == [(17.0, 24.0)]

@@ -10,6 +10,7 @@ import streamlit as st
 
 from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
+from model.limits import MAX_SCENARIO_BYTES
 from model.platform_rules import Rule, rule_for, rules_for
 from model.present.charts_simulate import agent_chart
 from model.present.format import WAN, count, kpi_value, pct
@@ -50,7 +51,8 @@ def scenario_upload(lang: str, key: str) -> tuple[str, bytes] | None:
     ss = st.session_state
     kept = KEEP_PREFIX + key
     alive = key in ss  # drawn in the previous run (absent after a visit to another page)
-    up = st.file_uploader(t("sim.upload", lang), key=key, help=t("sim.upload_help", lang))
+    up = st.file_uploader(t("sim.upload", lang), key=key, help=t("sim.upload_help", lang),
+                          max_upload_size=max(1, MAX_SCENARIO_BYTES // 1_000_000))  # MB (model.limits)
     if up is not None:
         ss[kept] = (up.name, up.getvalue())
     elif alive and not ss.get(f"{kept}_restored"):  # the user removed the file

@@ -41,6 +41,13 @@ TEXT: dict[str, dict[str, str]] = {
     "file_too_large": {"zh": "文件 {size} 超过上限 {limit}；请按月或按客服拆分后再导入",
                        "en": "the file is {size}, above the limit of {limit}; split it (by month or agent) and import "
                        "the parts"},
+    "file_too_many_rows": {"zh": "行数超过上限 {limit} 行；请按月或按客服拆分后再导入",
+                           "en": "more than {limit} rows; split it (by month or agent) and import the parts"},
+    "file_too_many_columns": {"zh": "第 {row} 行超过 {limit} 列；导出表只需几十列", "en": "row {row} has more than "
+                              "{limit} cells; an export needs a few dozen columns"},
+    "file_xlsx_unpacked": {"zh": "工作簿解压后有 {size}，超过上限 {limit}（可能是压缩炸弹）；请另存为 CSV 或拆分",
+                           "en": "the workbook unpacks to {size}, above the limit of {limit} (possibly a zip bomb); "
+                           "save it as CSV or split it"},
     "file_type": {"zh": "不支持的文件类型 {ext}；请导出为 CSV 或 XLSX", "en": "unsupported file type {ext}; "
                   "export as CSV or XLSX"},
     "file_xls": {"zh": "旧版 .xls 文件无法读取；请在 Excel 中另存为 .xlsx 或 CSV",

@@ -20,6 +20,13 @@ from model.history.problems import HistoryError
 
 #: Largest export accepted (bytes). A month of 50 agents x 24 hours is about 3 MB as CSV.
 MAX_BYTES = 20 * 1024 * 1024
+#: Most rows an export may have (a month of 50 agents x 24 hours x 31 days is 37,200).
+MAX_ROWS = 1_000_000
+#: Most cells in one row (an export has a few dozen columns).
+MAX_COLUMNS = 1_000
+#: Largest uncompressed content of an XLSX workbook, checked in the zip directory before it is opened
+#: (a zip bomb declares gigabytes in a few kilobytes).
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 #: Rows searched for the header (exports often put a title and a date range above it).
 HEADER_SCAN_ROWS = 15
 
@@ -148,16 +155,38 @@ def decode(data: bytes, name: str = "<file>") -> tuple[str, str]:
     return text, enc.upper().replace("_", "-")
 
 
+def _cjk_share(text: str) -> float:
+    """Share of the non-ASCII characters that are CJK ideographs or CJK/full-width punctuation."""
+    wide = [c for c in text if ord(c) > 127]
+    if not wide:
+        return 0.0
+    return sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
+               or "\uff00" <= c <= "\uffef" or "\u3400" <= c <= "\u4dbf") / len(wide)
+
+
+def _utf8_line(line: bytes) -> bool:
+    """True when the line is UTF-8 text; a GB18030 line whose bytes happen to be valid UTF-8 (询单 is) is not:
+    the encoding that reads more of it as Chinese wins."""
+    try:
+        as_utf8 = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    try:
+        as_gb = line.decode("gb18030")
+    except UnicodeDecodeError:
+        return True
+    return _cjk_share(as_utf8) >= _cjk_share(as_gb)
+
+
 def _mixed_rows(data: bytes) -> str:
     """Rows (1-based) whose encoding differs from the others: some non-ASCII lines are UTF-8, others are not."""
     utf8, other = [], []
     for i, line in enumerate(data.split(b"\n"), start=1):
         if line.isascii():
             continue
-        try:
-            line.decode("utf-8")
+        if _utf8_line(line):
             utf8.append(i)
-        except UnicodeDecodeError:
+        else:
             other.append(i)
     if utf8 and other:
         minority = utf8 if len(utf8) <= len(other) else other
@@ -178,6 +207,8 @@ def _read_csv(text: str, enc: str, name: str, mapping: dict[str, str]) -> RawTab
         for rec in reader:
             numbered.append((start, rec))
             start = reader.line_num + 1
+            if len(numbered) > MAX_ROWS:
+                raise HistoryError(name, "file_too_many_rows", limit=f"{MAX_ROWS:,}")
     except csv.Error as e:
         raise HistoryError(name, "file_unreadable", why=f"CSV row {start}: {e}") from None
     return _table(numbered, name, mapping, encoding=enc)
@@ -189,6 +220,14 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None, mapping: dict[str, str
 
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as e:
+        raise HistoryError(name, "file_unreadable", why=f"not a valid XLSX workbook ({type(e).__name__})") from None
+    if unpacked > MAX_XLSX_UNCOMPRESSED:
+        raise HistoryError(name, "file_xlsx_unpacked", size=human_size(unpacked),
+                           limit=human_size(MAX_XLSX_UNCOMPRESSED))
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
@@ -202,8 +241,7 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None, mapping: dict[str, str
         first_error: HistoryError | None = None
         for sh in order:
             ws = wb[sh]
-            numbered = [(i, ["" if v is None else v for v in row])
-                        for i, row in enumerate(ws.iter_rows(values_only=True), start=1)]
+            numbered = _xlsx_rows(ws, name)
             try:
                 t = _table(numbered, name, mapping, sheet=sh, sheets=sheets)
             except HistoryError as e:
@@ -219,6 +257,26 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None, mapping: dict[str, str
         raise first_error
     finally:
         wb.close()
+
+
+def _xlsx_rows(ws: Any, name: str) -> list[tuple[int, list[Any]]]:
+    """A read-only sheet's rows, bounded: the declared dimension is ignored (a sheet may declare A1:XFD1048576
+    and pad every row to 16,384 cells), rows and cells are counted as they are read."""
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
+    out: list[tuple[int, list[Any]]] = []
+    for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if len(row) > MAX_COLUMNS:
+            cells = list(row)
+            while cells and cells[-1] is None:
+                cells.pop()
+            if len(cells) > MAX_COLUMNS:
+                raise HistoryError(name, "file_too_many_columns", row=i, limit=f"{MAX_COLUMNS:,}")
+            row = tuple(cells)
+        out.append((i, ["" if v is None else v for v in row]))
+        if len(out) > MAX_ROWS:
+            raise HistoryError(name, "file_too_many_rows", limit=f"{MAX_ROWS:,}")
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ table

@@ -8,9 +8,11 @@ a convex effort cost, with rank prizes and shared pools solved as an equilibrium
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from model.strict_values import refuse_loose
 
 
 def _eigenvalues(m: list[list[float]]) -> list[float]:
@@ -29,7 +31,12 @@ class Behaviour(BaseModel):
     takes ``cross_cost_share`` units from another, counted on the cheaper of the two (the cost must stay convex).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_loose_values(cls, data: Any) -> Any:
+        return refuse_loose(cls, data)  # no true/false or text for numbers, no huge floats (model.strict_values)
 
     model: Literal["none", "effort_equilibrium"] = Field(
         "none", description="'none' keeps effort fixed (pure mechanics); 'effort_equilibrium' lets agents respond.")

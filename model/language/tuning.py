@@ -6,11 +6,16 @@ The platform defaults come from :data:`model.platform_rules.RULES`. See docs/tun
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from model.platform_rules import rule_for
+from model.strict_values import refuse_loose
+
+#: Most values one grid key may take (a sweep's size is also bounded as a whole: model.tuning.spec).
+MAX_GRID_VALUES = 200
 
 #: Each constraint of the table that defaults to a platform line, and the KPI of that line
 #: (:data:`model.platform_rules.RULES`, the one table of platform lines).
@@ -26,7 +31,12 @@ class Tuning(BaseModel):
     binding constraint. ``None`` switches a line off; the 3-minute line defaults to the shop's platform line.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_loose_values(cls, data: Any) -> Any:
+        return refuse_loose(cls, data)  # no true/false or text for numbers, no huge floats (model.strict_values)
 
     min_reach_share: float = Field(
         0.3, ge=0, le=1, description="Smallest share of agents who must reach the target (0-1).")
@@ -57,6 +67,11 @@ class Tuning(BaseModel):
         for k, vals in v.items():
             if not vals:
                 raise ValueError(f"grid key '{k}' has no values; give at least one")
+            if len(vals) > MAX_GRID_VALUES:
+                raise ValueError(f"grid key '{k}' has {len(vals)} values; at most {MAX_GRID_VALUES} per key")
+            for x in vals:
+                if isinstance(x, float) and not math.isfinite(x):
+                    raise ValueError(f"grid key '{k}': {x!r} is not a finite number")
         return v
 
     def lines(self, platform: str) -> dict[str, float | None]:

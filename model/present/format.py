@@ -100,3 +100,12 @@ def kpi_value(code: str, value: Any, lang: str = "zh") -> str:
     if _missing(value):
         return t("unit.none", lang)
     return f"{float(value):.2f}"
+
+
+_MD_SPECIALS = set("\\`*_{}[]()<>#+-.!|~:$=")
+
+
+def md_plain(text: object) -> str:
+    """User text (a scheme, shop or agent name) for st.markdown/st.caption: every Markdown and directive
+    character backslash-escaped, so a name shows as typed and never becomes a link, image, badge or markup."""
+    return "".join("\\" + c if c in _MD_SPECIALS else c for c in str(text))

@@ -7,9 +7,11 @@ derived from it must be shown as an assumption, never as a forecast.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from model.strict_values import refuse_loose
 
 Lang = Literal["zh", "en"]
 
@@ -36,7 +38,12 @@ class AssumedEffects(BaseModel):
     Conversion with both forms: ``c' = clip(c * (1 + pct/100) + pp/100, 0, 1)`` (relative first).
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_loose_values(cls, data: Any) -> Any:
+        return refuse_loose(cls, data)  # no true/false or text for numbers, no huge floats (model.strict_values)
 
     inquiry_conversion_pp: float = Field(0.0, ge=-50, le=50)
     inquiry_conversion_pct: float = Field(0.0, ge=-90, le=300)

@@ -33,6 +33,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from model.kpicodes import KPI_CODES
 from model.schemes.assumption import AssumedEffects
+from model.strict_values import refuse_loose
 
 Direction = Literal["higher_is_better", "lower_is_better"]
 Role = Literal["presale", "aftersale", "both"]
@@ -117,7 +118,12 @@ def _better(a: float, b: float, direction: Direction) -> bool:
 
 
 class _Base(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_loose_values(cls, data: Any) -> Any:
+        return refuse_loose(cls, data)  # no true/false or text for numbers, no huge floats (model.strict_values)
 
 
 class _Component(_Base):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 from collections.abc import Iterator, MutableMapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from model.edits import with_edits
 from model.effects import Effects
 from model.errors import ScenarioError
+from model.limits import check_workers
 from model.pipeline import compare_schemes, run_key
 from model.schema import Scenario
 
@@ -73,14 +75,24 @@ def make_executor(*, workers: int = 1, scheduler: str | None = None,
     Raises:
         ScenarioError: the scheduler cannot be reached (the message names the address).
     """
+    if not (isinstance(timeout_s, int | float) and math.isfinite(timeout_s) and 0 < timeout_s <= 3600):
+        raise ScenarioError(f"--scheduler-timeout must be a number of seconds above 0 and at most 3600, got "
+                            f"{timeout_s!r}", file="<command line>", key="--scheduler-timeout")
     if scheduler:
         try:
             from distributed import Client
         except ImportError:  # pragma: no cover - a dependency
             raise ScenarioError("dask[distributed] is not installed", key="--scheduler") from None
+        from distributed.comm.registry import backends
+
+        scheme = scheduler.split("://", 1)[0] if "://" in scheduler else "tcp"
+        if scheme not in backends or not scheduler.split("://", 1)[-1].strip():
+            raise ScenarioError(f"'{scheduler}' is not a Dask scheduler address; give one like tcp://host:8786 "
+                                f"(known schemes: {', '.join(sorted(backends))})", file="<command line>",
+                                key="--scheduler")
         try:
             client = Client(scheduler, timeout=timeout_s, set_as_default=False)
-        except (OSError, TimeoutError) as e:
+        except (OSError, TimeoutError, ValueError, TypeError) as e:  # unreachable, or not an address at all
             raise ScenarioError(f"cannot reach the Dask scheduler at {scheduler} within {timeout_s:g} s ({e}); "
                                 "check the address and that the scheduler is running, or drop --scheduler to "
                                 "run on local worker processes", file="<command line>", key="--scheduler") from None
@@ -91,6 +103,7 @@ def make_executor(*, workers: int = 1, scheduler: str | None = None,
             with contextlib.suppress(Exception):
                 client.close(timeout=2)
         return
+    check_workers(workers)
     if workers <= 1:
         yield None, 1
         return

@@ -102,9 +102,13 @@ def parse_grid_args(items: list[str]) -> dict[str, list[Any]]:
             if not part:
                 continue
             try:
-                vals.append(tomllib.loads(f"v = {part}")["v"])
+                v = tomllib.loads(f"v = {part}")["v"]
             except tomllib.TOMLDecodeError:
-                vals.append(part)
+                v = part
+            if isinstance(v, float) and not math.isfinite(v):
+                raise ScenarioError(f"--grid value '{part}' is not a finite number", file="<command line>",
+                                    key=key.strip() or "--grid")
+            vals.append(v)
         if not key:
             raise ScenarioError(f"--grid '{item}' has an empty key", file="<command line>", key="--grid")
         if not vals:

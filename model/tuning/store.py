@@ -15,6 +15,7 @@ finished point and resumes at the first unfinished one.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +63,29 @@ _SCHEMA = [
 ]
 
 
+@functools.cache
+def _our_columns() -> dict[str, list[str]]:
+    """The tables and columns of :data:`_SCHEMA`, read from an in-memory database built from it."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        for sql in _SCHEMA:
+            con.execute(sql)
+        return _table_columns(con)
+    finally:
+        con.close()
+
+
+def _table_columns(con: Any) -> dict[str, list[str]]:
+    rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                       "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall()
+    found: dict[str, list[str]] = {}
+    for table, col in rows:
+        found.setdefault(table, []).append(col)
+    return found
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -80,12 +104,38 @@ class SweepStore:
                 raise ScenarioError("no sweep store here (run `python -m model tune` first)", file=str(path))
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as e:
-            raise ScenarioError(f"cannot open the sweep store: {e}", file=str(path), key="--store") from None
+            held = "lock" in str(e).lower()
+            raise ScenarioError(
+                ("is in use by another process (another `tune` or the app); wait for it to finish or give another "
+                 f"--store ({e})") if held else f"cannot open the sweep store (damaged or not a DuckDB file): {e}",
+                file=str(path), key="--store") from None
         except OSError as e:
             raise ScenarioError(f"cannot create the sweep store: {e.strerror}", file=str(path), key="--store") from None
-        if not read_only:
-            for sql in _SCHEMA:
-                self.con.execute(sql)
+        try:
+            problem = self._foreign_tables()
+            if problem is None and not read_only:
+                for sql in _SCHEMA:
+                    self.con.execute(sql)
+        except duckdb.Error as e:
+            self.close()
+            raise ScenarioError(f"cannot read the sweep store (damaged?): {e}; it was left as it is",
+                                file=str(path), key="--store") from None
+        if problem:
+            self.close()
+            raise ScenarioError(f"is a DuckDB file but not a sweep store ({problem}); it was left as it is: give "
+                                "another --store", file=str(path), key="--store")
+
+    def _foreign_tables(self) -> str | None:
+        """Why the open file is not a sweep store (None when it is one, or is empty): other tables or columns."""
+        ours = _our_columns()
+        found = _table_columns(self.con)
+        other = sorted(set(found) - set(ours))
+        if other:
+            return f"it has the tables {', '.join(other)}"
+        for table, cols in found.items():
+            if cols != ours[table]:
+                return f"its table {table} has the columns {', '.join(cols)}"
+        return None
 
     def close(self) -> None:
         """Close the connection (the file stays); the connection object is dropped with it."""

@@ -27,7 +27,7 @@ from model.errors import ScenarioError
 from model.pipeline import RunCache
 from model.present.charts_compare import all_charts, component_label
 from model.present.deck import build_deck
-from model.present.format import money, pct
+from model.present.format import md_plain, money, pct
 from model.present.html_report import agent_pay_rows, build_report, comparison_rows
 from model.present.i18n import t
 from model.present.i18n.errors import localise
@@ -274,9 +274,9 @@ def _card(name: str, b: dict[str, Any], lang: str, level: float, *, is_base: boo
     badges = f":{colour}-badge[{basis_label(b, lang)}]"
     if is_base:
         badges += f" :violet-badge[{t('card.baseline', lang)}]"
-    st.markdown(f"**{b.get('label') or name}** {badges}")
+    st.markdown(f"**{md_plain(b.get('label') or name)}** {badges}")  # the name as typed, never markup
     if spec is not None:  # the rules in words, so the card never relies on the name alone
-        st.caption("  \n".join(describe_scheme(spec, lang)))
+        st.caption("  \n".join(md_plain(line) for line in describe_scheme(spec, lang)))
     lo, hi = _stat(b, "net_gain_yuan", "lo"), _stat(b, "net_gain_yuan", "hi")
     st.metric(t("card.net", lang), money(_stat(b, "net_gain_yuan"), lang))
     if is_base:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
+from model.limits import max_workers
 from model.present.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
 from model.present.i18n import kpi_label, t
 from model.scenario import read_toml
@@ -86,7 +87,8 @@ def _sweep_section(lang: str) -> None:
                    "max_p_net_loss": max_pl / 100}
     g, h, k = st.columns([3, 1, 2])
     store = g.text_input(t("tun.store", lang), str(DEFAULT_STORE), key="tun_store", help=t("tun.store_help", lang))
-    workers = int(h.number_input(t("tun.workers", lang), 1, 16, 2, 1, key="tun_workers"))
+    workers = int(h.number_input(t("tun.workers", lang), 1, max_workers(), min(2, max_workers()), 1,
+                                 key="tun_workers"))  # at most 4 x the cores (model.limits)
     scheduler = k.text_input(t("tun.scheduler", lang), "", key="tun_scheduler", help=t("tun.scheduler_help", lang))
     try:
         s = _scenario(path, days, reps, constraints)
@@ -377,7 +379,7 @@ def _history_section(lang: str) -> None:
     st.subheader(t("his.header", lang))
     st.caption(t("his.intro", lang))
     a, b, c = st.columns([3, 2, 1])
-    up = a.file_uploader(t("his.file", lang), type=["csv"], key="his_file")
+    up = a.file_uploader(t("his.file", lang), type=["csv"], key="his_file", max_upload_size=20)  # MB, as history
     codes = [k for k, v in KPI_CODES.items() if v.unit in ("share", "s", "yuan")]
     kpi = b.selectbox(t("his.kpi", lang), codes, index=codes.index("inquiry_conversion"), key="his_kpi",
                       format_func=lambda k: kpi_label(k, lang))
