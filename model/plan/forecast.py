@@ -34,6 +34,7 @@ from scipy import stats
 from model.errors import ScenarioError
 from model.plan.calendar import Event, day_kind, holiday_name
 from model.schema import profile_weights
+from model.traffic import open_mask
 
 MIN_DAYS = 14
 BASELINE_WINDOW_D = 21
@@ -247,7 +248,7 @@ def _clean_daily(daily: pd.Series, notes: list[str]) -> pd.Series:
 def forecast(daily: pd.Series, horizon: list[dt.date], *, events: list[Event] | None = None,
              hourly: pd.DataFrame | None = None, default_profile: str | list[float] | None = "ecommerce",
              quantile: float = 0.8, level: float = 0.8, trend: str | None = "auto",
-             backtest_days: int = 14) -> Forecast:
+             backtest_days: int = 14, open_hours: tuple[float, float] = (0.0, 24.0)) -> Forecast:
     """Forecast daily and hourly chats for the ``horizon`` dates.
 
     Args:
@@ -260,6 +261,7 @@ def forecast(daily: pd.Series, horizon: list[dt.date], *, events: list[Event] | 
         level: the prediction interval's coverage.
         trend: ``auto`` (AICc between none and damped additive), ``None`` or ``"add"``.
         backtest_days: days held out for the back-test (skipped when the history is shorter than 4 weeks + them).
+        open_hours: the shop's open hours; every profile is limited to them (as the engine's traffic is).
     """
     if not 0.5 <= quantile < 1:
         raise ScenarioError(f"the quantile must be between 0.5 and 0.99 (got {quantile:g})", key="--quantile")
@@ -284,7 +286,8 @@ def forecast(daily: pd.Series, horizon: list[dt.date], *, events: list[Event] | 
         ev = next((e for e in events if e.name == lab and e.intraday_profile is not None), None)
         p = _profile_array(ev.intraday_profile) if ev else None
         profiles.append(p if p is not None else prof["weekend" if d.weekday() in WEEKEND else "weekday"])
-    days["profile"] = profiles
+    mask = open_mask(tuple(open_hours))
+    days["profile"] = [p * mask / (p * mask).sum() if (p * mask).sum() > 0 else p for p in profiles]
     for lab, src in zip(days["label"], days["factor_source"], strict=True):
         if src.startswith("none known"):
             notes.append(f"'{lab}' has no uplift in the calendar and none in the history: taken as 1")
