@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import ScenarioError
-from model.schema import PROFILES
 from model.scenario import read_toml
+from model.schema import PROFILES
 
 MAX_EVENT_DAYS = 62
 _KEYS = {"name", "start", "end", "uplift", "intraday_profile", "date"}

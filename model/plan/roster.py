@@ -51,7 +51,7 @@ class RosterRules:
         gap: the relative optimality gap accepted (0.02 = within 2% of the fewest agent-hours).
     """
 
-    lengths_h: tuple[int, ...] = (8, 9)
+    lengths_h: tuple[int, ...] = (9,)
     starts_h: tuple[int, ...] | None = None
     break_h: int = 1
     break_offsets_h: tuple[int, ...] = (4,)
