@@ -168,7 +168,7 @@ class Shift(_Strict):
         "days are the agents' rest days.")
     days: list[int] | None = Field(
         None, description="Days of the horizon the shift works (0 = first day), e.g. an extra shift on a promotion "
-        "day; overrides weekdays.")
+        "day; overrides weekdays. Days beyond meta.days fall outside the run (a shorter run of a planned month).")
 
     @field_validator("weekdays")
     @classmethod
@@ -377,10 +377,6 @@ class Scenario(_Strict):
         for p in self.traffic.promo_days:
             if p.day >= self.meta.days:
                 raise ValueError(f"traffic.promo_days: day {p.day} is outside the horizon of {self.meta.days} days")
-        for i, sh in enumerate(self.agents.shifts):
-            late = [d for d in sh.days or [] if d >= self.meta.days]
-            if late:
-                raise ValueError(f"agents.shifts.{i}.days: day {late[0]} is outside the horizon of {self.meta.days} days")
         problem = size_problem(self)
         if problem:
             raise ValueError(problem)

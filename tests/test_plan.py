@@ -220,8 +220,11 @@ def test_shifts_by_weekday_and_by_day_in_the_engine():
     assert [int(on // 86400) for on, _ in iv[0]] == [0, 1, 2, 3, 4, 7, 8, 9, 10, 11]
     assert [int(on // 86400) for on, _ in iv[1]] == [5, 6, 12, 13]
     assert iv[2] == [(3 * 86400 + 20 * 3600, 4 * 86400 + 2 * 3600)]
-    for bad, msg in (({"weekdays": [7]}, "weekdays must be"), ({"days": [20]}, "outside the horizon"),
-                     ({"weekdays": []}, "weekdays must be")):
+    # a shorter run of the same file: the day shift falls outside it, and the agent is never on duty
+    short = scenario_from_dict({"meta": {"days": 3}, "agents": sc.model_dump(mode="json")["agents"]})
+    assert duty_intervals(short)[2] == []
+    for bad, msg in (({"weekdays": [7]}, "weekdays must be"), ({"days": [-1]}, "days must be"),
+                     ({"weekdays": []}, "weekdays must be"), ({"days": [2, 2]}, "days must be")):
         with pytest.raises(ScenarioError, match=msg):
             scenario_from_dict({"meta": {"days": 14}, "agents": {"count": 1, "shifts": [
                 {"start_h": 9, "end_h": 17, "agents": 1, **bad}]}})
