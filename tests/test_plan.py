@@ -300,3 +300,41 @@ def test_plan_refuses_bad_input_with_exit_2(tmp_path, capsys):
         assert main(["plan", str(hist), "--out", out, *args]) == 2, args
         assert key in capsys.readouterr().err
     assert main(["plan", str(tmp_path / "missing.csv"), "--out", out]) == 2
+
+
+# ----------------------------------------------------------------------------------------- rule packs
+def test_rule_packs_judge_a_date_by_the_rules_in_force_then():
+    from model.platform_rules import RULES, Rule, rule_for, rules_in_force
+
+    before, after = rules_in_force("kuaishou", dt.date(2021, 8, 31)), rules_in_force("kuaishou", dt.date(2021, 9, 1))
+    assert Rule("five_min_reply_rate", 0.80) in before.rules and not any(
+        r.kpi == "three_min_reply_rate" for r in before.rules)
+    assert Rule("three_min_reply_rate", 0.70) in after.rules and after.since == dt.date(2021, 9, 1)
+    assert not any(r.kpi == "five_min_reply_rate" for r in after.rules)
+    jd = rules_in_force("jd", dt.date(2024, 2, 10))
+    assert set(jd.exempted) == {"three_min_reply_rate", "avg_response_s"} and "Spring Festival" in jd.notes[0]
+    assert rules_in_force("jd", dt.date(2024, 2, 18)).exempted == ()
+    assert rules_in_force("douyin", dt.date(2026, 11, 11)).notes == ()
+    assert "单独考核" in rules_in_force("douyin", dt.date(2026, 11, 11), promotion=True).notes[0]
+    assert rules_in_force("other", dt.date(2026, 1, 1)).rules == ()
+    # today's API, derived from the packs, is what the checks, the deck and the app always drew
+    assert RULES["kuaishou"] == (Rule("three_min_reply_rate", 0.70), Rule("good_rating_rate", 0.80),
+                                 Rule("bad_attitude_share", 0.06, "max"))
+    assert RULES["douyin"] == (Rule("three_min_reply_rate", 0.50),)
+    assert rule_for("taobao", "three_min_reply_rate") == Rule("three_min_reply_rate", 0.40)
+    assert rule_for("tmall", "three_min_reply_rate").value == 0.40 and rule_for("jd", "three_min_reply_rate") is None
+
+
+@pytest.mark.parametrize(("data", "key"), [
+    ({"rules": []}, "platform"),
+    ({"platform": "x", "rules": [{"kpi": "a"}]}, "rules.0"),
+    ({"platform": "x", "rules": [{"kpi": "a", "value": 1, "side": "up"}]}, "rules.0.side"),
+    ({"platform": "x", "rules": [{"kpi": "a", "value": 1, "since": "2021"}]}, "rules.0.since"),
+    ({"platform": "x", "exemptions": [{"start": dt.date(2024, 2, 4), "end": dt.date(2024, 2, 1)}]}, "exemptions.0"),
+])
+def test_bad_rule_packs_name_the_key(data, key):
+    from model.platform_rules import parse_pack
+
+    with pytest.raises(ScenarioError) as e:
+        parse_pack(data, file="x.toml")
+    assert e.value.key == key and e.value.file == "x.toml"

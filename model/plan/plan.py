@@ -31,7 +31,7 @@ from model.plan.calendar import Event
 from model.plan.forecast import Forecast, forecast, month_dates
 from model.plan.roster import Roster, RosterRules, roster
 from model.plan.staffing import Requirement, default_line, requirement
-from model.platform_rules import rule_for
+from model.platform_rules import InForce, rules_in_force
 from model.scenario import Scenario, scenario_from_dict
 
 #: A day whose forecast differs from base x weekday factor by more than this becomes a promo_days entry.
@@ -50,6 +50,7 @@ class Plan:
     roster: Roster
     scenario: Scenario
     toml: str
+    rules: InForce | None = None
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -57,6 +58,11 @@ class Plan:
         return {"month": f"{self.dates[0]:%Y-%m}", "first_date": str(self.dates[0]), "days": len(self.dates),
                 "forecast": self.forecast.to_json(), "requirement": self.requirement.to_json(),
                 "roster": self.roster.to_json(), "notes": self.notes,
+                "rule_pack": None if self.rules is None else {
+                    "pack": self.rules.pack, "date": str(self.rules.date),
+                    "since": None if self.rules.since is None else str(self.rules.since),
+                    "exempted": list(self.rules.exempted),
+                    "rules": [{"kpi": r.kpi, "value": r.value, "side": r.side} for r in self.rules.rules]},
                 "scenario": {"agents": self.scenario.agents.count,
                              "inquiries_per_day": self.scenario.traffic.inquiries_per_day}}
 
@@ -125,14 +131,22 @@ def plan_history(h: History, *, events: list[Event] | None = None, quantile: flo
                   quantile=quantile, open_hours=tuple(s0.traffic.open_hours))
     ratio = s0.traffic.aftersale_per_day / s0.traffic.inquiries_per_day if s0.traffic.inquiries_per_day > 0 else 0.0
     chats = fc.hourly("q") * (1 + ratio)
+    pack = rules_in_force(s0.shop.platform, dates[0])
+    promo = rules_in_force(s0.shop.platform, dates[0], promotion=True)
+    if pack.pack:
+        notes.append(f"platform rule pack: {pack.pack}, as in force on {dates[0]}"
+                     + (f" (latest rule since {pack.since})" if pack.since else ""))
+    notes += list(pack.notes)
+    if any(f > SPECIAL_UPLIFT for f in fc.days["factor"]):
+        notes += [f"promotion days: {n}" for n in promo.notes if n not in pack.notes]
     if value is None:
         if line != "three_min_reply_rate":
             raise ScenarioError("give the line's value (e.g. avg_response_s=60)", file=file, key="--line")
-        r = rule_for(s0.shop.platform, "three_min_reply_rate")
+        r = next((x for x in pack.rules if x.kpi == "three_min_reply_rate"), None)
         value = default_line(r.value if r else None)
         notes.append(f"line: 3-minute reply rate >= {value:.0%} (platform line "
-                     f"{'%.0f%%' % (r.value * 100) if r else 'none'}; the stricter of it and "
-                     f"{default_line(None):.0%})")
+                     f"{'%.0f%%' % (r.value * 100) if r else 'none'} in the rule pack in force on {dates[0]}; "
+                     f"the stricter of it and {default_line(None):.0%})")
     req = requirement(s0, chats, line, value, simulate_check=simulate_check)
     special = [i for i, f in enumerate(fc.days["factor"]) if f > SPECIAL_UPLIFT]
     ro = roster(req.need, dates[0].weekday(), rules, special_days=special, file=file)
@@ -167,7 +181,8 @@ def plan_history(h: History, *, events: list[Event] | None = None, quantile: flo
         raise ScenarioError(f"the planned scenario does not validate: {e.message}", file=file, key=e.key) from None
     text = plan_toml(d, fc, req, ro, h, quantile, notes + fc.notes)
     scenario_from_dict(tomllib.loads(text), file=file)
-    return Plan(dates=dates, forecast=fc, requirement=req, roster=ro, scenario=s, toml=text, notes=notes + fc.notes)
+    return Plan(dates=dates, forecast=fc, requirement=req, roster=ro, scenario=s, toml=text, rules=pack,
+                notes=notes + fc.notes)
 
 
 def plan_toml(d: dict[str, Any], fc: Forecast, req: Requirement, ro: Roster, h: History, quantile: float,

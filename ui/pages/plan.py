@@ -127,7 +127,9 @@ def _results(p: Plan, lang: str) -> None:
     c[2].metric(tp("plan.m.headcount", lang), str(ro.headcount))
     c[3].metric(tp("plan.m.unmet", lang), str(len(ro.unmet)))
     line = f"{req.line} {'>=' if req.line == 'three_min_reply_rate' else '<='} {req.value:g}"
-    st.caption(tp("plan.line_plain", lang, line=line))
+    rp = p.rules
+    st.caption(tp("plan.line", lang, line=line, pack=rp.pack, date=rp.date) if rp and rp.pack
+               else tp("plan.line_plain", lang, line=line))
     bt = fc.backtest
     st.caption(tp("plan.backtest", lang, days=bt.days, mape=pct(bt.mape, lang), wape=pct(bt.wape, lang),
                   naive=pct(bt.naive_wape, lang), level=pct(fc.level, lang, digits=0),
