@@ -15,12 +15,12 @@ PAGES = [
     (compare.render, "nav.compare", "compare", ":material/compare_arrows:"),
     (history.render, "nav.history", "history", ":material/history:"),
     (tuning.render, "nav.tuning", "tuning", ":material/tune:"),
-    (plan.render, "nav.plan", "plan", ":material/calendar_month:"),
+    (plan.render, "plan.nav", "plan", ":material/calendar_month:"),
 ]
 
 st.set_page_config(page_title=t("app.title", current_lang()), page_icon=":material/support_agent:", layout="wide")
 with st.sidebar:
     st.radio(t("lang.label"), LANGS, key=LANG_KEY, horizontal=True, format_func=lambda code: t(f"lang.{code}"))
 lang = current_lang()
-st.navigation([st.Page(render, title=(tp if title == "nav.plan" else t)(title, lang), url_path=path, icon=icon,
+st.navigation([st.Page(render, title=(tp if title.startswith("plan.") else t)(title, lang), url_path=path, icon=icon,
                        default=(i == 0)) for i, (render, title, path, icon) in enumerate(PAGES)]).run()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ui.i18n import DEFAULT_LANG, norm_lang
 
 _ZH: dict[str, str] = {
-    "nav.plan": "下月计划",
+    "plan.nav": "下月计划",
     "plan.title": "下月计划：预测询单、逐小时排人、排班、在下个月上比较方案",
     "plan.intro": "用过去几周的客服数据（按天或按小时）预测下个月每天、每小时的询单量（含节假日、调休和店铺活动），"
                   "算出每小时守住平台线需要几个人，排成能上的班，并写成一个下月场景，在方案对比页上比较奖金方案。",
@@ -81,7 +81,7 @@ _ZH: dict[str, str] = {
 }
 
 _EN: dict[str, str] = {
-    "nav.plan": "Next month",
+    "plan.nav": "Next month",
     "plan.title": "Next month: forecast the inquiries, staff every hour, roster the shifts, compare the schemes",
     "plan.intro": "From the past weeks of KPI exports (daily or hourly), forecast next month's inquiries per day and "
                   "hour (with public holidays, working weekends and the shop's events), the agents each hour needs to "
