@@ -296,7 +296,8 @@ def test_plan_refuses_bad_input_with_exit_2(tmp_path, capsys):
     assert "cal.toml" in err and "calendar.events.0.start" in err
     for args, key in ((["--rest-days", "7"], "roster.rest_days"), (["--shift-lengths", "8,x"], "--shift-lengths"),
                       (["--min-per-shift", "5", "--max-per-shift", "2"], "roster.max_agents"),
-                      (["--quantile", "1.5"], "--quantile"), (["--line", "three_min_reply_rate=80"], "--line")):
+                      (["--quantile", "1.5"], "--quantile"), (["--line", "three_min_reply_rate=80"], "--line"),
+                      (["--month", "2026-01", "--no-sim"], "--month"), (["--month", "May", "--no-sim"], "--month")):
         assert main(["plan", str(hist), "--out", out, *args]) == 2, args
         assert key in capsys.readouterr().err
     assert main(["plan", str(tmp_path / "missing.csv"), "--out", out]) == 2

@@ -211,7 +211,7 @@ def _core(daily: pd.Series, horizon: list[dt.date], events: list[Event], quantil
     last = daily.index[-1]
     steps = [(d - last).days for d in horizon]
     if min(steps) < 1:
-        raise ScenarioError(f"the forecast must start after the history's last date {last}", key="--start")
+        raise ScenarioError(f"the month to plan must start after the history's last date {last}", key="--month")
     n = len(daily)
     pred = m.get_prediction(start=n, end=n + max(steps) - 1)
     mu = np.asarray(pred.predicted_mean, float)[[s - 1 for s in steps]]
