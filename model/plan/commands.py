@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ from model.errors import ScenarioError
 from model.history.commands import _jsonable, _write
 from model.history.validate import load_history, parse_mapping
 from model.plan.calendar import load_calendar
+from model.plan.forecast import month_dates
 from model.plan.plan import plan_history
 from model.plan.roster import RosterRules
 from model.scenario import load_scenario
@@ -44,6 +46,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if not 0.5 <= args.quantile < 1:
         raise ScenarioError(f"--quantile must be between 0.5 and 0.99 (got {args.quantile:g})",
                             file="<command line>", key="--quantile")
+    if args.month:
+        month_dates(dt.date(2000, 1, 1), args.month)  # the format, before the slow steps
     line, value = parse_line(args.line) if args.line else ("three_min_reply_rate", None)
     events = load_calendar(args.calendar) if args.calendar else []
     template = load_scenario(args.template) if args.template else None

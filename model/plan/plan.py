@@ -15,6 +15,7 @@ The chain (docs/plan.md):
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
@@ -199,8 +200,8 @@ def plan_toml(d: dict[str, Any], fc: Forecast, req: Requirement, ro: Roster, h: 
           if bt else "# 回测 Back-test: history too short."),
          f"# 月度预测 Month forecast: {fc.days['mean'].sum():,.0f} inquiries ({fc.level:.0%} interval per day "
          f"{fc.days['lo'].sum():,.0f} .. {fc.days['hi'].sum():,.0f} summed).",
-         "# 上线 Uplifts: " + ", ".join(f"{k} x{v['uplift']:.2f} ({v['days']} d)" for k, v in fc.uplifts.items())
-         if fc.uplifts else "# 上线 Uplifts: none in the history.",
+         "# 上浮系数 Uplifts: " + ", ".join(f"{k} x{v['uplift']:.2f} ({v['days']} d)" for k, v in fc.uplifts.items())
+         if fc.uplifts else "# 上浮系数 Uplifts: none in the history.",
          f"# 需求 Requirement: {req.line} {'>=' if req.line == 'three_min_reply_rate' else '<='} {req.value:g} "
          f"by Erlang A per hour; peak {int(req.need.max())} agents, {int(req.need.sum()):,} agent-hours needed.",
          f"# 排班 Roster (HiGHS integer program): {ro.headcount} agents, {ro.agent_hours:,.0f} paid agent-hours, "
@@ -210,4 +211,13 @@ def plan_toml(d: dict[str, Any], fc: Forecast, req: Requirement, ro: Roster, h: 
     for n in notes:
         L.append(f"# 注意 NOTE: {n}")
     L.append("# Calibrated outcomes and per-agent skill: as `python -m model calibrate` (docs/history.md).")
-    return "\n".join(L) + "\n\n" + tomli_w.dumps(d)
+    return "\n".join(L) + "\n\n" + _inline_arrays(tomli_w.dumps(d))
+
+
+_ARRAY = re.compile(r"= \[\n((?:    [^\[\]{}\n]+,\n)+)\]")
+
+
+def _inline_arrays(text: str) -> str:
+    """Arrays of plain values on one line (``weekdays = [0, 1, 2, 3, 4]``), as a person would write them."""
+    return _ARRAY.sub(lambda m: "= [" + ", ".join(x.strip().rstrip(",") for x in m.group(1).splitlines()) + "]",
+                      text)

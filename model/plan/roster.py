@@ -136,16 +136,19 @@ class Roster:
                 if len(self.unmet) else 0.0, "notes": self.notes}
 
 
-def _templates(rules: RosterRules, need_hours: np.ndarray) -> list[tuple[int, int, int | None]]:
-    """(start, length, break offset) templates whose working hours touch an hour with need."""
+def _templates(rules: RosterRules, need_hours: np.ndarray, base: np.ndarray | None = None
+               ) -> list[tuple[int, int, int | None]]:
+    """(start, length, break offset) templates whose working hours touch an hour with need and that start in an
+    hour with need in ``base`` (the full need; default ``need_hours``): nobody starts before the shop opens."""
     need_of_day = need_hours.reshape(-1, 24).max(axis=0) > 0
+    base_of_day = (need_hours if base is None else base).reshape(-1, 24).max(axis=0) > 0
     starts = rules.starts_h if rules.starts_h is not None else tuple(range(24))
     out = []
     for s, L in itertools.product(starts, rules.lengths_h):
         if not rules.overnight and s + L > 24:
             continue
         hours = [(s + k) % 24 for k in range(L)]
-        if rules.starts_h is None and not any(need_of_day[h] for h in hours):
+        if rules.starts_h is None and (not any(need_of_day[h] for h in hours) or not base_of_day[s]):
             continue
         for b in (rules.break_offsets_h if rules.break_h else (None,)):
             if b is not None and b >= L:
@@ -166,12 +169,12 @@ def _patterns(rules: RosterRules) -> list[tuple[int, ...]]:
 
 
 def _solve(need: np.ndarray, rules: RosterRules, period_days: int, patterns: list[tuple[int, ...]],
-           cap: int | None) -> tuple[list[tuple[tuple[int, int, int | None], tuple[int, ...], int]], np.ndarray, str,
+           cap: int | None, base: np.ndarray | None = None) -> tuple[list[tuple[tuple[int, int, int | None], tuple[int, ...], int]], np.ndarray, str,
                                      bool]:
     """The program above over ``period_days`` days (7 for the week, cyclic; 1 for a day, not cyclic)."""
     H = period_days * 24
     cyclic = period_days == 7
-    temps = _templates(rules, need)
+    temps = _templates(rules, need, base)
     if not temps:
         return [], need.astype(float).copy(), "no shift template touches the need", True
     cols = [(t, p) for t in temps for p in patterns]
@@ -267,7 +270,7 @@ def roster(need: np.ndarray, start_weekday: int, rules: RosterRules | None = Non
         resid = np.maximum(0.0, need[d] - cover[d])
         if resid.sum() <= 0:
             continue
-        extra, _, st, opt = _solve(resid, rules, 1, [(0,)], None)
+        extra, _, st, opt = _solve(resid, rules, 1, [(0,)], None, base=need[d])
         optimal = optimal and opt
         for (s, L, b), _, n in extra:
             rows.append({"name": f"day {d + 1} {s:02d}-{(s + L) % 24 or 24:02d}", "start_h": s, "length_h": L,
