@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from model.present.i18n import LANGS, t
-from ui.pages import compare, history, simulate, tuning
+from ui.pages import compare, history, plan, simulate, tuning
 from ui.state import LANG_KEY, current_lang
 
 # Pages: (render function, catalogue key of the title, url path, icon). Add a page by adding a line here.
@@ -14,11 +14,12 @@ PAGES = [
     (compare.render, "nav.compare", "compare", ":material/compare_arrows:"),
     (history.render, "nav.history", "history", ":material/history:"),
     (tuning.render, "nav.tuning", "tuning", ":material/tune:"),
+    (plan.render, "plan.nav", "plan", ":material/calendar_month:"),
 ]
 
 st.set_page_config(page_title=t("app.title", current_lang()), page_icon=":material/support_agent:", layout="wide")
 with st.sidebar:
     st.radio(t("lang.label"), LANGS, key=LANG_KEY, horizontal=True, format_func=lambda code: t(f"lang.{code}"))
 lang = current_lang()
-st.navigation([st.Page(render, title=t(title, lang), url_path=path, icon=icon, default=(i == 0))
-               for i, (render, title, path, icon) in enumerate(PAGES)]).run()
+st.navigation([st.Page(render, title=t(title, lang), url_path=path, icon=icon,
+                       default=(i == 0)) for i, (render, title, path, icon) in enumerate(PAGES)]).run()

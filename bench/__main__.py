@@ -1,4 +1,4 @@
-"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|floor|profile ...] [--quick]``: the performance budget."""
+"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|floor|profile|plan ...] [--quick]``: the performance budget."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ FIGURES = {
     "behaviour": "bench.behaviour",  # equilibrium time (10, 200 agents), behaviour on/off comparison ratio
     "app": "bench.app_latency",      # server-side page reruns after a slider move (AppTest) vs the 0.5 s budget
     "tuning": "bench.tuning",        # 6. tuning sweeps: 2 workers vs 1, Dask vs local processes
+    "plan": "bench.plan",            # plan on 90 hourly days < 1 minute (issue 15), ratio to one simulated month
 }
 EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top functions (cProfile), the CLI run's stages
          "floor": "bench.floor",  # issue 17: the four engine figures in one run with their budgets (not in the default)

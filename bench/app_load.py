@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, SETTLED_JS, free_port  # noqa: E402
-from ui.i18n import t  # noqa: E402
+
+from model.present.i18n import t  # noqa: E402
 
 #: The peak RSS bound stated in bench/README.md (server and its children, 8 sessions on the default scenario).
 RSS_BOUND_MB = 3000

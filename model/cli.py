@@ -337,6 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("schema", help="print the JSON schema of the scenario format")
     sc.set_defaults(func=cmd_schema)
     _add_history_commands(sub)
+    _add_plan_command(sub)
     return p
 
 
@@ -418,6 +419,13 @@ def _add_history_commands(sub: argparse._SubParsersAction) -> None:
     from model.history.commands import add_history_commands
 
     add_history_commands(sub)
+
+
+def _add_plan_command(sub: argparse._SubParsersAction) -> None:
+    """``plan`` (issue 15; implemented in :mod:`model.plan.commands`)."""
+    from model.plan.commands import add_plan_command
+
+    add_plan_command(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

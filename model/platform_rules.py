@@ -2,13 +2,21 @@
 by :mod:`model.checks` (a breached line is a warning in the CLI, the JSON and the app).
 
 These come from public sources; the UI says so next to them. Each rule is a KPI code, a bound and a side.
+The rules live as data in dated rule packs (``model/rule_packs/<platform>.toml``): :func:`rules_in_force`
+gives the rules that judge a given date (effective dates, exemptions, promotion assessments); ``RULES``,
+:func:`rules_for` and :func:`rule_for` are today's.
 The 3-minute reply rate is counted as each platform counts it (``kpi.three_min_basis``): per buyer message on
 Douyin, per round (first question -> first answer) on Taobao/Tmall.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -32,16 +40,156 @@ class Rule:
         return x >= self.value if self.side == "min" else x <= self.value
 
 
-RULES: dict[str, tuple[Rule, ...]] = {
-    # Kuaishou: 3-minute reply rate >= 70%, good-rating rate >= 80%, bad-attitude share <= 6% (monthly).
-    "kuaishou": (Rule("three_min_reply_rate", 0.70), Rule("good_rating_rate", 0.80),
-                 Rule("bad_attitude_share", 0.06, "max")),
-    # Douyin 飞鸽: 3-minute human reply rate, per buyer message 8:00-23:00 (>= 50% cited).
-    "douyin": (Rule("three_min_reply_rate", 0.50),),
-    # Taobao / Tmall: 3-minute response rate per round 8:00-24:00 (penalties cited below 40%).
-    "taobao": (Rule("three_min_reply_rate", 0.40),),
-    "tmall": (Rule("three_min_reply_rate", 0.40),),
-}
+#: The rule packs: one TOML file per platform (model/rule_packs/), rules with effective dates, exemptions and
+#: promotion assessments (docs/kpi.md, "Rule packs").
+PACK_DIR = Path(__file__).resolve().parent / "rule_packs"
+
+
+@dataclass(frozen=True)
+class DatedRule:
+    """A rule with the dates it is in force (inclusive; None = open) and how it is counted."""
+
+    rule: Rule
+    since: dt.date | None = None
+    until: dt.date | None = None
+    window: str = ""
+    source: str = ""
+
+    def in_force(self, day: dt.date) -> bool:
+        """True when the rule applies on ``day``."""
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """KPIs not assessed from ``start`` to ``end`` (inclusive)."""
+
+    start: dt.date
+    end: dt.date
+    kpis: tuple[str, ...]
+    reason: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Pack:
+    """One platform's rule pack."""
+
+    platform: str
+    name: str
+    file: str
+    rules: tuple[DatedRule, ...] = ()
+    exemptions: tuple[Exemption, ...] = ()
+    promotions: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The rules that judge a platform's shop on one date.
+
+    Attributes:
+        rules: the lines in force and not exempted.
+        exempted: KPI codes exempted on that date (with ``notes`` saying why).
+        since: the latest effective date among the rules in force (None: no dated rule).
+        notes: exemptions and promotion assessments that apply, in words.
+    """
+
+    platform: str
+    date: dt.date
+    pack: str
+    rules: tuple[Rule, ...]
+    exempted: tuple[str, ...] = ()
+    since: dt.date | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _pack_error(msg: str, file: str, key: str) -> Exception:
+    from model.errors import ScenarioError
+
+    return ScenarioError(msg, file=file, key=key)
+
+
+def _date(v: Any, file: str, key: str) -> dt.date | None:
+    if v is None:
+        return None
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return v
+    raise _pack_error(f"'{v}' is not a date (write 2021-09-01)", file, key)
+
+
+def parse_pack(data: dict[str, Any], file: str = "<rule pack>") -> Pack:
+    """A rule pack from its parsed TOML (errors name the file and the key)."""
+    platform = data.get("platform")
+    if not isinstance(platform, str) or not platform:
+        raise _pack_error("needs platform = \"<name>\"", file, "platform")
+    rules = []
+    for i, r in enumerate(data.get("rules", [])):
+        key = f"rules.{i}"
+        if not isinstance(r.get("kpi"), str) or isinstance(r.get("value"), bool) \
+                or not isinstance(r.get("value"), int | float):
+            raise _pack_error("a rule needs kpi (a KPI code) and value (a number)", file, key)
+        side = r.get("side", "min")
+        if side not in ("min", "max"):
+            raise _pack_error(f"side must be min or max, got {side!r}", file, f"{key}.side")
+        since, until = _date(r.get("since"), file, f"{key}.since"), _date(r.get("until"), file, f"{key}.until")
+        if since and until and until < since:
+            raise _pack_error(f"until {until} is before since {since}", file, f"{key}.until")
+        rules.append(DatedRule(Rule(r["kpi"], float(r["value"]), side), since, until, str(r.get("window", "")),
+                               str(r.get("source", ""))))
+    ex = []
+    for i, e in enumerate(data.get("exemptions", [])):
+        key = f"exemptions.{i}"
+        start, end = _date(e.get("start"), file, f"{key}.start"), _date(e.get("end"), file, f"{key}.end")
+        if start is None or end is None or end < start:
+            raise _pack_error("an exemption needs start <= end (dates)", file, key)
+        ex.append(Exemption(start, end, tuple(e.get("kpis", [])), str(e.get("reason", "")), str(e.get("source", ""))))
+    return Pack(platform, str(data.get("name", platform)), file, tuple(rules), tuple(ex),
+                tuple(data.get("promotions", [])))
+
+
+@lru_cache(maxsize=1)
+def load_packs(folder: str | None = None) -> dict[str, Pack]:
+    """Every rule pack in ``folder`` (default: the shipped model/rule_packs/), by platform."""
+    out = {}
+    for p in sorted(Path(folder or PACK_DIR).glob("*.toml")):
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise _pack_error(f"TOML syntax error: {e}", str(p), "") from None
+        pack = parse_pack(data, file=str(p))
+        out[pack.platform] = pack
+    return out
+
+
+def rules_in_force(platform: str | None, day: dt.date | None = None, *, promotion: bool = False) -> InForce:
+    """The rules that judge ``platform`` on ``day`` (default today): dated rules in force, minus exemptions.
+
+    Args:
+        platform: the platform code (taobao, tmall, douyin, kuaishou, jd, ...).
+        day: the date.
+        promotion: the date is in a big promotion (adds the pack's promotion assessments to the notes).
+    """
+    day = day or dt.date.today()
+    pack = load_packs().get(platform or "")
+    if pack is None:
+        return InForce(platform or "", day, "", ())
+    exempt: list[str] = []
+    notes: list[str] = []
+    for e in pack.exemptions:
+        if e.start <= day <= e.end:
+            exempt += [k for k in e.kpis if k not in exempt]
+            notes.append(f"{', '.join(e.kpis)} not assessed {e.start} .. {e.end}: {e.reason} ({e.source})")
+    live = [r for r in pack.rules if r.in_force(day)]
+    if promotion:
+        for pr in pack.promotions:
+            notes.append(f"{pr.get('note', '')} ({pr.get('source', '')})")
+    dates = [r.since for r in live if r.since]
+    return InForce(pack.platform, day, pack.name, tuple(r.rule for r in live if r.rule.kpi not in exempt),
+                   tuple(exempt), max(dates) if dates else None, tuple(notes))
+
+
+#: Today's lines per platform, derived from the packs (the API the checks, the deck and the app use).
+RULES: dict[str, tuple[Rule, ...]] = {p: rules_in_force(p).rules for p in load_packs()}
 
 
 def rules_for(platform: str | None) -> tuple[Rule, ...]:

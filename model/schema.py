@@ -162,12 +162,38 @@ class Shift(_Strict):
     end_h: float = Field(..., gt=0, le=24, description="End hour; below start_h means the shift runs overnight.")
     agents: int = Field(..., ge=0, le=MAX_AGENTS, description="How many agents work this shift (0 keeps the shift "
                         "in the file with nobody on it).")
+    weekdays: list[int] | None = Field(
+        None, description="Weekdays the shift works (0 = Monday ... 6 = Sunday; default: every day). The other "
+        "days are the agents' rest days.")
+    days: list[int] | None = Field(
+        None, description="Days of the horizon the shift works (0 = first day), e.g. an extra shift on a promotion "
+        "day; overrides weekdays. Days beyond meta.days fall outside the run (a shorter run of a planned month).")
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, v: list[int] | None) -> list[int] | None:
+        if v is not None and (not v or any(not 0 <= w <= 6 for w in v) or len(set(v)) != len(v)):
+            raise ValueError(f"weekdays must be distinct numbers 0 (Monday) .. 6 (Sunday), at least one; got {v}")
+        return v
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, v: list[int] | None) -> list[int] | None:
+        if v is not None and (not v or any(d < 0 for d in v) or len(set(v)) != len(v)):
+            raise ValueError(f"days must be distinct day numbers >= 0 (0 = first day), at least one; got {v}")
+        return v
 
     @model_validator(mode="after")
     def _len(self) -> Shift:
         if self.start_h == self.end_h:
             raise ValueError("start_h and end_h are equal: a shift must last more than 0 hours")
         return self
+
+    def works(self, day: int, start_weekday: int) -> bool:
+        """True when the shift works day ``day`` of a horizon whose day 0 is weekday ``start_weekday``."""
+        if self.days is not None:
+            return day in self.days
+        return self.weekdays is None or (start_weekday + day) % 7 in self.weekdays
 
 
 class AgentSpec(_Strict):

@@ -67,15 +67,18 @@ def duty_intervals(s: Scenario) -> list[list[tuple[float, float]]] | None:
     if s.agents.shifts:
         spans = []
         for sh in s.agents.shifts:
-            spans += [(sh.start_h, sh.end_h)] * sh.agents
+            works = [sh.works(d, s.meta.start_weekday) for d in range(days)]
+            spans += [(sh.start_h, sh.end_h, works)] * sh.agents
     elif tuple(s.traffic.open_hours) != (0.0, 24.0):
-        spans = [tuple(s.traffic.open_hours)] * s.agents.count
+        spans = [(*s.traffic.open_hours, [True] * days)] * s.agents.count
     else:
         return None
     out = []
-    for start_h, end_h in spans:
+    for start_h, end_h, works in spans:
         iv = []
         for d in range(days):
+            if not works[d]:
+                continue
             on = d * DAY_S + start_h * HOUR_S
             off = d * DAY_S + end_h * HOUR_S
             if end_h <= start_h:

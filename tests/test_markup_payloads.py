@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from model.deck import build_deck
-from ui.format import md_plain
-from ui.html_report import build_report
 
 from model.pipeline import compare_schemes
+from model.present.format import md_plain
+from model.present.html_report import build_report
 from model.scenario import load_scenario
 from model.simulate import simulate
 

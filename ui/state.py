@@ -18,6 +18,10 @@ def current_lang() -> str:
 CALIBRATED_KEY = "calibrated_scenario"
 #: The Simulate page's scenario-list entry for it (a value of its "scenario" selectbox, not a file).
 CALIBRATED_CHOICE = "history:calibrated"
+#: The Next-month page's planned scenario, handed to the Compare page: {"name", "toml", "select"} as above.
+PLANNED_KEY = "planned_scenario"
+#: The Compare page's scenario-list entry for it.
+PLANNED_CHOICE = "plan:planned"
 
 KEEP_PREFIX = "_keep_"
 

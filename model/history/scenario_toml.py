@@ -79,7 +79,8 @@ def scenario_toml(s: Scenario, template: Scenario, src: dict[str, str], est: pd.
         L.append("")
         L.append("[[agents.shifts]]")
         for k, v in sh.items():
-            L.append(f"{k} = {_val(v)}")
+            if v is not None:  # weekdays / days unset: every day
+                L.append(f"{k} = {_val(v)}")
     by_name = est.set_index("name")
     L.append("")
     L.append("# 每名客服的技能：转化率按 beta-二项经验贝叶斯向团队均值收缩（询单少的客服不会被当成明星）")

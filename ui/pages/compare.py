@@ -38,7 +38,7 @@ from ui import scheme_editor as ed
 from ui.behaviour_view import render_behaviour
 from ui.calculator import render_calculator
 from ui.scenarios import read_upload
-from ui.state import current_lang, remember_widgets, restore_widgets
+from ui.state import PLANNED_CHOICE, PLANNED_KEY, current_lang, remember_widgets, restore_widgets
 from ui.widgets import scenario_title, scenario_upload, show_error, show_warnings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,13 +107,23 @@ def _read(path: str) -> dict[str, Any]:
 def _source(lang: str, files: list[str]) -> tuple[str, str, dict[str, Any]] | None:
     """Scenario choice and upload in the sidebar; (source id, file name, TOML data) or None after a message."""
     ss = st.session_state
+    planned = ss.get(PLANNED_KEY)  # from the Next-month page
+    if planned:
+        files = [PLANNED_CHOICE, *files]
+        if planned.get("select"):  # just handed over: show it
+            ss["cmp_scenario"] = PLANNED_CHOICE
+            planned["select"] = False
     if ss.get("cmp_scenario") not in files:
         ss.pop("cmp_scenario", None)
     with st.sidebar:
         st.header(t("cmp.setup", lang))
-        path = st.selectbox(t("cmp.scenario", lang), files, key="cmp_scenario", format_func=scenario_title)
+        path = st.selectbox(t("cmp.scenario", lang), files, key="cmp_scenario", format_func=lambda f: t(
+            "plan.planned_title", lang, name=planned["name"]) if f == PLANNED_CHOICE else scenario_title(f))
         up = scenario_upload(lang, key="cmp_upload")
     try:
+        if up is None and path == PLANNED_CHOICE:
+            data = planned["toml"].encode("utf-8")
+            return f"planned:{hash(data)}", planned["name"], read_upload(name=planned["name"], data=data)
         if up is not None:
             name, data = up
             st.sidebar.caption(t("sim.using_upload", lang, name=name))
@@ -139,7 +149,8 @@ def _run_settings(lang: str, source: str, raw: dict[str, Any]) -> tuple[int, int
     max_days = max(31, file_days)
     if ss.get(SOURCE_KEY) != source:
         ss[SOURCE_KEY] = source
-        ss["cmp_days"] = min(DEFAULT_DAYS, file_days)
+        # a planned month is compared over the whole month (its promotion days and day shifts are dated)
+        ss["cmp_days"] = file_days if source.startswith("planned:") else min(DEFAULT_DAYS, file_days)
         ss["cmp_reps"] = DEFAULT_REPS
         ss["cmp_behaviour"] = file_behaviour
     ss.setdefault("cmp_behaviour", file_behaviour)

@@ -1,0 +1,329 @@
+"""Next month's inquiries: a daily forecast with prediction intervals, an hourly split, and a back-test.
+
+Method (docs/plan.md):
+
+1. **Day labels.** Every history and forecast date is labelled with the shop's event covering it (``[calendar]``),
+   else China's public holiday or working weekend (调休, from ``chinesecalendar``), else nothing.
+2. **Uplifts from the past.** For a labelled history date, the baseline is the median of unlabelled days of the
+   same weekday within three weeks; the day's ratio = actual / baseline. A label's uplift is the geometric mean
+   of its days' ratios (an event named in the calendar with an uplift keeps the given one).
+3. **Seasonal model.** The history, divided by those uplifts, is modelled on the log scale by exponential
+   smoothing with weekly seasonality (statsmodels ``ETSModel``: additive error, additive weekly season, no trend
+   or an additive damped trend, whichever has the lower AICc). On the log scale the weekly effects multiply
+   the level, and the analytic forecast variance gives lognormal prediction intervals that stay positive.
+4. **Future days** = uplift x exp(log forecast); mean exp(m + s^2/2); quantile q: exp(m + z_q s).
+5. **Hours**: each day's volume is split over the hours by the share of inquiries per hour on history days of
+   the same kind (Monday-Friday or weekend), or the event's own profile; daily exports use the template profile.
+6. **Back-test**: the same procedure fitted without the last weeks, scored on them: MAPE, WAPE, interval
+   coverage, and the WAPE of the seasonal naive forecast (same weekday last week) for reference.
+
+Uncertainty in the uplift factors is not in the intervals (stated in the plan's notes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from model.errors import ScenarioError
+from model.plan.calendar import Event, day_kind, holiday_name
+from model.schema import profile_weights
+from model.traffic import open_mask
+
+MIN_DAYS = 14
+BASELINE_WINDOW_D = 21
+WEEKEND = (5, 6)
+
+
+@dataclass
+class Backtest:
+    """Scores of a forecast fitted without the last ``days`` days of history and compared with them."""
+
+    days: int
+    mape: float
+    wape: float
+    coverage: float
+    naive_wape: float
+    table: pd.DataFrame
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+        return {"days": self.days, "mape": self.mape, "wape": self.wape, "coverage": self.coverage,
+                "naive_wape": self.naive_wape}
+
+
+@dataclass
+class Forecast:
+    """A daily and hourly forecast.
+
+    Attributes:
+        history: per history date: ``date``, ``actual``, ``label``, ``factor`` (the label's uplift), ``fitted``.
+        days: per forecast date: ``date``, ``label``, ``factor``, ``mean``, ``lo``, ``hi`` (the ``level``
+            interval), ``q`` (the ``quantile``), ``profile`` (the day's 24 hourly shares).
+        uplifts: label -> {"uplift", "days" (history days it was estimated on), "source"}.
+        quantile: the staffing quantile of daily volume.
+        level: the interval's coverage (0.8 = 10%..90%).
+        method: the chosen model, e.g. "ETS(A,N,A) on log volume".
+        backtest: the back-test (None when the history is too short).
+        notes: assumptions and fallbacks, in English.
+    """
+
+    history: pd.DataFrame
+    days: pd.DataFrame
+    uplifts: dict[str, dict[str, Any]]
+    quantile: float
+    level: float
+    method: str
+    backtest: Backtest | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def hourly(self, column: str = "q") -> np.ndarray:
+        """Forecast chats per (day, hour) of the forecast dates: array (days, 24) of ``column`` x profile."""
+        prof = np.vstack(self.days["profile"].to_list())
+        return self.days[column].to_numpy(float)[:, None] * prof
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready document (dates as ISO strings)."""
+        d = self.days.drop(columns=["profile"]).copy()
+        d["date"] = d["date"].map(str)
+        hist = self.history.copy()
+        hist["date"] = hist["date"].map(str)
+        return {"method": self.method, "quantile": self.quantile, "level": self.level,
+                "days": d.replace({np.nan: None}).to_dict(orient="records"),
+                "history": hist.replace({np.nan: None}).to_dict(orient="records"),
+                "uplifts": self.uplifts, "backtest": self.backtest.to_json() if self.backtest else None,
+                "notes": self.notes}
+
+
+# ------------------------------------------------------------------------------------------ labels
+def label_of(d: dt.date, events: list[Event]) -> str:
+    """The label of a date: the first calendar event covering it, else the public-holiday kind, else ''."""
+    for e in events:
+        if e.start <= d <= e.end:
+            return e.name
+    kind = day_kind(d)
+    if kind == "holiday":
+        return f"holiday:{holiday_name(d) or 'holiday'}"
+    return "workday_weekend" if kind == "workday_weekend" else ""
+
+
+def estimate_uplifts(daily: pd.Series, labels: list[str]) -> dict[str, dict[str, Any]]:
+    """Per label: the geometric mean of actual / baseline over its history days (see the module docstring)."""
+    dates = list(daily.index)
+    vals = daily.to_numpy(float)
+    plain = np.array([lab == "" for lab in labels])
+    wd = np.array([d.weekday() for d in dates])
+    ordinal = np.array([d.toordinal() for d in dates])
+    ratios: dict[str, list[float]] = {}
+    for i, lab in enumerate(labels):
+        if not lab:
+            continue
+        near = plain & (wd == wd[i]) & (np.abs(ordinal - ordinal[i]) <= BASELINE_WINDOW_D)
+        if not near.any() or vals[i] <= 0:
+            continue
+        base = float(np.median(vals[near]))
+        if base > 0:
+            ratios.setdefault(lab, []).append(vals[i] / base)
+    out = {}
+    for lab, r in ratios.items():
+        out[lab] = {"uplift": float(np.exp(np.mean(np.log(r)))), "days": len(r),
+                    "source": f"history: geometric mean of {len(r)} day(s) / same-weekday median of nearby days"}
+    # every holiday seen pools into a generic factor for holidays not seen themselves
+    hol = [x for lab, r in ratios.items() if lab.startswith("holiday:") for x in r]
+    if hol:
+        out["holiday"] = {"uplift": float(np.exp(np.mean(np.log(hol)))), "days": len(hol),
+                          "source": f"history: all {len(hol)} public-holiday day(s) pooled"}
+    return out
+
+
+def factor_for(label: str, uplifts: dict[str, dict[str, Any]], events: list[Event]) -> tuple[float, str]:
+    """The uplift of a label and where it came from (calendar, history, pooled holidays, or 1 = none known)."""
+    if not label:
+        return 1.0, ""
+    for e in events:
+        if e.name == label and e.uplift is not None:
+            return e.uplift, "calendar"
+    if label in uplifts:
+        return uplifts[label]["uplift"], "history"
+    if label.startswith("holiday:") and "holiday" in uplifts:
+        return uplifts["holiday"]["uplift"], "history (all holidays)"
+    return 1.0, "none known: 1"
+
+
+# --------------------------------------------------------------------------------------------- model
+def _fit(y: pd.Series, trend: str | None) -> tuple[Any, str]:
+    """Fit ETS on log volume; ``trend='auto'`` picks no trend or a damped trend by AICc."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    fits = []
+    for tr in ([None, "add"] if trend == "auto" else [trend]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m = ETSModel(y, error="add", trend=tr, damped_trend=tr is not None, seasonal="add",
+                         seasonal_periods=7).fit(disp=False)
+        fits.append((m.aicc if np.isfinite(m.aicc) else np.inf, tr, m))
+    _, tr, m = min(fits, key=lambda f: f[0])
+    return m, "ETS(A,Ad,A) on log volume" if tr else "ETS(A,N,A) on log volume"
+
+
+def _weekday_profile(dates: list[dt.date], hourly: pd.DataFrame | None, default: np.ndarray) -> dict[str, np.ndarray]:
+    """Hourly shares for weekdays and weekends from an hourly table (date, hour, chats), else ``default``."""
+    out = {"weekday": default, "weekend": default}
+    if hourly is None or hourly.empty:
+        return out
+    h = hourly.copy()
+    h["kind"] = np.where(h["date"].map(lambda d: d.weekday() in WEEKEND), "weekend", "weekday")
+    allw = h.groupby("hour")["chats"].sum().reindex(range(24), fill_value=0.0).to_numpy(float)
+    for kind in ("weekday", "weekend"):
+        sel = h[h["kind"] == kind]
+        w = sel.groupby("hour")["chats"].sum().reindex(range(24), fill_value=0.0).to_numpy(float)
+        if sel["date"].nunique() < 2 or w.sum() <= 0:
+            w = allw
+        out[kind] = w / w.sum() if w.sum() > 0 else default
+    return out
+
+
+def _profile_array(p: str | list[float] | None) -> np.ndarray | None:
+    if p is None:
+        return None
+    w = np.asarray(profile_weights(p), float)
+    return w / w.sum()
+
+
+def _core(daily: pd.Series, horizon: list[dt.date], events: list[Event], quantile: float, level: float,
+          trend: str | None) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, dict[str, Any]], str]:
+    """History table, forecast table (without profiles), uplifts and method name."""
+    labels = [label_of(d, events) for d in daily.index]
+    uplifts = estimate_uplifts(daily, labels)
+    hf = np.array([factor_for(lab, uplifts, events)[0] for lab in labels])
+    vals = daily.to_numpy(float)
+    adj = np.log(np.maximum(vals / hf, 0.5))
+    y = pd.Series(adj, index=pd.date_range(daily.index[0], periods=len(daily), freq="D"))
+    m, method = _fit(y, trend)
+    fitted = np.exp(np.asarray(m.fittedvalues, float)) * hf
+    hist = pd.DataFrame({"date": list(daily.index), "actual": vals, "label": labels, "factor": hf, "fitted": fitted})
+    last = daily.index[-1]
+    steps = [(d - last).days for d in horizon]
+    if min(steps) < 1:
+        raise ScenarioError(f"the month to plan must start after the history's last date {last}", key="--month")
+    n = len(daily)
+    pred = m.get_prediction(start=n, end=n + max(steps) - 1)
+    mu = np.asarray(pred.predicted_mean, float)[[s - 1 for s in steps]]
+    sd = np.sqrt(np.maximum(np.asarray(pred.var_pred_mean, float), 0))[[s - 1 for s in steps]]
+    flabels = [label_of(d, events) for d in horizon]
+    fx = [factor_for(lab, uplifts, events) for lab in flabels]
+    ff = np.array([f for f, _ in fx])
+    z = stats.norm.ppf(0.5 + level / 2)
+    zq = stats.norm.ppf(quantile)
+    days = pd.DataFrame({"date": horizon, "label": flabels, "factor": ff, "factor_source": [s for _, s in fx],
+                         "mean": ff * np.exp(mu + sd**2 / 2), "lo": ff * np.exp(mu - z * sd),
+                         "hi": ff * np.exp(mu + z * sd), "q": ff * np.exp(mu + zq * sd)})
+    return hist, days, uplifts, method
+
+
+def _clean_daily(daily: pd.Series, notes: list[str]) -> pd.Series:
+    """Dates sorted and contiguous; a missing date is filled with the median of its weekday (noted)."""
+    if daily.empty:
+        raise ScenarioError("the history has no days with inquiries", key="history")
+    s = daily.groupby(level=0).sum().sort_index()
+    full = [s.index[0] + dt.timedelta(days=i) for i in range((s.index[-1] - s.index[0]).days + 1)]
+    s = s.reindex(full)
+    if s.isna().any():
+        miss = [d for d in full if pd.isna(s[d])]
+        med = s.groupby([d.weekday() for d in s.index]).median()
+        s = pd.Series([med[d.weekday()] if pd.isna(v) else v for d, v in s.items()], index=full)
+        notes.append(f"{len(miss)} date(s) missing from the history were filled with their weekday's median "
+                     f"(first: {miss[0]})")
+    if not np.isfinite(s.to_numpy(float)).all() or (s < 0).any():
+        raise ScenarioError("daily inquiries must be finite and >= 0", key="history")
+    return s.astype(float)
+
+
+def forecast(daily: pd.Series, horizon: list[dt.date], *, events: list[Event] | None = None,
+             hourly: pd.DataFrame | None = None, default_profile: str | list[float] | None = "ecommerce",
+             quantile: float = 0.8, level: float = 0.8, trend: str | None = "auto",
+             backtest_days: int = 14, open_hours: tuple[float, float] = (0.0, 24.0)) -> Forecast:
+    """Forecast daily and hourly chats for the ``horizon`` dates.
+
+    Args:
+        daily: chats per history date (index: datetime.date).
+        horizon: the dates to forecast (after the history's last date).
+        events: the shop's calendar (past events to estimate uplifts, future ones to apply).
+        hourly: optional table with columns ``date``, ``hour``, ``chats`` (hourly history) for the intraday split.
+        default_profile: the hourly profile when the history is daily.
+        quantile: the daily-volume quantile that staffing holds (0.5 .. 0.99).
+        level: the prediction interval's coverage.
+        trend: ``auto`` (AICc between none and damped additive), ``None`` or ``"add"``.
+        backtest_days: days held out for the back-test (skipped when the history is shorter than 4 weeks + them).
+        open_hours: the shop's open hours; every profile is limited to them (as the engine's traffic is).
+    """
+    if not 0.5 <= quantile < 1:
+        raise ScenarioError(f"the quantile must be between 0.5 and 0.99 (got {quantile:g})", key="--quantile")
+    if not 0 < level < 1:
+        raise ScenarioError(f"the interval level must be between 0 and 1 (got {level:g})", key="level")
+    events = list(events or [])
+    notes: list[str] = []
+    s = _clean_daily(daily, notes)
+    if len(s) < MIN_DAYS:
+        raise ScenarioError(f"a forecast needs at least {MIN_DAYS} days of history (two weeks, for the weekday "
+                            f"pattern); the history has {len(s)}", key="history")
+    if s.sum() <= 0:
+        raise ScenarioError("the history has no inquiries at all", key="history")
+    hist, days, uplifts, method = _core(s, horizon, events, quantile, level, trend)
+    default = _profile_array(default_profile)
+    default = np.full(24, 1 / 24) if default is None else default
+    prof = _weekday_profile(list(s.index), hourly, default)
+    if hourly is None or hourly.empty:
+        notes.append("daily history: hours split by the template's intraday profile")
+    profiles = []
+    for d, lab in zip(days["date"], days["label"], strict=True):
+        ev = next((e for e in events if e.name == lab and e.intraday_profile is not None), None)
+        p = _profile_array(ev.intraday_profile) if ev else None
+        profiles.append(p if p is not None else prof["weekend" if d.weekday() in WEEKEND else "weekday"])
+    mask = open_mask(tuple(open_hours))
+    days["profile"] = [p * mask / (p * mask).sum() if (p * mask).sum() > 0 else p for p in profiles]
+    for lab, src in zip(days["label"], days["factor_source"], strict=True):
+        if src.startswith("none known"):
+            notes.append(f"'{lab}' has no uplift in the calendar and none in the history: taken as 1")
+            break
+    bt = None
+    if backtest_days > 0 and len(s) >= 28 + backtest_days:
+        train = s.iloc[:-backtest_days]
+        test = s.iloc[-backtest_days:]
+        _, bd, _, _ = _core(train, list(test.index), events, quantile, level, trend)
+        act = test.to_numpy(float)
+        fc = bd["mean"].to_numpy(float)
+        ok = act > 0
+        naive = s.shift(7).iloc[-backtest_days:].to_numpy(float)
+        bt = Backtest(days=backtest_days, mape=float(np.mean(np.abs(fc[ok] - act[ok]) / act[ok])),
+                      wape=float(np.sum(np.abs(fc - act)) / max(act.sum(), 1e-9)),
+                      coverage=float(np.mean((act >= bd["lo"].to_numpy()) & (act <= bd["hi"].to_numpy()))),
+                      naive_wape=float(np.sum(np.abs(naive - act)) / max(act.sum(), 1e-9)),
+                      table=pd.DataFrame({"date": list(test.index), "actual": act, "forecast": fc,
+                                          "lo": bd["lo"].to_numpy(), "hi": bd["hi"].to_numpy()}))
+    else:
+        notes.append(f"history shorter than {28 + backtest_days} days: no back-test")
+    notes.append("the intervals hold the model's uncertainty about ordinary days; the uplift factors are taken "
+                 "as known")
+    return Forecast(history=hist, days=days, uplifts=uplifts, quantile=quantile, level=level, method=method,
+                    backtest=bt, notes=notes)
+
+
+def month_dates(after: dt.date, month: str | None = None) -> list[dt.date]:
+    """The dates of the calendar month after ``after`` (or of ``month`` = ``YYYY-MM``)."""
+    if month:
+        try:
+            y, m = (int(x) for x in month.split("-"))
+            first = dt.date(y, m, 1)
+        except ValueError:
+            raise ScenarioError(f"'{month}' is not a month; write it as 2026-11", key="--month") from None
+    else:
+        first = (after.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return [first + dt.timedelta(days=i) for i in range((nxt - first).days)]

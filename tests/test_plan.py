@@ -1,0 +1,343 @@
+"""Planning (issue 15): forecast, hourly requirement, roster, the plan command and its refusals."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ERLANG, ROOT, TAOBAO
+
+from model.cli import main
+from model.errors import ScenarioError
+from model.plan.calendar import Event, day_kind, load_calendar, parse_calendar
+from model.plan.forecast import estimate_uplifts, forecast, label_of, month_dates
+from model.plan.roster import RosterRules, roster
+from model.plan.staffing import check_day, erlang_requirement
+from model.scenario import load_scenario
+from model.schema import scenario_from_dict
+from model.team import duty_intervals
+
+SAMPLE = ROOT / "samples" / "plan" / "history_90d_hourly.csv"
+CAL = ROOT / "samples" / "plan" / "calendar_2026-11.toml"
+WEEK = np.array([0.9, 0.95, 0.95, 1.0, 1.05, 1.2, 0.95])
+
+
+def _series(days: int = 84, start: dt.date = dt.date(2026, 3, 2), events: dict | None = None, cv: float = 0.03,
+            seed: int = 1) -> pd.Series:
+    """Made-up daily inquiries: 1000 x weekday factor x event uplift x lognormal noise (dates without holidays)."""
+    rng = np.random.default_rng(seed)
+    dates = [start + dt.timedelta(days=i) for i in range(days)]
+    v = [1000 * WEEK[d.weekday()] * (events or {}).get(d, 1.0) * np.exp(rng.normal(0, cv)) for d in dates]
+    return pd.Series(v, index=dates)
+
+
+# ------------------------------------------------------------------------------------------- forecast
+def test_forecast_recovers_the_weekly_season_and_a_past_promotion():
+    past = [dt.date(2026, 3, 20), dt.date(2026, 4, 17)]  # no public holiday near either
+    daily = _series(events={d: 2.5 for d in past})
+    evs = [Event("直播", d, d) for d in past] + [Event("直播", dt.date(2026, 6, 10), dt.date(2026, 6, 10))]
+    horizon = [dt.date(2026, 5, 25) + dt.timedelta(days=i) for i in range(21)]  # Mon 25 May .. 14 Jun
+    f = forecast(daily, horizon, events=evs, hourly=None, trend=None)
+    assert f.uplifts["直播"]["uplift"] == pytest.approx(2.5, rel=0.08)
+    d = f.days[f.days["label"] == ""]
+    by_wd = d.groupby(d["date"].map(lambda x: x.weekday()))["mean"].mean()
+    assert np.allclose(by_wd.to_numpy() / by_wd.mean(), WEEK / WEEK.mean(), rtol=0.04)
+    assert by_wd.mean() == pytest.approx(1000 * WEEK.mean(), rel=0.04)
+    promo = f.days[f.days["label"] == "直播"].iloc[0]
+    assert promo["factor"] == pytest.approx(f.uplifts["直播"]["uplift"]) and promo["factor_source"] == "history"
+    assert (f.days["lo"] < f.days["mean"]).all() and (f.days["mean"] < f.days["hi"]).all()
+    # the staffing quantile sits between the median and the interval's top
+    assert (f.days["q"] > f.days["lo"]).all() and (f.days["q"] < f.days["hi"]).all()
+    assert f.backtest is not None and f.backtest.wape < 0.06 and f.backtest.naive_wape > 0
+
+
+def test_a_stated_uplift_wins_and_hours_follow_the_history_profile():
+    daily = _series(days=35)
+    prof = np.r_[np.zeros(8), np.ones(16)]
+    prof[20:23] = 3
+    hourly = pd.DataFrame([{"date": d, "hour": h, "chats": v * prof[h] / prof.sum()} for d, v in daily.items()
+                           for h in range(24)])
+    day = dt.date(2026, 4, 15)
+    f = forecast(daily, [day], events=[Event("大促", day, day, uplift=3.0)], hourly=hourly, backtest_days=0)
+    assert f.days["factor"].iloc[0] == 3.0 and f.days["factor_source"].iloc[0] == "calendar"
+    assert np.allclose(f.days["profile"].iloc[0], prof / prof.sum())
+    assert f.hourly("mean").sum() == pytest.approx(f.days["mean"].iloc[0])
+
+
+def test_public_holidays_and_working_weekends_come_from_chinesecalendar():
+    assert day_kind(dt.date(2026, 10, 1)) == "holiday"
+    assert day_kind(dt.date(2026, 10, 10)) == "workday_weekend"  # 调休: a Saturday worked
+    assert day_kind(dt.date(2026, 10, 14)) == "normal"
+    assert label_of(dt.date(2026, 10, 2), []).startswith("holiday:")
+    # a calendar event wins over the holiday label
+    assert label_of(dt.date(2026, 10, 2), [Event("国庆大促", dt.date(2026, 10, 1), dt.date(2026, 10, 3))]) == "国庆大促"
+
+
+def test_uplifts_pool_holidays_and_ignore_plain_days():
+    daily = _series(days=42)
+    labels = [""] * 42
+    labels[10] = "x"
+    daily.iloc[10] *= 2
+    up = estimate_uplifts(daily, labels)
+    assert set(up) == {"x"} and up["x"]["uplift"] == pytest.approx(2.0, rel=0.1)
+
+
+def test_month_dates():
+    assert month_dates(dt.date(2026, 10, 31))[0] == dt.date(2026, 11, 1)
+    assert len(month_dates(dt.date(2026, 10, 31))) == 30
+    assert len(month_dates(dt.date(2026, 1, 5), "2028-02")) == 29
+    with pytest.raises(ScenarioError, match="not a month"):
+        month_dates(dt.date(2026, 1, 5), "Feb")
+
+
+def test_short_or_empty_histories_are_refused():
+    with pytest.raises(ScenarioError, match="at least 14 days"):
+        forecast(_series(days=10), [dt.date(2026, 3, 20)])
+    with pytest.raises(ScenarioError, match="quantile"):
+        forecast(_series(), [dt.date(2026, 6, 1)], quantile=0.3)
+
+
+# ------------------------------------------------------------------------------------------- calendar
+@pytest.mark.parametrize(("row", "key", "msg"), [
+    ('start = "2026-13-01"', "calendar.events.1.start", "not a date"),
+    ("start = 2026-11-11\nuplift = -2", "calendar.events.1.uplift", "uplift must be"),
+    ('start = 2026-11-11\nuplift = "x3"', "calendar.events.1.uplift", "uplift must be"),
+    ("start = 2026-11-11\nend = 2026-11-01", "calendar.events.1.end", "before start"),
+    ("start = 2026-11-11\nfactor = 2", "calendar.events.1", "unknown key 'factor'"),
+    ('name = "x"', "calendar.events.1.start", "needs a start"),
+    ('start = 2026-11-11\nintraday_profile = "night"', "calendar.events.1.intraday_profile", "unknown profile"),
+])
+def test_bad_calendars_name_the_file_and_the_row(tmp_path, row, key, msg):
+    p = tmp_path / "cal.toml"
+    p.write_text(f"[[calendar.events]]\nname = \"ok\"\nstart = 2026-11-01\n\n[[calendar.events]]\n{row}\n",
+                 encoding="utf-8")
+    with pytest.raises(ScenarioError, match=msg) as e:
+        load_calendar(p)
+    assert e.value.key == key and e.value.file == str(p)
+
+
+def test_the_sample_calendar_loads():
+    evs = load_calendar(CAL)
+    assert [e.name for e in evs].count("直播大促") == 3
+    d11 = next(e for e in evs if e.name == "双十一")
+    assert d11.uplift == 3.0 and d11.intraday_profile == "double11"
+    with pytest.raises(ScenarioError, match=r"\[calendar\]"):
+        parse_calendar({"events": []}, file="x.toml")
+
+
+# ------------------------------------------------------------------------------------------- staffing
+def test_erlang_and_simulation_agree_on_the_mmc_case_and_the_simulation_meets_the_line():
+    # M/M/c+M: one message per chat, one chat per agent; 240 chats an hour x 30 s mean reply = 2 Erlangs.
+    # (With a reply time near 3 minutes Erlang's "wait <= 180 s - mean reply" is optimistic: docs/plan.md.)
+    s = load_scenario(ERLANG, ["agents.reply_time.mean_s=30", "meta.replications=1"])
+    chats = np.r_[np.zeros(8), np.full(16, 240.0)]
+    need = erlang_requirement(s, chats[None, :], "three_min_reply_rate", 0.8)[0]
+    assert need[:8].sum() == 0 and len(set(need[8:])) == 1
+    table, _ = check_day(s, chats, "three_min_reply_rate", 0.8, reps=3, rounds=3)
+    busy = table[table["chats"] > 0]
+    assert (busy["erlang_a"].astype(int) == need[8:]).all()
+    # the simulated line at the Erlang plan holds over the day and the simulated need is within one agent
+    ok3 = busy["sim_value_at_erlang_a"].to_numpy(float)
+    assert np.nanmean(ok3) >= 0.8
+    sim = busy["sim"].dropna().astype(int).to_numpy()
+    assert len(sim) >= 12 and np.median(np.abs(sim - need[8:][:len(sim)])) <= 1
+
+
+def test_more_volume_needs_more_agents_hour_by_hour():
+    s = load_scenario(TAOBAO)
+    lo = erlang_requirement(s, np.full((1, 24), 50.0), "three_min_reply_rate", 0.8)
+    hi = erlang_requirement(s, np.full((1, 24), 150.0), "three_min_reply_rate", 0.8)
+    assert (hi >= lo).all() and hi.sum() > lo.sum()
+
+
+# --------------------------------------------------------------------------------------------- roster
+def _need(days: int = 14) -> np.ndarray:
+    prof = np.r_[np.zeros(8), [2, 3, 4, 4, 3, 3, 4, 4, 3, 3, 3, 4, 5, 6, 5, 3]]
+    return np.vstack([prof * (1.3 if d % 7 in (5, 6) else 1.0) for d in range(days)]).round()
+
+
+def test_the_roster_covers_the_requirement_with_rest_days():
+    need = _need()
+    r = roster(need, 0, RosterRules(lengths_h=(8,), break_h=0))
+    assert len(r.unmet) == 0 and (r.cover >= need).all()
+    assert r.optimal
+    for _, sh in r.shifts.iterrows():
+        assert len(sh["weekdays"]) == 5  # two rest days a week
+        assert sh["weekdays"] in [[w for w in range(7) if w not in (a, (a + 1) % 7)] for a in range(7)]
+    # paid hours are at least the need (no cover from nothing) and the roster becomes valid scenario shifts
+    assert r.agent_hours >= need.sum()
+    sc = scenario_from_dict({"meta": {"days": 14}, "agents": {"count": r.headcount, "shifts": r.scenario_shifts()}})
+    assert sum(len(iv) for iv in duty_intervals(sc)) == sum(
+        sh["agents"] * 10 for sh in r.scenario_shifts())  # 5 of 7 days, 2 weeks
+
+
+def test_an_impossible_roster_reports_exactly_the_unmet_hours():
+    # 3 agents needed 9:00-17:00 every day; one 8-hour shift at 9:00, no rest days, at most 2 agents in all
+    need = np.zeros((7, 24))
+    need[:, 9:17] = 3
+    r = roster(need, 0, RosterRules(lengths_h=(8,), starts_h=(9,), break_h=0, rest_days=0, max_total=2))
+    assert r.headcount == 2
+    assert len(r.unmet) == 7 * 8 and (r.unmet["short"] == 1.0).all()
+    # with two rest days, one agent leaves two days a week uncovered
+    need1 = np.zeros((7, 24))
+    need1[:, 9:17] = 1
+    r1 = roster(need1, 0, RosterRules(lengths_h=(8,), starts_h=(9,), break_h=0, max_total=1))
+    assert r1.headcount == 1 and len(r1.unmet) == 2 * 8 and r1.unmet["day"].nunique() == 2
+
+
+def test_breaks_leave_an_hour_uncovered_and_day_shifts_cover_promotions():
+    need = np.zeros((7, 24))
+    need[:, 9:17] = 1
+    need[3, 9:17] = 4  # a promotion on day 3
+    r = roster(need, 0, RosterRules(lengths_h=(9,), break_offsets_h=(4,), rest_days=0), special_days=[3])
+    assert len(r.unmet) == 0 and (r.cover >= need).all()
+    day = r.shifts[r.shifts["days"].notna()]
+    assert day["agents"].sum() >= 3 and all(d == [3] for d in day["days"])
+    assert any("days" in sh for sh in r.scenario_shifts())
+
+
+@pytest.mark.parametrize(("rules", "key"), [
+    (RosterRules(lengths_h=(30,)), "roster.lengths_h"),
+    (RosterRules(rest_days=7), "roster.rest_days"),
+    (RosterRules(min_agents=5, max_agents=2), "roster.max_agents"),
+    (RosterRules(break_h=1, break_offsets_h=(9,)), "roster.break_offsets_h"),
+])
+def test_impossible_roster_rules_are_refused(rules, key):
+    with pytest.raises(ScenarioError) as e:
+        roster(_need(), 0, rules)
+    assert e.value.key == key
+
+
+# ------------------------------------------------------------------------------------------ the engine
+def test_shifts_by_weekday_and_by_day_in_the_engine():
+    sc = scenario_from_dict({"meta": {"days": 14, "start_weekday": 0}, "agents": {"count": 3, "shifts": [
+        {"start_h": 9, "end_h": 17, "agents": 1, "weekdays": [0, 1, 2, 3, 4]},
+        {"start_h": 9, "end_h": 17, "agents": 1, "weekdays": [5, 6]},
+        {"start_h": 20, "end_h": 2, "agents": 1, "days": [3]}]}})
+    iv = duty_intervals(sc)
+    assert [int(on // 86400) for on, _ in iv[0]] == [0, 1, 2, 3, 4, 7, 8, 9, 10, 11]
+    assert [int(on // 86400) for on, _ in iv[1]] == [5, 6, 12, 13]
+    assert iv[2] == [(3 * 86400 + 20 * 3600, 4 * 86400 + 2 * 3600)]
+    # a shorter run of the same file: the day shift falls outside it, and the agent is never on duty
+    short = scenario_from_dict({"meta": {"days": 3}, "agents": sc.model_dump(mode="json")["agents"]})
+    assert duty_intervals(short)[2] == []
+    for bad, msg in (({"weekdays": [7]}, "weekdays must be"), ({"days": [-1]}, "days must be"),
+                     ({"weekdays": []}, "weekdays must be"), ({"days": [2, 2]}, "days must be")):
+        with pytest.raises(ScenarioError, match=msg):
+            scenario_from_dict({"meta": {"days": 14}, "agents": {"count": 1, "shifts": [
+                {"start_h": 9, "end_h": 17, "agents": 1, **bad}]}})
+
+
+def test_an_agent_resting_takes_no_chats():
+    from model.simulate import simulate
+
+    sc = load_scenario(ERLANG, ["meta.days=2", "meta.replications=1", "agents.count=2", "customers.patience.dist=none",
+                                "traffic.inquiries_per_day=200"])
+    sc = scenario_from_dict({**sc.model_dump(mode="json"), "agents": {
+        **sc.model_dump(mode="json")["agents"], "count": 2,
+        "shifts": [{"start_h": 0, "end_h": 24, "agents": 1}, {"start_h": 0, "end_h": 24, "agents": 1, "days": [1]}]}})
+    res = simulate(sc)
+    chats = res.chats
+    taken = chats.loc[chats["agent"] == 1]
+    assert len(taken) > 0 and (taken["arrival_s"] + taken["queue_wait_s"] >= 86_400 - 1e-6).all()
+    assert ((chats["agent"] == 0) & (chats["day"] == 0)).sum() > 0
+
+
+# ------------------------------------------------------------------------------------------- the command
+def _small_history(path, days: int = 49) -> None:
+    """A small daily export (2 agents, ~120 inquiries a day, weekends busier) that plans and compares fast."""
+    rng = np.random.default_rng(3)
+    start = dt.date(2026, 3, 2)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["日期", "客服", "接待人数", "询单人数", "最终付款人数", "销售额", "平均响应(秒)"])
+        for i in range(days):
+            d = start + dt.timedelta(days=i)
+            for a in ("小美", "阿杰"):
+                inq = int(rng.poisson(60 * WEEK[d.weekday()]))
+                paid = int(rng.binomial(inq, 0.4))
+                w.writerow([d.isoformat(), a, inq + 5, inq, paid, f"{paid * 100.0:.2f}", "30"])
+
+
+def test_plan_writes_a_scenario_that_loads_and_compares(tmp_path, capsys):
+    hist = tmp_path / "h.csv"
+    _small_history(hist)
+    cal = tmp_path / "cal.toml"
+    cal.write_text('[[calendar.events]]\nname = "上新"\nstart = 2026-05-15\nuplift = 2.0\n', encoding="utf-8")
+    out, js = tmp_path / "next.toml", tmp_path / "plan.json"
+    rc = main(["plan", str(hist), "--out", str(out), "--calendar", str(cal), "--template", str(TAOBAO),
+               "--no-sim", "--json", str(js), "--quantile", "0.9"])
+    text = capsys.readouterr().out
+    assert rc == 0, text
+    assert "MAPE" in text and "roster" in text
+    s = load_scenario(out)
+    assert s.meta.days == 31 and s.meta.start_weekday == dt.date(2026, 5, 1).weekday()
+    assert s.agents.count == sum(sh.agents for sh in s.agents.shifts) > 0
+    assert any(sh.weekdays for sh in s.agents.shifts)
+    promo = {p.day: p for p in s.traffic.promo_days}
+    assert promo[14].multiplier == pytest.approx(2.0, rel=0.03) and promo[14].name == "上新"
+    assert s.schemes  # the template's schemes, to compare on the planned month
+    doc = json.loads(js.read_text(encoding="utf-8"))
+    assert doc["month"] == "2026-05" and doc["forecast"]["quantile"] == 0.9
+    assert doc["roster"]["unmet"] == [] and doc["requirement"]["peak_agents"] >= 1
+    assert main(["compare", str(out), "--reps", "1", "--set", "behaviour.model=none"]) == 0
+
+
+def test_plan_refuses_bad_input_with_exit_2(tmp_path, capsys):
+    hist = tmp_path / "h.csv"
+    _small_history(hist, days=20)
+    bad = tmp_path / "cal.toml"
+    bad.write_text('[[calendar.events]]\nname = "x"\nstart = "2026-04-31"\n', encoding="utf-8")
+    out = str(tmp_path / "n.toml")
+    assert main(["plan", str(hist), "--out", out, "--calendar", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "cal.toml" in err and "calendar.events.0.start" in err
+    for args, key in ((["--rest-days", "7"], "roster.rest_days"), (["--shift-lengths", "8,x"], "--shift-lengths"),
+                      (["--min-per-shift", "5", "--max-per-shift", "2"], "roster.max_agents"),
+                      (["--quantile", "1.5"], "--quantile"), (["--line", "three_min_reply_rate=80"], "--line"),
+                      (["--month", "2026-01", "--no-sim"], "--month"), (["--month", "May", "--no-sim"], "--month")):
+        assert main(["plan", str(hist), "--out", out, *args]) == 2, args
+        assert key in capsys.readouterr().err
+    assert main(["plan", str(tmp_path / "missing.csv"), "--out", out]) == 2
+
+
+# ----------------------------------------------------------------------------------------- rule packs
+def test_rule_packs_judge_a_date_by_the_rules_in_force_then():
+    from model.platform_rules import RULES, Rule, rule_for, rules_in_force
+
+    before, after = rules_in_force("kuaishou", dt.date(2021, 8, 31)), rules_in_force("kuaishou", dt.date(2021, 9, 1))
+    assert Rule("five_min_reply_rate", 0.80) in before.rules and not any(
+        r.kpi == "three_min_reply_rate" for r in before.rules)
+    assert Rule("three_min_reply_rate", 0.70) in after.rules and after.since == dt.date(2021, 9, 1)
+    assert not any(r.kpi == "five_min_reply_rate" for r in after.rules)
+    jd = rules_in_force("jd", dt.date(2024, 2, 10))
+    assert set(jd.exempted) == {"three_min_reply_rate", "avg_response_s"} and "Spring Festival" in jd.notes[0]
+    assert rules_in_force("jd", dt.date(2024, 2, 18)).exempted == ()
+    assert rules_in_force("douyin", dt.date(2026, 11, 11)).notes == ()
+    assert "单独考核" in rules_in_force("douyin", dt.date(2026, 11, 11), promotion=True).notes[0]
+    assert rules_in_force("other", dt.date(2026, 1, 1)).rules == ()
+    # today's API, derived from the packs, is what the checks, the deck and the app always drew
+    assert RULES["kuaishou"] == (Rule("three_min_reply_rate", 0.70), Rule("good_rating_rate", 0.80),
+                                 Rule("bad_attitude_share", 0.06, "max"))
+    assert RULES["douyin"] == (Rule("three_min_reply_rate", 0.50),)
+    assert rule_for("taobao", "three_min_reply_rate") == Rule("three_min_reply_rate", 0.40)
+    assert rule_for("tmall", "three_min_reply_rate").value == 0.40 and rule_for("jd", "three_min_reply_rate") is None
+
+
+@pytest.mark.parametrize(("data", "key"), [
+    ({"rules": []}, "platform"),
+    ({"platform": "x", "rules": [{"kpi": "a"}]}, "rules.0"),
+    ({"platform": "x", "rules": [{"kpi": "a", "value": 1, "side": "up"}]}, "rules.0.side"),
+    ({"platform": "x", "rules": [{"kpi": "a", "value": 1, "since": "2021"}]}, "rules.0.since"),
+    ({"platform": "x", "exemptions": [{"start": dt.date(2024, 2, 4), "end": dt.date(2024, 2, 1)}]}, "exemptions.0"),
+])
+def test_bad_rule_packs_name_the_key(data, key):
+    from model.platform_rules import parse_pack
+
+    with pytest.raises(ScenarioError) as e:
+        parse_pack(data, file="x.toml")
+    assert e.value.key == key and e.value.file == "x.toml"
