@@ -5,19 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from typing import Any
-
-import numpy as np
+from typing import (  # the commands import what they use (the CLI registers them on every start)
+    TYPE_CHECKING,
+    Any,
+)
 
 from model.errors import ScenarioError
-from model.history.commands import _jsonable, _write
-from model.history.validate import load_history, parse_mapping
-from model.plan.calendar import load_calendar
-from model.plan.forecast import month_dates
-from model.plan.plan import plan_history
-from model.plan.roster import RosterRules
-from model.scenario import load_scenario
-from model.tuning.staffing import parse_line
+
+if TYPE_CHECKING:
+    from model.plan.roster import RosterRules
 
 
 def _ints(text: str | None, key: str) -> tuple[int, ...] | None:
@@ -32,6 +28,8 @@ def _ints(text: str | None, key: str) -> tuple[int, ...] | None:
 
 def rules_from_args(args: argparse.Namespace) -> RosterRules:
     """The roster rules from the command line (checked)."""
+    from model.plan.roster import RosterRules
+
     r = RosterRules(lengths_h=_ints(args.shift_lengths, "--shift-lengths") or (9,),
                     starts_h=_ints(args.starts, "--starts"), break_h=args.break_h,
                     min_agents=args.min_per_shift, max_agents=args.max_per_shift, rest_days=args.rest_days,
@@ -42,6 +40,16 @@ def rules_from_args(args: argparse.Namespace) -> RosterRules:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Forecast, staff, roster; write the planned scenario and print a summary."""
+    import numpy as np
+
+    from model.history.commands import _jsonable, _write
+    from model.history.validate import load_history, parse_mapping
+    from model.plan.calendar import load_calendar
+    from model.plan.forecast import month_dates
+    from model.plan.plan import plan_history
+    from model.scenario import load_scenario
+    from model.tuning.staffing import parse_line
+
     rules = rules_from_args(args)
     if not 0.5 <= args.quantile < 1:
         raise ScenarioError(f"--quantile must be between 0.5 and 0.99 (got {args.quantile:g})",
