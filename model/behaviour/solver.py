@@ -198,6 +198,20 @@ def _cost_only(cfg: Behaviour, effort: np.ndarray, dim: int) -> np.ndarray:
     return np.clip(-pull, cfg.slack_floor, 1.0)
 
 
+def _symmetric_candidates(cfg: Behaviour, effort: np.ndarray, dim: int, coarse: bool = False) -> np.ndarray:
+    """Candidate levels (agents, K) of one paid dimension for the logit choice: a grid symmetric around each agent's
+    no-incentive level ``c0`` (the level the effort cost alone picks given the other dimensions, today's norm when
+    those are at the norm), ``c0 + (1 - c0) * d`` for ``d`` in steps of 1/8 (1/4 when ``coarse``) from -1 to 1.
+
+    Candidates outside ``[slack_floor, 1]`` (0 to 1 for gaming) are priced at the nearest feasible level but cost
+    their own quadratic cost, so when pay does not move with effort the utilities are symmetric around ``c0`` and
+    the logit mean is exactly ``c0``: decision noise spreads effort around the norm but never shifts its mean.
+    The mean response is clipped to the feasible range afterwards."""
+    c0 = _cost_only(cfg, effort, dim)
+    d = np.linspace(-1.0, 1.0, 9 if coarse else 17)
+    return c0[:, None] + (1.0 - c0)[:, None] * d[None, :]
+
+
 def _grid(cfg: Behaviour, dim: int, coarse: bool = False) -> np.ndarray:
     """Candidate levels of one dimension: steps of 1/8 (1/4 when ``coarse``, the first rounds) from the slack floor
     (0 for gaming) to 1, with 0."""
@@ -330,7 +344,7 @@ def solve(
             if dim not in paid_dims:  # pay does not depend on it: the cost alone decides (multitasking)
                 effort[:, dim] = _cost_only(cfg, effort, dim)
                 continue
-            cands = np.tile(_grid(cfg, dim, coarse=rounds <= 2), (n, 1))
+            cands = _symmetric_candidates(cfg, effort, dim, coarse=rounds <= 2)
             if interacting and rounds > 2:  # one block after the other (Gauss-Seidel): settles contests
                 for b in blocks:
                     resp = _logit_response(cfg, pricer, effort, dim, cands, [b], days, tau, ratchet)[follow]
@@ -371,9 +385,10 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
     # the deviators see their rivals through their uncertainty about the rivals' abilities
     sums = np.tile(_rivals_seen(cfg, current, pricer.noise) if nb > 1 or len(blocks[0]) < n else current,
                    (nb * k, 1, 1, 1))
+    lo = 0.0 if dim == GAMING else cfg.slack_floor
     for b, members in enumerate(blocks):
         trial = np.repeat(effort[members][None], k, axis=0)  # (k, |members|, 4)
-        trial[:, :, dim] = cands[members].T
+        trial[:, :, dim] = np.clip(cands[members].T, lo, 1.0)  # priced at the nearest feasible level
         dev = pricer.forecast(np.repeat(trial, m, axis=0), np.tile(samples, k), members)
         rows = np.arange(b * k * m, (b + 1) * k * m)
         sums[rows[:, None], members[None, :]] = dev
@@ -385,11 +400,11 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
     for b, members in enumerate(blocks):
         p = pay[b][:, :, members]  # (k, m, |members|)
         trial = np.repeat(effort[members][None], k, axis=0)
-        trial[:, :, dim] = cands[members].T
+        trial[:, :, dim] = cands[members].T  # each candidate costs its own (unclipped) cost: see _symmetric_candidates
         u = p.mean(axis=1) - 0.5 * cfg.risk_aversion_per_yuan * p.var(axis=1) - effort_cost_yuan(cfg, trial, days)
         w = np.exp((u - u.max(axis=0)) / max(tau, 1e-9))
         resp[members] = (w * cands[members].T).sum(axis=0) / w.sum(axis=0)
-    return resp
+    return np.clip(resp, lo, 1.0)
 
 
 def _report(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, days: float,
