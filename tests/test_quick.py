@@ -12,7 +12,15 @@ from model.document import comparison_document
 from model.effects import Effects
 from model.kpi import SUM_COLUMNS
 from model.pipeline import RunCache, run_for
-from model.quick import QUICK_BASIS, QuickResult, base_sums, clear_cache, moved_sums, quick_comparison, quick_gap
+from model.quick import (
+    QUICK_BASIS,
+    QuickResult,
+    base_sums,
+    clear_cache,
+    moved_sums,
+    quick_comparison,
+    quick_gap,
+)
 from model.scenario import load_scenario
 
 SHOP = "scenarios/taobao_10_agents.toml"
