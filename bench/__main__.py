@@ -1,4 +1,4 @@
-"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|profile ...] [--quick]``: the performance budget."""
+"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|tuning|quick|profile ...] [--quick]``: the performance budget."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ FIGURES = {
     "behaviour": "bench.behaviour",  # equilibrium time (10, 200 agents), behaviour on/off comparison ratio
     "app": "bench.app_latency",      # server-side page reruns after a slider move (AppTest) vs the 0.5 s budget
     "tuning": "bench.tuning",        # 6. tuning sweeps: 2 workers vs 1, Dask vs local processes
+    "quick": "bench.quick",          # issue 18: quick forecast vs full simulation (gap, ranking, move time)
 }
 EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top functions (cProfile)
          "history": "bench.history_import"}  # informational: import speed near the upload limit (issue 9)
