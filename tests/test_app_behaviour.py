@@ -29,6 +29,7 @@ def shop_page():
     at.selectbox(key="cmp_scenario").set_value(SHOP).run()
     at.number_input(key="cmp_days").set_value(3).run()
     at.number_input(key="cmp_reps").set_value(1).run()
+    at.button(key="cmp_confirm").click().run()  # the quick forecast first; the section's curve shows once confirmed
     return at
 
 

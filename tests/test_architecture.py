@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("pricing", ("model.schemes.pricing", "model.economics", "model.priced")),
     ("behaviour", ("model.behaviour", "model.behaviour.*")),
     ("pipeline", ("model.pipeline", "model.months")),
-    ("documents", ("model.document",)),
+    ("documents", ("model.document", "model.quick")),
     ("tuning, history, planning", ("model.tuning", "model.tuning.*", "model.history", "model.history.*",
                                    "model.plan", "model.plan.*")),
     ("presentation", ("model.present", "model.present.*")),

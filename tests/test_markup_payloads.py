@@ -1,6 +1,6 @@
 """User text never becomes markup (issue 21): scheme, component, shop, shift and agent names carrying script and
 markup payloads come out as text in the HTML report (checked by parsing, and in Chromium), the deck, and the
-app's Markdown (escaped by ui.format.md_plain)."""
+app's Markdown (escaped by model.present.format.md_plain)."""
 
 from __future__ import annotations
 

@@ -171,8 +171,10 @@ def _sensitivity_cached(scen_json: str, scheme: str, _cache=None) -> dict[str, A
 
 
 # ------------------------------------------------------------------------------------------------ section
-def render_behaviour(doc: dict[str, Any], scen: Scenario, lang: str, cache: MutableMapping | None = None) -> None:
-    """The behaviour section (call it between the headline cards and the charts)."""
+def render_behaviour(doc: dict[str, Any], scen: Scenario, lang: str, cache: MutableMapping | None = None,
+                     heavy: bool = True) -> None:
+    """The behaviour section (call it between the headline cards and the charts); ``heavy=False`` leaves out the
+    target curve and the sensitivity analysis (many equilibria: the quick forecast shows them after confirming)."""
     st.subheader(t("beh.header", lang))
     if (doc.get("behaviour_model") or scen.behaviour.model) == "none":
         st.info(t("beh.off", lang))
@@ -202,8 +204,11 @@ def render_behaviour(doc: dict[str, Any], scen: Scenario, lang: str, cache: Muta
             st.caption(n)
         st.altair_chart(effort_chart(block, lang), width="stretch")
         st.dataframe(agent_table(block, lang), hide_index=True, width="stretch")
-    _curve_section(scen, name, lang, cache)
-    _sensitivity_section(scen, name, lang, cache)
+    if heavy:
+        _curve_section(scen, name, lang, cache)
+        _sensitivity_section(scen, name, lang, cache)
+    else:
+        st.caption(t("beh.heavy_later", lang))
     _months_section(doc, name, lang)
 
 

@@ -9,12 +9,16 @@ scenario without its schemes and economics, plus the effects), so changing a tar
 re-prices the cached runs, and a scheme whose assumed effects change reply times gets its own cached run
 (same random numbers).
 
-Widget keys: cmp_scenario, cmp_upload, cmp_days, cmp_reps, cmp_reset, the editor's ``cmp_<id>_<field>``
+With agents responding, a move answers at once from the quick forecast (:mod:`model.quick`) and says so; the
+full simulation replaces it on one click (``cmp_confirm``), with the gap shown when it exceeds 3% of revenue.
+
+Widget keys: cmp_scenario, cmp_upload, cmp_days, cmp_reps, cmp_reset, cmp_confirm, the editor's ``cmp_<id>_<field>``
 (ui.scheme_editor), download_report, download_deck.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -23,14 +27,16 @@ import pandas as pd
 import streamlit as st
 
 from model.document import comparison_document
+from model.effects import Effects
 from model.errors import ScenarioError
-from model.pipeline import RunCache
+from model.pipeline import RunCache, run_for
 from model.present.charts_compare import all_charts, component_label
 from model.present.deck import build_deck
 from model.present.format import md_plain, money, pct
 from model.present.html_report import agent_pay_rows, build_report, comparison_rows
 from model.present.i18n import t
 from model.present.i18n.errors import localise
+from model.quick import GAP_SHARE, quick_comparison, quick_gap
 from model.scenario import read_toml
 from model.schema import Scenario, scenario_from_dict
 from model.schemes.describe import basis, basis_label, describe_scheme
@@ -72,6 +78,12 @@ def scheme_scenarios() -> list[str]:
 def run_cache() -> RunCache:
     """The runs of this server process by :func:`model.pipeline.run_key` (shared by every session)."""
     return RunCache(maxsize=24)
+
+
+@st.cache_resource(show_spinner=False)
+def shown_docs() -> dict[str, RunCache]:
+    """Comparison documents of this server process by scenario JSON: "full" (confirmed) and "quick"."""
+    return {"full": RunCache(maxsize=32), "quick": RunCache(maxsize=32)}
 
 
 def _document(s: Scenario) -> dict[str, Any]:
@@ -231,14 +243,71 @@ def _edited_document(lang: str, state: dict[str, Any], raw: dict[str, Any], name
     except ScenarioError as e:
         _show_error(e, lang, "cmp.bad_input")
         return None
-    with st.spinner(t("cmp.running", lang)):
-        try:
-            doc = comparison(scen)
-        except (ScenarioError, ValueError) as e:
-            st.error(f"{t('cmp.bad_input', lang)}\n\n{e}")
-            return None
+    try:
+        if scen.behaviour.active:
+            doc = quick_or_full(scen, lang)
+        else:
+            with st.spinner(t("cmp.running", lang)):
+                doc = comparison(scen)
+    except (ScenarioError, ValueError) as e:
+        st.error(f"{t('cmp.bad_input', lang)}\n\n{e}")
+        return None
     doc["scenario"]["file"] = name
     return doc, scen
+
+
+def quick_or_full(scen: Scenario, lang: str) -> dict[str, Any]:
+    """With agents responding: the confirmed full comparison when there is one (or its confirmation was asked
+    for), else the quick forecast (:func:`model.quick.quick_comparison`, no SimPy run beyond the base run).
+
+    The document says which it is in ``shown`` ("quick" or "full"); a full one carries ``quick_gap`` when a quick
+    forecast of the same scenario was shown before.
+    """
+    ss = st.session_state
+    key = json.dumps(scen.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    ss["_cmp_doc_key"] = key
+    store = shown_docs()
+    if ss.get("cmp_confirm_key") == key and key not in store["full"]:
+        with st.spinner(t("cmp.running", lang)):
+            store["full"][key] = comparison(scen)
+    if key in store["full"]:
+        doc = copy.deepcopy(store["full"][key])
+        doc["shown"] = "full"
+        quick = store["quick"].get(key)
+        if quick is not None:
+            doc["quick_gap"] = quick_gap(quick, doc)
+        return doc
+    with st.spinner(t("quick.running", lang)):
+        base = run_for(scen, Effects(), cache=run_cache())
+        doc = quick_comparison(scen, base)
+    store["quick"][key] = copy.deepcopy(doc)
+    doc["shown"] = "quick"
+    return doc
+
+
+def _ask_confirm() -> None:
+    st.session_state["cmp_confirm_key"] = st.session_state.get("_cmp_doc_key")
+
+
+def _shown(doc: dict[str, Any], lang: str) -> None:
+    """Which answer is shown (quick forecast or full simulation), the confirm button and the gap."""
+    shown = doc.get("shown")
+    if shown == "quick":
+        st.info(t("quick.shown", lang))
+        st.button(t("quick.confirm", lang), key="cmp_confirm", on_click=_ask_confirm, type="primary",
+                  help=t("quick.confirm_help", lang))
+    elif shown == "full":
+        gap = doc.get("quick_gap")
+        limit = f"{100 * GAP_SHARE:g}"
+        if gap is None:
+            st.caption(t("quick.full_shown", lang))
+        elif gap["over"]:
+            rows = "; ".join(t("quick.gap_row", lang, name=n, quick=money(r["quick"], lang), full=money(r["full"], lang),
+                                share=f"{100 * r['share']:.1f}")
+                             for n, r in gap["schemes"].items() if r["share"] is not None and r["share"] > GAP_SHARE)
+            st.warning(t("quick.full_shown", lang) + " " + t("quick.gap", lang, share=limit, rows=rows))
+        else:
+            st.success(t("quick.full_shown", lang) + " " + t("quick.gap_ok", lang, share=limit))
 
 
 def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
@@ -247,9 +316,10 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
     st.subheader(t("res.header", lang))
     st.caption(t("cmp.caption", lang, name=meta["name"], days=meta["days"], reps=meta["replications"],
                   seed=meta["seed"]))
+    _shown(doc, lang)
     show_warnings(doc, lang)
     _cards(doc, lang)
-    render_behaviour(doc, scen, lang, cache=run_cache())
+    render_behaviour(doc, scen, lang, cache=run_cache(), heavy=doc.get("shown") != "quick")
     _assumptions(doc, lang)
     _charts(doc, lang)
     _tables(doc, lang)

@@ -53,6 +53,7 @@ ZH: dict[str, str] = {
     "beh.curve_best": "预测净收益最高的目标：{best}（净收益约 {net}）。当前方案的目标：{cur}。",
     "beh.curve_at": "目标 {target} 时：增收 {uplift}，奖金成本 {cost}，净收益 {net}，达标比例 {reach}，放弃 {gave_up} 人。",
     "beh.curve_none": "这个方案没有带数值目标的组成部分。",
+    "beh.heavy_later": "目标曲线和敏感性分析在完整模拟确认后显示。",
     "beh.series.net": "净收益",
     "beh.series.uplift_profit": "增收带来的毛利",
     "beh.series.cost": "奖金成本",
@@ -137,6 +138,7 @@ EN: dict[str, str] = {
     "beh.curve_at": "At target {target}: uplift {uplift}, bonus cost {cost}, net gain {net}, reach {reach}, "
                     "{gave_up} agents give up.",
     "beh.curve_none": "This scheme has no component with a numeric target.",
+    "beh.heavy_later": "The target curve and the sensitivity analysis show once the full simulation confirms.",
     "beh.series.net": "Net gain",
     "beh.series.uplift_profit": "Gross profit from uplift",
     "beh.series.cost": "Bonus cost",

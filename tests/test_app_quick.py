@@ -1,0 +1,69 @@
+"""AppTest of the quick forecast on the compare page (agents respond): a target move answers without a SimPy run
+and says "quick forecast"; one click confirms it with the full simulation, which replaces it and says so."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from model import pipeline
+from model.present.i18n import t
+from model.quick import clear_cache
+
+TIMEOUT = 300
+SHOP = "scenarios/taobao_10_agents.toml"
+TARGET = "cmp_s1c0_target_inquiry_conversion"  # 达标奖 45%: its threshold target
+
+
+def _page() -> None:
+    import streamlit as st
+
+    from ui.pages.compare import render
+
+    st.session_state.setdefault("lang", "zh")
+    render()
+
+
+@pytest.fixture
+def sim_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = pipeline.simulate
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "simulate", counting)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    clear_cache()
+    return calls
+
+
+def _info(at: AppTest) -> str:
+    return " ".join(x.value for x in [*at.info, *at.success, *at.warning, *at.caption])
+
+
+def test_a_target_move_answers_from_the_quick_forecast_and_the_confirm_replaces_it(sim_calls) -> None:
+    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at.session_state["lang"] = "zh"
+    at.run()  # the default scenario: pure mechanics
+    first = len(sim_calls)
+    at.selectbox(key="cmp_scenario").set_value(SHOP).run()
+    at.number_input(key="cmp_days").set_value(2).run()
+    at.number_input(key="cmp_reps").set_value(1).run()
+    assert not at.exception, [e.value for e in at.exception]
+    quick = t("quick.shown", "zh").split("(")[0].split("：")[0]
+    assert "快速预测" in _info(at) and quick in _info(at)
+    runs = len(sim_calls)  # base runs only (one per days/replications setting), no scheme simulated
+    assert runs - first <= 3
+    at.slider(key=TARGET).set_value(43.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(sim_calls) == runs, "a target move with agents responding must not simulate"
+    assert "快速预测" in _info(at)
+    assert any(b.key == "cmp_confirm" for b in at.button)
+    at.button(key="cmp_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(sim_calls) > runs  # the confirmation simulated the responsive schemes
+    assert "完整模拟" in _info(at) and not any(b.key == "cmp_confirm" for b in at.button)

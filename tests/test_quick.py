@@ -1,0 +1,98 @@
+"""The quick forecast of a comparison (model/quick.py): no SimPy run, the full path's shape, exact where no agent
+moves, and a measured gap to the full simulation (bench/quick.py measures it on the shipped scenarios)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import pipeline
+from model.document import comparison_document
+from model.effects import Effects
+from model.kpi import SUM_COLUMNS
+from model.pipeline import RunCache, run_for
+from model.quick import (
+    QUICK_BASIS,
+    QuickResult,
+    base_sums,
+    clear_cache,
+    moved_sums,
+    quick_comparison,
+    quick_gap,
+)
+from model.scenario import load_scenario
+
+SHOP = "scenarios/taobao_10_agents.toml"
+
+
+@pytest.fixture(scope="module")
+def shop():
+    s = load_scenario(SHOP, ["meta.days=2", "meta.replications=2"])
+    cache = RunCache()
+    return s, run_for(s, Effects(), cache=cache), cache
+
+
+def test_zero_effort_gives_back_the_base_runs_tables_exactly(shop) -> None:
+    s, base, _ = shop
+    sums = base_sums(base)
+    q = QuickResult(s, base, moved_sums(s, sums, np.zeros((s.agents.count, 4))), sums.residual)
+    for by_agent, period in ((False, None), (True, None), (True, "week"), (False, "day")):
+        want = base.table(by_agent=by_agent, period=period)
+        got = q.table(by_agent=by_agent, period=period)
+        cols = [c for c in want.columns if c != "duty_s"]
+        pd.testing.assert_frame_equal(got[cols].reset_index(drop=True), want[cols].reset_index(drop=True),
+                                      check_dtype=False, rtol=1e-9, atol=1e-9)
+
+
+def test_effort_moves_the_sums_the_way_the_agents_kpi_model_says(shop) -> None:
+    s, base, _ = shop
+    sums = base_sums(base)
+    effort = np.zeros((s.agents.count, 4))
+    effort[:, 0] = 1.0  # full selling effort: conversion and order value up by their ceilings
+    moved = moved_sums(s, sums, effort)
+    col = list(SUM_COLUMNS)
+    sales, paid = col.index("sales_yuan"), col.index("paid_buyers")
+    b = s.behaviour
+    ratio = moved[..., sales].sum() / sums.agent[..., sales].sum()
+    assert ratio > 1.0
+    assert ratio <= (1 + b.conversion_gain_share) * (1 + b.aov_gain_share) + 1e-9
+    assert moved[..., paid].sum() > sums.agent[..., paid].sum()
+
+
+def test_quick_comparison_runs_no_simulation_and_has_the_full_documents_shape(shop, monkeypatch) -> None:
+    s, base, cache = shop
+    calls: list[int] = []
+    real = pipeline.simulate
+    monkeypatch.setattr(pipeline, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    clear_cache()
+    quick = quick_comparison(s, base)
+    assert calls == []
+    assert quick["basis"] == QUICK_BASIS
+    full = comparison_document(s, cache=cache)
+    assert set(full) - {"months"} <= set(quick)
+    for name, fb in full["schemes"].items():
+        qb = quick["schemes"][name]
+        assert set(fb["economics"]) == set(qb["economics"])
+        assert {"team", "reach_share", "agents", "behaviour", "views"} <= set(qb)
+        # the agents' efforts are the full path's own (the same equilibrium)
+        assert [a["effort"] for a in qb["behaviour"]["agents"]] == [a["effort"] for a in fb["behaviour"]["agents"]]
+    # base pay only: nobody moves, so the quick answer is the simulation's
+    assert quick["schemes"]["仅底薪"]["economics"] == full["schemes"]["仅底薪"]["economics"]
+    gap = quick_gap(quick, full)
+    assert set(gap["schemes"]) == set(full["schemes"]) and gap["max_share"] >= 0.0
+
+
+def test_a_target_move_re_solves_only_the_scheme_that_moved(shop, monkeypatch) -> None:
+    import model.quick as quick_mod
+
+    s, base, _ = shop
+    clear_cache()
+    quick_comparison(s, base)
+    solved: list[str] = []
+    real = quick_mod.equilibrium
+    monkeypatch.setattr(quick_mod, "equilibrium", lambda sc, scheme, *a: solved.append(scheme.name) or real(sc, scheme, *a))
+    moved = load_scenario(SHOP, ["meta.days=2", "meta.replications=2", "schemes.1.components.0.target=0.43"])
+    doc = quick_comparison(moved, base)
+    assert solved == [moved.schemes[1].name]
+    assert doc["schemes"][moved.schemes[2].name] == quick_comparison(s, base)["schemes"][s.schemes[2].name]
