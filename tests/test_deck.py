@@ -290,3 +290,22 @@ def test_deck_renders_chinese_in_libreoffice(cli_run, tmp_path: Path) -> None:
     assert "建议" in text
     fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert "CJK" in fonts or "YaHei" in fonts or "Hei" in fonts, fonts
+
+
+def test_tuning_document_deck_opens_with_the_tuning_recommendation() -> None:
+    from model.present.story import tuning_deck_document
+    tune_doc = {"scenario": {"name": "x", "platform": "taobao", "days": 30, "replications": 4, "seed": 1},
+                "recommendation": {"scheme": "达标奖", "kpi": "inquiry_conversion", "target": 0.46,
+                                   "amount_yuan": 1000.0, "expected_net_gain_yuan": 23456.0,
+                                   "reason": {"zh": "目标 46% 净收益最高", "en": "target 46% gains most"}},
+                "best_point": {"scheme": "达标奖", "net_gain_yuan": 23456.0, "net_gain_lo": 12000.0,
+                               "net_gain_hi": 35000.0, "payout_yuan": 4000.0, "p_net_loss": 0.05,
+                               "reach_share": 0.4},
+                "binding_constraint": {"name": "min_reach_share", "zh": "达标客服占比", "en": "share of agents who reach the target"},
+                "constraints": {"max_p_net_loss": 0.2}}
+    prs = Presentation(io.BytesIO(build_deck(tuning_deck_document(tune_doc), lang="zh")))
+    assert _title(prs.slides[0]) == t("deck.rec_title", "zh").format(scheme="达标奖")
+    text = _texts(prs)
+    assert "2.3万" in text and "1.2万 – 3.5万" in text and "40%" in text and "达标客服占比" in text
+    assert "目标 46% 净收益最高" in prs.slides[0].notes_slide.notes_text_frame.text
+    assert "min_reach_share" not in text

@@ -353,6 +353,8 @@ def behaviour_slides(d: _Deck, doc: dict[str, Any], rec: dict[str, Any]) -> None
     """What the agents will do under each chosen scheme: who tries, coasts, gives up, races; each agent's chance
     of reaching (a bar chart); expected pay."""
     lang = d.lang
+    if doc.get("agents_shown") is False:  # a tuning document: no per-agent report to show
+        return
     for name in _chosen(doc, rec):
         b = (doc.get("schemes") or {})[name]
         beh = b.get("behaviour")
@@ -469,8 +471,20 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
             size=11, widths=[2.4, 1.2, 1.2, 1.2, 2.6, 1.0, 0.9], name="Money table")
 
     # 5. per-agent pay
-    s = d.slide(t("deck.pay", lang), t("deck.pay_note", lang))
     agents, pay = _agents(doc)
+    if agents:
+        _pay_slide(d, agents, pay, lang)
+
+    # 6. what rests on what
+    _basis_slide(d, doc, schemes, lang)
+
+    out = io.BytesIO()
+    d.prs.save(out)
+    return out.getvalue()
+
+
+def _pay_slide(d: _Deck, agents: list[str], pay: dict[str, list[float]], lang: str) -> None:
+    s = d.slide(t("deck.pay", lang), t("deck.pay_note", lang))
     wide = len(agents) <= MAX_AGENT_ROWS
     d.bar_chart(s, agents, [(n, v) for n, v in pay.items()], Inches(0.5), Inches(1.2),
                 Inches(7.4) if wide else Inches(12.3), Inches(5.4), name="Pay chart", money_axis=True)
@@ -480,12 +494,9 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
         d.table(s, [t("deck.agent", lang), *pay], rows, Inches(8.1), Inches(1.2), Inches(4.8),
                 size=9 if len(agents) > 10 else 10, name="Pay table")
 
-    # 6. what rests on what
+
+def _basis_slide(d: _Deck, doc: dict[str, Any], schemes: dict[str, Any], lang: str) -> None:
     s = d.slide(t("deck.basis_title", lang), t("deck.basis_note", lang))
     rows = [[n, basis_label(b, lang), _basis_what(n, b, lang)] for n, b in schemes.items()]
     d.table(s, [t("deck.scheme", lang), t("deck.basis", lang), t("deck.what", lang)], rows, Inches(0.5), Inches(1.3), Inches(12.3),
             widths=[3, 1.5, 7.8], name="Basis table")
-
-    out = io.BytesIO()
-    d.prs.save(out)
-    return out.getvalue()

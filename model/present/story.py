@@ -92,3 +92,26 @@ def top_assumptions(table: dict[str, Any], n: int = 3) -> list[dict[str, Any]]:
                      "swing": max(abs(lo - base), abs(hi - base))})
     rows.sort(key=lambda r: -r["swing"])
     return rows[:n]
+
+
+def tuning_deck_document(tune_doc: dict[str, Any]) -> dict[str, Any]:
+    """A deck-able document from a tune document (``python -m model tune --json``): the recommended point as the
+    one scheme (its net gain, interval, bonus cost, P(net loss), reach share), with the recommendation, the binding
+    constraint and the constraints, so the deck opens with the tuning's recommendation and its reason."""
+    rec = dict(tune_doc.get("recommendation") or {})
+    best = tune_doc.get("best_point") or {}
+    name = rec.get("scheme") or best.get("scheme") or "—"
+
+    def iv(mean: Any, lo: Any = None, hi: Any = None) -> dict[str, Any]:
+        return {"mean": _num(mean), "lo": _num(lo), "hi": _num(hi)}
+
+    block = {"economics": {"net_gain_yuan": iv(best.get("net_gain_yuan"), best.get("net_gain_lo"),
+                                                best.get("net_gain_hi")),
+                           "bonus_cost_yuan": iv(best.get("payout_yuan")),
+                           "p_net_loss": iv(best.get("p_net_loss"))},
+             "reach_share": best.get("reach_share"), "behaviour": None, "agents": []}
+    sc = dict(tune_doc.get("scenario") or {})
+    sc.setdefault("days", tune_doc.get("money_horizon_days"))
+    return {"scenario": sc, "schemes": {name: block}, "recommendation": {**rec, "scheme": name},
+            "binding_constraint": tune_doc.get("binding_constraint"), "constraints": tune_doc.get("constraints"),
+            "baseline_scheme": None, "agents_shown": False}
