@@ -100,7 +100,7 @@ def tuning_deck_document(tune_doc: dict[str, Any]) -> dict[str, Any]:
     constraint and the constraints, so the deck opens with the tuning's recommendation and its reason."""
     rec = dict(tune_doc.get("recommendation") or {})
     best = tune_doc.get("best_point") or {}
-    name = rec.get("scheme") or best.get("scheme") or "—"
+    name = rec.get("scheme") or rec.get("keep") or best.get("scheme") or "—"
 
     def iv(mean: Any, lo: Any = None, hi: Any = None) -> dict[str, Any]:
         return {"mean": _num(mean), "lo": _num(lo), "hi": _num(hi)}
