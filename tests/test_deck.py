@@ -42,8 +42,19 @@ def _title(slide) -> str:
     return next(s for s in slide.shapes if s.name == "Title").text_frame.text
 
 
+def _by_title(prs, key: str, lang: str = "zh"):
+    return next(sl for sl in prs.slides if _title(sl) == t(key, lang))
+
+
 def _shape(slide, name: str):
     return next(s for s in slide.shapes if s.name == name)
+
+
+def _scale(chart) -> float:
+    """A money axis in 万 holds values / 10,000; in 元 / yuan the values themselves (and says so in its format)."""
+    fmt = chart.value_axis.tick_labels.number_format
+    assert "万" in fmt or "元" in fmt or "yuan" in fmt, fmt
+    return 10_000.0 if "万" in fmt else 1.0
 
 
 def _yuan(text: str) -> float:
@@ -62,7 +73,8 @@ def test_deck_has_one_slide_per_question(cli_run) -> None:
     _, pptx, _ = cli_run
     prs = Presentation(str(pptx))
     titles = [_title(s) for s in prs.slides]
-    assert titles == [t("deck.title", "zh"), t("deck.state", "zh"), t("deck.schemes", "zh"), t("deck.money", "zh"), t("deck.pay", "zh"), t("deck.basis_title", "zh")]
+    assert titles[-5:] == [t("deck.state", "zh"), t("deck.schemes", "zh"), t("deck.money", "zh"), t("deck.pay", "zh"), t("deck.basis_title", "zh")]
+    assert titles[-6] == t("deck.sure_title", "zh")
 
 
 def test_charts_are_native_with_the_run_numbers(cli_run) -> None:
@@ -70,27 +82,27 @@ def test_charts_are_native_with_the_run_numbers(cli_run) -> None:
     prs = Presentation(str(pptx))
     pictures = [s for sl in prs.slides for s in sl.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert not pictures  # charts are chart objects, not images
-    money = _shape(prs.slides[3], "Money chart")
+    money = _shape(_by_title(prs, 'deck.money'), "Money chart")
     assert money.has_chart and money.chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
     chart = money.chart
     assert list(chart.plots[0].categories) == list(doc["schemes"])
     series = {s.name: list(s.values) for s in chart.series}
     for label, code in ((t("deck.bonus", "zh"), "bonus_cost_yuan"), (t("deck.uplift", "zh"), "uplift_yuan"), (t("deck.net", "zh"), "net_gain_yuan")):
-        expected = [b["economics"][code]["mean"] for b in doc["schemes"].values()]
+        expected = [b["economics"][code]["mean"] / _scale(chart) for b in doc["schemes"].values()]
         assert series[label] == pytest.approx(expected, abs=0.01), label
-    assert series[t("deck.uplift", "zh")][list(doc["schemes"]).index(ASSUMED)] > 10_000  # the assumption's uplift
-    pay = _shape(prs.slides[4], "Pay chart").chart
+    assert series[t("deck.uplift", "zh")][list(doc["schemes"]).index(ASSUMED)] * _scale(chart) > 10_000
+    pay = _shape(_by_title(prs, 'deck.pay'), "Pay chart").chart
     by_scheme = {s.name: list(s.values) for s in pay.series}
     assert set(by_scheme) == set(doc["schemes"])
     for name, b in doc["schemes"].items():
-        assert by_scheme[name] == pytest.approx([a["variable_yuan"] for a in b["agents"]], abs=0.01)
+        assert by_scheme[name] == pytest.approx([a["variable_yuan"] / _scale(pay) for a in b["agents"]], abs=0.01)
     assert list(pay.plots[0].categories) == [a["name"] for a in doc["schemes"][ASSUMED]["agents"]]
 
 
 def test_tables_match_the_run_json(cli_run) -> None:
     doc, pptx, _ = cli_run
     prs = Presentation(str(pptx))
-    tbl = _shape(prs.slides[3], "Money table").table
+    tbl = _shape(_by_title(prs, 'deck.money'), "Money table").table
     rows = [[c.text for c in r.cells] for r in tbl.rows][1:]
     assert [r[0] for r in rows] == list(doc["schemes"])
     for r in rows:
@@ -103,13 +115,13 @@ def test_tables_match_the_run_json(cli_run) -> None:
             lo, hi = r[4].split(" – ")
             assert _close(lo, e["net_gain_yuan"]["lo"]) and _close(hi, e["net_gain_yuan"]["hi"]), (r[0], r[4])
         assert r[5] == f"{100 * e['p_net_loss']['mean']:.0f}%"
-    pay = _shape(prs.slides[4], "Pay table").table
+    pay = _shape(_by_title(prs, 'deck.pay'), "Pay table").table
     prow = [[c.text for c in r.cells] for r in pay.rows]
     assert prow[0][1:] == list(doc["schemes"])
     total = prow[-1]
     for j, b in enumerate(doc["schemes"].values(), start=1):
         assert _close(total[j], sum(a["variable_yuan"] for a in b["agents"])), total
-    state = _shape(prs.slides[1], "KPI table").table
+    state = _shape(_by_title(prs, 'deck.state'), "KPI table").table
     conv = next(r for r in state.rows if r.cells[0].text == "询单转化率")
     assert conv.cells[1].text == f"{100 * doc['team']['inquiry_conversion']['mean']:.2f}".rstrip("0").rstrip(".") + "%"
     three = next(r for r in state.rows if r.cells[0].text == "三分钟回复率")
@@ -119,14 +131,14 @@ def test_tables_match_the_run_json(cli_run) -> None:
 def test_assumption_and_mechanics_labels(cli_run) -> None:
     doc, pptx, _ = cli_run
     prs = Presentation(str(pptx))
-    rows = {r.cells[0].text: r.cells[1].text for r in _shape(prs.slides[5], "Basis table").table.rows}
+    rows = {r.cells[0].text: r.cells[1].text for r in _shape(_by_title(prs, 'deck.basis_title'), "Basis table").table.rows}
     assert rows[ASSUMED] == "假设" and rows["达标奖 48%"] == "纯机制"
     forecast = copy.deepcopy(doc)
     forecast["schemes"]["达标奖 48%"]["behaviour"] = {"zh": "客服会多花力气卖货", "en": "agents push sales"}
     forecast["schemes"]["达标奖 48%"].pop("basis", None)  # a document without the comparison's own label
     assert basis(forecast["schemes"]["达标奖 48%"]) == "forecast"
     prs2 = Presentation(io.BytesIO(build_deck(forecast, lang="zh")))
-    rows2 = {r.cells[0].text: [c.text for c in r.cells] for r in _shape(prs2.slides[5], "Basis table").table.rows}
+    rows2 = {r.cells[0].text: [c.text for c in r.cells] for r in _shape(_by_title(prs2, 'deck.basis_title'), "Basis table").table.rows}
     assert rows2["达标奖 48%"][1:] == ["预测", "客服会多花力气卖货"]
     assert basis_label(forecast["schemes"]["达标奖 48%"], "en") == "Forecast"
     assert basis({"basis": "assumption", "behaviour": None}) == "assumption"  # the comparison's own label wins
@@ -152,7 +164,7 @@ def test_every_text_run_has_an_east_asian_font(cli_run) -> None:
 def test_english_deck(cli_run) -> None:
     doc, _, _ = cli_run
     prs = Presentation(io.BytesIO(build_deck(doc, lang="en")))
-    assert [_title(s) for s in prs.slides][1] == t("deck.state", "en")
+    assert _by_title(prs, "deck.state", "en")
     text = " ".join(sh.text_frame.text for sl in prs.slides for sh in sl.shapes if sh.has_text_frame)
     names = "".join(doc["schemes"]) + (doc["scenario"]["name"] or "")
     assert not [ch for ch in text if "\u4e00" <= ch <= "\u9fff" and ch not in names]
@@ -200,6 +212,69 @@ def test_every_shipped_scheme_reads_in_both_languages() -> None:
                     assert not re.findall(r"[a-z]{3,}", text), (f.name, sc.name, text)
 
 
+def _texts(prs) -> str:
+    return " ".join(sh.text_frame.text for sl in prs.slides for sh in sl.shapes if sh.has_text_frame)
+
+
+def test_recommendation_first_with_its_numbers(cli_run) -> None:
+    """Slide 1 names the comparison's best scheme by its rule (highest net gain, no line breached, P(loss) ok)
+    with the run JSON's net gain, interval and cost; the rule is in the speaker notes."""
+    doc, pptx, _ = cli_run
+    prs = Presentation(str(pptx))
+    ok = {n: b for n, b in doc["schemes"].items() if n != doc["baseline_scheme"]
+          and b["economics"]["p_net_loss"]["mean"] <= 0.2
+          and not (b["team"]["three_min_reply_rate"]["mean"] < 0.40)}
+    best = max(ok, key=lambda n: ok[n]["economics"]["net_gain_yuan"]["mean"])
+    s1 = prs.slides[0]
+    assert _title(s1) == t("deck.rec_title", "zh").format(scheme=best)
+    body = _texts(Presentation(str(pptx))).split(t("deck.state", "zh"))[0]
+    e = doc["schemes"][best]["economics"]
+    shown = re.findall(r"-?[\d,.]+(?:万|元)", body)
+    for v in (e["net_gain_yuan"]["mean"], e["bonus_cost_yuan"]["mean"]):
+        assert any(_close(x, v) for x in shown), (v, shown)
+    assert "选择规则" in s1.notes_slide.notes_text_frame.text
+    for sl in prs.slides:  # every slide: a number and speaker notes
+        assert sl.has_notes_slide and sl.notes_slide.notes_text_frame.text.strip()
+        assert _shape(sl, "Slide number").text_frame.text == str(list(prs.slides).index(sl) + 1)
+    assert "effort_equilibrium" not in _texts(prs) and "_" not in _texts(prs).replace(SEED000.name, "")
+
+
+def test_agents_slide_counts_and_chances(cli_run) -> None:
+    doc, pptx, _ = cli_run
+    prs = Presentation(str(pptx))
+    from model.present.story import agent_states, reach_chance, recommend
+    name = recommend(doc)["scheme"]
+    sl = next(s for s in prs.slides if _title(s) == t("deck.agents_title", "zh").format(scheme=name))
+    b = doc["schemes"][name]
+    if not b.get("behaviour"):
+        assert t("deck.agents_off", "zh") in _texts(Presentation(io.BytesIO(build_deck(doc))))
+        return
+    chart = _shape(sl, "Reach chart").chart
+    assert list(chart.series[0].values) == pytest.approx([reach_chance(a) for a in b["behaviour"]["agents"]], abs=1e-4)
+    states = agent_states(b)
+    assert sum(map(len, states.values())) == len(b["behaviour"]["agents"])
+    text = " ".join(sh.text_frame.text for sh in sl.shapes if sh.has_text_frame)
+    for k, v in states.items():
+        if v and b["behaviour"].get("responds", True):
+            assert t(f"deck.agents_{k}", "zh").format(n=len(v)) in text
+
+
+def test_behaviour_off_and_sensitivity(cli_run) -> None:
+    doc, _, _ = cli_run
+    off = copy.deepcopy(doc)
+    for b in off["schemes"].values():
+        b["behaviour"] = None
+    assert t("deck.agents_off", "en") in _texts(Presentation(io.BytesIO(build_deck(off, lang="en"))))
+    from model.present.story import recommend
+    name = recommend(doc)["scheme"]
+    table = {"scheme": name, "base": {"net_gain_yuan": 1000.0}, "rows": [
+        {"param": f"p{i}", "zh": f"假设{i}", "en": f"assumption {i}", "low": {"net_gain_yuan": 1000.0 - 100 * i},
+         "high": {"net_gain_yuan": 1000.0 + 300 * i}} for i in range(1, 6)]}
+    text = _texts(Presentation(io.BytesIO(build_deck({**doc, "sensitivity": table}, lang="en"))))
+    assert "assumption 5: 500 yuan – 2,500 yuan" in text and "assumption 3: 700 yuan – 1,900 yuan" in text
+    assert "assumption 2" not in text
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None
                     or shutil.which("pdffonts") is None, reason="LibreOffice / poppler-utils not installed")
 def test_deck_renders_chinese_in_libreoffice(cli_run, tmp_path: Path) -> None:
@@ -209,7 +284,28 @@ def test_deck_renders_chinese_in_libreoffice(cli_run, tmp_path: Path) -> None:
                     "--outdir", str(tmp_path), str(pptx)], check=True, capture_output=True, timeout=180)
     pdf = tmp_path / "deck.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    for key in ("state", "schemes", "pay", "basis_title"):
+    for key in ("state", "schemes", "pay", "basis_title", "sure_title"):
         assert t(f"deck.{key}", "zh") in text, key
+    assert "effort_equilibrium" not in text and not re.findall(r"\b[a-z]+_[a-z_]+\b", text), text
+    assert "建议" in text
     fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert "CJK" in fonts or "YaHei" in fonts or "Hei" in fonts, fonts
+
+
+def test_tuning_document_deck_opens_with_the_tuning_recommendation() -> None:
+    from model.present.story import tuning_deck_document
+    tune_doc = {"scenario": {"name": "x", "platform": "taobao", "days": 30, "replications": 4, "seed": 1},
+                "recommendation": {"scheme": "达标奖", "kpi": "inquiry_conversion", "target": 0.46,
+                                   "amount_yuan": 1000.0, "expected_net_gain_yuan": 23456.0,
+                                   "reason": {"zh": "目标 46% 净收益最高", "en": "target 46% gains most"}},
+                "best_point": {"scheme": "达标奖", "net_gain_yuan": 23456.0, "net_gain_lo": 12000.0,
+                               "net_gain_hi": 35000.0, "payout_yuan": 4000.0, "p_net_loss": 0.05,
+                               "reach_share": 0.4},
+                "binding_constraint": {"name": "min_reach_share", "zh": "达标客服占比", "en": "share of agents who reach the target"},
+                "constraints": {"max_p_net_loss": 0.2}}
+    prs = Presentation(io.BytesIO(build_deck(tuning_deck_document(tune_doc), lang="zh")))
+    assert _title(prs.slides[0]) == t("deck.rec_title", "zh").format(scheme="达标奖")
+    text = _texts(prs)
+    assert "2.3万" in text and "1.2万 – 3.5万" in text and "40%" in text and "达标客服占比" in text
+    assert "目标 46% 净收益最高" in prs.slides[0].notes_slide.notes_text_frame.text
+    assert "min_reach_share" not in text

@@ -27,6 +27,7 @@ from pptx.util import Emu, Inches, Pt
 from model.kpicodes import KPI_CODES
 from model.platform_rules import rule_for
 from model.present.i18n import t
+from model.present.story import agent_states, breaches, reach_chance, recommend, top_assumptions
 from model.schemes.describe import BASIS_NOTES, basis, basis_label, describe_scheme, kpi_level, kpi_name
 from model.text import finite as _num
 
@@ -119,8 +120,12 @@ class _Deck:
         self.prs.slide_width, self.prs.slide_height = Inches(13.333), Inches(7.5)
         self.blank = self.prs.slide_layouts[6]
 
-    def slide(self, title: str, note: str | None = None) -> Any:
+    def slide(self, title: str, note: str | None = None, notes: str | None = None) -> Any:
         s = self.prs.slides.add_slide(self.blank)
+        num = len(self.prs.slides)
+        self.text(s, str(num), Inches(12.3), Inches(7.0), Inches(0.8), Inches(0.4), size=10,
+                  colour=NOTE_COLOUR).name = "Slide number"
+        s.notes_slide.notes_text_frame.text = notes or note or title
         box = s.shapes.add_textbox(Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.8))
         box.name = "Title"
         box.text_frame.text = title
@@ -165,7 +170,13 @@ class _Deck:
         return shape
 
     def bar_chart(self, s: Any, categories: list[str], series: list[tuple[str, list[float]]], x: Emu, y: Emu,
-                  w: Emu, h: Emu, *, number_format: str = "#,##0", name: str = "Chart") -> Any:
+                  w: Emu, h: Emu, *, number_format: str = "#,##0", name: str = "Chart",
+                  money_axis: bool = False, legend: bool = True) -> Any:
+        if money_axis:  # zh in 万 (values / 10,000) from 10,000 up, else 元; en in yuan with thousands separators
+            big = max((abs(v) for _, vals in series for v in vals), default=0.0) >= 10_000
+            number_format = ('0.0"万"' if big else '#,##0"元"') if self.lang == "zh" else '#,##0" yuan"'
+            if self.lang == "zh" and big:
+                series = [(lb, [round(v / 10_000, 4) for v in vals]) for lb, vals in series]
         data = CategoryChartData(number_format=number_format)
         data.categories = categories
         for label, values in series:
@@ -173,7 +184,12 @@ class _Deck:
         gf = s.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, x, y, w, h, data)
         gf.name = name
         chart = gf.chart
-        chart.has_legend = True
+        chart.value_axis.tick_labels.number_format = number_format
+        chart.value_axis.tick_labels.number_format_is_linked = False
+        chart.has_legend = legend
+        if not legend:
+            _chart_fonts(chart)
+            return chart
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
         _chart_fonts(chart)
@@ -258,7 +274,7 @@ def _basis_what(name: str, b: dict[str, Any], lang: str) -> str:
             return beh[lang]
         text = BASIS_NOTES[lang]["forecast"]
         if beh.get("model"):
-            text += f"（{beh['model']}）" if lang == "zh" else f" ({beh['model']})"
+            text += f"（{t('deck.model_name', lang)}）" if lang == "zh" else f" ({t('deck.model_name', lang)})"
         if beh.get("converged") is False:
             text += "；未收敛，仅供参考" if lang == "zh" else "; did not converge, indicative only"
         return text
@@ -274,6 +290,126 @@ def _headline(name: str, b: dict[str, Any], lang: str, level: float) -> str:
     return (f"• {name} [{basis_label(b, lang)}]{'：' if lang == 'zh' else ': '}{t('deck.net', lang)} "
             f"{money(_stat(b, 'net_gain_yuan'), lang)}{ci}{sep}{t('deck.p_loss', lang)} {percent(_stat(b, 'p_net_loss'))}"
             f"{sep}{t('deck.bonus', lang)} {money(_stat(b, 'bonus_cost_yuan'), lang)}")
+
+
+def _sent(lang: str) -> str:
+    return "。" if lang == "zh" else ". "
+
+
+def recommendation_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float) -> None:
+    """Slide 1: which scheme, its target, net gain with interval, cost, who reaches it, what binds; the reasoning
+    in the speaker notes."""
+    lang, schemes = d.lang, doc.get("schemes") or {}
+    name = rec.get("scheme")
+    b = schemes.get(name) or {}
+    specs = doc.get("scheme_specs") or {}
+    title = t("deck.rec_keep" if rec.get("keeps_baseline") else "deck.rec_title", lang).format(scheme=name)
+    lines = []
+    if name in specs:
+        lines.append(t("deck.rec_rules", lang).format(rules="；".join(describe_scheme(specs[name], lang))
+                                                      if lang == "zh" else "; ".join(describe_scheme(specs[name], lang))))
+    lo, hi = _stat(b, "net_gain_yuan", "lo"), _stat(b, "net_gain_yuan", "hi")
+    ci = t("deck.rec_ci", lang).format(level=level, lo=money(lo, lang), hi=money(hi, lang)) if lo is not None \
+        and hi is not None else ""
+    lines.append(t("deck.rec_gain", lang).format(net=money(_stat(b, "net_gain_yuan"), lang), ci=ci,
+                                                 p=percent(_stat(b, "p_net_loss"))))
+    lines.append(t("deck.rec_cost", lang).format(cost=money(_stat(b, "bonus_cost_yuan"), lang)))
+    reach = _num(b.get("reach_share"))
+    lines.append(t("deck.rec_reach", lang).format(share=percent(reach)) if reach is not None
+                 else t("deck.rec_reach_none", lang))
+    bind = rec.get("binding")
+    if rec.get("source") == "tune" and isinstance(bind, dict) and bind.get(lang):
+        lines.append(t("deck.rec_bind_tune", lang).format(what=bind[lang]))
+    elif isinstance(bind, dict) and bind.get("kind") == "line":
+        lines.append(t("deck.rec_bind_line", lang).format(scheme=bind["scheme"], kpi=kpi_name(bind["kpi"], lang)))
+    elif isinstance(bind, dict) and bind.get("kind") == "p_loss":
+        lines.append(t("deck.rec_bind_loss", lang).format(scheme=bind["scheme"], p=percent(bind["value"]),
+                                                          max=percent(rec["max_p_loss"])))
+    else:
+        lines.append(t("deck.rec_bind_none", lang))
+    notes = [t("deck.rec_rule", lang).format(max=percent(rec["max_p_loss"]))]
+    tune = rec.get("tune") or {}
+    if isinstance(tune.get("reason"), dict) and tune["reason"].get(lang):
+        notes.append(tune["reason"][lang])
+    for n, sb in schemes.items():
+        lines_b = breaches(doc, sb)
+        notes.append(t("deck.rec_note_row", lang).format(
+            scheme=n, net=money(_stat(sb, "net_gain_yuan"), lang), p=percent(_stat(sb, "p_net_loss")),
+            lines="、".join(kpi_name(k, lang) for k in lines_b) if lines_b else t("deck.rec_note_ok", lang)))
+    s = d.slide(title, notes="\n".join(notes))
+    d.text(s, "\n".join("• " + ln for ln in lines), Inches(0.5), Inches(1.4), Inches(12.3), Inches(4.6), size=20)
+
+
+def _chosen(doc: dict[str, Any], rec: dict[str, Any]) -> list[str]:
+    """The recommended scheme and, at most, the next best scheme by net gain (not the baseline)."""
+    schemes = doc.get("schemes") or {}
+    first = rec.get("scheme")
+    rest = sorted((n for n in schemes if n not in (first, doc.get("baseline_scheme"))),
+                  key=lambda n: -(_stat(schemes[n], "net_gain_yuan") or float("-inf")))
+    return [n for n in [first, *rest[:1]] if n in schemes]
+
+
+def behaviour_slides(d: _Deck, doc: dict[str, Any], rec: dict[str, Any]) -> None:
+    """What the agents will do under each chosen scheme: who tries, coasts, gives up, races; each agent's chance
+    of reaching (a bar chart); expected pay."""
+    lang = d.lang
+    if doc.get("agents_shown") is False:  # a tuning document: no per-agent report to show
+        return
+    for name in _chosen(doc, rec):
+        b = (doc.get("schemes") or {})[name]
+        beh = b.get("behaviour")
+        title = t("deck.agents_title", lang).format(scheme=name)
+        if not beh or not beh.get("agents"):
+            s = d.slide(title, notes=t("deck.agents_off", lang))
+            d.text(s, t("deck.agents_off", lang), Inches(0.5), Inches(1.5), Inches(12.3), Inches(2), size=20)
+            continue
+        states = agent_states(b)
+        agents = beh["agents"]
+        words = [t(f"deck.agents_{k}", lang).format(n=len(v)) for k, v in states.items() if v]
+        if not beh.get("responds", True):
+            words = [t("deck.agents_none_respond", lang)]
+        notes = [t(f"deck.agents_{k}_who", lang).format(names="、".join(v) if lang == "zh" else ", ".join(v))
+                 for k, v in states.items() if v]
+        notes += list((beh.get("notes") or {}).get(lang) or [])
+        if beh.get("converged") is False:
+            notes.append(t("deck.agents_unconverged", lang))
+        s = d.slide(title, t("deck.agents_note", lang), notes="\n".join(notes) or title)
+        d.text(s, "\n".join("• " + w for w in words), Inches(0.5), Inches(1.2), Inches(4.6), Inches(5.2), size=16)
+        chart = d.bar_chart(s, [str(a.get("name", a.get("agent"))) for a in agents],
+                            [(t("deck.agents_chance", lang), [round(reach_chance(a), 4) for a in agents])],
+                            Inches(5.2), Inches(1.2), Inches(7.8), Inches(2.9), number_format="0%",
+                            name="Reach chart", legend=False)
+        chart.value_axis.maximum_scale, chart.value_axis.minimum_scale = 1.0, 0.0
+        chart.has_title = True
+        chart.chart_title.text_frame.text = t("deck.agents_chance", lang)
+        _fonts_in_frame(chart.chart_title.text_frame, size=12)
+        d.bar_chart(s, [str(a.get("name", a.get("agent"))) for a in agents],
+                    [(t("deck.agents_pay", lang), [round(_num(a.get("expected_variable_pay_yuan")) or 0.0, 2)
+                                                   for a in agents])],
+                    Inches(5.2), Inches(4.2), Inches(7.8), Inches(2.5), name="Expected pay chart", money_axis=True,
+                    legend=True)
+
+
+def sure_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float) -> None:
+    """How sure: the headline's interval and P(net loss); the sensitivity table's top three assumptions."""
+    lang = d.lang
+    name = rec.get("scheme")
+    b = (doc.get("schemes") or {}).get(name) or {}
+    lo, hi = _stat(b, "net_gain_yuan", "lo"), _stat(b, "net_gain_yuan", "hi")
+    lines = [t("deck.sure_ci", lang).format(scheme=name, level=level, net=money(_stat(b, "net_gain_yuan"), lang),
+                                            lo=money(lo, lang), hi=money(hi, lang)),
+             t("deck.sure_p", lang).format(p=percent(_stat(b, "p_net_loss")))]
+    table = doc.get("sensitivity")
+    top = top_assumptions(table) if isinstance(table, dict) and table.get("scheme") in (None, name) else []
+    if top:
+        lines.append(t("deck.sure_top", lang))
+        lines += ["   " + t("deck.sure_row", lang).format(what=r[lang], lo=money(min(r["low"], r["high"]), lang),
+                                                          hi=money(max(r["low"], r["high"]), lang)) for r in top]
+    elif b.get("behaviour"):
+        lines.append(t("deck.sure_no_table", lang))
+    s = d.slide(t("deck.sure_title", lang), notes=t("deck.sure_notes", lang).format(level=level))
+    d.text(s, "\n".join("• " + ln if not ln.startswith("   ") else ln for ln in lines), Inches(0.5), Inches(1.4),
+           Inches(12.3), Inches(5.0), size=18)
 
 
 def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
@@ -295,15 +431,18 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     base = doc.get("baseline_scheme") or t("deck.base_only", lang)
     days = sc.get("days", "—")
 
-    # 1. title
-    s = d.slide(t("deck.title", lang))
-    d.text(s, t("deck.subtitle", lang).format(name=sc.get("name") or "", days=days, reps=sc.get("replications", "—"),
-                                     seed=sc.get("seed", "—"), base=base),
-           Inches(0.5), Inches(1.4), Inches(12.3), Inches(1.0), size=18)
-    d.text(s, t("deck.generated", lang).format(date=_dt.date.today().isoformat()), Inches(0.5), Inches(2.2),
-           Inches(12.3), Inches(0.5), size=12, colour=NOTE_COLOUR)
-    d.text(s, "\n".join(_headline(n, b, lang, level) for n, b in schemes.items()), Inches(0.5), Inches(3.0),
-           Inches(12.3), Inches(3.5), size=16)
+    # 1. the recommendation first
+    rec = recommend(doc)
+    recommendation_slide(d, doc, rec, level)
+    d.text(d.prs.slides[0], t("deck.subtitle", lang).format(name=sc.get("name") or "", days=days,
+                                                            reps=sc.get("replications", "—"),
+                                                            seed=sc.get("seed", "—"), base=base),
+           Inches(0.5), Inches(6.2), Inches(11.5), Inches(0.4), size=11, colour=NOTE_COLOUR)
+    d.text(d.prs.slides[0], t("deck.generated", lang).format(date=_dt.date.today().isoformat()), Inches(0.5),
+           Inches(6.6), Inches(11.5), Inches(0.4), size=10, colour=NOTE_COLOUR)
+    # what the agents will do (the recommended scheme and at most one more), and how sure
+    behaviour_slides(d, doc, rec)
+    sure_slide(d, doc, rec, level)
 
     # 2. current state
     s = d.slide(t("deck.state", lang), t("deck.state_note", lang).format(level=95))
@@ -326,29 +465,38 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
         (t("deck.bonus", lang), [round(_stat(b, "bonus_cost_yuan") or 0.0, 2) for b in schemes.values()]),
         (t("deck.uplift", lang), [round(_stat(b, "uplift_yuan") or 0.0, 2) for b in schemes.values()]),
         (t("deck.net", lang), [round(_stat(b, "net_gain_yuan") or 0.0, 2) for b in schemes.values()]),
-    ], Inches(0.4), Inches(1.2), Inches(5.2), Inches(5.4), name="Money chart")
+    ], Inches(0.4), Inches(1.2), Inches(5.2), Inches(5.4), name="Money chart", money_axis=True)
     d.table(s, [t("deck.scheme", lang), t("deck.bonus", lang), t("deck.uplift", lang), t("deck.net", lang), t("deck.net_ci", lang).format(level=level),
                 t("deck.p_loss", lang), t("deck.roi", lang)], money_rows(doc, lang), Inches(5.8), Inches(1.3), Inches(7.2),
             size=11, widths=[2.4, 1.2, 1.2, 1.2, 2.6, 1.0, 0.9], name="Money table")
 
     # 5. per-agent pay
-    s = d.slide(t("deck.pay", lang), t("deck.pay_note", lang))
     agents, pay = _agents(doc)
+    if agents:
+        _pay_slide(d, agents, pay, lang)
+
+    # 6. what rests on what
+    _basis_slide(d, doc, schemes, lang)
+
+    out = io.BytesIO()
+    d.prs.save(out)
+    return out.getvalue()
+
+
+def _pay_slide(d: _Deck, agents: list[str], pay: dict[str, list[float]], lang: str) -> None:
+    s = d.slide(t("deck.pay", lang), t("deck.pay_note", lang))
     wide = len(agents) <= MAX_AGENT_ROWS
     d.bar_chart(s, agents, [(n, v) for n, v in pay.items()], Inches(0.5), Inches(1.2),
-                Inches(7.4) if wide else Inches(12.3), Inches(5.4), name="Pay chart")
+                Inches(7.4) if wide else Inches(12.3), Inches(5.4), name="Pay chart", money_axis=True)
     if wide:
         rows = [[a] + [money(pay[n][i], lang) for n in pay] for i, a in enumerate(agents)]
         rows.append([t("deck.total", lang)] + [money(sum(v), lang) for v in pay.values()])
         d.table(s, [t("deck.agent", lang), *pay], rows, Inches(8.1), Inches(1.2), Inches(4.8),
                 size=9 if len(agents) > 10 else 10, name="Pay table")
 
-    # 6. what rests on what
+
+def _basis_slide(d: _Deck, doc: dict[str, Any], schemes: dict[str, Any], lang: str) -> None:
     s = d.slide(t("deck.basis_title", lang), t("deck.basis_note", lang))
     rows = [[n, basis_label(b, lang), _basis_what(n, b, lang)] for n, b in schemes.items()]
     d.table(s, [t("deck.scheme", lang), t("deck.basis", lang), t("deck.what", lang)], rows, Inches(0.5), Inches(1.3), Inches(12.3),
             widths=[3, 1.5, 7.8], name="Basis table")
-
-    out = io.BytesIO()
-    d.prs.save(out)
-    return out.getvalue()

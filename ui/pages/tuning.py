@@ -205,6 +205,19 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     table = points_table(doc, lang)
     st.dataframe(table, hide_index=True, key="tun_points")
     _downloads(table, charts, lang)
+    _deck_download(doc, lang)
+
+
+def _deck_download(doc: dict[str, Any], lang: str) -> None:
+    """The recommendation as a PowerPoint deck, built only when clicked."""
+    from model.present.deck import build_deck
+    from model.present.story import tuning_deck_document
+
+    frozen = json.dumps(doc, ensure_ascii=False, default=str)
+    st.download_button(t("res.download_deck", lang), data=lambda: build_deck(tuning_deck_document(json.loads(frozen)), lang=lang),
+                       file_name="tuning_recommendation.pptx",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       key="tun_download_deck", help=t("res.download_deck_help", lang), on_click="ignore")
 
 
 def _emulator(doc: dict[str, Any], scheme: str, lang: str) -> None:

@@ -1,0 +1,117 @@
+"""The deck's story, as data (no pptx here): which scheme to recommend and why, what the agents will do under it,
+and how sure the headline is. Read from the comparison document (and, when present, a tuning recommendation
+``recommendation`` / ``best_point`` / ``binding_constraint`` as in ``python -m model tune --json``, and a
+sensitivity table ``sensitivity`` as in ``python -m model sensitivity --json``).
+
+The comparison's rule: among the schemes other than the baseline, the highest expected net gain whose team KPIs
+breach no platform line and whose P(net loss) is at most the tuning table's ``max_p_net_loss`` (default 20%);
+when none gains money, keep the baseline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from model.behaviour.solver import _TRYING
+from model.language.tuning import Tuning
+from model.platform_rules import rules_for
+from model.text import finite as _num
+
+MAX_P_LOSS = Tuning().max_p_net_loss
+
+
+def _stat(b: dict[str, Any], code: str, part: str = "mean") -> float | None:
+    return _num(((b.get("economics") or {}).get(code) or {}).get(part))
+
+
+def breaches(doc: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """KPI codes of the platform lines a scheme's team breaches (mean against the line)."""
+    platform = (doc.get("scenario") or {}).get("platform")
+    team = b.get("team") or {}
+    return [r.kpi for r in rules_for(platform) if r.met(_num((team.get(r.kpi) or {}).get("mean"))) is False]
+
+
+def recommend(doc: dict[str, Any]) -> dict[str, Any]:
+    """The recommended scheme: ``{scheme, keeps_baseline, binding: {kind, scheme, kpi?}|None, max_p_loss, source}``."""
+    schemes = doc.get("schemes") or {}
+    base = doc.get("baseline_scheme")
+    max_p = _num((doc.get("constraints") or {}).get("max_p_net_loss")) or MAX_P_LOSS
+    rec = doc.get("recommendation")
+    if isinstance(rec, dict) and rec.get("scheme") in schemes:
+        return {"scheme": rec["scheme"], "keeps_baseline": bool(rec.get("keeps_baseline")), "source": "tune",
+                "binding": doc.get("binding_constraint"), "max_p_loss": max_p, "tune": rec}
+    cands = [(n, b) for n, b in schemes.items() if n != base and b.get("economics")]
+    cands.sort(key=lambda nb: -(_stat(nb[1], "net_gain_yuan") or float("-inf")))
+    chosen, binding = None, None
+    for n, b in cands:
+        lines = breaches(doc, b)
+        p = _stat(b, "p_net_loss") or 0.0
+        if not lines and p <= max_p + 1e-12:
+            chosen = n
+            break
+        if binding is None:
+            binding = ({"kind": "line", "scheme": n, "kpi": lines[0]} if lines
+                       else {"kind": "p_loss", "scheme": n, "value": p})
+    keep = chosen is None or (_stat(schemes[chosen], "net_gain_yuan") or 0.0) <= 0
+    if keep:
+        chosen = base if base in schemes else (cands[0][0] if cands else next(iter(schemes), None))
+    return {"scheme": chosen, "keeps_baseline": keep, "binding": binding, "max_p_loss": max_p,
+            "source": "comparison"}
+
+
+def agent_states(block: dict[str, Any]) -> dict[str, list[str]]:
+    """Agents' names by what they do: ``race`` (push on a ranking), ``try`` (push for a target), ``coast``
+    (reach it anyway), ``give_up`` (out of reach, do not try), ``same`` (carry on as today)."""
+    beh = block.get("behaviour") or {}
+    out: dict[str, list[str]] = {"try": [], "race": [], "coast": [], "give_up": [], "same": []}
+    for a in beh.get("agents") or []:
+        effort = [v for k, v in (a.get("effort") or {}).items() if k != "gaming"]
+        trying = bool(effort) and max(effort) > _TRYING
+        ranked = any(str(c).startswith("rank") for c in (a.get("p_reach") or {}))
+        state = ("give_up" if a.get("gave_up") else "coast" if a.get("secure")
+                 else ("race" if ranked or beh.get("interacting") else "try") if trying else "same")
+        out[state].append(str(a.get("name", a.get("agent"))))
+    return out
+
+
+def reach_chance(a: dict[str, Any]) -> float:
+    """An agent's chance of reaching the scheme's paid targets (the best of them; 0 when none)."""
+    r = [v for v in (a.get("p_reach") or {}).values() if _num(v) is not None]
+    return float(max(r)) if r else 0.0
+
+
+def top_assumptions(table: dict[str, Any], n: int = 3) -> list[dict[str, Any]]:
+    """The sensitivity table's ``n`` parameters that move the forecast net gain most, each with its low/high."""
+    base = _num(((table or {}).get("base") or {}).get("net_gain_yuan"))
+    rows = []
+    for r in (table or {}).get("rows") or []:
+        lo, hi = _num((r.get("low") or {}).get("net_gain_yuan")), _num((r.get("high") or {}).get("net_gain_yuan"))
+        if lo is None or hi is None or base is None:
+            continue
+        rows.append({"zh": r.get("zh"), "en": r.get("en"), "low": lo, "high": hi,
+                     "swing": max(abs(lo - base), abs(hi - base))})
+    rows.sort(key=lambda r: -r["swing"])
+    return rows[:n]
+
+
+def tuning_deck_document(tune_doc: dict[str, Any]) -> dict[str, Any]:
+    """A deck-able document from a tune document (``python -m model tune --json``): the recommended point as the
+    one scheme (its net gain, interval, bonus cost, P(net loss), reach share), with the recommendation, the binding
+    constraint and the constraints, so the deck opens with the tuning's recommendation and its reason."""
+    rec = dict(tune_doc.get("recommendation") or {})
+    best = tune_doc.get("best_point") or {}
+    name = rec.get("scheme") or rec.get("keep") or best.get("scheme") or "—"
+
+    def iv(mean: Any, lo: Any = None, hi: Any = None) -> dict[str, Any]:
+        return {"mean": _num(mean), "lo": _num(lo), "hi": _num(hi)}
+
+    block = {"economics": {"net_gain_yuan": iv(best.get("net_gain_yuan"), best.get("net_gain_lo"),
+                                                best.get("net_gain_hi")),
+                           "bonus_cost_yuan": iv(best.get("payout_yuan")),
+                           "p_net_loss": iv(best.get("p_net_loss"))},
+             "reach_share": best.get("reach_share"), "behaviour": None, "agents": []}
+    sc = dict(tune_doc.get("scenario") or {})
+    sc.setdefault("days", tune_doc.get("money_horizon_days"))
+    return {"scenario": sc, "schemes": {name: block}, "recommendation": {**rec, "scheme": name},
+            "binding_constraint": tune_doc.get("binding_constraint"), "constraints": tune_doc.get("constraints"),
+            "baseline_scheme": None, "agents_shown": False}
