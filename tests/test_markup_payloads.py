@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from model.deck import build_deck
+from model.present.deck import build_deck
 
 from model.pipeline import compare_schemes
 from model.present.format import md_plain

@@ -45,7 +45,7 @@ _EXACT_TEAM = 20
 #: Simulated months per deviator for interacting schemes (each deviator needs its own copy of the team).
 _INTERACTING_SAMPLES = 32
 #: Effort on a paid dimension above which an agent counts as trying (gave_up / secure flags).
-_TRYING = 0.15
+TRYING = 0.15
 
 
 @dataclass
@@ -432,7 +432,7 @@ def _report(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, days: float,
         e = effort[a]
         r = {c: float(v) for (ag, c), v in reach.items() if ag == a}
         # trying = real effort on a dimension the scheme pays (not the small, cheap moves of decision noise)
-        positive = float(np.max(e[paid_dims] if paid_dims else e[:_WORK])) > _TRYING
+        positive = float(np.max(e[paid_dims] if paid_dims else e[:_WORK])) > TRYING
         rows.append({
             "agent": a,
             "name": names.get(a, str(a)),

@@ -26,6 +26,7 @@ from pptx.util import Emu, Inches, Pt
 
 from model.kpicodes import KPI_CODES
 from model.platform_rules import rule_for
+from model.present.format import interval_level
 from model.present.i18n import t
 from model.present.story import agent_states, breaches, reach_chance, recommend, top_assumptions
 from model.schemes.describe import BASIS_NOTES, basis, basis_label, describe_scheme, kpi_level, kpi_name
@@ -66,14 +67,6 @@ def percent(v: Any, digits: int = 0) -> str:
 
 def _stat(block: dict[str, Any], code: str, part: str = "mean") -> float | None:
     return _num(((block.get("economics") or {}).get(code) or {}).get(part))
-
-
-def _level(doc: dict[str, Any]) -> float:
-    for b in (doc.get("schemes") or {}).values():
-        v = _num(b.get("economics_interval_level"))
-        if v is not None:
-            return 100 * v
-    return 90.0
 
 
 # ------------------------------------------------------------------------------------------------ fonts
@@ -427,7 +420,7 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     d = _Deck(lang)
     schemes = doc.get("schemes") or {}
     sc = doc.get("scenario") or {}
-    level = _level(doc)
+    level = interval_level(doc)
     base = doc.get("baseline_scheme") or t("deck.base_only", lang)
     days = sc.get("days", "—")
 

@@ -105,6 +105,15 @@ def kpi_value(code: str, value: Any, lang: str = "zh") -> str:
 _MD_SPECIALS = set("\\`*_{}[]()<>#+-.!|~:$=")
 
 
+def interval_level(doc: dict[str, Any]) -> float:
+    """The two-sided level (in %) of a comparison document's intervals (economics.interval_level; 90 by default)."""
+    for b in (doc.get("schemes") or {}).values():
+        v = b.get("economics_interval_level")
+        if isinstance(v, int | float) and math.isfinite(v):
+            return 100 * float(v)
+    return 90.0
+
+
 def md_plain(text: object) -> str:
     """User text (a scheme, shop or agent name) for st.markdown/st.caption: every Markdown and directive
     character backslash-escaped, so a name shows as typed and never becomes a link, image, badge or markup."""

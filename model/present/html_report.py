@@ -17,7 +17,7 @@ from html import escape
 from typing import Any
 
 from model.present.charts_compare import CJK_FONT, all_charts, scheme_label
-from model.present.format import money, pct
+from model.present.format import interval_level, money, pct
 from model.present.i18n import norm_lang, t
 from model.schemes.describe import basis_label, describe_scheme, note_in_lang
 from model.text import finite as _num
@@ -50,14 +50,6 @@ def _stat(e: dict[str, Any], code: str, part: str = "mean") -> float | None:
     return _num((e.get(code) or {}).get(part))
 
 
-def _level(doc: dict[str, Any]) -> float:
-    for b in (doc.get("schemes") or {}).values():
-        v = _num(b.get("economics_interval_level"))
-        if v is not None:
-            return 100 * v
-    return 90.0
-
-
 def comparison_rows(doc: dict[str, Any], lang: str, *, short: bool = False) -> tuple[list[str], list[list[str]]]:
     """Headers and formatted rows of the comparison table (one row per scheme).
 
@@ -65,7 +57,7 @@ def comparison_rows(doc: dict[str, Any], lang: str, *, short: bool = False) -> t
     payout share of incremental profit, assumption (the assumed effects, or only the marker with ``short``).
     """
     lang = norm_lang(lang)
-    level = _level(doc)
+    level = interval_level(doc)
     heads = [t("res.col.scheme", lang), t("res.col.bonus", lang), t("res.col.uplift", lang),
              t("res.col.net", lang), t("res.col.net_ci", lang, level=level), t("res.col.roi", lang),
              t("res.col.p_loss", lang), t("res.col.conv", lang), t("res.col.aov", lang),
@@ -200,7 +192,7 @@ def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     parts.append(f"<h2>{escape(t('rep.table', lang))}</h2>")
     heads, rows = comparison_rows(doc, lang, short=True)
     parts.append(_table(heads, rows))
-    parts.append(f'<p class="note">{escape(t("res.baseline_note", lang, name=base, level=_level(doc)))} '
+    parts.append(f'<p class="note">{escape(t("res.baseline_note", lang, name=base, level=interval_level(doc)))} '
                  f'{escape(t("rep.method", lang))}</p>')
 
     # charts

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.behaviour.solver import _TRYING
+from model.behaviour.solver import TRYING
 from model.language.tuning import Tuning
 from model.platform_rules import rules_for
 from model.text import finite as _num
@@ -66,7 +66,7 @@ def agent_states(block: dict[str, Any]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"try": [], "race": [], "coast": [], "give_up": [], "same": []}
     for a in beh.get("agents") or []:
         effort = [v for k, v in (a.get("effort") or {}).items() if k != "gaming"]
-        trying = bool(effort) and max(effort) > _TRYING
+        trying = bool(effort) and max(effort) > TRYING
         ranked = any(str(c).startswith("rank") for c in (a.get("p_reach") or {}))
         state = ("give_up" if a.get("gave_up") else "coast" if a.get("secure")
                  else ("race" if ranked or beh.get("interacting") else "try") if trying else "same")

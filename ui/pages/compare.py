@@ -32,7 +32,7 @@ from model.errors import ScenarioError
 from model.pipeline import RunCache, run_for
 from model.present.charts_compare import all_charts, component_label
 from model.present.deck import build_deck
-from model.present.format import md_plain, money, pct
+from model.present.format import interval_level, md_plain, money, pct
 from model.present.html_report import agent_pay_rows, build_report, comparison_rows
 from model.present.i18n import t
 from model.present.i18n.errors import localise
@@ -326,14 +326,9 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
     _downloads(doc, lang)
 
 
-def _level(doc: dict[str, Any]) -> float:
-    return next((100 * b["economics_interval_level"] for b in doc["schemes"].values()
-                 if b.get("economics_interval_level")), 90.0)
-
-
 def _cards(doc: dict[str, Any], lang: str) -> None:
     """One card per scheme: net gain with its interval, bonus cost, uplift, P(loss), share reaching targets."""
-    level = _level(doc)
+    level = interval_level(doc)
     base = doc.get("baseline_scheme")
     items = list(doc["schemes"].items())
     per_row = 3
@@ -407,7 +402,7 @@ def _tables(doc: dict[str, Any], lang: str) -> None:
     st.markdown(f"**{t('res.table', lang)}**")
     st.dataframe(pd.DataFrame(rows, columns=heads), hide_index=True, key="cmp_table")
     base = doc.get("baseline_scheme") or t("ed.base_only", lang)
-    st.caption(t("res.baseline_note", lang, name=base, level=_level(doc)))
+    st.caption(t("res.baseline_note", lang, name=base, level=interval_level(doc)))
     with st.expander(t("res.per_agent", lang), expanded=False):
         heads, rows = agent_pay_rows(doc, lang)
         st.dataframe(pd.DataFrame(rows, columns=heads), hide_index=True, key="cmp_agents")
