@@ -11,9 +11,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from model.present.deck import build_deck
 
 from model.pipeline import compare_schemes
+from model.present.deck import build_deck
 from model.present.format import md_plain
 from model.present.html_report import build_report
 from model.scenario import load_scenario
