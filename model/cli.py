@@ -271,7 +271,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     if args.history:
-        from model.tuning.history import load_history_csv, target_band
+        from model.tuning.history_band import load_history_csv, target_band
 
         doc["history_band"] = target_band(load_history_csv(args.history), args.history_kpi, industry=args.industry,
                                           file=args.history)

@@ -15,8 +15,8 @@ from model.cli import main
 from model.errors import ScenarioError
 from model.plan.calendar import Event, day_kind, load_calendar, parse_calendar
 from model.plan.forecast import estimate_uplifts, forecast, label_of, month_dates
+from model.plan.requirement import check_day, erlang_requirement
 from model.plan.roster import RosterRules, roster
-from model.plan.staffing import check_day, erlang_requirement
 from model.scenario import load_scenario
 from model.schema import scenario_from_dict
 from model.team import duty_intervals

@@ -8,7 +8,7 @@ import pytest
 from model.errors import ScenarioError
 from model.scenario import load_scenario
 from model.simulate import simulate
-from model.tuning.history import from_run, load_history_csv, target_band
+from model.tuning.history_band import from_run, load_history_csv, target_band
 
 
 def test_seed000_a_42_percent_month_gives_45_to_48():

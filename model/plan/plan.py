@@ -6,7 +6,7 @@ The chain (docs/plan.md):
    the shop's conversion, order value, reply speed and per-agent skill, and the template's customers, KPI
    options, behaviour and schemes;
 2. next month's chats per day and hour are forecast (:mod:`model.plan.forecast`);
-3. each hour needs the agents that hold the line at the ``quantile`` of the forecast (:mod:`model.plan.staffing`);
+3. each hour needs the agents that hold the line at the ``quantile`` of the forecast (:mod:`model.plan.requirement`);
 4. the requirement is rostered into shifts with rest days (:mod:`model.plan.roster`);
 5. the scenario: the forecast's *mean* traffic (what the month is expected to bring, for pricing), the roster
    (staffed for the quantile) as ``[[agents.shifts]]`` with ``weekdays`` / ``days``, the calibrated rest.
@@ -30,8 +30,8 @@ from model.history.sums import kpi_sums
 from model.history.validate import History, volume_column
 from model.plan.calendar import Event
 from model.plan.forecast import Forecast, forecast, month_dates
+from model.plan.requirement import Requirement, default_line, requirement
 from model.plan.roster import Roster, RosterRules, roster
-from model.plan.staffing import Requirement, default_line, requirement
 from model.platform_rules import InForce, rules_in_force
 from model.schema import Scenario, scenario_from_dict
 

@@ -387,7 +387,7 @@ def _staffing_section(lang: str) -> None:
 
 
 def _history_section(lang: str) -> None:
-    from model.tuning.history import target_band
+    from model.tuning.history_band import target_band
 
     st.subheader(t("his.header", lang))
     st.caption(t("his.intro", lang))
