@@ -23,19 +23,16 @@ import argparse
 import asyncio
 import contextlib
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, SETTLED_JS, free_port  # noqa: E402
+from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, SETTLED_JS, streamlit_process  # noqa: E402
 
 from model.present.i18n import t  # noqa: E402
 
@@ -70,42 +67,9 @@ def _rss_mb(pid: int) -> float:
     return total / 2**20
 
 
-@contextlib.contextmanager
 def _server():
-    port = free_port()
-    log = ROOT / "bench" / "results" / "app_load_server.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", PYTHONPATH=str(ROOT))
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
-             str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 120
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not answer within 120 s; see {log}")
-                time.sleep(0.3)
-            yield url, proc.pid
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=20)
+    """The app on loopback (the browser tests' server helper), its log in bench/results/."""
+    return streamlit_process(timeout_s=120, log=ROOT / "bench" / "results" / "app_load_server.log")
 
 
 #: The run is over: drawn with its charts, or stopped on an exception box (which _exceptions then counts).

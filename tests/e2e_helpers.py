@@ -36,12 +36,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(app: str = "app.py", timeout_s: float = 30.0) -> Iterator[str]:
-    """Run ``streamlit run app`` headless on a free port; yield its URL; always stop it (and its children)."""
+def streamlit_process(app: str = "app.py", timeout_s: float = 30.0, log: Path | None = None
+                      ) -> Iterator[tuple[str, int]]:
+    """Run ``streamlit run app`` headless on a free port; yield ``(url, pid)``; always stop it (and its children).
+
+    The server's output goes to ``log`` (default tests/artifacts/streamlit_server.log). bench/app_load.py uses it too.
+    """
     port = free_port()
-    log = ROOT / "tests" / "artifacts" / "streamlit_server.log"
+    log = log or ROOT / "tests" / "artifacts" / "streamlit_server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", PYTHONPATH=str(ROOT))
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true", "--server.port", str(port),
@@ -62,7 +66,7 @@ def streamlit_server(app: str = "app.py", timeout_s: float = 30.0) -> Iterator[s
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not answer within {timeout_s:.0f} s; see {log}")
                 time.sleep(0.2)
-            yield url
+            yield url, proc.pid
         finally:
             if proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
@@ -73,6 +77,13 @@ def streamlit_server(app: str = "app.py", timeout_s: float = 30.0) -> Iterator[s
                     with contextlib.suppress(ProcessLookupError):
                         os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def streamlit_server(app: str = "app.py", timeout_s: float = 30.0) -> Iterator[str]:
+    """Run ``streamlit run app`` headless on a free port; yield its URL; always stop it (and its children)."""
+    with streamlit_process(app, timeout_s) as (url, _pid):
+        yield url
 
 
 def catalogue_key_pattern():
