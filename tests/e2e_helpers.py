@@ -19,13 +19,38 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 
 
-def settle(page, timeout_ms: int = 30_000) -> None:
-    """Wait until Streamlit has finished the current run (no 'running' indicator, no stale elements)."""
+def wait_limit_s(base_s: float) -> float:
+    """A wait limit sized for the machine as it is now: ``base_s`` (generous for an idle machine) times the load
+    average per core when that is above 1, capped at 15 minutes.
+
+    Tests wait on the app's own state (the script-run state Streamlit's front end publishes, the AppTest run);
+    the limit only decides when a wait counts as a hang, so it grows with the other work the machine is doing.
+    """
+    per_core = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return min(900.0, base_s * max(1.0, per_core))
+
+
+def wait_limit_ms(base_s: float) -> int:
+    """:func:`wait_limit_s` in milliseconds (Playwright's unit)."""
+    return int(wait_limit_s(base_s) * 1000)
+
+
+#: JavaScript: true once the app's script run has finished (Streamlit's own ``data-test-script-state`` on the
+#: app root, as Streamlit's e2e tests wait for it), the connection is up and nothing on the page is stale.
+IDLE_JS = """() => !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]'
+                                              + '[data-test-connection-state="CONNECTED"]')
+  && !document.querySelector('[data-testid="stStatusWidget"]')
+  && document.querySelectorAll('[data-stale="true"]').length === 0"""
+
+
+def settle(page, timeout_ms: int | None = None) -> None:
+    """Wait until the app's current script run has finished (see :data:`IDLE_JS`).
+
+    A widget change sets the front end's state to 'rerun requested' at once, so a wait that starts right after
+    the action cannot see the previous run's end. The short pause covers debounced widgets (a slider's release).
+    """
     time.sleep(0.3)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-stale=\"true\"]').length === 0",
-        timeout=timeout_ms)
+    page.wait_for_function(IDLE_JS, timeout=timeout_ms or wait_limit_ms(120))
 
 
 def free_port() -> int:
@@ -36,7 +61,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_process(app: str = "app.py", timeout_s: float = 30.0, log: Path | None = None
+def streamlit_process(app: str = "app.py", timeout_s: float | None = None, log: Path | None = None
                       ) -> Iterator[tuple[str, int]]:
     """Run ``streamlit run app`` headless on a free port; yield ``(url, pid)``; always stop it (and its children).
 
@@ -53,6 +78,7 @@ def streamlit_process(app: str = "app.py", timeout_s: float = 30.0, log: Path | 
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         try:
             url = f"http://127.0.0.1:{port}"
+            timeout_s = timeout_s or wait_limit_s(60)
             deadline = time.monotonic() + timeout_s
             while True:
                 if proc.poll() is not None:
@@ -80,7 +106,7 @@ def streamlit_process(app: str = "app.py", timeout_s: float = 30.0, log: Path | 
 
 
 @contextlib.contextmanager
-def streamlit_server(app: str = "app.py", timeout_s: float = 30.0) -> Iterator[str]:
+def streamlit_server(app: str = "app.py", timeout_s: float | None = None) -> Iterator[str]:
     """Run ``streamlit run app`` headless on a free port; yield its URL; always stop it (and its children)."""
     with streamlit_process(app, timeout_s) as (url, _pid):
         yield url
@@ -103,6 +129,8 @@ CHART_SIZES_JS = """() => Array.from(document.querySelectorAll('.vega-embed'))
   .map(e => { const r = e.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; })"""
 
 #: JavaScript: true once Streamlit has finished the current run and drawn every chart.
-SETTLED_JS = """(n) => !document.querySelector('[data-testid="stStatusWidget"]')
+SETTLED_JS = """(n) => !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]'
+                                                  + '[data-test-connection-state="CONNECTED"]')
+  && !document.querySelector('[data-testid="stStatusWidget"]')
   && document.querySelectorAll('[data-stale="true"]').length === 0
   && document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= n"""

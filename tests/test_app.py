@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from e2e_helpers import wait_limit_s
 from streamlit.testing.v1 import AppTest
 
 from model.errors import ScenarioError
@@ -122,7 +123,7 @@ def test_shipped_list_skips_validation_and_starts_with_the_default():
 
 # ------------------------------------------------------------------------------------------- AppTest
 def _app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=wait_limit_s(TIMEOUT))
     at.run()
     assert not at.exception, at.exception
     return at
@@ -236,7 +237,7 @@ def test_each_shipped_scenario_runs(path):
 def _cli_message(tmp_path: Path, name: str, data: bytes) -> str:
     (tmp_path / name).write_bytes(data)
     r = subprocess.run([sys.executable, "-m", "model", "run", name], cwd=tmp_path, capture_output=True, text=True,
-                       timeout=60)
+                       timeout=wait_limit_s(60))
     assert r.returncode == 2, r.stderr
     return r.stderr.strip().split("error: ", 1)[1]
 
@@ -290,7 +291,7 @@ def _page(folder: str) -> None:
 
 def test_bad_scenario_file_in_the_list_shows_an_error(tmp_path):
     (tmp_path / "broken.toml").write_text("[traffic]\nintraday_profile = 'lunar'\n", encoding="utf-8")
-    at = AppTest.from_function(_page, args=(str(tmp_path),), default_timeout=TIMEOUT).run()
+    at = AppTest.from_function(_page, args=(str(tmp_path),), default_timeout=wait_limit_s(TIMEOUT)).run()
     assert not at.exception, at.exception
     assert len(at.error) == 1
     assert "traffic.intraday_profile" in at.error[0].value and "lunar" in at.error[0].value

@@ -4,6 +4,7 @@ mechanics, each agent's response, the target curve and its slider, the switch to
 from __future__ import annotations
 
 import pytest
+from e2e_helpers import wait_limit_s
 from streamlit.testing.v1 import AppTest
 
 from model.present.i18n import t
@@ -23,7 +24,7 @@ def _page() -> None:
 
 @pytest.fixture(scope="module")
 def shop_page():
-    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at = AppTest.from_function(_page, default_timeout=wait_limit_s(TIMEOUT))
     at.session_state["lang"] = "zh"
     at.run()
     at.selectbox(key="cmp_scenario").set_value(SHOP).run()

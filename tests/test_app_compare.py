@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import streamlit as st
+from e2e_helpers import wait_limit_s
 from streamlit.testing.v1 import AppTest
 
 from model import document, pipeline
@@ -25,7 +26,7 @@ def _page() -> None:
 
 
 def _app(lang: str = "zh") -> AppTest:
-    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at = AppTest.from_function(_page, default_timeout=wait_limit_s(TIMEOUT))
     at.session_state["lang"] = lang
     return at.run()
 
@@ -181,7 +182,7 @@ def test_calculator_reproduces_seed_000_beside_the_simulation():
         "from ui.calculator import render_calculator\n"
         "raw = {'agents': {'count': 10}, 'traffic': {'inquiries_per_day': 1000},\n"
         "       'outcomes': {'base_inquiry_conversion': 0.4, 'base_aov_yuan': 100}, 'economics': {}}\n"
-        "render_calculator(None, raw, st.session_state['lang'])\n", default_timeout=30)
+        "render_calculator(None, raw, st.session_state['lang'])\n", default_timeout=wait_limit_s(30))
     at.run()
     assert not at.exception
     values = [m.value for m in at.metric]

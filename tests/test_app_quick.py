@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import streamlit as st
+from e2e_helpers import wait_limit_s
 from streamlit.testing.v1 import AppTest
 
 from model import pipeline
@@ -46,7 +47,7 @@ def _info(at: AppTest) -> str:
 
 
 def test_a_target_move_answers_from_the_quick_forecast_and_the_confirm_replaces_it(sim_calls) -> None:
-    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at = AppTest.from_function(_page, default_timeout=wait_limit_s(TIMEOUT))
     at.session_state["lang"] = "zh"
     at.run()  # the default scenario: pure mechanics
     first = len(sim_calls)

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from e2e_helpers import wait_limit_s
 from streamlit.testing.v1 import AppTest
 
 from model.present.i18n import CATALOGUES
@@ -61,7 +62,7 @@ def test_the_key_pattern_finds_a_raw_key() -> None:
 
 
 def test_simulate_compare_language_simulate_keeps_the_sliders() -> None:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(APP, default_timeout=wait_limit_s(TIMEOUT)).run()
     assert not at.exception
     at.slider(key="agents").set_value(7).run()
     at.slider(key="inquiries").set_value(1500).run()
@@ -79,7 +80,7 @@ def test_simulate_compare_language_simulate_keeps_the_sliders() -> None:
 
 
 def test_compare_settings_survive_a_visit_to_simulate() -> None:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(APP, default_timeout=wait_limit_s(TIMEOUT)).run()
     _go(at, "compare")
     at.number_input(key="cmp_days").set_value(3).run()
     at.slider(key="cmp_s1c0_target_inquiry_conversion").set_value(45.0).run()
@@ -93,7 +94,7 @@ def test_compare_settings_survive_a_visit_to_simulate() -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_page_shows_a_raw_catalogue_key(lang: str) -> None:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=wait_limit_s(TIMEOUT))
     at.session_state["lang"] = lang
     at.run()
     for url in ("", "compare"):
@@ -103,3 +104,44 @@ def test_no_page_shows_a_raw_catalogue_key(lang: str) -> None:
         assert len(texts) > 20  # the walk finds the page's texts at all
         found = sorted({m for t in texts for m in KEY_RE.findall(t)})
         assert not found, (url, found)
+
+
+def _choices(at: AppTest) -> list[tuple[str, object, list[str], str]]:
+    """(key, value, options, formatted value) of every selectbox and radio on the page."""
+    out = []
+    for el in [*at.selectbox, *at.radio]:
+        out.append((el.key, el.value, list(el.options), str(el.format_func(el.value))))
+    return out
+
+
+#: Choices that change the page itself (another scenario, another language) are left as they are.
+FIXED_CHOICES = {"lang", "scenario", "cmp_scenario", "hist_scenario", "tun_scenario", "stf_scenario", "plan_template",
+                 "hist_template", "tun_past"}
+
+
+@pytest.mark.parametrize("url", ["", "compare", "history", "tuning", "plan"])
+def test_a_language_switch_keeps_every_choice_a_valid_option(url: str) -> None:
+    """After zh -> en on a page, every selectbox and radio still holds one of its options, shown in English.
+
+    Streamlit keeps a keyed selectbox's value as its label text; when the labels change with the language, the
+    old label no longer matches and the widget handed back the Chinese text instead of the option (the scheme
+    editor's KPI, direction, period and mode selects did; the load bench found it)."""
+    at = AppTest.from_file(APP, default_timeout=wait_limit_s(TIMEOUT)).run()
+    _go(at, url)
+    assert not at.exception, [e.value for e in at.exception]
+    assert _choices(at)  # the page has choices at all
+    for el in [*at.selectbox, *at.radio]:  # a user's choice, not the default: the last option
+        if el.key and el.key not in FIXED_CHOICES and len(el.options) > 1:
+            el.set_value(el.options[-1])  # AppTest takes the label and sends it as the browser does
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    before = {k: v for k, v, _, _ in _choices(at) if k}
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = _choices(at)
+    for key, value, options, shown in after:
+        if key == "lang":
+            continue
+        assert shown in options, (url, key, value, options)
+        if key in before:
+            assert value == before[key], (url, key, before[key], value)

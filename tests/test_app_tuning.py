@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from e2e_helpers import wait_limit_s
 from streamlit.testing.v1 import AppTest
 
 from model.present.i18n import CATALOGUES, t
@@ -26,7 +27,7 @@ def _page() -> None:
 
 
 def _app(lang: str, store: Path) -> AppTest:
-    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at = AppTest.from_function(_page, default_timeout=wait_limit_s(TIMEOUT))
     at.session_state["lang"] = lang
     at.run()
     at.number_input(key="tun_days").set_value(3)
@@ -78,7 +79,7 @@ def test_constraints_no_target_meets_show_the_binding_one(tmp_path):
 
 
 def test_staffing_view_without_simulation():
-    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at = AppTest.from_function(_page, default_timeout=wait_limit_s(TIMEOUT))
     at.session_state["lang"] = "en"
     at.run()
     at.checkbox(key="stf_sim").uncheck()

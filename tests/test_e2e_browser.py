@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, settle, streamlit_server
+from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, settle, streamlit_server, wait_limit_ms
 
 from model.present.i18n import kpi_label, t
 
@@ -20,11 +20,12 @@ pytestmark = pytest.mark.e2e
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DOCS_IMG = ROOT / "docs" / "img"
-TIMEOUT_MS = 30_000
+#: Seconds a wait may take on an idle machine; :func:`wait_limit_ms` scales it with the load.
+TIMEOUT_S = 60
 
 
 def _settle(page) -> None:
-    settle(page, TIMEOUT_MS)
+    settle(page, wait_limit_ms(TIMEOUT_S))
 
 
 def _shot(page, name: str, *, docs: bool = False) -> Path:
@@ -47,13 +48,13 @@ def test_load_move_slider_switch_language_screenshots():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium fonts-noto-cjk)")
     from playwright.sync_api import expect, sync_playwright
 
-    expect.set_options(timeout=TIMEOUT_MS)  # assertions wait like the page (a loaded machine needs > 5 s to simulate)
+    expect.set_options(timeout=wait_limit_ms(TIMEOUT_S))  # assertions wait like the page (a loaded machine needs > 5 s to simulate)
 
     with streamlit_server() as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1250})
-            page.set_default_timeout(TIMEOUT_MS)
+            page.set_default_timeout(wait_limit_ms(TIMEOUT_S))
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url)
@@ -118,9 +119,9 @@ def _open(browser, url: str, path: str, lang: str, width: int):
     from e2e_helpers import SETTLED_JS
 
     page = browser.new_page(viewport={"width": width, "height": 1000})
-    page.set_default_timeout(120_000)
+    page.set_default_timeout(wait_limit_ms(120))
     page.goto(f"{url}/{path}")
-    page.wait_for_function(SETTLED_JS, arg=PAGES[path], timeout=120_000)
+    page.wait_for_function(SETTLED_JS, arg=PAGES[path], timeout=wait_limit_ms(120))
     if lang == "en":
         if width < 700:  # the sidebar is collapsed on a phone
             page.locator('[data-testid="stExpandSidebarButton"]').click()
@@ -130,7 +131,7 @@ def _open(browser, url: str, path: str, lang: str, width: int):
             page.keyboard.press("Escape")
             page.mouse.click(width - 10, 500)
         time.sleep(0.5)
-        page.wait_for_function(SETTLED_JS, arg=PAGES[path], timeout=120_000)
+        page.wait_for_function(SETTLED_JS, arg=PAGES[path], timeout=wait_limit_ms(120))
     time.sleep(1.0)  # vega-embed finishes its layout after the element appears
     return page
 
@@ -179,22 +180,22 @@ def test_simulate_compare_language_simulate_round_trip() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
-            page.set_default_timeout(120_000)
+            page.set_default_timeout(wait_limit_ms(120))
             page.goto(url)
-            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=wait_limit_ms(120))
             thumb = page.locator('.st-key-agents input[type="range"]')
             for target in ("9", "8"):
                 thumb.focus()
                 thumb.press("ArrowLeft")
                 expect(thumb).to_have_value(target)
-                page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+                page.wait_for_function(SETTLED_JS, arg=3, timeout=wait_limit_ms(120))
             page.get_by_role("link", name=t("nav.compare", "zh")).click()
-            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=wait_limit_ms(120))
             page.locator(".st-key-lang").get_by_text("English").click()
             expect(page.get_by_text(t("nav.compare", "en")).first).to_be_visible()
-            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=wait_limit_ms(120))
             page.get_by_role("link", name=t("nav.simulate", "en")).click()
-            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=wait_limit_ms(120))
             expect(page.locator('.st-key-agents input[type="range"]')).to_have_value("8")
             expect(page.locator('.st-key-inquiries input[type="range"]')).to_have_value("1000")
             expect(page.locator('.st-key-concurrency input[type="range"]')).to_have_value("3")
@@ -221,19 +222,19 @@ def test_compare_upload_and_deck_download(tmp_path: Path) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
-            page.set_default_timeout(120_000)
+            page.set_default_timeout(wait_limit_ms(120))
             page.goto(f"{url}/compare")
-            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=wait_limit_ms(120))
             page.locator('.st-key-cmp_upload input[type="file"]').set_input_files(
                 files=[{"name": "mine.toml", "mimeType": "text/plain", "buffer": mine.encode("utf-8")}])
             card = page.locator(".st-key-cmp_card_1")
             expect(card).to_contain_text("我的方案")
-            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=wait_limit_ms(120))
             page.get_by_role("link", name=t("nav.simulate", "zh")).click()
-            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=wait_limit_ms(120))
             page.get_by_role("link", name=t("nav.compare", "zh")).click()
             expect(page.locator(".st-key-cmp_card_1")).to_contain_text("我的方案")  # the upload is still used
-            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=wait_limit_ms(120))
             with page.expect_download() as dl:
                 page.locator(".st-key-download_deck").get_by_role("button", name=t("res.download_deck", "zh")).click()
             out = tmp_path / "deck.pptx"
@@ -246,7 +247,7 @@ def test_compare_upload_and_deck_download(tmp_path: Path) -> None:
             # the kept upload can be dropped although the uploader looks empty after the visit
             page.locator(".st-key-cmp_upload_forget").get_by_role("button").click()
             expect(page.locator(".st-key-cmp_card_1")).to_contain_text("达标奖 48%")
-            page.wait_for_function(SETTLED_JS, arg=3, timeout=120_000)
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=wait_limit_ms(120))
             page.locator('.st-key-cmp_upload input[type="file"]').set_input_files(
                 files=[{"name": "broken.toml", "mimeType": "text/plain", "buffer": b"this is [not toml"}])
             alert = page.locator('[data-testid="stAlert"]', has_text="broken.toml")
@@ -265,6 +266,6 @@ def _patient_expect():
     except ImportError:  # pragma: no cover - the tests skip without Playwright anyway
         yield
         return
-    expect.set_options(timeout=90_000)
+    expect.set_options(timeout=wait_limit_ms(90))
     yield
     expect.set_options(timeout=5_000)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from e2e_helpers import wait_limit_s
 from streamlit.testing.v1 import AppTest
 
 from model.present.i18n import CATALOGUES, t
@@ -26,7 +27,7 @@ def _page() -> None:
 
 
 def _app(lang: str = "zh") -> AppTest:
-    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at = AppTest.from_function(_page, default_timeout=wait_limit_s(TIMEOUT))
     at.session_state["lang"] = lang
     return at.run()
 
@@ -151,7 +152,7 @@ def test_simulate_page_picks_the_calibrated_scenario():
         st.session_state.setdefault("lang", "en")
         render()
 
-    at = AppTest.from_function(sim_page, default_timeout=TIMEOUT)
+    at = AppTest.from_function(sim_page, default_timeout=wait_limit_s(TIMEOUT))
     at.session_state[CALIBRATED_KEY] = {"name": "kuaishou_calibrated.toml", "toml": cal.toml, "select": True}
     at.session_state["days"] = 2
     at.session_state["reps"] = 2

@@ -7,18 +7,18 @@ import time
 from pathlib import Path
 
 import pytest
-from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, settle, streamlit_server
+from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, settle, streamlit_server, wait_limit_ms
 
 from model.present.i18n import t
 
 pytestmark = pytest.mark.e2e
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-TIMEOUT_MS = 60_000
+TIMEOUT_S = 60  # idle-machine seconds; wait_limit_ms scales them with the load
 
 
 def _settle(page) -> None:
-    settle(page, TIMEOUT_MS)
+    settle(page, wait_limit_ms(TIMEOUT_S))
 
 
 def _shot(page, name: str) -> Path:
@@ -48,11 +48,11 @@ def _walk(browser, url: str, lang: str, width: int) -> None:
 
     page = browser.new_page(viewport={"width": width, "height": 3200 if width < 700 else 2400})
     try:
-        page.set_default_timeout(TIMEOUT_MS)
+        page.set_default_timeout(wait_limit_ms(TIMEOUT_S))
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{url}/history")
-        expect(page.get_by_text(t("hist.title", "zh")).first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_text(t("hist.title", "zh")).first).to_be_visible(timeout=wait_limit_ms(TIMEOUT_S))
         _settle(page)
         if lang == "en":
             if width < 700:  # the sidebar is collapsed on a phone: open it, switch, close it
@@ -64,27 +64,27 @@ def _walk(browser, url: str, lang: str, width: int) -> None:
                 page.keyboard.press("Escape")
                 page.locator('[data-testid="stSidebarCollapseButton"] button, '
                              '[data-testid="stSidebarCollapseButton"]').first.click()
-            expect(page.get_by_text(t("hist.title", "en")).first).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page.get_by_text(t("hist.title", "en")).first).to_be_visible(timeout=wait_limit_ms(TIMEOUT_S))
         page.locator(".st-key-hist_sample_qianniu button").click()
         _settle(page)
-        expect(page.get_by_text(t("hist.read_ok", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
-        expect(page.get_by_role("tab", name=t("hist.tab.replay", lang))).to_be_visible(timeout=TIMEOUT_MS)
-        expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_text(t("hist.read_ok", lang)).first).to_be_visible(timeout=wait_limit_ms(TIMEOUT_S))
+        expect(page.get_by_role("tab", name=t("hist.tab.replay", lang))).to_be_visible(timeout=wait_limit_ms(TIMEOUT_S))
+        expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=wait_limit_ms(TIMEOUT_S))
         _shot(page, f"history_{lang}_{width}_replay.png")
         page.get_by_role("tab", name=t("hist.tab.calibrate", lang)).click()
         page.locator(".st-key-hist_calibrate button").click()
         _settle(page)
-        expect(page.get_by_text(t("hist.cal_done", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_text(t("hist.cal_done", lang)).first).to_be_visible(timeout=wait_limit_ms(TIMEOUT_S))
         page.locator(".st-key-hist_fit button").click()
         _settle(page)
-        expect(page.get_by_text(t("hist.fit_note", lang)).first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_text(t("hist.fit_note", lang)).first).to_be_visible(timeout=wait_limit_ms(TIMEOUT_S))
         _shot(page, f"history_{lang}_{width}_calibrate.png")
         page.get_by_role("link", name=t("hist.to_sim", lang)).first.click()
         _settle(page)
-        expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=wait_limit_ms(TIMEOUT_S))
         # the Simulate page, in the same language, on the calibrated scenario
-        expect(page.locator("h1").first).to_have_text(t("sim.title", lang), timeout=TIMEOUT_MS)
-        expect(page.get_by_text("qianniu_2026-10_gbk.csv · 校准 calibrated").first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.locator("h1").first).to_have_text(t("sim.title", lang), timeout=wait_limit_ms(TIMEOUT_S))
+        expect(page.get_by_text("qianniu_2026-10_gbk.csv · 校准 calibrated").first).to_be_visible(timeout=wait_limit_ms(TIMEOUT_S))
         _shot(page, f"history_{lang}_{width}_simulate.png")
         assert not errors, errors
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from e2e_helpers import wait_limit_s
 from streamlit.testing.v1 import AppTest
 
 from model.present.i18n import CATALOGUES, t
@@ -48,7 +49,7 @@ def _small_csv(tmp_path) -> bytes:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_plan_a_month_and_hand_it_to_compare(lang, tmp_path):
-    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at = AppTest.from_function(_page, default_timeout=wait_limit_s(TIMEOUT))
     at.session_state["lang"] = lang
     at.run()
     assert not at.exception
@@ -71,17 +72,17 @@ def test_plan_a_month_and_hand_it_to_compare(lang, tmp_path):
     if lang == "zh":
         return
     # the Compare page lists the planned month first, selects it and compares over the whole month
-    cmp = AppTest.from_function(_compare, default_timeout=TIMEOUT)
+    cmp = AppTest.from_function(_compare, default_timeout=wait_limit_s(TIMEOUT))
     cmp.session_state["lang"] = lang
     cmp.session_state[PLANNED_KEY] = dict(held)
-    cmp.run(timeout=TIMEOUT)
+    cmp.run(timeout=wait_limit_s(TIMEOUT))
     assert not cmp.exception and not cmp.error
     assert cmp.selectbox(key="cmp_scenario").value == PLANNED_CHOICE
     assert cmp.number_input(key="cmp_days").value == 31
 
 
 def test_a_short_history_is_a_message_not_a_traceback():
-    at = AppTest.from_function(_page, default_timeout=TIMEOUT)
+    at = AppTest.from_function(_page, default_timeout=wait_limit_s(TIMEOUT))
     at.session_state["lang"] = "en"
     at.run()
     at.button(key="plan_sample").click().run()

@@ -240,12 +240,10 @@ def lang_now() -> str:
 
 def _kpi_select(label: str, current: str, options: list[str], key: str, lang: str) -> str:
     opts = list(options) if current in options else [current, *options]
-    v = st.selectbox(label, opts, index=opts.index(current), key=key,
-                     format_func=lambda c: f"{kpi_label(c, lang)} ({c})" if c in KPI_CODES else c)
-    if v not in opts:  # after a language switch Streamlit can hand back the other language's label, not the code
-        code = str(v).rsplit("(", 1)[-1].rstrip(")") if str(v).endswith(")") else ""
-        v = code if code in opts else current
-    return v
+    # After a language switch the browser sends the old language's label; Streamlit (>= 1.67) maps it back to the
+    # option or resets to ``index`` (tests/test_app_roundtrip.py::test_a_language_switch_keeps_every_choice...).
+    return st.selectbox(label, opts, index=opts.index(current), key=key,
+                        format_func=lambda c: f"{kpi_label(c, lang)} ({c})" if c in KPI_CODES else c)
 
 
 def _kpi_changed(spec: dict[str, Any], new: str) -> bool:
