@@ -22,6 +22,7 @@ import streamlit as st
 
 from model.kpicodes import KPI_CODES
 from model.present.i18n import kpi_label, t
+from ui.widgets import choose, option_of
 
 STATE_KEY = "cmp_state"
 BASELINE_KEY = "cmp_baseline"
@@ -151,10 +152,9 @@ def _remove_scheme(sid: str) -> None:
     state["errors"] = {k: v for k, v in state["errors"].items() if not k.startswith(f"cmp_{sid}")}
 
 
-def _add_component(sid: str) -> None:
+def _add_component(sid: str, typ: str) -> None:
     state = st.session_state[STATE_KEY]
     s = next(s for s in state["schemes"] if s["id"] == sid)
-    typ = st.session_state.get(f"cmp_{sid}_addtype", EDITABLE[0])
     cid = f"{sid}x{_new_id(state)}"
     s["components"].append({"id": cid, "spec": default_component(typ)})
 
@@ -240,10 +240,12 @@ def lang_now() -> str:
 
 def _kpi_select(label: str, current: str, options: list[str], key: str, lang: str) -> str:
     opts = list(options) if current in options else [current, *options]
-    # After a language switch the browser sends the old language's label; Streamlit (>= 1.67) maps it back to the
-    # option or resets to ``index`` (tests/test_app_roundtrip.py::test_a_language_switch_keeps_every_choice...).
-    return st.selectbox(label, opts, index=opts.index(current), key=key,
-                        format_func=lambda c: f"{kpi_label(c, lang)} ({c})" if c in KPI_CODES else c)
+    fmt = lambda c: f"{kpi_label(c, lang)} ({c})" if c in KPI_CODES else c  # noqa: E731
+    v = st.selectbox(label, opts, index=opts.index(current), key=key, format_func=fmt)
+    if v not in opts:  # a label handed back as the value (ui.widgets.choose); in any language it names its code
+        code = str(v).rsplit("(", 1)[-1].rstrip(")") if str(v).endswith(")") else ""
+        v = code if code in opts else option_of(v, opts, fmt, opts.index(current))
+    return v
 
 
 def _kpi_changed(spec: dict[str, Any], new: str) -> bool:
@@ -292,15 +294,15 @@ def _rank(spec: dict[str, Any], p: str, lang: str, errors: dict[str, str]) -> No
         dirs = ["higher_is_better", "lower_is_better"]
         cur = spec.get("direction") or KPI_CODES[code].direction
         cur = cur if cur in dirs else dirs[0]
-        d = st.selectbox(t("ed.direction", lang), dirs, index=dirs.index(cur), key=f"{p}_dir_{code}",
-                         format_func=lambda x: t(f"ed.dir.{x}", lang))
+        d = choose(st.selectbox, t("ed.direction", lang), dirs, index=dirs.index(cur), key=f"{p}_dir_{code}",
+                   format_func=lambda x: t(f"ed.dir.{x}", lang))
         if d != KPI_CODES[code].direction or spec.get("direction"):
             spec["direction"] = d
     with c:
         periods = ["month", "week", "day"]
         cur_p = spec.get("period", "month")
-        spec["period"] = st.selectbox(t("ed.period", lang), periods, index=periods.index(cur_p), key=f"{p}_period",
-                                      format_func=lambda x: t(f"ed.period.{x}", lang))
+        spec["period"] = choose(st.selectbox, t("ed.period", lang), periods, index=periods.index(cur_p),
+                                key=f"{p}_period", format_func=lambda x: t(f"ed.period.{x}", lang))
     text = st.text_input(t("ed.prizes", lang), value=", ".join(f"{x:g}" for x in spec.get("prizes_yuan") or []),
                          key=f"{p}_prizes")
     try:
@@ -334,8 +336,8 @@ def _tiered(spec: dict[str, Any], p: str, sid: str, cid: str, lang: str) -> None
         spec["task_yuan"] = money_input(t("ed.task", lang), spec.get("task_yuan"), f"{p}_task", step=1000.0)
     with b:
         modes = ["task_split", "step", "bracket"]
-        spec["mode"] = st.selectbox(t("ed.mode", lang), modes, index=modes.index(spec.get("mode", "task_split")),
-                                    key=f"{p}_mode", format_func=lambda x: t(f"ed.mode.{x}", lang))
+        spec["mode"] = choose(st.selectbox, t("ed.mode", lang), modes, index=modes.index(spec.get("mode", "task_split")),
+                              key=f"{p}_mode", format_func=lambda x: t(f"ed.mode.{x}", lang))
     for i, tier in enumerate(spec.get("tiers") or []):
         permille = tier.get("rate_permille")
         if permille is None:
@@ -491,12 +493,12 @@ def render_editor(state: dict[str, Any], lang: str) -> None:
                 with st.container(border=True):
                     _component(s, comp, lang, errors)
             a, b = st.columns([3, 1])
-            a.selectbox(t("ed.add_type", lang), list(EDITABLE), key=f"cmp_{sid}_addtype",
-                        format_func=lambda x: t(f"ed.type.{x}", lang))
-            b.button(t("ed.add", lang), key=f"cmp_{sid}_add", on_click=_add_component, args=(sid,))
+            typ = choose(a.selectbox, t("ed.add_type", lang), list(EDITABLE), key=f"cmp_{sid}_addtype",
+                         format_func=lambda x: t(f"ed.type.{x}", lang))
+            b.button(t("ed.add", lang), key=f"cmp_{sid}_add", on_click=_add_component, args=(sid, typ))
     ids = [BASE_ONLY] + [s["id"] for s in state["schemes"]]
     names = {s["id"]: s["name"] for s in state["schemes"]}
     cur = state.get("baseline") if state.get("baseline") in ids else BASE_ONLY
-    state["baseline"] = st.selectbox(t("ed.baseline", lang), ids, index=ids.index(cur), key=BASELINE_KEY,
-                                     help=t("ed.baseline_help", lang),
-                                     format_func=lambda i: t("ed.base_only", lang) if i == BASE_ONLY else names.get(i, i))
+    state["baseline"] = choose(st.selectbox, t("ed.baseline", lang), ids, index=ids.index(cur), key=BASELINE_KEY,
+                               help=t("ed.baseline_help", lang),
+                               format_func=lambda i: t("ed.base_only", lang) if i == BASE_ONLY else names.get(i, i))

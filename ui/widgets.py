@@ -149,6 +149,31 @@ def _agent_frame(agents: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[st
     return out, config
 
 
+def choose(widget: Any, label: str, options: list[Any], *, key: str, format_func: Any, index: int | None = 0,
+           **kwargs: Any) -> Any:
+    """``widget(label, options, ...)`` (``st.selectbox``, ``st.radio`` or a column's) whose answer is always one
+    of ``options``.
+
+    Streamlit keeps a keyed selectbox's value as its label. Right after a language switch (or when reruns
+    overlap) the browser can send a label the server then hands back *as the value*, when ``format_func``
+    maps an unknown value to itself (``kpi_label`` of a code, a scheme's name): the load bench saw
+    ``KeyError: '询单转化率 (inquiry_conversion)'`` on the compare page. Such a label is mapped back to the option
+    it names, in any language; anything else falls back to ``options[index]``.
+    """
+    value = widget(label, options, index=index, key=key, format_func=format_func, **kwargs)
+    return option_of(value, options, format_func, index)
+
+
+def option_of(value: Any, options: list[Any], format_func: Any, index: int | None = 0) -> Any:
+    """``value`` if it is one of ``options``, else the option whose label it is (see :func:`choose`)."""
+    if any(value == o for o in options):
+        return value
+    for o in options:
+        if format_func(o) == value:
+            return o
+    return options[index] if index is not None and options else None
+
+
 def translated_choice(label: str, options: list[str], default: str, key: str, lang: str, fmt: Any) -> str:
     """A horizontal radio whose option texts depend on the language, keyed ``<key>_<lang>``.
 
