@@ -70,6 +70,11 @@ def _load_shop(shop: Shop, extra: list[str]) -> Shop:
         shop.scenario = load_scenario(shop.file, [*extra, *shop.overrides])
     except ScenarioError as e:
         shop.error = str(e)
+    if shop.scenario is not None and not shop.scenario.schemes:
+        shop.error = (f"{shop.file}, key 'schemes': 没有可比较的方案 has no [[schemes]] to compare; add at least one "
+                      "scheme (a shop in a portfolio is judged by its schemes)")
+        shop.scenario = None
+        return shop
     if shop.scenario is not None and shop.scheme is not None \
             and shop.scheme not in [sc.name for sc in shop.scenario.schemes]:
         names = ", ".join(sc.name for sc in shop.scenario.schemes) or "none"

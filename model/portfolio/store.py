@@ -154,9 +154,10 @@ class PortfolioStore:
             self.con.execute("INSERT INTO shop_documents VALUES (?, ?, ?, ?, ?, ?, ?)",
                              [key, shop, platform, json.dumps(doc, ensure_ascii=False),
                               json.dumps(tune, ensure_ascii=False) if tune is not None else None, seconds, _now()])
-            self.con.executemany(
-                f"INSERT INTO shop_schemes VALUES ({', '.join('?' * (3 + len(cols)))})",
-                [[key, shop, r["scheme"], *[r.get(c) for c in cols]] for r in scheme_rows])
+            if scheme_rows:
+                self.con.executemany(
+                    f"INSERT INTO shop_schemes VALUES ({', '.join('?' * (3 + len(cols)))})",
+                    [[key, shop, r["scheme"], *[r.get(c) for c in cols]] for r in scheme_rows])
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
