@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from model.present.i18n import LANGS, t
-from ui.pages import compare, history, plan, simulate, tuning
+from ui.pages import compare, history, plan, portfolio, simulate, tuning
 from ui.state import LANG_KEY, current_lang
 
 # Pages: (render function, catalogue key of the title, url path, icon). Add a page by adding a line here.
@@ -15,6 +15,7 @@ PAGES = [
     (history.render, "nav.history", "history", ":material/history:"),
     (tuning.render, "nav.tuning", "tuning", ":material/tune:"),
     (plan.render, "plan.nav", "plan", ":material/calendar_month:"),
+    (portfolio.render, "pf.nav", "portfolio", ":material/store:"),
 ]
 
 st.set_page_config(page_title=t("app.title", current_lang()), page_icon=":material/support_agent:", layout="wide")

@@ -1,4 +1,5 @@
-"""Command line: ``python -m model run|compare|report|sensitivity|tune|staffing|calibrate|replay|schema ...``.
+"""Command line: ``python -m model run|compare|report|sensitivity|tune|staffing|calibrate|replay|schema|portfolio
+...``.
 
 Exit codes: 0 ok, 2 bad input (one message naming the file and key), 1 internal error.
 """
@@ -338,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.set_defaults(func=cmd_schema)
     _add_history_commands(sub)
     _add_plan_command(sub)
+    _add_portfolio_command(sub)
     return p
 
 
@@ -426,6 +428,13 @@ def _add_plan_command(sub: argparse._SubParsersAction) -> None:
     from model.plan.commands import add_plan_command
 
     add_plan_command(sub)
+
+
+def _add_portfolio_command(sub: argparse._SubParsersAction) -> None:
+    """``portfolio`` (issue 16; implemented in :mod:`model.portfolio.commands`)."""
+    from model.portfolio.commands import add_portfolio_command
+
+    add_portfolio_command(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

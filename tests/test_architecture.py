@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("tuning, history, planning", ("model.tuning", "model.tuning.*", "model.history", "model.history.*",
                                    "model.plan", "model.plan.*")),
     ("presentation", ("model.present", "model.present.*")),
+    ("portfolio", ("model.portfolio", "model.portfolio.*")),
     ("entry points", ("model", "model.cli", "model.__main__")),
     ("app", ("ui", "ui.*", "app")),
 ]
