@@ -1,4 +1,5 @@
-"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|tuning|floor|profile|plan|quick ...] [--quick]``: the performance budget."""
+"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|tuning|floor|profile|plan|quick|portfolio
+...] [--quick]``: the performance budget."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ FIGURES = {
     "tuning": "bench.tuning",        # 6. tuning sweeps: 2 workers vs 1, Dask vs local processes
     "plan": "bench.plan",            # plan on 90 hourly days < 1 minute (issue 15), ratio to one simulated month
     "quick": "bench.quick",          # issue 18: quick forecast vs full simulation (gap, ranking, move time)
+    "portfolio": "bench.portfolio",  # issue 16: 50 small shops, Dask vs local processes vs one worker, memory
 }
 EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top functions (cProfile), the CLI run's stages
          "floor": "bench.floor",  # issue 17: the four engine figures in one run with their budgets (not in the default)

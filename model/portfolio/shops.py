@@ -5,7 +5,7 @@ A folder: every ``*.toml`` in it is one shop (named by its file stem), unless th
 
     [portfolio]
     name = "某外包公司 · 4 店"
-    set = ["meta.days=2"]          # optional, applied to every shop before its own set
+    set = ["meta.days=2"]          # optional, applied to every shop (then the shop's set, then the command line's)
 
     [[shops]]
     name = "taobao_home"           # unique; default: the file stem
@@ -65,9 +65,10 @@ def _strings(v: Any, file: str, key: str) -> list[str]:
     return list(v)
 
 
-def _load_shop(shop: Shop, extra: list[str]) -> Shop:
+def _load_shop(shop: Shop, extra: list[str], common: list[str] | None = None) -> Shop:
+    """Load a shop's scenario with the list's common overrides, then its own, then the command line's."""
     try:
-        shop.scenario = load_scenario(shop.file, [*extra, *shop.overrides])
+        shop.scenario = load_scenario(shop.file, [*(common or []), *shop.overrides, *extra])
     except ScenarioError as e:
         shop.error = str(e)
     if shop.scenario is not None and not shop.scenario.schemes:
@@ -131,13 +132,14 @@ def read_list(path: Path, extra: list[str]) -> Portfolio:
             raise ScenarioError("must be a scheme name (a string)", file=file, key=f"{key}.scheme")
         shops.append(Shop(name, str(f), _strings(r.get("set"), file, f"{key}.set"), scheme))
     for s in shops:
-        _load_shop(s, [*common, *extra])
+        _load_shop(s, extra, common)
     name = head.get("name", path.stem)
     return Portfolio(str(name), file, shops)
 
 
 def load_portfolio(path: str | Path, overrides: list[str] | None = None) -> Portfolio:
-    """The shops of ``path`` (a folder or a list file), each loaded with ``overrides`` then its own ``set``.
+    """The shops of ``path`` (a folder or a list file), each loaded with the list's ``set``, its own ``set`` and
+    then ``overrides`` (the command line's ``--set``: the last word).
 
     Raises:
         ScenarioError: the path is missing, an empty folder, or a list file that cannot be used.
