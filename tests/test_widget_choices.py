@@ -40,3 +40,32 @@ def test_the_scheme_editors_kpi_select_maps_the_other_languages_label_to_its_cod
 
     monkeypatch.setattr(st, "selectbox", lambda *a, **k: _kpi_fmt("zh")("sales_yuan"))  # zh label in an en run
     assert scheme_editor._kpi_select("KPI", "inquiry_conversion", CODES, "k", "en") == "sales_yuan"
+
+
+def test_every_select_with_a_format_func_goes_through_choose() -> None:
+    """A selectbox or radio with a ``format_func`` is called through ``ui.widgets.choose`` (the AST of ui/ and
+    app.py), except the few that map a label themselves: the language radio (its labels do not depend on the
+    language), ``translated_choice`` (one widget per language) and the scheme editor's KPI select."""
+    import ast
+
+    from conftest import ROOT
+
+    allowed = {("app.py", "<module>"), ("ui/widgets.py", "translated_choice"), ("ui/widgets.py", "choose"),
+               ("ui/scheme_editor.py", "_kpi_select")}
+    found = []
+    for path in [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]:
+        rel = str(path.relative_to(ROOT))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        scopes = {}
+        for fn in ast.walk(tree):
+            if isinstance(fn, ast.FunctionDef):
+                for n in ast.walk(fn):
+                    scopes.setdefault(id(n), fn.name)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("selectbox", "radio")
+                    and any(k.arg == "format_func" for k in node.keywords)):
+                where = (rel, scopes.get(id(node), "<module>"))
+                if where not in allowed:
+                    found.append(f"{rel}:{node.lineno} ({where[1]})")
+    assert not found, found

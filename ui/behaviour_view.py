@@ -26,6 +26,7 @@ from model.present.i18n import t
 from model.schema import Scenario, scenario_from_dict
 from model.schemes.targets import target_grid, targets
 from model.text import finite as _num
+from ui.widgets import choose
 
 BASES = ("forecast", "mechanics", "assumption")
 DIMS = ("selling", "speed", "service", "gaming")
@@ -258,8 +259,8 @@ def _sensitivity_section(scen: Scenario, name: str, lang: str, cache: MutableMap
     b = table["base"]
     st.caption(t("beh.sens_base", lang, best=pct(b["best_target"], lang), net=money(b["net_gain_yuan"], lang),
                   resp=f"{b['avg_response_s']:.1f}" if b["avg_response_s"] is not None else "—"))
-    headline = st.radio(t("beh.sens_headline", lang), ["best_target", "net_gain_yuan", "avg_response_s"],
-                        format_func=lambda h: t(f"beh.sens.{h}", lang), horizontal=True, key="beh_sens_headline")
+    headline = choose(st.radio, t("beh.sens_headline", lang), ["best_target", "net_gain_yuan", "avg_response_s"],
+                      format_func=lambda h: t(f"beh.sens.{h}", lang), horizontal=True, key="beh_sens_headline")
     st.altair_chart(tornado_chart(table, headline, lang), width="stretch")
 
 

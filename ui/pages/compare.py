@@ -45,7 +45,7 @@ from ui.behaviour_view import render_behaviour
 from ui.calculator import render_calculator
 from ui.scenarios import read_upload
 from ui.state import PLANNED_CHOICE, PLANNED_KEY, current_lang, remember_widgets, restore_widgets
-from ui.widgets import scenario_title, scenario_upload, show_error, show_warnings
+from ui.widgets import choose, scenario_title, scenario_upload, show_error, show_warnings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -129,7 +129,7 @@ def _source(lang: str, files: list[str]) -> tuple[str, str, dict[str, Any]] | No
         ss.pop("cmp_scenario", None)
     with st.sidebar:
         st.header(t("cmp.setup", lang))
-        path = st.selectbox(t("cmp.scenario", lang), files, key="cmp_scenario", format_func=lambda f: t(
+        path = choose(st.selectbox, t("cmp.scenario", lang), files, key="cmp_scenario", format_func=lambda f: t(
             "plan.planned_title", lang, name=planned["name"]) if f == PLANNED_CHOICE else scenario_title(f))
         up = scenario_upload(lang, key="cmp_upload")
     try:

@@ -31,6 +31,7 @@ from model.present.format import count, kpi_value, money, pct
 from model.present.i18n import kpi_label, t
 from ui import scenarios as sc
 from ui.state import CALIBRATED_KEY, current_lang
+from ui.widgets import choose
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "samples" / "history"
@@ -142,9 +143,9 @@ def _mapping_widgets(raw: RawTable, lang: str) -> tuple[tuple[str, str], ...]:
         cols = st.columns(3)
         for k, h in enumerate(unknown):
             i = raw.headers.index(h)
-            code = cols[k % 3].selectbox(h, ["", *MAPPABLE], key=f"hist_map_{i}",
-                                         format_func=lambda c: t("hist.ignore", lang) if c == "" else
-                                         (kpi_label(c, lang) + f" ({c})" if c not in ("agent", "date", "hour") else c))
+            code = choose(cols[k % 3].selectbox, h, ["", *MAPPABLE], key=f"hist_map_{i}",
+                          format_func=lambda c: t("hist.ignore", lang) if c == "" else
+                          (kpi_label(c, lang) + f" ({c})" if c not in ("agent", "date", "hour") else c))
             if code:
                 out.append((h, code))
     return tuple(out)
@@ -238,8 +239,9 @@ def _replay_tab(h: History, lang: str) -> None:
     names = [x.name for x in s.schemes]
     default = s.economics.baseline_scheme or ""
     options = ["", *names]
-    paid = c2.selectbox(t("hist.paid_under", lang), options, index=options.index(default) if default in options else 0,
-                        key="hist_paid_under", format_func=lambda n: t("hist.base_only", lang) if n == "" else n)
+    paid = choose(c2.selectbox, t("hist.paid_under", lang), options,
+                  index=options.index(default) if default in options else 0,
+                  key="hist_paid_under", format_func=lambda n: t("hist.base_only", lang) if n == "" else n)
     doc = replay(h, s, paid_under=paid or None)
     rows = []
     for name, b in doc["schemes"].items():
@@ -327,8 +329,8 @@ def _fit_frame(df: pd.DataFrame, lang: str, agents: bool = False) -> pd.DataFram
 def _calibrate_tab(h: History, src: dict[str, Any], lang: str) -> None:
     ss = st.session_state
     files = ["", *sc.shipped_scenarios()]
-    template = st.selectbox(t("hist.template", lang), files, key="hist_template",
-                            format_func=lambda f: t("hist.template_none", lang) if f == "" else f)
+    template = choose(st.selectbox, t("hist.template", lang), files, key="hist_template",
+                      format_func=lambda f: t("hist.template_none", lang) if f == "" else f)
     sig = json.dumps([src["id"], h.sheet, h.report.skipped_rows, sorted(h.columns.items()), template],
                      ensure_ascii=False)
     if st.button(t("hist.calibrate", lang), key="hist_calibrate", type="primary"):

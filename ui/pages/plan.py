@@ -24,7 +24,7 @@ from model.present.format import count, pct
 from model.present.i18n import t
 from model.scenario import load_scenario
 from ui.state import PLANNED_KEY, current_lang
-from ui.widgets import scenario_title, show_error
+from ui.widgets import choose, scenario_title, show_error
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "plan" / "history_90d_hourly.csv"
@@ -145,8 +145,8 @@ def _results(p: Plan, lang: str) -> None:
                      hide_index=True)
     st.subheader(t("plan.hourly", lang))
     busiest = int(np.argmax(req.chats.sum(axis=1)))
-    day = st.selectbox(t("plan.day", lang), list(range(len(p.dates))), index=busiest, key="plan_day",
-                       format_func=lambda i: f"{p.dates[i]:%Y-%m-%d} ({t(f'plan.weekday.{p.dates[i].weekday()}', lang)})")
+    day = choose(st.selectbox, t("plan.day", lang), list(range(len(p.dates))), index=busiest, key="plan_day",
+                 format_func=lambda i: f"{p.dates[i]:%Y-%m-%d} ({t(f'plan.weekday.{p.dates[i].weekday()}', lang)})")
     st.altair_chart(hourly_chart(p, int(day), lang), use_container_width=True)
     if req.check is not None:
         st.markdown(f"**{t('plan.check', lang, day=req.check_day + 1)}**")
@@ -224,7 +224,8 @@ def render() -> None:
     c1, c2 = st.columns(2)
     quantile = c1.slider(t("plan.quantile", lang), 0.5, 0.95, 0.8, 0.05, key="plan_quantile",
                          help=t("plan.quantile_help", lang))
-    template = c2.selectbox(t("plan.template", lang), _templates(), key="plan_template", format_func=scenario_title)
+    template = choose(c2.selectbox, t("plan.template", lang), _templates(), key="plan_template",
+                      format_func=scenario_title)
     sim = st.checkbox(t("plan.sim", lang), value=True, key="plan_sim")
     sig = (src["id"], cal_id, float(quantile), template, bool(sim))
     if st.button(t("plan.run", lang), key="plan_run", type="primary"):

@@ -22,7 +22,7 @@ from model.present.i18n import kpi_label, t
 from model.present.portfolio_deck import build_portfolio_deck
 from model.present.portfolio_tables import platform_name, shop_table
 from ui.state import current_lang
-from ui.widgets import show_error
+from ui.widgets import choose, show_error
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "portfolio"
@@ -109,8 +109,8 @@ def render() -> None:
     ids = runs["portfolio_id"].tolist()
     last = st.session_state.get(LAST)
     labels = {r.portfolio_id: f"{r.name} · {r.shops_done}/{r.n_shops} · {r.portfolio_id}" for r in runs.itertuples()}
-    pid = st.selectbox(t("pf.pick", lang), ids, index=ids.index(last) if last in ids else 0, key="pf_pick",
-                       format_func=labels.get)
+    pid = choose(st.selectbox, t("pf.pick", lang), ids, index=ids.index(last) if last in ids else 0, key="pf_pick",
+                 format_func=labels.get)
     try:
         doc = reopen(store, pid)
     except ScenarioError as e:

@@ -21,6 +21,7 @@ from ui import scenarios as sc
 from ui.state import CALIBRATED_CHOICE, CALIBRATED_KEY, current_lang, remember_widgets, restore_widgets
 from ui.widgets import (
     agent_section,
+    choose,
     kpi_card,
     scenario_title,
     scenario_upload,
@@ -100,9 +101,9 @@ def _load_base(lang: str, folder: Path | None) -> tuple[str, str, Scenario] | No
         st.session_state.pop("scenario", None)
     with st.sidebar:
         st.header(t("sim.scenario_header", lang))
-        choice = st.selectbox(t("sim.scenario", lang), files, key="scenario",
-                              format_func=lambda f: _calibrated_title(calibrated) if f == CALIBRATED_CHOICE
-                              else scenario_title(f))
+        choice = choose(st.selectbox, t("sim.scenario", lang), files, key="scenario",
+                        format_func=lambda f: _calibrated_title(calibrated) if f == CALIBRATED_CHOICE
+                        else scenario_title(f))
         up = scenario_upload(lang, key="upload")
     try:
         if up is not None:

@@ -24,6 +24,7 @@ from model.schema import scenario_from_dict
 from model.tuning.store import DEFAULT_STORE, SweepStore
 from ui.pages.compare import ROOT, SCENARIOS, scheme_scenarios
 from ui.state import current_lang
+from ui.widgets import choose
 
 DEFAULT_DAYS = 7
 DEFAULT_REPS = 2
@@ -156,7 +157,7 @@ def _past(store: str, s: Any, lang: str) -> None:
             return
         labels = {r.sweep_id: t("tun.sweep_label", lang, name=r.name, done=r.points_done, points=r.n_points,
                                  status=r.status, when=str(r.updated)[:16]) for r in past.itertuples()}
-        sid = st.selectbox(t("tun.past", lang), list(labels), format_func=labels.get, key="tun_past")
+        sid = choose(st.selectbox, t("tun.past", lang), list(labels), format_func=labels.get, key="tun_past")
         if st.button(t("tun.reopen", lang), key="tun_reopen"):
             from model.tuning.tune import reopen
 
@@ -345,8 +346,8 @@ def _staffing_section(lang: str) -> None:
     files.sort(key=lambda f: f != STAFF_DEFAULT)
     a, b, c = st.columns([3, 2, 1])
     path = a.selectbox(t("stf.scenario", lang), files, key="stf_scenario")
-    line = b.radio(t("stf.line", lang), ["three_min_reply_rate", "avg_response_s"], key="stf_line",
-                   format_func=lambda k: t(f"stf.line.{k}", lang), horizontal=True)
+    line = choose(b.radio, t("stf.line", lang), ["three_min_reply_rate", "avg_response_s"], key="stf_line",
+                  format_func=lambda k: t(f"stf.line.{k}", lang), horizontal=True)
     if line == "three_min_reply_rate":
         value = c.number_input(t("stf.value_pct", lang), 1.0, 99.0, 70.0, 5.0, key="stf_value_pct") / 100
     else:
@@ -394,8 +395,8 @@ def _history_section(lang: str) -> None:
     a, b, c = st.columns([3, 2, 1])
     up = a.file_uploader(t("his.file", lang), type=["csv"], key="his_file", max_upload_size=20)  # MB, as history
     codes = [k for k, v in KPI_CODES.items() if v.unit in ("share", "s", "yuan")]
-    kpi = b.selectbox(t("his.kpi", lang), codes, index=codes.index("inquiry_conversion"), key="his_kpi",
-                      format_func=lambda k: kpi_label(k, lang))
+    kpi = choose(b.selectbox, t("his.kpi", lang), codes, index=codes.index("inquiry_conversion"), key="his_kpi",
+                 format_func=lambda k: kpi_label(k, lang))
     ind = c.number_input(t("his.industry", lang), 0.0, 100.0, 0.0, 1.0, key="his_industry")
     if up is None:
         return
