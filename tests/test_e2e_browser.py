@@ -111,7 +111,7 @@ def test_load_move_slider_switch_language_screenshots():
 
 
 # ------------------------------------------------------------------------------ every page, both languages
-PAGES = {"": 3, "compare": 3}  # url path -> charts the page draws
+PAGES = {"": 3, "compare": 3, "history": 0, "tuning": 0, "plan": 0, "portfolio": 0}  # url path -> charts drawn
 WIDTHS = (1440, 414)
 
 
