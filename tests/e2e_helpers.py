@@ -37,10 +37,11 @@ def wait_limit_ms(base_s: float) -> int:
 
 #: JavaScript: true once the app's script run has finished (Streamlit's own ``data-test-script-state`` on the
 #: app root, as Streamlit's e2e tests wait for it), the connection is up and nothing on the page is stale.
-IDLE_JS = """() => !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]'
-                                              + '[data-test-connection-state="CONNECTED"]')
+_IDLE = """!!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]'
+                                  + '[data-test-connection-state="CONNECTED"]')
   && !document.querySelector('[data-testid="stStatusWidget"]')
   && document.querySelectorAll('[data-stale="true"]').length === 0"""
+IDLE_JS = f"() => {_IDLE}"
 
 
 def settle(page, timeout_ms: int | None = None) -> None:
@@ -129,8 +130,5 @@ CHART_SIZES_JS = """() => Array.from(document.querySelectorAll('.vega-embed'))
   .map(e => { const r = e.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; })"""
 
 #: JavaScript: true once Streamlit has finished the current run and drawn every chart.
-SETTLED_JS = """(n) => !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]'
-                                                  + '[data-test-connection-state="CONNECTED"]')
-  && !document.querySelector('[data-testid="stStatusWidget"]')
-  && document.querySelectorAll('[data-stale="true"]').length === 0
+SETTLED_JS = f"""(n) => {_IDLE}
   && document.querySelectorAll('.vega-embed svg, .vega-embed canvas').length >= n"""

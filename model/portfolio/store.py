@@ -18,11 +18,11 @@ and the next run computes only the rest.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from model.errors import ScenarioError
+from model.tuning.store import connect, utc_now
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,33 +66,15 @@ _SCHEMA = [
 _TABLES = ("portfolios", "portfolio_shops", "shop_documents", "shop_schemes", "shop_failures")
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class PortfolioStore:
     """A DuckDB file holding portfolio runs; ``with PortfolioStore(path) as st: ...``."""
 
     def __init__(self, path: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> None:
-        import duckdb
-
         self.path = Path(path)
-        try:
-            if read_only and not self.path.exists():
-                raise ScenarioError("没有组合结果 no portfolio store here (run `python -m model portfolio` first)",
-                                    file=str(path), key="--store")
-            if not read_only:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as e:
-            held = "lock" in str(e).lower()
-            raise ScenarioError(("正被另一个进程使用 is in use by another process; wait for it or give another "
-                                 f"--store ({e})") if held else
-                                f"无法打开 cannot open the portfolio store (damaged or not DuckDB): {e}",
-                                file=str(path), key="--store") from None
-        except OSError as e:
-            raise ScenarioError(f"cannot create the portfolio store: {e.strerror}", file=str(path),
-                                key="--store") from None
+        self.con = connect(path, read_only=read_only, what="portfolio store",
+                           missing="没有组合结果 no portfolio store here (run `python -m model portfolio` first)")
         tables = {r[0] for r in self.con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
         other = sorted(tables - set(_TABLES))
@@ -121,7 +103,7 @@ class PortfolioStore:
                  shops: list[tuple[str, str, str | None, str | None]]) -> None:
         """Record a portfolio run and its shops ``(name, file, key or None, proposed scheme)``; a re-run keeps
         every stored shop document and forgets the last run's failures."""
-        now = _now()
+        now = utc_now()
         self.con.execute("BEGIN")
         self.con.execute("DELETE FROM portfolio_shops WHERE portfolio_id = ?", [portfolio_id])
         self.con.execute("DELETE FROM shop_failures WHERE portfolio_id = ?", [portfolio_id])
@@ -153,7 +135,7 @@ class PortfolioStore:
             self.con.execute("DELETE FROM shop_schemes WHERE shop_key = ?", [key])
             self.con.execute("INSERT INTO shop_documents VALUES (?, ?, ?, ?, ?, ?, ?)",
                              [key, shop, platform, json.dumps(doc, ensure_ascii=False),
-                              json.dumps(tune, ensure_ascii=False) if tune is not None else None, seconds, _now()])
+                              json.dumps(tune, ensure_ascii=False) if tune is not None else None, seconds, utc_now()])
             if scheme_rows:
                 self.con.executemany(
                     f"INSERT INTO shop_schemes VALUES ({', '.join('?' * (3 + len(cols)))})",
@@ -165,11 +147,11 @@ class PortfolioStore:
 
     def write_failure(self, portfolio_id: str, shop: str, file: str, error: str) -> None:
         self.con.execute("INSERT OR REPLACE INTO shop_failures VALUES (?, ?, ?, ?, ?)",
-                         [portfolio_id, shop, file, error, _now()])
+                         [portfolio_id, shop, file, error, utc_now()])
 
     def set_status(self, portfolio_id: str, status: str) -> None:
         self.con.execute("UPDATE portfolios SET status = ?, updated = ? WHERE portfolio_id = ?",
-                         [status, _now(), portfolio_id])
+                         [status, utc_now(), portfolio_id])
 
     # ------------------------------------------------------------------------------------------- reading
     def portfolios(self) -> pd.DataFrame:

@@ -86,8 +86,35 @@ def _table_columns(con: Any) -> dict[str, list[str]]:
     return found
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
+    """Now in UTC, naive (DuckDB's TIMESTAMP)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def connect(path: str | Path, *, read_only: bool, what: str, missing: str) -> Any:
+    """Open the DuckDB file of a store (the sweep store, the portfolio store), or refuse it naming the file.
+
+    ``what`` names the store in the messages ("sweep store"); ``missing`` is the message for a read-only open of a
+    file that does not exist. A file another process holds, a damaged or non-DuckDB file and a folder that cannot
+    be made get one :class:`ScenarioError` each, with ``key='--store'``; nothing is written to them.
+    """
+    import duckdb
+
+    path = Path(path)
+    try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.exists():
+            raise ScenarioError(missing, file=str(path), key="--store")
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as e:
+        held = "lock" in str(e).lower()
+        raise ScenarioError(
+            (f"is in use by another process (another `tune`, `portfolio` or the app); wait for it to finish or give "
+             f"another --store ({e})") if held else f"cannot open the {what} (damaged or not a DuckDB file): {e}",
+            file=str(path), key="--store") from None
+    except OSError as e:
+        raise ScenarioError(f"cannot create the {what}: {e.strerror}", file=str(path), key="--store") from None
 
 
 class SweepStore:
@@ -97,20 +124,8 @@ class SweepStore:
         import duckdb
 
         self.path = Path(path)
-        try:
-            if not read_only:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            elif not self.path.exists():
-                raise ScenarioError("no sweep store here (run `python -m model tune` first)", file=str(path))
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as e:
-            held = "lock" in str(e).lower()
-            raise ScenarioError(
-                ("is in use by another process (another `tune` or the app); wait for it to finish or give another "
-                 f"--store ({e})") if held else f"cannot open the sweep store (damaged or not a DuckDB file): {e}",
-                file=str(path), key="--store") from None
-        except OSError as e:
-            raise ScenarioError(f"cannot create the sweep store: {e.strerror}", file=str(path), key="--store") from None
+        self.con = connect(path, read_only=read_only, what="sweep store",
+                           missing="no sweep store here (run `python -m model tune` first)")
         try:
             problem = self._foreign_tables()
             if problem is None and not read_only:
@@ -154,7 +169,7 @@ class SweepStore:
                  points: list[dict[str, Any]], point_hashes: list[str], focus: list[str | None],
                  replications: int, scenario: dict[str, Any] | None = None) -> None:
         """Record a sweep and its points (idempotent: re-registering the same sweep keeps its results)."""
-        now = _now()
+        now = utc_now()
         exists = self.con.execute("SELECT 1 FROM sweeps WHERE sweep_id = ?", [sweep_id]).fetchone()
         self.con.execute("BEGIN")
         if exists:
@@ -201,7 +216,7 @@ class SweepStore:
 
     def set_status(self, sweep_id: str, status: str) -> None:
         """Mark a sweep 'running', 'done' or 'interrupted'."""
-        self.con.execute("UPDATE sweeps SET status = ?, updated = ? WHERE sweep_id = ?", [status, _now(), sweep_id])
+        self.con.execute("UPDATE sweeps SET status = ?, updated = ? WHERE sweep_id = ?", [status, utc_now(), sweep_id])
 
     # ------------------------------------------------------------------------------------------- reading
     def sweeps(self) -> pd.DataFrame:
