@@ -28,7 +28,12 @@ from model.simulate import simulate
 
 
 def clean(x: Any) -> Any:
-    """JSON-safe values: numpy scalars to Python, NaN/inf to None, rounded floats for stable files."""
+    """JSON-safe values: numpy scalars to Python, NaN/inf to None, rounded floats for stable files.
+
+    Floats keep 10 significant digits and at most 9 decimals: below 1e-9 (of a yuan, a second, a share) a value
+    is numerical noise (an agent's effort cost of 2.7e-34 yuan, a forecast uplift of 5.02e-09 yuan), and its
+    digits change with the numpy/SciPy build, which made the golden files fail on a fresh install.
+    """
     if isinstance(x, dict):
         return {str(k): clean(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
@@ -37,7 +42,7 @@ def clean(x: Any) -> Any:
         return x.item() if not isinstance(x, bool) else x
     if isinstance(x, float | np.floating):
         v = float(x)
-        return None if not np.isfinite(v) else float(f"{v:.10g}")
+        return None if not np.isfinite(v) else float(f"{round(v, 9):.10g}") + 0.0  # + 0.0: no "-0.0"
     return x
 
 

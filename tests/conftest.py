@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 from model.chatcentre import EngineInput
 from model.edits import with_edits
@@ -20,6 +21,11 @@ SCENARIOS = ROOT / "scenarios"
 ERLANG = SCENARIOS / "validation" / "erlang.toml"
 TAOBAO = SCENARIOS / "taobao_10_agents.toml"
 INF = float("inf")
+
+# Property tests run on a shared, often loaded 2-core machine: a slow example is not a failure (no deadline, no
+# too_slow health check), and CI draws the same examples every run so a red run can be reproduced.
+settings.register_profile("house", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "house"))
 
 
 def engine_input(
