@@ -25,10 +25,12 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from heapq import heappush
 from itertools import count
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL, Timeout
 
 from model.clock import ChatStatus
 
@@ -38,6 +40,24 @@ IN_PROGRESS, ANSWERED, ABANDONED = int(ChatStatus.IN_PROGRESS), int(ChatStatus.A
 #: Agent roles and the chat kinds (0 pre-sale, 1 after-sale) each may serve.
 ROLES: dict[str, tuple[int, ...]] = {"presale": (0,), "aftersale": (1,), "both": (0, 1)}
 _GROUP = {"presale": 0, "aftersale": 1, "both": 2}
+
+_new_timeout = Timeout.__new__
+
+
+def _timeout(env: simpy.Environment, delay: float) -> Timeout:
+    """``env.timeout(delay)`` for a delay known to be >= 0, without its two Python calls (the check and
+    ``env.schedule``): the same SimPy Timeout, scheduled at the same time with the same priority and the next
+    event id, so the run is event for event the one ``env.timeout`` makes (tests/test_engine.py compares the
+    records of both). About 6% of the engine's time per buyer message (bench/README.md, issue 17)."""
+    ev = _new_timeout(Timeout)
+    ev.env = env
+    ev.callbacks = []
+    ev._value = None
+    ev._delay = delay
+    ev._ok = True
+    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), ev))
+    return ev
+
 
 
 @dataclass
@@ -278,9 +298,6 @@ class ChatCentre:
         self._leave(a, self.load[a])
 
     # ------------------------------------------------------------------------------------------- replies
-    def _reply_time(self, a: int, j: int) -> float:
-        return self.reply_scale[a] * self.slow[self.load[a] - 1] * self.reply_unit[j]
-
     def _next_live(self, q: deque) -> list | None:
         """Pop and return the first entry of ``q`` whose buyer is still there (skipping cancelled waits)."""
         while q:
@@ -293,7 +310,7 @@ class ChatCentre:
         """Record the reply to buyer message ``j`` (typed by ``a`` in ``rt`` s) and hand the typist on."""
         self.busy[a] += rt
         self.msg_type[j] = rt
-        self.msg_reply[j] = self.env.now
+        self.msg_reply[j] = self.env._now
         self.msg_agent[j] = a
         q = self.typist[a]
         if q:
@@ -308,15 +325,15 @@ class ChatCentre:
         """Start one chat process per arrival."""
         env, chat = self.env, self.chat
         for i, t in enumerate(self.inp.arrival_s.tolist()):
-            dt = t - env.now
+            dt = t - env._now
             if dt > 0:
-                yield env.timeout(dt)
+                yield _timeout(env, dt)
             env.process(chat(i))
 
     def _abandon(self, i: int) -> None:
         self.chat_status[i] = ABANDONED
-        self.chat_left[i] = self.env.now
-        self.chat_end[i] = self.env.now
+        self.chat_left[i] = self.env._now
+        self.chat_end[i] = self.env._now
 
     def chat(self, i: int):
         """One chat: wait for an agent (with patience), then the message exchange.
@@ -326,7 +343,7 @@ class ChatCentre:
         reply starts the buyer may leave at its patience deadline (then the slot is freed, silent or not).
         """
         env = self.env
-        deadline = env.now + self.patience[i]
+        deadline = env._now + self.patience[i]
         kind = self.kind[i]
         a = self._pick(kind)
         if a < 0:
@@ -335,7 +352,7 @@ class ChatCentre:
             if deadline == INF:
                 a = yield ev
             else:
-                yield ev | env.timeout(deadline - env.now)
+                yield ev | _timeout(env, deadline - env._now)
                 # ev.triggered, not "ev in res": an agent may have taken the chat at the very instant the
                 # patience ran out (after the timeout, before this process resumed); the chat then holds a slot.
                 if not ev.triggered:
@@ -350,18 +367,19 @@ class ChatCentre:
                 else:
                     a = ev.value
         self.chat_agent[i] = a
-        self.chat_assign[i] = env.now
+        self.chat_assign[i] = env._now
         j = j0 = self.msg_off[i]
         last = j + (1 if self.chat_ghost[i] else self.n_msgs[i]) - 1
         latency = self.latency_scale[a]
+        reply_scale, slow, load, reply_unit = self.reply_scale[a], self.slow, self.load, self.reply_unit
         pending = latency * self.latency_unit[j] if latency > 0.0 else 0.0  # until the agent notices message j
         while True:
             if pending > 0.0:
-                if env.now + pending < deadline:
-                    yield env.timeout(pending)
+                if env._now + pending < deadline:
+                    yield _timeout(env, pending)
                 else:  # the buyer leaves before the agent noticed the message
-                    if deadline > env.now:
-                        yield env.timeout(deadline - env.now)
+                    if deadline > env._now:
+                        yield _timeout(env, deadline - env._now)
                     self._abandon(i)
                     self._release(a)
                     return
@@ -373,31 +391,31 @@ class ChatCentre:
                 if deadline == INF:
                     yield turn
                 else:
-                    if deadline > env.now:
-                        yield turn | env.timeout(deadline - env.now)
+                    if deadline > env._now:
+                        yield turn | _timeout(env, deadline - env._now)
                     if not turn.triggered:  # the typist may have been handed over at the deadline instant
                         self.gone[i] = True  # cancels the wait in the typist's queue
                         self._abandon(i)
                         self._release(a)
                         return
-            rt = self._reply_time(a, j)
-            yield env.timeout(rt)
+            rt = reply_scale * slow[load[a] - 1] * reply_unit[j]  # the agent's speed x slowdown at its load x draw
+            yield _timeout(env, rt)
             self._typed(a, j, rt)
             if j == j0:  # the first reply was sent: the buyer stays to the end
-                self.chat_first[i] = env.now
+                self.chat_first[i] = env._now
                 deadline = INF
             if j == last:
                 break
             # the buyer thinks and sends the next message; the agent notices it after its latency. One timeout
             # for both (the buyer no longer leaves), so a latency costs no extra event.
             nxt = latency * self.latency_unit[j + 1] if latency > 0.0 else 0.0
-            yield env.timeout(self.think[j] + nxt)
+            yield _timeout(env, self.think[j] + nxt)
             j += 1
-            self.msg_sent[j] = env.now - nxt
+            self.msg_sent[j] = env._now - nxt
             pending = 0.0
         if not self.chat_ghost[i]:
             self.chat_status[i] = ANSWERED
-            self.chat_end[i] = env.now
+            self.chat_end[i] = env._now
         self._release(a)
 
     def shifts(self, a: int, intervals: list[tuple[float, float]]):

@@ -43,14 +43,13 @@ def pricing_context(res: SimResult, baseline: SimResult, *, scenario: Scenario |
     """KPI tables of a result, as the pricing functions take them.
 
     ``scenario`` gives the economics and horizon (default: the result's own; a run shared through a cache may
-    have been made for a scenario with other schemes or economics).
+    have been made for a scenario with other schemes or economics). Tables per week, day or round are made
+    only when a component of the scheme is evaluated on them (through ``tables``, cached on the result).
     """
     s = scenario or res.scenario
     return PricingContext(
         agent_horizon=res.table(by_agent=True),
-        agent_week=res.table(by_agent=True, period="week"),
         team_horizon=team_horizon(res),
-        team_week=res.table(period="week"),
         agents=res.agents,
         baseline_team_horizon=team_horizon(baseline),
         gross_margin_share=s.economics.gross_margin_share,

@@ -290,3 +290,23 @@ def test_statuses_are_consistent_with_times(busy_day):
     first = rec.chat_first_reply_s[ab]
     assert not (np.isfinite(first) & (first < rec.chat_left_s[ab])).any()
     assert set(np.unique(st)) <= {IN_PROGRESS, ANSWERED, ABANDONED}
+
+
+@pytest.mark.parametrize("sets", [[], ['customers.patience.dist="none"'], ["agents.count=2"]])
+def test_the_lean_timeout_runs_the_same_events_as_simpys(monkeypatch, sets):
+    """model.chatcentre._timeout builds SimPy Timeouts itself (issue 17): the run must be the one
+    ``env.timeout`` makes, record for record (times, agents, statuses), with patience, queues and typist waits."""
+    from model import chatcentre
+    from model.scenario import load_scenario
+
+    s = load_scenario("scenarios/taobao_10_agents.toml", ["meta.days=2", "behaviour.model=none", *sets])
+    inp = sim_engine_input(s, make_draws(s, 0), agent_table(s), Effects())
+    lean = run(inp)
+    monkeypatch.setattr(chatcentre, "_timeout", lambda env, delay: env.timeout(delay))
+    simpys = run(inp)
+    fields = [f for f in vars(lean) if isinstance(getattr(lean, f), np.ndarray)]
+    assert len(fields) > 5
+    for f in fields:
+        assert np.array_equal(getattr(lean, f), getattr(simpys, f), equal_nan=True), f
+    if sets == ["agents.count=2"]:  # the queue really formed (abandonment and typist waits were exercised)
+        assert (lean.chat_status == ABANDONED).any()

@@ -586,3 +586,34 @@ def test_every_toml_example_in_docs_validates():
     assert types >= {"threshold", "rank", "commission", "tiered_commission", "scorecard", "rank_points",
                      "behaviour_points", "department_bonus", "profit_pool", "base_salary", "silent_order_pool",
                      "aftersale_chargeback", "gate", "cap"}
+
+
+def _pay_table_by_pivot(long: pd.DataFrame) -> pd.DataFrame:
+    """The pivot-table construction pay_table replaced (issue 17): the oracle for its rows, columns and NaNs."""
+    order = list(dict.fromkeys(long["component"]))
+    wide = long.pivot_table(index=["rep", "agent"], columns="component", values="yuan", aggfunc="sum", sort=False)
+    wide = wide.reindex(columns=order)
+    wide.columns = list(wide.columns)
+    by_kind = long.pivot_table(index=["rep", "agent"], columns="kind", values="yuan", aggfunc="sum")
+    base = by_kind["base"] if "base" in by_kind.columns else 0.0
+    var = by_kind["variable"] if "variable" in by_kind.columns else 0.0
+    head = pd.DataFrame({"base_yuan": base, "variable_yuan": var}, index=wide.index).fillna(0.0)
+    head.insert(0, "pay_yuan", head["base_yuan"] + head["variable_yuan"])
+    return pd.concat([head, wide], axis=1).reset_index()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_pay_table_equals_the_pivot_table_it_replaced(seed):
+    """Rows in first-appearance order of rep then agent, components in pricing order, a missing component NaN,
+    a NaN amount counted as 0; sums equal to the last bits but for the summation order (pandas sums with Kahan)."""
+    from model.schemes.pricing import pay_table
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    long = pd.DataFrame({
+        "rep": rng.integers(0, 3, n), "agent": rng.integers(0, 7, n),
+        "component": rng.choice(["达标奖", "rank", "base"], n), "type": "x",
+        "kind": rng.choice(["base", "variable"] if seed % 3 else ["variable"], n),
+        "yuan": np.where(rng.random(n) < 0.1, np.nan, rng.normal(100, 50, n)), "reached": np.nan})
+    pd.testing.assert_frame_equal(pay_table(long), _pay_table_by_pivot(long), check_column_type=False,
+                                  check_exact=False, rtol=1e-13, atol=1e-12)

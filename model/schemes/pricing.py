@@ -771,20 +771,29 @@ def pay_table(long: pd.DataFrame) -> pd.DataFrame:
         long: the output of :func:`price_scheme`.
 
     Returns:
-        One row per (rep, agent), components in pricing order.
+        One row per (rep, agent), components in pricing order; rows in the order of first appearance of the rep,
+        then of the agent (as ``pivot_table(sort=False)``); a component an agent has no row for is NaN, a NaN
+        amount counts as 0 (pandas' sum). Sums by ``numpy.bincount`` (a pivot table costs about 20 ms a scheme).
     """
     if long.empty:
         return pd.DataFrame(columns=["rep", "agent", "pay_yuan", "base_yuan", "variable_yuan"])
-    order = list(dict.fromkeys(long["component"]))
-    wide = long.pivot_table(index=["rep", "agent"], columns="component", values="yuan", aggfunc="sum", sort=False)
-    wide = wide.reindex(columns=order)
-    wide.columns = list(wide.columns)
-    by_kind = long.pivot_table(index=["rep", "agent"], columns="kind", values="yuan", aggfunc="sum")
-    base = by_kind["base"] if "base" in by_kind.columns else 0.0
-    var = by_kind["variable"] if "variable" in by_kind.columns else 0.0
-    head = pd.DataFrame({"base_yuan": base, "variable_yuan": var}, index=wide.index).fillna(0.0)
-    head.insert(0, "pay_yuan", head["base_yuan"] + head["variable_yuan"])
-    return pd.concat([head, wide], axis=1).reset_index()
+    rc, reps = pd.factorize(long["rep"], sort=False)
+    ac, agents = pd.factorize(long["agent"], sort=False)
+    cc, comps = pd.factorize(long["component"], sort=False)
+    y = long["yuan"].to_numpy(dtype=float)
+    y = np.where(np.isnan(y), 0.0, y)
+    keys, row = np.unique(rc * len(agents) + ac, return_inverse=True)
+    n, k = len(keys), len(comps)
+    cell = row * k + cc
+    wide = np.bincount(cell, weights=y, minlength=n * k).reshape(n, k)
+    wide[np.bincount(cell, minlength=n * k).reshape(n, k) == 0] = np.nan
+    kind = long["kind"].to_numpy()
+    base = np.bincount(row, weights=np.where(kind == "base", y, 0.0), minlength=n)
+    var = np.bincount(row, weights=np.where(kind == "variable", y, 0.0), minlength=n)
+    cols: dict[str, Any] = {"rep": np.asarray(reps)[keys // len(agents)], "agent": np.asarray(agents)[keys % len(agents)],
+                            "pay_yuan": base + var, "base_yuan": base, "variable_yuan": var}
+    cols.update({str(c): wide[:, j] for j, c in enumerate(comps)})
+    return pd.DataFrame(cols)
 
 
 def reach_share(long: pd.DataFrame) -> pd.DataFrame:
