@@ -17,6 +17,7 @@ as not converged. docs/model.md section 10.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +34,9 @@ from model.behaviour.kpimodel import (
     forecast_sums,
     kpi_tables,
 )
+from model.kpi import SUM_COLUMNS, LazyRatios
 from model.language.behaviour import Behaviour
-from model.schemes.pricing import PricingContext, price_scheme
+from model.schemes.pricing import BlockContext, PricingContext, block_priceable, price_block, price_scheme
 from model.schemes.spec import Scheme
 from model.schemes.targets import ratchet_targets, with_target
 
@@ -74,6 +76,23 @@ class Equilibrium:
     forecast: dict[str, Any] = field(default_factory=dict)
 
 
+class _WithSilent(Mapping):
+    """The team's KPIs with ``silent_orders_yuan`` (the team table of :meth:`_Pricer.price`), lazily."""
+
+    def __init__(self, kpis: LazyRatios, silent: np.ndarray) -> None:
+        self.kpis, self.silent = kpis, silent
+
+    def __getitem__(self, code: str) -> np.ndarray:
+        return self.silent if code == "silent_orders_yuan" else self.kpis[code]
+
+    def __iter__(self):
+        yield from self.kpis
+        yield "silent_orders_yuan"
+
+    def __len__(self) -> int:
+        return len(self.kpis) + 1
+
+
 class _Pricer:
     """Prices batches of effort profiles on the fixed noise draws."""
 
@@ -84,6 +103,7 @@ class _Pricer:
         self.n = base.sums.shape[0]
         self.m = noise.z.shape[0]
         self.weekly = any(getattr(c, "period", "month") == "week" for _, c, _ in scheme.flat_components())
+        self.block = block_priceable(scheme)  # pay of many candidate profiles at once on arrays (no tables)
         if not self.weekly:
             base = self.base = base.collapsed()
         zero = np.zeros((self.m, self.n, len(DIMS)))
@@ -100,6 +120,22 @@ class _Pricer:
     def forecast(self, effort: np.ndarray, sample: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
         """Forecast sums (rows, agents, weeks, columns) of effort profiles."""
         return forecast_sums(self.cfg, self.base, self.oc, effort, self.noise, sample, who)
+
+    def pay(self, sample: np.ndarray, sums: np.ndarray) -> np.ndarray:
+        """Pay (rows, agents) of forecast sums (rows, agents, weeks, columns): the scheme's block pricing on the
+        same KPI values as :meth:`price` (equal to its pay), or :meth:`price` when the scheme has no block form."""
+        if not self.block:
+            return self.price(None, sample, sums)[0]
+        horizon = sums.sum(axis=2)  # (rows, agents, columns): the horizon of kpi_tables
+
+        def team() -> dict[str, np.ndarray]:  # the team horizon of kpi_tables, summed only if a KPI needs it
+            t = (sums.sum(axis=1) + self.base.residual[None]).sum(axis=1)  # (rows, columns)
+            return {c: t[:, i] for i, c in enumerate(SUM_COLUMNS)}
+
+        basis = self.base.three_min_basis
+        am = LazyRatios({c: horizon[..., i] for i, c in enumerate(SUM_COLUMNS)}, basis)
+        tm = _WithSilent(LazyRatios(team, basis), np.full(len(sample), float(self.base.silent_orders_yuan)))
+        return price_block(self.scheme, BlockContext(am, tm, self.agents, self.days))
 
     def price(self, effort: np.ndarray | None, sample: np.ndarray,
               sums: np.ndarray | None = None) -> tuple[np.ndarray, pd.DataFrame]:
@@ -309,8 +345,7 @@ def solve(
                 tags.append((dim, j))
     eff = np.repeat(np.stack(probes), m, axis=0)
     sample = np.tile(np.arange(m), len(probes))
-    pay, _ = pricer.price(eff, sample)
-    pay = pay.reshape(len(probes), m, n)
+    pay = pricer.pay(sample, pricer.forecast(eff, sample)).reshape(len(probes), m, n)
     paid_dims: list[int] = []
     interacting = False
     for k in range(1, len(probes)):
@@ -392,9 +427,11 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
         dev = pricer.forecast(np.repeat(trial, m, axis=0), np.tile(samples, k), members)
         rows = np.arange(b * k * m, (b + 1) * k * m)
         sums[rows[:, None], members[None, :]] = dev
-    pay, _ = pricer.price(None, np.tile(samples, nb * k), sums)
     if ratchet is not None:  # next month's pay falls as this month's result raises next month's target
+        pay, _ = pricer.price(None, np.tile(samples, nb * k), sums)
         pay = pay + ratchet.next_month_change(effort, current, pricer.last_team, samples, nb * k)
+    else:
+        pay = pricer.pay(np.tile(samples, nb * k), sums)
     pay = pay.reshape(nb, k, m, n)
     resp = effort[:, dim].copy()
     for b, members in enumerate(blocks):
