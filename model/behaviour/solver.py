@@ -36,7 +36,14 @@ from model.behaviour.kpimodel import (
 )
 from model.kpi import SUM_COLUMNS, LazyRatios
 from model.language.behaviour import Behaviour
-from model.schemes.pricing import BlockContext, PricingContext, block_priceable, price_block, price_scheme
+from model.schemes.pricing import (
+    BlockAgents,
+    BlockContext,
+    PricingContext,
+    block_priceable,
+    price_block,
+    price_scheme,
+)
 from model.schemes.spec import Scheme
 from model.schemes.targets import ratchet_targets, with_target
 
@@ -104,6 +111,7 @@ class _Pricer:
         self.m = noise.z.shape[0]
         self.weekly = any(getattr(c, "period", "month") == "week" for _, c, _ in scheme.flat_components())
         self.block = block_priceable(scheme)  # pay of many candidate profiles at once on arrays (no tables)
+        self.block_agents = BlockAgents.of(agents, self.n) if self.block else None
         if not self.weekly:
             base = self.base = base.collapsed()
         zero = np.zeros((self.m, self.n, len(DIMS)))
@@ -116,6 +124,24 @@ class _Pricer:
         nz = self.noise
         noise = Noise(nz.z[:m], nz.agent_shock[:m], nz.team[:m], nz.rival[:m])
         return _Pricer(self.cfg, self.scheme, self.base, self.oc, self.agents, noise, self.margin, self.days)
+
+    def current(self, effort: np.ndarray) -> np.ndarray:
+        """Forecast sums (m, agents, weeks, columns) of one effort profile (agents, 4) on every simulated month.
+
+        An agent's sums depend on its own effort only, so the last profile's sums are kept and only the agents
+        whose effort moved since are forecast again (one deviator at a time moves one agent). The caller must not
+        modify the returned array."""
+        cache = getattr(self, "_current", None)
+        if cache is None or cache[0].shape != effort.shape:
+            sums = self.forecast(np.repeat(effort[None], self.m, axis=0), np.arange(self.m))
+        else:
+            moved = np.flatnonzero((cache[0] != effort).any(axis=1))
+            if not len(moved):
+                return cache[1]
+            sums = cache[1].copy()
+            sums[:, moved] = self.forecast(np.repeat(effort[moved][None], self.m, axis=0), np.arange(self.m), moved)
+        self._current = (effort.copy(), sums)
+        return sums
 
     def forecast(self, effort: np.ndarray, sample: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
         """Forecast sums (rows, agents, weeks, columns) of effort profiles."""
@@ -135,7 +161,7 @@ class _Pricer:
         basis = self.base.three_min_basis
         am = LazyRatios({c: horizon[..., i] for i, c in enumerate(SUM_COLUMNS)}, basis)
         tm = _WithSilent(LazyRatios(team, basis), np.full(len(sample), float(self.base.silent_orders_yuan)))
-        return price_block(self.scheme, BlockContext(am, tm, self.agents, self.days))
+        return price_block(self.scheme, BlockContext(am, tm, self.block_agents, self.days))
 
     def price(self, effort: np.ndarray | None, sample: np.ndarray,
               sums: np.ndarray | None = None) -> tuple[np.ndarray, pd.DataFrame]:
@@ -416,7 +442,7 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
     m = pricer.m
     nb = len(blocks)
     samples = np.arange(m)
-    current = pricer.forecast(np.repeat(effort[None], m, axis=0), samples)  # (m, n, W, C)
+    current = pricer.current(effort)  # (m, n, W, C)
     # the deviators see their rivals through their uncertainty about the rivals' abilities
     sums = np.tile(_rivals_seen(cfg, current, pricer.noise) if nb > 1 or len(blocks[0]) < n else current,
                    (nb * k, 1, 1, 1))

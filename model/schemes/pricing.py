@@ -11,7 +11,7 @@ gates (wrapped components, then whole-scheme gates) -> caps/floors in the order 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -834,13 +834,14 @@ class BlockContext:
     Attributes:
         agent: KPI code -> array (R, N), as the columns of ``PricingContext.agent_horizon``.
         team: KPI code -> array (R,), as the columns of ``PricingContext.team_horizon`` (with ``silent_orders_yuan``).
-        agents: static attributes per agent (``agent``, ``role``, ``tenure_months`` ...), as in the context.
+        agents: static attributes per agent (``agent``, ``role``, ``tenure_months`` ...), as in the context, or
+            :class:`BlockAgents` made from them once.
         days: simulated horizon in days.
     """
 
-    agent: dict[str, np.ndarray]
-    team: dict[str, np.ndarray]
-    agents: pd.DataFrame | None = None
+    agent: Mapping[str, np.ndarray]
+    team: Mapping[str, np.ndarray]
+    agents: pd.DataFrame | BlockAgents | None = None
     days: float = 30.0
 
 
@@ -872,24 +873,36 @@ def split_prizes_rows(values: np.ndarray, prizes: list[float], direction: str, v
     return out
 
 
-class _BlockPrep:
-    """What the block pricers read: KPI arrays, eligibility and proration (the block's :class:`_Prep`)."""
+@dataclass(frozen=True)
+class BlockAgents:
+    """The static attributes a block's pricing reads, per agent column (built once, reused for many blocks)."""
 
-    def __init__(self, ctx: BlockContext) -> None:
-        self.ctx = ctx
-        self.days = float(ctx.days)
-        first = next(iter(ctx.agent.values()))
-        self.shape = first.shape
-        n = self.shape[1]
-        ag = ctx.agents.set_index("agent") if ctx.agents is not None else pd.DataFrame(index=pd.RangeIndex(n))
+    role: np.ndarray
+    tenure: np.ndarray
+
+    @staticmethod
+    def of(agents: pd.DataFrame | None, n: int) -> BlockAgents:
+        """From an agent table (``agent``, ``role``, ``tenure_months``; absent: "both", 0) for agents 0..n-1."""
+        ag = agents.set_index("agent") if agents is not None else pd.DataFrame(index=pd.RangeIndex(n))
 
         def static(col: str, default: Any) -> np.ndarray:
             if col in ag.columns:
                 return ag[col].reindex(range(n)).fillna(default).to_numpy()
             return np.full(n, default, dtype=object if isinstance(default, str) else float)
 
-        self.role = static("role", "both")
-        self.tenure = static("tenure_months", 0.0).astype(float)
+        return BlockAgents(static("role", "both"), static("tenure_months", 0.0).astype(float))
+
+
+class _BlockPrep:
+    """What the block pricers read: KPI arrays, eligibility and proration (the block's :class:`_Prep`)."""
+
+    def __init__(self, ctx: BlockContext) -> None:
+        self.ctx = ctx
+        self.days = float(ctx.days)
+        first = ctx.agent[next(iter(ctx.agent))]
+        self.shape = first.shape
+        ag = ctx.agents if isinstance(ctx.agents, BlockAgents) else BlockAgents.of(ctx.agents, self.shape[1])
+        self.role, self.tenure = ag.role, ag.tenure
 
     def kpi(self, code: str) -> np.ndarray:
         if code not in self.ctx.agent:
