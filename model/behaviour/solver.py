@@ -55,6 +55,9 @@ _EXACT_TEAM = 20
 _INTERACTING_SAMPLES = 32
 #: Effort on a paid dimension above which an agent counts as trying (gave_up / secure flags).
 TRYING = 0.15
+#: Price candidate efforts with the scheme's block pricing (``pricing.price_block``, equal to ``price_scheme``'s
+#: pay) where the scheme has one. False prices every block through ``price_scheme`` (bench/behaviour.py times both).
+BLOCK_PRICING = True
 
 
 @dataclass
@@ -110,7 +113,7 @@ class _Pricer:
         self.n = base.sums.shape[0]
         self.m = noise.z.shape[0]
         self.weekly = any(getattr(c, "period", "month") == "week" for _, c, _ in scheme.flat_components())
-        self.block = block_priceable(scheme)  # pay of many candidate profiles at once on arrays (no tables)
+        self.block = BLOCK_PRICING and block_priceable(scheme)  # pay of many candidate profiles at once on arrays (no tables)
         self.block_agents = BlockAgents.of(agents, self.n) if self.block else None
         if not self.weekly:
             base = self.base = base.collapsed()
