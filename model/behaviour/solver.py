@@ -103,6 +103,44 @@ class _WithSilent(Mapping):
         return len(self.kpis) + 1
 
 
+class _DeviatorBlock(Mapping):
+    """The rows of one call of best responses: ``reps`` copies of the team's sums ``seen`` (m, agents, weeks,
+    columns), and in the rows of block ``b`` (``reps / len(blocks)`` candidates x m months) the members' candidate
+    sums ``devs[b]``. ``sums()`` is the whole array; as a mapping (one-week blocks), base-sum column -> (rows, agents)
+    array of the horizon, built on first use."""
+
+    def __init__(self, seen: np.ndarray, reps: int, blocks: list[np.ndarray], devs: list[np.ndarray]) -> None:
+        self.seen, self.reps, self.blocks, self.devs = seen, reps, blocks, devs
+        self.weeks = seen.shape[2]
+        self._cols: dict[str, np.ndarray] = {}
+        self._sums: np.ndarray | None = None
+
+    def sums(self) -> np.ndarray:
+        if self._sums is None:
+            sums = np.tile(self.seen, (self.reps, 1, 1, 1))
+            for b, (members, dev) in enumerate(zip(self.blocks, self.devs, strict=True)):
+                rows = np.arange(b * len(dev), (b + 1) * len(dev))
+                sums[rows[:, None], members[None, :]] = dev
+            self._sums = sums
+        return self._sums
+
+    def __getitem__(self, col: str) -> np.ndarray:
+        if col not in self._cols:
+            i = COL[col]
+            out = np.tile(self.seen[:, :, 0, i], (self.reps, 1))
+            for b, (members, dev) in enumerate(zip(self.blocks, self.devs, strict=True)):
+                rows = np.arange(b * len(dev), (b + 1) * len(dev))
+                out[rows[:, None], members[None, :]] = dev[:, :, 0, i]
+            self._cols[col] = out
+        return self._cols[col]
+
+    def __iter__(self):
+        return iter(COL)
+
+    def __len__(self) -> int:
+        return len(COL)
+
+
 class _Pricer:
     """Prices batches of effort profiles on the fixed noise draws."""
 
@@ -150,21 +188,29 @@ class _Pricer:
         """Forecast sums (rows, agents, weeks, columns) of effort profiles."""
         return forecast_sums(self.cfg, self.base, self.oc, effort, self.noise, sample, who)
 
-    def pay(self, sample: np.ndarray, sums: np.ndarray) -> np.ndarray:
+    def pay(self, sample: np.ndarray, sums: np.ndarray | None, block: _DeviatorBlock | None = None) -> np.ndarray:
         """Pay (rows, agents) of forecast sums (rows, agents, weeks, columns): the scheme's block pricing on the
-        same KPI values as :meth:`price` (equal to its pay), or :meth:`price` when the scheme has no block form."""
+        same KPI values as :meth:`price` (equal to its pay), or :meth:`price` when the scheme has no block form.
+
+        ``block`` (one week) instead of ``sums``: the rows of a deviator block, whose base-sum columns are built only
+        when a KPI the scheme reads needs them (the same values as the rows of ``block.sums()``)."""
         if not self.block:
-            return self.price(None, sample, sums)[0]
-        horizon = sums.sum(axis=2)  # (rows, agents, columns): the horizon of kpi_tables
+            return self.price(None, sample, block.sums() if sums is None else sums)[0]
+        if sums is None:
+            columns: Mapping[str, np.ndarray] = block
+        else:
+            horizon = sums.sum(axis=2)  # (rows, agents, columns): the horizon of kpi_tables
+            columns = {c: horizon[..., i] for i, c in enumerate(SUM_COLUMNS)}
 
         def team() -> dict[str, np.ndarray]:  # the team horizon of kpi_tables, summed only if a KPI needs it
-            t = (sums.sum(axis=1) + self.base.residual[None]).sum(axis=1)  # (rows, columns)
+            full = block.sums() if sums is None else sums
+            t = (full.sum(axis=1) + self.base.residual[None]).sum(axis=1)  # (rows, columns)
             return {c: t[:, i] for i, c in enumerate(SUM_COLUMNS)}
 
         basis = self.base.three_min_basis
-        am = LazyRatios({c: horizon[..., i] for i, c in enumerate(SUM_COLUMNS)}, basis)
+        am = LazyRatios(columns, basis)
         tm = _WithSilent(LazyRatios(team, basis), np.full(len(sample), float(self.base.silent_orders_yuan)))
-        return price_block(self.scheme, BlockContext(am, tm, self.block_agents, self.days))
+        return price_block(self.scheme, BlockContext(am, tm, self.block_agents, self.days, (len(sample), self.n)))
 
     def price(self, effort: np.ndarray | None, sample: np.ndarray,
               sums: np.ndarray | None = None) -> tuple[np.ndarray, pd.DataFrame]:
@@ -447,20 +493,22 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
     samples = np.arange(m)
     current = pricer.current(effort)  # (m, n, W, C)
     # the deviators see their rivals through their uncertainty about the rivals' abilities
-    sums = np.tile(_rivals_seen(cfg, current, pricer.noise) if nb > 1 or len(blocks[0]) < n else current,
-                   (nb * k, 1, 1, 1))
+    seen = _rivals_seen(cfg, current, pricer.noise) if nb > 1 or len(blocks[0]) < n else current
     lo = 0.0 if dim == GAMING else cfg.slack_floor
-    for b, members in enumerate(blocks):
+    devs = []
+    for members in blocks:
         trial = np.repeat(effort[members][None], k, axis=0)  # (k, |members|, 4)
         trial[:, :, dim] = np.clip(cands[members].T, lo, 1.0)  # priced at the nearest feasible level
-        dev = pricer.forecast(np.repeat(trial, m, axis=0), np.tile(samples, k), members)
-        rows = np.arange(b * k * m, (b + 1) * k * m)
-        sums[rows[:, None], members[None, :]] = dev
+        devs.append(pricer.forecast(np.repeat(trial, m, axis=0), np.tile(samples, k), members))
+    # row (b, candidate, month): the others at their current sums as seen, block b's members at the candidate
+    block = _DeviatorBlock(seen, nb * k, blocks, devs)
     if ratchet is not None:  # next month's pay falls as this month's result raises next month's target
-        pay, _ = pricer.price(None, np.tile(samples, nb * k), sums)
+        pay, _ = pricer.price(None, np.tile(samples, nb * k), block.sums())
         pay = pay + ratchet.next_month_change(effort, current, pricer.last_team, samples, nb * k)
+    elif pricer.block and block.weeks == 1:
+        pay = pricer.pay(np.tile(samples, nb * k), None, block)
     else:
-        pay = pricer.pay(np.tile(samples, nb * k), sums)
+        pay = pricer.pay(np.tile(samples, nb * k), block.sums())
     pay = pay.reshape(nb, k, m, n)
     resp = effort[:, dim].copy()
     for b, members in enumerate(blocks):

@@ -837,12 +837,14 @@ class BlockContext:
         agents: static attributes per agent (``agent``, ``role``, ``tenure_months`` ...), as in the context, or
             :class:`BlockAgents` made from them once.
         days: simulated horizon in days.
+        shape: (R, N), when the KPI arrays are computed on demand (default: the first array's shape).
     """
 
     agent: Mapping[str, np.ndarray]
     team: Mapping[str, np.ndarray]
     agents: pd.DataFrame | BlockAgents | None = None
     days: float = 30.0
+    shape: tuple[int, int] | None = None
 
 
 def split_prizes_rows(values: np.ndarray, prizes: list[float], direction: str, valid: np.ndarray) -> np.ndarray:
@@ -899,8 +901,7 @@ class _BlockPrep:
     def __init__(self, ctx: BlockContext) -> None:
         self.ctx = ctx
         self.days = float(ctx.days)
-        first = ctx.agent[next(iter(ctx.agent))]
-        self.shape = first.shape
+        self.shape = ctx.shape if ctx.shape is not None else ctx.agent[next(iter(ctx.agent))].shape
         ag = ctx.agents if isinstance(ctx.agents, BlockAgents) else BlockAgents.of(ctx.agents, self.shape[1])
         self.role, self.tenure = ag.role, ag.tenure
 
