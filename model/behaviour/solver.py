@@ -172,17 +172,37 @@ class _Pricer:
         An agent's sums depend on its own effort only, so the last profile's sums are kept and only the agents
         whose effort moved since are forecast again (one deviator at a time moves one agent). The caller must not
         modify the returned array."""
+        return self.current_and_trial(effort)[0]
+
+    def current_and_trial(self, effort: np.ndarray, members: np.ndarray | None = None,
+                          trial: np.ndarray | None = None, k: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
+        """:meth:`current`, and the forecast of ``trial`` (k * m, |members|, 4) for ``members`` on the months
+        ``tile(arange(m), k)``, in one forecast call when one or two agents moved (the last deviator; each agent's
+        sums are its own: the same values as two calls)."""
         cache = getattr(self, "_current", None)
+        dev = None
+        m = self.m
+        if trial is not None:
+            sample = np.tile(np.arange(m), k)
         if cache is None or cache[0].shape != effort.shape:
-            sums = self.forecast(np.repeat(effort[None], self.m, axis=0), np.arange(self.m))
+            sums = self.forecast(np.repeat(effort[None], m, axis=0), np.arange(m))
+            self._current = (effort.copy(), sums)
         else:
             moved = np.flatnonzero((cache[0] != effort).any(axis=1))
-            if not len(moved):
-                return cache[1]
-            sums = cache[1].copy()
-            sums[:, moved] = self.forecast(np.repeat(effort[moved][None], self.m, axis=0), np.arange(self.m), moved)
-        self._current = (effort.copy(), sums)
-        return sums
+            sums = cache[1]
+            if len(moved):
+                sums = sums.copy()
+                if trial is not None and len(moved) <= 2:  # one deviator moved; rows 0..m-1 are months 0..m-1
+                    both = self.forecast(np.concatenate([np.repeat(effort[moved][None], len(sample), axis=0), trial],
+                                                        axis=1), sample, np.concatenate([moved, members]))
+                    sums[:, moved] = both[:m, :len(moved)]
+                    dev = both[:, len(moved):]
+                else:
+                    sums[:, moved] = self.forecast(np.repeat(effort[moved][None], m, axis=0), np.arange(m), moved)
+                self._current = (effort.copy(), sums)
+        if trial is not None and dev is None:
+            dev = self.forecast(trial, sample, members)
+        return sums, dev
 
     def forecast(self, effort: np.ndarray, sample: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
         """Forecast sums (rows, agents, weeks, columns) of effort profiles."""
@@ -491,15 +511,20 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
     m = pricer.m
     nb = len(blocks)
     samples = np.arange(m)
-    current = pricer.current(effort)  # (m, n, W, C)
-    # the deviators see their rivals through their uncertainty about the rivals' abilities
-    seen = _rivals_seen(cfg, current, pricer.noise) if nb > 1 or len(blocks[0]) < n else current
     lo = 0.0 if dim == GAMING else cfg.slack_floor
-    devs = []
+    trials = []
     for members in blocks:
         trial = np.repeat(effort[members][None], k, axis=0)  # (k, |members|, 4)
         trial[:, :, dim] = np.clip(cands[members].T, lo, 1.0)  # priced at the nearest feasible level
-        devs.append(pricer.forecast(np.repeat(trial, m, axis=0), np.tile(samples, k), members))
+        trials.append(np.repeat(trial, m, axis=0))
+    if nb == 1:  # the current profile (m, n, W, C) and the deviators' candidates in one forecast
+        current, dev = pricer.current_and_trial(effort, blocks[0], trials[0], k)
+        devs = [dev]
+    else:
+        current = pricer.current(effort)
+        devs = [pricer.forecast(trial, np.tile(samples, k), members) for members, trial in zip(blocks, trials, strict=True)]
+    # the deviators see their rivals through their uncertainty about the rivals' abilities
+    seen = _rivals_seen(cfg, current, pricer.noise) if nb > 1 or len(blocks[0]) < n else current
     # row (b, candidate, month): the others at their current sums as seen, block b's members at the candidate
     block = _DeviatorBlock(seen, nb * k, blocks, devs)
     if ratchet is not None:  # next month's pay falls as this month's result raises next month's target
