@@ -212,8 +212,10 @@ class _Pricer:
         """Pay (rows, agents) of forecast sums (rows, agents, weeks, columns): the scheme's block pricing on the
         same KPI values as :meth:`price` (equal to its pay), or :meth:`price` when the scheme has no block form.
 
-        ``block`` (one week) instead of ``sums``: the rows of a deviator block, whose base-sum columns are built only
+        ``block`` instead of ``sums``: the rows of a deviator block, whose base-sum columns are built only
         when a KPI the scheme reads needs them (the same values as the rows of ``block.sums()``)."""
+        if sums is None and block.weeks != 1:
+            sums = block.sums()
         if not self.block:
             return self.price(None, sample, block.sums() if sums is None else sums)[0]
         if sums is None:
@@ -438,9 +440,15 @@ def solve(
                 p[j, dim] = level
                 probes.append(p)
                 tags.append((dim, j))
-    eff = np.repeat(np.stack(probes), m, axis=0)
-    sample = np.tile(np.arange(m), len(probes))
-    pay = pricer.pay(sample, pricer.forecast(eff, sample)).reshape(len(probes), m, n)
+    # a probe moves one agent from the zero profile: the zero profile's sums with that agent's forecast in its place
+    months = np.arange(m)
+    zero_sums = pricer.forecast(np.repeat(zero[None], m, axis=0), months)
+    who = np.array([j for _, j in tags[1:]], dtype=np.int64)
+    moved = pricer.forecast(np.repeat(np.stack([p[j] for p, j in zip(probes[1:], who, strict=True)])[None], m, axis=0),
+                            months, who)  # (m, probes - 1, W, C)
+    block = _DeviatorBlock(zero_sums, len(probes), [who[:0]] + [who[b:b + 1] for b in range(len(who))],
+                           [zero_sums[:, :0]] + [moved[:, b:b + 1] for b in range(len(who))])
+    pay = pricer.pay(np.tile(months, len(probes)), None, block).reshape(len(probes), m, n)
     paid_dims: list[int] = []
     interacting = False
     for k in range(1, len(probes)):
@@ -530,10 +538,8 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
     if ratchet is not None:  # next month's pay falls as this month's result raises next month's target
         pay, _ = pricer.price(None, np.tile(samples, nb * k), block.sums())
         pay = pay + ratchet.next_month_change(effort, current, pricer.last_team, samples, nb * k)
-    elif pricer.block and block.weeks == 1:
-        pay = pricer.pay(np.tile(samples, nb * k), None, block)
     else:
-        pay = pricer.pay(np.tile(samples, nb * k), block.sums())
+        pay = pricer.pay(np.tile(samples, nb * k), None, block)
     pay = pay.reshape(nb, k, m, n)
     resp = effort[:, dim].copy()
     for b, members in enumerate(blocks):
