@@ -45,15 +45,11 @@ def _world(path, sets: dict[str, Any]):  # the scenario, its base run, the agent
 
 
 def _solve(s, base, rec, scheme, block: bool = True):
-    from model.behaviour import solver
     from model.behaviour.api import equilibrium
+    from model.behaviour.solver import block_pricing
 
-    was = solver.BLOCK_PRICING
-    solver.BLOCK_PRICING = block
-    try:
+    with block_pricing(block):
         return equilibrium(s, scheme, base, rec)
-    finally:
-        solver.BLOCK_PRICING = was
 
 
 def _replication(s):

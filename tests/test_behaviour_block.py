@@ -27,12 +27,8 @@ CASES = [  # (scenario, scheme index, edits): a few rounds each, so the table pa
 
 
 def _solve(s, base, rec, scheme, block: bool):
-    was = solver.BLOCK_PRICING
-    solver.BLOCK_PRICING = block
-    try:
+    with solver.block_pricing(block):
         return equilibrium(s, scheme, base, rec)
-    finally:
-        solver.BLOCK_PRICING = was
 
 
 @pytest.mark.parametrize(("name", "index", "edits"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2].get('agents.count', 10)}" for c in CASES])

@@ -17,7 +17,8 @@ as not converged. docs/model.md section 10.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,18 @@ TRYING = 0.15
 #: Price candidate efforts with the scheme's block pricing (``pricing.price_block``, equal to ``price_scheme``'s
 #: pay) where the scheme has one. False prices every block through ``price_scheme`` (bench/behaviour.py times both).
 BLOCK_PRICING = True
+
+
+@contextmanager
+def block_pricing(on: bool) -> Iterator[None]:
+    """Solve with (True) or without (False: every block through ``price_scheme``'s tables) block pricing inside
+    the ``with``; the same equilibrium either way (tests/test_behaviour_block.py), only the time differs."""
+    global BLOCK_PRICING
+    was, BLOCK_PRICING = BLOCK_PRICING, on
+    try:
+        yield
+    finally:
+        BLOCK_PRICING = was
 
 
 @dataclass
