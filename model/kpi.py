@@ -25,6 +25,7 @@ Every KPI is a ratio of sums, so it is computed the same way for any grouping (t
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -194,46 +195,78 @@ def ratios(sums: pd.DataFrame, three_min_basis: str = "message") -> pd.DataFrame
     within 3 min; an abandoner's unanswered round counts against it).
     """
     s = {c: sums[c].to_numpy(dtype=float) for c in SUM_COLUMNS}
-    three = (_div(s["first_3min"], s["first_window"]) if three_min_basis == "round"
-             else _div(s["msgs_3min"], s["msgs_window"]))
-    out = {
-        "receptions": s["receptions"],
-        "inquiries": s["inquiries"],
-        "inquiry_ratio": _div(s["inquiries_taken"], s["receptions"]),
-        "orders": s["orders"],
-        "paid_buyers": s["paid_buyers"],
-        "inquiry_conversion": _div(s["paid_buyers"], s["inquiries"]),
-        "order_rate": _div(s["orders"], s["inquiries"]),
-        "payment_rate": _div(s["paid_buyers"], s["orders"]),
-        "churn_rate": _div(s["orders"] - s["paid_buyers"], s["orders"]),
-        "aov_yuan": _div(s["sales_yuan"], s["paid_buyers"]),
-        "sales_yuan": s["sales_yuan"],
-        "queue_wait_s": _div(s["queue_wait_sum"], s["chats"]),
-        "first_response_s": _div(s["first_resp_sum"], s["first_resp_n"]),
-        "avg_response_s": _div(s["resp_sum"], s["resp_n"]),
-        "reply_rate": _div(s["replied_chats"], s["chats"]),
-        "three_min_reply_rate": three,
-        "thirty_s_reply_rate": _div(s["first_30s"], s["first_window"]),
-        "abandon_rate": _div(s["abandoned"], s["chats"]),
-        "good_rating_rate": _div(s["satisfied"], s["ratings"]),
-        "bad_attitude_share": _div(s["bad_attitude_ratings"], s["neutral"] + s["disappointed"]),
-        "refund_rate": _div(s["refunds"], s["paid_buyers"]),
-        "message_ratio": _div(s["agent_lines"], s["buyer_msgs"]),
-        "utilization": np.minimum(_div(s["busy_s"], s["duty_s"]), 1.0),
-        "dsr": 1.0 + 4.0 * _div(s["satisfied"] + 0.5 * s["neutral"], s["ratings"]),
-        "aftersale_chats": s["aftersale_chats"],
-        "sales_new_yuan": s["sales_new_yuan"],
-        "sales_returning_yuan": s["sales_returning_yuan"],
-        "refund_yuan": s["refund_yuan"],
-        "caused_refund_yuan": s["caused_refund_yuan"],
-        "bad_rating_rate": _div(s["neutral"] + s["disappointed"], s["ratings"]),
-        "ratings": s["ratings"],
-        "bad_ratings": s["neutral"] + s["disappointed"],
-        "bad_attitude_ratings": s["bad_attitude_ratings"],
-    }
-    missing = set(KPI_CODES) - set(out)
-    assert not missing, missing
-    return pd.DataFrame(out, index=sums.index)
+    return pd.DataFrame(ratio_arrays(s, three_min_basis), index=sums.index)
+
+
+#: Every KPI code's formula over the base sums ``s`` (and the 3-minute basis ``b``), in the order of the KPI tables.
+_FORMULAS: dict[str, Any] = {
+    "receptions": lambda s, b: s["receptions"],
+    "inquiries": lambda s, b: s["inquiries"],
+    "inquiry_ratio": lambda s, b: _div(s["inquiries_taken"], s["receptions"]),
+    "orders": lambda s, b: s["orders"],
+    "paid_buyers": lambda s, b: s["paid_buyers"],
+    "inquiry_conversion": lambda s, b: _div(s["paid_buyers"], s["inquiries"]),
+    "order_rate": lambda s, b: _div(s["orders"], s["inquiries"]),
+    "payment_rate": lambda s, b: _div(s["paid_buyers"], s["orders"]),
+    "churn_rate": lambda s, b: _div(s["orders"] - s["paid_buyers"], s["orders"]),
+    "aov_yuan": lambda s, b: _div(s["sales_yuan"], s["paid_buyers"]),
+    "sales_yuan": lambda s, b: s["sales_yuan"],
+    "queue_wait_s": lambda s, b: _div(s["queue_wait_sum"], s["chats"]),
+    "first_response_s": lambda s, b: _div(s["first_resp_sum"], s["first_resp_n"]),
+    "avg_response_s": lambda s, b: _div(s["resp_sum"], s["resp_n"]),
+    "reply_rate": lambda s, b: _div(s["replied_chats"], s["chats"]),
+    "three_min_reply_rate": lambda s, b: (_div(s["first_3min"], s["first_window"]) if b == "round"
+                                          else _div(s["msgs_3min"], s["msgs_window"])),
+    "thirty_s_reply_rate": lambda s, b: _div(s["first_30s"], s["first_window"]),
+    "abandon_rate": lambda s, b: _div(s["abandoned"], s["chats"]),
+    "good_rating_rate": lambda s, b: _div(s["satisfied"], s["ratings"]),
+    "bad_attitude_share": lambda s, b: _div(s["bad_attitude_ratings"], s["neutral"] + s["disappointed"]),
+    "refund_rate": lambda s, b: _div(s["refunds"], s["paid_buyers"]),
+    "message_ratio": lambda s, b: _div(s["agent_lines"], s["buyer_msgs"]),
+    "utilization": lambda s, b: np.minimum(_div(s["busy_s"], s["duty_s"]), 1.0),
+    "dsr": lambda s, b: 1.0 + 4.0 * _div(s["satisfied"] + 0.5 * s["neutral"], s["ratings"]),
+    "aftersale_chats": lambda s, b: s["aftersale_chats"],
+    "sales_new_yuan": lambda s, b: s["sales_new_yuan"],
+    "sales_returning_yuan": lambda s, b: s["sales_returning_yuan"],
+    "refund_yuan": lambda s, b: s["refund_yuan"],
+    "caused_refund_yuan": lambda s, b: s["caused_refund_yuan"],
+    "bad_rating_rate": lambda s, b: _div(s["neutral"] + s["disappointed"], s["ratings"]),
+    "ratings": lambda s, b: s["ratings"],
+    "bad_ratings": lambda s, b: s["neutral"] + s["disappointed"],
+    "bad_attitude_ratings": lambda s, b: s["bad_attitude_ratings"],
+}
+assert not set(KPI_CODES) - set(_FORMULAS), set(KPI_CODES) - set(_FORMULAS)
+
+
+def ratio_arrays(s: dict[str, np.ndarray], three_min_basis: str = "message") -> dict[str, np.ndarray]:
+    """:func:`ratios` on arrays: KPI code -> array from base-sum arrays (``s[column]``, any equal shapes).
+
+    The one place the KPI formulas are applied; :func:`ratios` is this on a table's columns. Arrays of any shape
+    (e.g. replications x agents for the behaviour model's blocks of candidate efforts)."""
+    return {k: f(s, three_min_basis) for k, f in _FORMULAS.items()}
+
+
+class LazyRatios(Mapping):
+    """:func:`ratio_arrays` computed on first use, code by code (a pricing call reads only a few KPIs)."""
+
+    def __init__(self, s: dict[str, np.ndarray] | Any, three_min_basis: str = "message") -> None:
+        """``s``: the base-sum arrays, or a function returning them (called once, on the first KPI read)."""
+        self._s, self._b, self._done = s, three_min_basis, {}
+
+    def __getitem__(self, code: str) -> np.ndarray:
+        if code not in self._done:
+            if code not in _FORMULAS:
+                raise KeyError(code)
+            if callable(self._s):
+                self._s = self._s()
+            self._done[code] = _FORMULAS[code](self._s, self._b)
+        return self._done[code]
+
+    def __iter__(self):
+        return iter(_FORMULAS)
+
+    def __len__(self) -> int:
+        return len(_FORMULAS)
 
 
 PERIOD_DAYS = {"day": 1, "week": WEEK_DAYS, "month": MONTH_DAYS}

@@ -129,6 +129,49 @@ def _div(a: np.ndarray, b: np.ndarray, default: float = 0.0) -> np.ndarray:
         return np.where(b > 0, a / np.where(b > 0, b, 1.0), default)
 
 
+def _base_terms(base: BaseRecord, oc) -> dict[str, np.ndarray]:
+    """The parts of :func:`forecast_sums` that depend on the base record alone, arrays (1, agents, weeks) for every
+    agent; computed once per record (and outcome settings) and kept on it. Each agent's terms are its own, so
+    selecting agents afterwards gives the values a forecast of those agents alone computes."""
+    kept = getattr(base, "_terms", None)
+    if kept is not None and kept[0] is oc:
+        return kept[1]
+    S = base.sums[None]
+    g = lambda name: S[..., COL[name]]  # noqa: E731
+    latency = base.latency_s
+    wf = lambda f: np.exp(-np.maximum(0.0, f - oc.wait_grace_s) / oc.wait_decay_s)  # noqa: E731
+    inq0 = g("inquiries")
+    chats0 = np.maximum(g("chats"), inq0)
+    resp0 = _div(g("resp_sum"), g("resp_n"))
+    first0 = _div(g("first_resp_sum"), g("first_resp_n"))
+    bad0 = g("neutral") + g("disappointed")
+    terms = {
+        "count_noise": _div(np.ones_like(chats0), np.sqrt(chats0)),
+        "resp0": resp0,
+        "first0": first0,
+        "lat": np.minimum(latency[None, :, None], resp0),
+        "resp_noise": _div(np.ones_like(resp0), np.sqrt(np.maximum(g("resp_n"), 1.0))),
+        "lat_f": np.minimum(latency[None, :, None], first0),
+        "miss3": np.clip(1.0 - _div(g("msgs_3min"), g("msgs_window"), 1.0), 0.0, 1.0),
+        "miss_first_30s": np.clip(1.0 - _div(g("first_30s"), g("first_window"), 1.0), 0.0, 1.0),
+        "miss_first_3min": np.clip(1.0 - _div(g("first_3min"), g("first_window"), 1.0), 0.0, 1.0),
+        "wf0": wf(first0),
+        "p0": _div(g("paid_buyers"), inq0),
+        "pay_rate": _div(g("paid_buyers"), g("orders"), 1.0),
+        "aov0": _div(g("sales_yuan"), g("paid_buyers")),
+        "new_share": _div(g("sales_new_yuan"), g("sales_yuan"), 1.0),
+        "refund_per_paid": _div(g("refunds"), g("paid_buyers")),
+        "refund_share": _div(g("refund_yuan"), g("sales_yuan")),
+        "caused_share": _div(g("caused_refund_yuan"), g("sales_yuan")),
+        "s0": _div(g("satisfied"), g("ratings"), oc.satisfied_base),
+        "dis_share": _div(g("disappointed"), bad0, oc.disappointed_share_of_bad),
+        "b0": _div(g("bad_attitude_ratings"), bad0),
+    }
+    terms["returning_share"] = 1.0 - terms["new_share"]
+    base._terms = (oc, terms)
+    return terms
+
+
 def forecast_sums(
     cfg: Behaviour,
     base: BaseRecord,
@@ -153,21 +196,22 @@ def forecast_sums(
         Array (rows, agents, weeks, len(SUM_COLUMNS)).
     """
     idx = np.arange(base.sums.shape[0]) if who is None else np.asarray(who)
+    sample = np.asarray(sample)
     S = base.sums[idx][None]  # (1, N, W, C)
     R = effort.shape[0]
-    z = noise.z[sample][:, idx, :S.shape[2]]  # (R, N, W, 8)
-    ash = noise.agent_shock[sample][:, idx]  # (R, N, 3)
-    latency = base.latency_s[idx]
+    z = noise.z[sample[:, None], idx[None, :], :S.shape[2]]  # (R, N, W, 8)
+    ash = noise.agent_shock[sample[:, None], idx[None, :]]  # (R, N, 3)
     team = noise.team[sample][:, :S.shape[2]]  # (R, W, 2)
     mult = {k: v[:, :, None] for k, v in effort_multipliers(cfg, effort).items()}  # (R, N, 1)
     g = lambda name: S[..., COL[name]]  # noqa: E731
     out = np.repeat(S, R, axis=0)
+    T = _base_terms(base, outcomes_cfg)
+    if who is not None:
+        T = {k: v[:, idx] for k, v in T.items()}
 
     # volume: counting noise on inquirers/chats and a team-wide volume shock
-    inq0 = g("inquiries")
-    chats0 = np.maximum(g("chats"), inq0)
     vol_team = np.exp(cfg.team_shock_cv * team[:, None, :, 0] - 0.5 * cfg.team_shock_cv ** 2)
-    v = vol_team * (1.0 + _div(np.ones_like(chats0), np.sqrt(chats0)) * z[..., 0])
+    v = vol_team * (1.0 + T["count_noise"] * z[..., 0])
     v = np.maximum(v, 0.0)
     for col in ("chats", "receptions", "inquiries", "inquiries_taken", "queue_wait_sum", "replied_chats",
                 "msgs_window", "first_window", "abandoned", "ratings", "agent_lines", "buyer_msgs",
@@ -176,60 +220,49 @@ def forecast_sums(
     inq = out[..., COL["inquiries"]]
 
     # speed: reaction latency + typing; the first response and the share answered within 3 min / 30 s follow
-    resp0 = _div(g("resp_sum"), g("resp_n"))
-    first0 = _div(g("first_resp_sum"), g("first_resp_n"))
-    lat = np.minimum(latency[None, :, None], resp0)
+    resp0, first0, lat, lat_f = T["resp0"], T["first0"], T["lat"], T["lat_f"]
     speed_noise = np.exp(cfg.performance_noise_cv * ash[:, :, None, 1] - 0.5 * cfg.performance_noise_cv ** 2) \
-        * (1.0 + _div(np.ones_like(resp0), np.sqrt(np.maximum(g("resp_n"), 1.0))) * z[..., 1])
+        * (1.0 + T["resp_noise"] * z[..., 1])
     resp = (lat * mult["latency_mult"] + (resp0 - lat) * mult["reply_time_mult"]) * np.maximum(speed_noise, 0.05)
-    lat_f = np.minimum(latency[None, :, None], first0)
     first = np.maximum(lat_f * mult["latency_mult"] + (first0 - lat_f) * mult["reply_time_mult"], 0.0)
     out[..., COL["resp_sum"]] = resp * out[..., COL["resp_n"]]
     out[..., COL["first_resp_sum"]] = first * np.maximum(speed_noise, 0.05) * out[..., COL["first_resp_n"]]
     speed_ratio = _div(resp0, np.maximum(resp, 1e-9), 1.0)
-    miss3 = np.clip(1.0 - _div(g("msgs_3min"), g("msgs_window"), 1.0), 0.0, 1.0)
-    out[..., COL["msgs_3min"]] = out[..., COL["msgs_window"]] * (1.0 - miss3 ** speed_ratio)
+    out[..., COL["msgs_3min"]] = out[..., COL["msgs_window"]] * (1.0 - T["miss3"] ** speed_ratio)
     first_ratio = _div(first0, np.maximum(first, 1e-9), 1.0)
     for col in ("first_30s", "first_3min"):  # first replies within 30 s / 3 min (exponential tail)
-        miss = np.clip(1.0 - _div(g(col), g("first_window"), 1.0), 0.0, 1.0)
-        out[..., COL[col]] = out[..., COL["first_window"]] * (1.0 - miss ** first_ratio)
+        out[..., COL[col]] = out[..., COL["first_window"]] * (1.0 - T[f"miss_{col}"] ** first_ratio)
     out[..., COL["busy_s"]] = g("busy_s") * v * mult["reply_time_mult"]
 
     # selling: conversion (with the wait factor of a faster first response), order value
     oc = outcomes_cfg
     wf = lambda f: np.exp(-np.maximum(0.0, f - oc.wait_grace_s) / oc.wait_decay_s)  # noqa: E731
-    p0 = _div(g("paid_buyers"), inq0)
     conv_noise = np.exp(cfg.performance_noise_cv * ash[:, :, None, 0] + cfg.team_shock_cv * team[:, None, :, 1]
                         - 0.5 * (cfg.performance_noise_cv ** 2 + cfg.team_shock_cv ** 2))
-    p = np.clip(p0 * mult["conversion_mult"] * _div(wf(first), wf(first0), 1.0) * conv_noise, 0.0, 1.0)
+    p = np.clip(T["p0"] * mult["conversion_mult"] * _div(wf(first), T["wf0"], 1.0) * conv_noise, 0.0, 1.0)
     paid = np.clip(inq * p + np.sqrt(np.maximum(inq * p * (1 - p), 0.0)) * z[..., 2], 0.0, inq)
-    pay_rate = _div(g("paid_buyers"), g("orders"), 1.0)
     out[..., COL["paid_buyers"]] = paid
-    out[..., COL["orders"]] = np.minimum(_div(paid, pay_rate, 0.0), inq)
-    aov0 = _div(g("sales_yuan"), g("paid_buyers"))
-    aov = aov0 * mult["aov_mult"] * np.maximum(1.0 + oc.aov_cv * _div(np.ones_like(paid), np.sqrt(np.maximum(paid, 1.0))) * z[..., 3], 0.05)
+    out[..., COL["orders"]] = np.minimum(_div(paid, T["pay_rate"], 0.0), inq)
+    aov = T["aov0"] * mult["aov_mult"] * np.maximum(1.0 + oc.aov_cv * _div(np.ones_like(paid), np.sqrt(np.maximum(paid, 1.0))) * z[..., 3], 0.05)
     sales = paid * aov
-    new_share = _div(g("sales_new_yuan"), g("sales_yuan"), 1.0)
     out[..., COL["sales_yuan"]] = sales
-    out[..., COL["sales_new_yuan"]] = sales * new_share
-    out[..., COL["sales_returning_yuan"]] = sales * (1.0 - new_share)
-    out[..., COL["refunds"]] = paid * _div(g("refunds"), g("paid_buyers"))
-    out[..., COL["refund_yuan"]] = sales * _div(g("refund_yuan"), g("sales_yuan"))
-    out[..., COL["caused_refund_yuan"]] = sales * _div(g("caused_refund_yuan"), g("sales_yuan"))
+    out[..., COL["sales_new_yuan"]] = sales * T["new_share"]
+    out[..., COL["sales_returning_yuan"]] = sales * T["returning_share"]
+    out[..., COL["refunds"]] = paid * T["refund_per_paid"]
+    out[..., COL["refund_yuan"]] = sales * T["refund_share"]
+    out[..., COL["caused_refund_yuan"]] = sales * T["caused_share"]
 
     # service: satisfied ratings (also faster first responses) and bad attitude
     ratings = out[..., COL["ratings"]]
-    s0 = _div(g("satisfied"), g("ratings"), oc.satisfied_base)
-    sat_p = np.clip(s0 + mult["satisfied_add"] + oc.satisfied_loss_per_min * (first0 - first) / 60.0
+    sat_p = np.clip(T["s0"] + mult["satisfied_add"] + oc.satisfied_loss_per_min * (first0 - first) / 60.0
                     + cfg.performance_noise_cv * 0.1 * ash[:, :, None, 2], 0.0, 1.0)
     sat = np.clip(ratings * sat_p + np.sqrt(np.maximum(ratings * sat_p * (1 - sat_p), 0.0)) * z[..., 4], 0.0, ratings)
     bad = ratings - sat
-    dis_share = _div(g("disappointed"), g("neutral") + g("disappointed"), oc.disappointed_share_of_bad)
+    dis_share = T["dis_share"]
     out[..., COL["satisfied"]] = sat
     out[..., COL["disappointed"]] = bad * dis_share
     out[..., COL["neutral"]] = bad * (1.0 - dis_share)
-    b0 = _div(g("bad_attitude_ratings"), g("neutral") + g("disappointed"))
-    bp = np.clip(b0 * mult["attitude_mult"], 0.0, 1.0)
+    bp = np.clip(T["b0"] * mult["attitude_mult"], 0.0, 1.0)
     out[..., COL["bad_attitude_ratings"]] = np.clip(
         bad * bp + np.sqrt(np.maximum(bad * bp * (1 - bp), 0.0)) * z[..., 5], 0.0, bad)
 

@@ -17,6 +17,8 @@ as not converged. docs/model.md section 10.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +35,16 @@ from model.behaviour.kpimodel import (
     forecast_sums,
     kpi_tables,
 )
+from model.kpi import SUM_COLUMNS, LazyRatios
 from model.language.behaviour import Behaviour
-from model.schemes.pricing import PricingContext, price_scheme
+from model.schemes.pricing import (
+    BlockAgents,
+    BlockContext,
+    PricingContext,
+    block_priceable,
+    price_block,
+    price_scheme,
+)
 from model.schemes.spec import Scheme
 from model.schemes.targets import ratchet_targets, with_target
 
@@ -46,6 +56,21 @@ _EXACT_TEAM = 20
 _INTERACTING_SAMPLES = 32
 #: Effort on a paid dimension above which an agent counts as trying (gave_up / secure flags).
 TRYING = 0.15
+#: Price candidate efforts with the scheme's block pricing (``pricing.price_block``, equal to ``price_scheme``'s
+#: pay) where the scheme has one. False prices every block through ``price_scheme`` (bench/behaviour.py times both).
+BLOCK_PRICING = True
+
+
+@contextmanager
+def block_pricing(on: bool) -> Iterator[None]:
+    """Solve with (True) or without (False: every block through ``price_scheme``'s tables) block pricing inside
+    the ``with``; the same equilibrium either way (tests/test_behaviour_block.py), only the time differs."""
+    global BLOCK_PRICING
+    was, BLOCK_PRICING = BLOCK_PRICING, on
+    try:
+        yield
+    finally:
+        BLOCK_PRICING = was
 
 
 @dataclass
@@ -74,6 +99,61 @@ class Equilibrium:
     forecast: dict[str, Any] = field(default_factory=dict)
 
 
+class _WithSilent(Mapping):
+    """The team's KPIs with ``silent_orders_yuan`` (the team table of :meth:`_Pricer.price`), lazily."""
+
+    def __init__(self, kpis: LazyRatios, silent: np.ndarray) -> None:
+        self.kpis, self.silent = kpis, silent
+
+    def __getitem__(self, code: str) -> np.ndarray:
+        return self.silent if code == "silent_orders_yuan" else self.kpis[code]
+
+    def __iter__(self):
+        yield from self.kpis
+        yield "silent_orders_yuan"
+
+    def __len__(self) -> int:
+        return len(self.kpis) + 1
+
+
+class _DeviatorBlock(Mapping):
+    """The rows of one call of best responses: ``reps`` copies of the team's sums ``seen`` (m, agents, weeks,
+    columns), and in the rows of block ``b`` (``reps / len(blocks)`` candidates x m months) the members' candidate
+    sums ``devs[b]``. ``sums()`` is the whole array; as a mapping (one-week blocks), base-sum column -> (rows, agents)
+    array of the horizon, built on first use."""
+
+    def __init__(self, seen: np.ndarray, reps: int, blocks: list[np.ndarray], devs: list[np.ndarray]) -> None:
+        self.seen, self.reps, self.blocks, self.devs = seen, reps, blocks, devs
+        self.weeks = seen.shape[2]
+        self._cols: dict[str, np.ndarray] = {}
+        self._sums: np.ndarray | None = None
+
+    def sums(self) -> np.ndarray:
+        if self._sums is None:
+            sums = np.tile(self.seen, (self.reps, 1, 1, 1))
+            for b, (members, dev) in enumerate(zip(self.blocks, self.devs, strict=True)):
+                rows = np.arange(b * len(dev), (b + 1) * len(dev))
+                sums[rows[:, None], members[None, :]] = dev
+            self._sums = sums
+        return self._sums
+
+    def __getitem__(self, col: str) -> np.ndarray:
+        if col not in self._cols:
+            i = COL[col]
+            out = np.tile(self.seen[:, :, 0, i], (self.reps, 1))
+            for b, (members, dev) in enumerate(zip(self.blocks, self.devs, strict=True)):
+                rows = np.arange(b * len(dev), (b + 1) * len(dev))
+                out[rows[:, None], members[None, :]] = dev[:, :, 0, i]
+            self._cols[col] = out
+        return self._cols[col]
+
+    def __iter__(self):
+        return iter(COL)
+
+    def __len__(self) -> int:
+        return len(COL)
+
+
 class _Pricer:
     """Prices batches of effort profiles on the fixed noise draws."""
 
@@ -84,6 +164,8 @@ class _Pricer:
         self.n = base.sums.shape[0]
         self.m = noise.z.shape[0]
         self.weekly = any(getattr(c, "period", "month") == "week" for _, c, _ in scheme.flat_components())
+        self.block = BLOCK_PRICING and block_priceable(scheme)  # pay of many candidate profiles at once on arrays (no tables)
+        self.block_agents = BlockAgents.of(agents, self.n) if self.block else None
         if not self.weekly:
             base = self.base = base.collapsed()
         zero = np.zeros((self.m, self.n, len(DIMS)))
@@ -97,9 +179,73 @@ class _Pricer:
         noise = Noise(nz.z[:m], nz.agent_shock[:m], nz.team[:m], nz.rival[:m])
         return _Pricer(self.cfg, self.scheme, self.base, self.oc, self.agents, noise, self.margin, self.days)
 
+    def current(self, effort: np.ndarray) -> np.ndarray:
+        """Forecast sums (m, agents, weeks, columns) of one effort profile (agents, 4) on every simulated month.
+
+        An agent's sums depend on its own effort only, so the last profile's sums are kept and only the agents
+        whose effort moved since are forecast again (one deviator at a time moves one agent). The caller must not
+        modify the returned array."""
+        return self.current_and_trial(effort)[0]
+
+    def current_and_trial(self, effort: np.ndarray, members: np.ndarray | None = None,
+                          trial: np.ndarray | None = None, k: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
+        """:meth:`current`, and the forecast of ``trial`` (k * m, |members|, 4) for ``members`` on the months
+        ``tile(arange(m), k)``, in one forecast call when one or two agents moved (the last deviator; each agent's
+        sums are its own: the same values as two calls)."""
+        cache = getattr(self, "_current", None)
+        dev = None
+        m = self.m
+        if trial is not None:
+            sample = np.tile(np.arange(m), k)
+        if cache is None or cache[0].shape != effort.shape:
+            sums = self.forecast(np.repeat(effort[None], m, axis=0), np.arange(m))
+            self._current = (effort.copy(), sums)
+        else:
+            moved = np.flatnonzero((cache[0] != effort).any(axis=1))
+            sums = cache[1]
+            if len(moved):
+                sums = sums.copy()
+                if trial is not None and len(moved) <= 2:  # one deviator moved; rows 0..m-1 are months 0..m-1
+                    both = self.forecast(np.concatenate([np.repeat(effort[moved][None], len(sample), axis=0), trial],
+                                                        axis=1), sample, np.concatenate([moved, members]))
+                    sums[:, moved] = both[:m, :len(moved)]
+                    dev = both[:, len(moved):]
+                else:
+                    sums[:, moved] = self.forecast(np.repeat(effort[moved][None], m, axis=0), np.arange(m), moved)
+                self._current = (effort.copy(), sums)
+        if trial is not None and dev is None:
+            dev = self.forecast(trial, sample, members)
+        return sums, dev
+
     def forecast(self, effort: np.ndarray, sample: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
         """Forecast sums (rows, agents, weeks, columns) of effort profiles."""
         return forecast_sums(self.cfg, self.base, self.oc, effort, self.noise, sample, who)
+
+    def pay(self, sample: np.ndarray, sums: np.ndarray | None, block: _DeviatorBlock | None = None) -> np.ndarray:
+        """Pay (rows, agents) of forecast sums (rows, agents, weeks, columns): the scheme's block pricing on the
+        same KPI values as :meth:`price` (equal to its pay), or :meth:`price` when the scheme has no block form.
+
+        ``block`` instead of ``sums``: the rows of a deviator block, whose base-sum columns are built only
+        when a KPI the scheme reads needs them (the same values as the rows of ``block.sums()``)."""
+        if sums is None and block.weeks != 1:
+            sums = block.sums()
+        if not self.block:
+            return self.price(None, sample, block.sums() if sums is None else sums)[0]
+        if sums is None:
+            columns: Mapping[str, np.ndarray] = block
+        else:
+            horizon = sums.sum(axis=2)  # (rows, agents, columns): the horizon of kpi_tables
+            columns = {c: horizon[..., i] for i, c in enumerate(SUM_COLUMNS)}
+
+        def team() -> dict[str, np.ndarray]:  # the team horizon of kpi_tables, summed only if a KPI needs it
+            full = block.sums() if sums is None else sums
+            t = (full.sum(axis=1) + self.base.residual[None]).sum(axis=1)  # (rows, columns)
+            return {c: t[:, i] for i, c in enumerate(SUM_COLUMNS)}
+
+        basis = self.base.three_min_basis
+        am = LazyRatios(columns, basis)
+        tm = _WithSilent(LazyRatios(team, basis), np.full(len(sample), float(self.base.silent_orders_yuan)))
+        return price_block(self.scheme, BlockContext(am, tm, self.block_agents, self.days, (len(sample), self.n)))
 
     def price(self, effort: np.ndarray | None, sample: np.ndarray,
               sums: np.ndarray | None = None) -> tuple[np.ndarray, pd.DataFrame]:
@@ -307,10 +453,15 @@ def solve(
                 p[j, dim] = level
                 probes.append(p)
                 tags.append((dim, j))
-    eff = np.repeat(np.stack(probes), m, axis=0)
-    sample = np.tile(np.arange(m), len(probes))
-    pay, _ = pricer.price(eff, sample)
-    pay = pay.reshape(len(probes), m, n)
+    # a probe moves one agent from the zero profile: the zero profile's sums with that agent's forecast in its place
+    months = np.arange(m)
+    zero_sums = pricer.forecast(np.repeat(zero[None], m, axis=0), months)
+    who = np.array([j for _, j in tags[1:]], dtype=np.int64)
+    moved = pricer.forecast(np.repeat(np.stack([p[j] for p, j in zip(probes[1:], who, strict=True)])[None], m, axis=0),
+                            months, who)  # (m, probes - 1, W, C)
+    block = _DeviatorBlock(zero_sums, len(probes), [who[:0]] + [who[b:b + 1] for b in range(len(who))],
+                           [zero_sums[:, :0]] + [moved[:, b:b + 1] for b in range(len(who))])
+    pay = pricer.pay(np.tile(months, len(probes)), None, block).reshape(len(probes), m, n)
     paid_dims: list[int] = []
     interacting = False
     for k in range(1, len(probes)):
@@ -381,20 +532,27 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
     m = pricer.m
     nb = len(blocks)
     samples = np.arange(m)
-    current = pricer.forecast(np.repeat(effort[None], m, axis=0), samples)  # (m, n, W, C)
-    # the deviators see their rivals through their uncertainty about the rivals' abilities
-    sums = np.tile(_rivals_seen(cfg, current, pricer.noise) if nb > 1 or len(blocks[0]) < n else current,
-                   (nb * k, 1, 1, 1))
     lo = 0.0 if dim == GAMING else cfg.slack_floor
-    for b, members in enumerate(blocks):
+    trials = []
+    for members in blocks:
         trial = np.repeat(effort[members][None], k, axis=0)  # (k, |members|, 4)
         trial[:, :, dim] = np.clip(cands[members].T, lo, 1.0)  # priced at the nearest feasible level
-        dev = pricer.forecast(np.repeat(trial, m, axis=0), np.tile(samples, k), members)
-        rows = np.arange(b * k * m, (b + 1) * k * m)
-        sums[rows[:, None], members[None, :]] = dev
-    pay, _ = pricer.price(None, np.tile(samples, nb * k), sums)
+        trials.append(np.repeat(trial, m, axis=0))
+    if nb == 1:  # the current profile (m, n, W, C) and the deviators' candidates in one forecast
+        current, dev = pricer.current_and_trial(effort, blocks[0], trials[0], k)
+        devs = [dev]
+    else:
+        current = pricer.current(effort)
+        devs = [pricer.forecast(trial, np.tile(samples, k), members) for members, trial in zip(blocks, trials, strict=True)]
+    # the deviators see their rivals through their uncertainty about the rivals' abilities
+    seen = _rivals_seen(cfg, current, pricer.noise) if nb > 1 or len(blocks[0]) < n else current
+    # row (b, candidate, month): the others at their current sums as seen, block b's members at the candidate
+    block = _DeviatorBlock(seen, nb * k, blocks, devs)
     if ratchet is not None:  # next month's pay falls as this month's result raises next month's target
+        pay, _ = pricer.price(None, np.tile(samples, nb * k), block.sums())
         pay = pay + ratchet.next_month_change(effort, current, pricer.last_team, samples, nb * k)
+    else:
+        pay = pricer.pay(np.tile(samples, nb * k), None, block)
     pay = pay.reshape(nb, k, m, n)
     resp = effort[:, dim].copy()
     for b, members in enumerate(blocks):

@@ -10,7 +10,8 @@ gates (wrapped components, then whole-scheme gates) -> caps/floors in the order 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -349,18 +350,24 @@ def _pricer(kind: type[C]) -> Callable[[Pricer[C]], Pricer[C]]:
 
 
 
+def threshold_yuan(c: Threshold, x: np.ndarray, fac: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """A threshold's pay (before eligibility) and whether any step was reached, for KPI values ``x`` in the
+    component's period units (any shape) and the proration ``fac``."""
+    pay = np.zeros(x.shape)
+    hit_any = np.zeros(x.shape, dtype=bool)
+    for s in c.effective_steps():
+        hit = _reach(x, s.target, c.direction)
+        pay = pay + np.where(hit, s.amount_yuan, 0.0) if c.cumulative else np.where(hit, s.amount_yuan, pay)
+        hit_any |= hit
+    return np.where(hit_any, pay, c.miss_yuan) * fac, hit_any
+
+
 @_pricer(Threshold)
 def _threshold(c: Threshold, p: _Prep) -> _Priced:
     f = p.frame(c.period, "threshold", c.weeks)
     fac = p.factor(c, f)
     x = p.per_period(f, c.kpi, fac)
-    pay = np.zeros(len(f))
-    hit_any = np.zeros(len(f), dtype=bool)
-    for s in c.effective_steps():
-        hit = _reach(x, s.target, c.direction)
-        pay = pay + np.where(hit, s.amount_yuan, 0.0) if c.cumulative else np.where(hit, s.amount_yuan, pay)
-        hit_any |= hit
-    pay = np.where(hit_any, pay, c.miss_yuan) * fac
+    pay, hit_any = threshold_yuan(c, x, fac)
     el = p.eligible(c.roles, f)
     pay = np.where(el, pay, 0.0)
     reached = p.to_agent(hit_any.astype(float), f)
@@ -376,21 +383,25 @@ def _rank(c: Rank, p: _Prep) -> _Priced:
     x = p.kpi(f, c.kpi)
     valid = p.eligible(c.roles, f)
     if c.min_inquiries:
-        valid &= np.nan_to_num(p.per_period(f, "inquiries", fac)) >= c.min_inquiries
+        valid = valid & (np.nan_to_num(p.per_period(f, "inquiries", fac)) >= c.min_inquiries)  # eligible may be read-only
     prize = split_prizes(x, _group_codes(f), c.prizes_yuan, c.direction, valid) * fac
     won = p.to_agent((prize > 0).astype(float), f)
     return _Priced(p.to_agent(prize, f), (won > 0).astype(float))
 
 
-@_pricer(Commission)
-def _commission(c: Commission, p: _Prep) -> _Priced:
-    f = p.am
+def commission_yuan(c: Commission, kpi: Callable[[str], np.ndarray]) -> np.ndarray:
+    """A commission's pay (before eligibility); ``kpi(code)`` gives the horizon values."""
     if c.rate_new is not None or c.rate_returning is not None:
         rn = c.rate if c.rate_new is None else c.rate_new
         rr = c.rate if c.rate_returning is None else c.rate_returning
-        pay = rn * np.nan_to_num(p.kpi(f, "sales_new_yuan")) + rr * np.nan_to_num(p.kpi(f, "sales_returning_yuan"))
-    else:
-        pay = c.rate * np.nan_to_num(p.kpi(f, c.kpi))
+        return rn * np.nan_to_num(kpi("sales_new_yuan")) + rr * np.nan_to_num(kpi("sales_returning_yuan"))
+    return c.rate * np.nan_to_num(kpi(c.kpi))
+
+
+@_pricer(Commission)
+def _commission(c: Commission, p: _Prep) -> _Priced:
+    f = p.am
+    pay = commission_yuan(c, lambda code: p.kpi(f, code))
     return _Priced(p.to_agent(np.where(p.eligible(c.roles, f), pay, 0.0), f))
 
 
@@ -487,7 +498,7 @@ def rank_points_score(c: Any, p: _Prep) -> tuple[pd.Series, float]:
     fac = p.factor(c, f) if f is not p.am else np.full(len(f), p.days / PERIOD_DAYS[c.period])
     valid = p.eligible(c.roles, f)
     if c.min_inquiries:
-        valid &= np.nan_to_num(p.per_period(f, "inquiries", fac)) >= c.min_inquiries
+        valid = valid & (np.nan_to_num(p.per_period(f, "inquiries", fac)) >= c.min_inquiries)  # eligible may be read-only
     groups = _group_codes(f)
     pts = np.zeros(len(f))
     for code in c.kpis:
@@ -602,14 +613,19 @@ def _profit_pool(c: ProfitPool, p: _Prep, points: dict[str, pd.Series]) -> _Pric
     return _Priced(pd.Series(pay, index=p.idx))
 
 
-@_pricer(BaseSalary)
-def _base_salary(c: BaseSalary, p: _Prep) -> _Priced:
-    ten = p.tenure.to_numpy()
+def base_salary_yuan(c: BaseSalary, ten: np.ndarray) -> np.ndarray:
+    """Monthly base salary by tenure (months), before proration and eligibility."""
     first = c.step_months if c.first_step_months is None else c.first_step_months
     steps = np.where(ten >= first - TOL, 1 + np.floor((ten - first) / c.step_months + TOL), 0.0)
     if c.max_steps is not None:
         steps = np.minimum(steps, c.max_steps)
-    pay = c.base_yuan + c.step_yuan * steps
+    return c.base_yuan + c.step_yuan * steps
+
+
+@_pricer(BaseSalary)
+def _base_salary(c: BaseSalary, p: _Prep) -> _Priced:
+    ten = p.tenure.to_numpy()
+    pay = base_salary_yuan(c, ten)
     el = p.eligible(c.roles, p.am)
     factor = p.horizon_factor(c) if c.prorate else 1.0
     extra = None
@@ -633,14 +649,20 @@ def _silent(c: SilentOrderPool, p: _Prep) -> _Priced:
     return _Priced(pd.Series(pay, index=p.idx))
 
 
-@_pricer(AftersaleChargeback)
-def _chargeback(c: AftersaleChargeback, p: _Prep) -> _Priced:
-    cost = np.nan_to_num(p.kpi(p.am, c.kpi))
-    hf = p.horizon_factor(c)
-    floor = c.floor_yuan * hf + c.floor_share_of_sales * np.nan_to_num(p.kpi(p.am, "sales_yuan"))
+def chargeback_yuan(c: AftersaleChargeback, cost: np.ndarray, sales: np.ndarray, hf: float) -> np.ndarray:
+    """The (positive) after-sale charge for the charged cost and sales of the horizon (``hf`` = its share of the
+    component's period)."""
+    cost = np.nan_to_num(cost)
+    floor = c.floor_yuan * hf + c.floor_share_of_sales * np.nan_to_num(sales)
     charge = c.rate * np.maximum(cost - floor, 0.0)
     if c.max_charge_yuan is not None:
         charge = np.minimum(charge, c.max_charge_yuan * hf)
+    return charge
+
+
+@_pricer(AftersaleChargeback)
+def _chargeback(c: AftersaleChargeback, p: _Prep) -> _Priced:
+    charge = chargeback_yuan(c, p.kpi(p.am, c.kpi), p.kpi(p.am, "sales_yuan"), p.horizon_factor(c))
     el = p.eligible(c.roles, p.am)
     return _Priced(pd.Series(np.where(el, -charge, 0.0), index=p.idx),
                    pd.Series(np.where(el, (charge > 0).astype(float), np.nan), index=p.idx))
@@ -807,3 +829,254 @@ def reach_share(long: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["component", "type", "reach_share"])
     out = r.groupby(["component", "type"], sort=False)["reached"].mean().rename("reach_share").reset_index()
     return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# blocks: many replications of the same team at once (the behaviour model's candidate efforts)
+
+
+@dataclass
+class BlockContext:
+    """KPI arrays of a regular block of the whole horizon: ``R`` replications (rows) x ``N`` agents (columns; column
+    ``j`` is agent ``j``).
+
+    Attributes:
+        agent: KPI code -> array (R, N), as the columns of ``PricingContext.agent_horizon``.
+        team: KPI code -> array (R,), as the columns of ``PricingContext.team_horizon`` (with ``silent_orders_yuan``).
+        agents: static attributes per agent (``agent``, ``role``, ``tenure_months`` ...), as in the context, or
+            :class:`BlockAgents` made from them once.
+        days: simulated horizon in days.
+        shape: (R, N), when the KPI arrays are computed on demand (default: the first array's shape).
+    """
+
+    agent: Mapping[str, np.ndarray]
+    team: Mapping[str, np.ndarray]
+    agents: pd.DataFrame | BlockAgents | None = None
+    days: float = 30.0
+    shape: tuple[int, int] | None = None
+
+
+def split_prizes_rows(values: np.ndarray, prizes: list[float], direction: str, valid: np.ndarray) -> np.ndarray:
+    """:func:`split_prizes` with one group per row of a 2-D array (ranked along the rows, all rows at once).
+
+    Same rule, same arithmetic: rank ``min`` among the valid values of a row (exact ties), tied values share the
+    prizes of the positions they occupy evenly; NaN or invalid entries get 0."""
+    ok = valid & ~np.isnan(values)
+    out = np.zeros(values.shape)
+    if not ok.any():
+        return out
+    key = np.where(ok, values if direction == "lower_is_better" else -values, np.nan)
+    order = np.argsort(key, axis=1, kind="stable")  # invalid (NaN) last
+    sk = np.take_along_axis(key, order, axis=1)
+    rows, n = sk.shape
+    col = np.broadcast_to(np.arange(n), sk.shape)
+    new = np.ones(sk.shape, dtype=bool)
+    new[:, 1:] = sk[:, 1:] != sk[:, :-1]  # NaN != NaN: each invalid entry is its own group (dropped below)
+    start = np.maximum.accumulate(np.where(new, col, 0), axis=1)
+    gid = np.cumsum(new, axis=1) - 1 + (np.arange(rows) * n)[:, None]
+    size = np.bincount(gid.ravel(), minlength=rows * n)[gid]
+    cum = np.concatenate([[0.0], np.cumsum(np.asarray(prizes, dtype=float))])
+    k = len(prizes)
+    lo = np.minimum(start, k)
+    hi = np.minimum(start + size, k)
+    won = np.where(np.take_along_axis(ok, order, axis=1), (cum[hi] - cum[lo]) / size, 0.0)
+    np.put_along_axis(out, order, won, axis=1)
+    return out
+
+
+@dataclass(frozen=True)
+class BlockAgents:
+    """The static attributes a block's pricing reads, per agent column (built once, reused for many blocks)."""
+
+    role: np.ndarray
+    tenure: np.ndarray
+
+    @staticmethod
+    def of(agents: pd.DataFrame | None, n: int) -> BlockAgents:
+        """From an agent table (``agent``, ``role``, ``tenure_months``; absent: "both", 0) for agents 0..n-1."""
+        ag = agents.set_index("agent") if agents is not None else pd.DataFrame(index=pd.RangeIndex(n))
+
+        def static(col: str, default: Any) -> np.ndarray:
+            if col in ag.columns:
+                return ag[col].reindex(range(n)).fillna(default).to_numpy()
+            return np.full(n, default, dtype=object if isinstance(default, str) else float)
+
+        return BlockAgents(static("role", "both"), static("tenure_months", 0.0).astype(float))
+
+
+class _BlockPrep:
+    """What the block pricers read: KPI arrays, eligibility and proration (the block's :class:`_Prep`)."""
+
+    def __init__(self, ctx: BlockContext) -> None:
+        self.ctx = ctx
+        self.days = float(ctx.days)
+        self.shape = ctx.shape if ctx.shape is not None else ctx.agent[next(iter(ctx.agent))].shape
+        ag = ctx.agents if isinstance(ctx.agents, BlockAgents) else BlockAgents.of(ctx.agents, self.shape[1])
+        self.role, self.tenure = ag.role, ag.tenure
+
+    def kpi(self, code: str) -> np.ndarray:
+        if code not in self.ctx.agent:
+            raise ValueError(f"the KPI block has no column '{code}'")
+        return np.asarray(self.ctx.agent[code], dtype=float)
+
+    def per_period(self, code: str, factor: float) -> np.ndarray:
+        x = self.kpi(code)
+        return x / factor if code in EXTENSIVE_KPIS else x
+
+    def eligible(self, roles: list[str] | None) -> np.ndarray:
+        if roles is None:
+            return np.ones(self.shape, dtype=bool)
+        return np.broadcast_to(np.isin(self.role, roles), self.shape)
+
+    def team(self, code: str) -> np.ndarray:
+        return np.asarray(self.ctx.team[code], dtype=float)[:, None]
+
+    def horizon_factor(self, c: Any) -> float:
+        return self.days / PERIOD_DAYS[getattr(c, "period", "month")]
+
+
+def _block_threshold(c: Threshold, p: _BlockPrep) -> tuple[np.ndarray, None]:
+    fac = p.horizon_factor(c)
+    pay, _ = threshold_yuan(c, p.per_period(c.kpi, fac), np.full(p.shape, fac))
+    return np.where(p.eligible(c.roles), pay, 0.0), None
+
+
+def _block_rank(c: Rank, p: _BlockPrep) -> tuple[np.ndarray, None]:
+    fac = p.horizon_factor(c)
+    valid = p.eligible(c.roles).copy()
+    if c.min_inquiries:
+        valid &= np.nan_to_num(p.per_period("inquiries", fac)) >= c.min_inquiries
+    return split_prizes_rows(p.kpi(c.kpi), c.prizes_yuan, c.direction, valid) * np.full(p.shape, fac), None
+
+
+def _block_commission(c: Commission, p: _BlockPrep) -> tuple[np.ndarray, None]:
+    return np.where(p.eligible(c.roles), commission_yuan(c, p.kpi), 0.0), None
+
+
+def _block_tiered(c: TieredCommission, p: _BlockPrep) -> tuple[np.ndarray, None]:
+    sales = p.kpi(c.kpi)
+    pay = tiered_commission_yuan(sales.ravel(), c.task_yuan * p.horizon_factor(c), c.tiers, c.mode)
+    return np.where(p.eligible(c.roles), pay.reshape(p.shape), 0.0), None
+
+
+def _block_base_salary(c: BaseSalary, p: _BlockPrep) -> tuple[np.ndarray, np.ndarray | None]:
+    pay = np.broadcast_to(base_salary_yuan(c, p.tenure), p.shape)
+    el = p.eligible(c.roles)
+    factor = p.horizon_factor(c) if c.prorate else 1.0
+    extra = None
+    if c.top_kpi is not None and c.top_bonus_yuan:
+        x = np.where(el, p.kpi(c.top_kpi), np.nan)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a row without an eligible agent: NaN, no top bonus
+            best = np.nanmax(x, axis=1) if KPI_CODES[c.top_kpi].direction == "higher_is_better" else np.nanmin(x, axis=1)
+        top = np.isclose(x, best[:, None], rtol=TOL, atol=0) & ~np.isnan(x)
+        extra = np.where(top & el, c.top_bonus_yuan * factor, 0.0)
+    return np.where(el, pay * factor, 0.0), extra
+
+
+def _block_silent(c: SilentOrderPool, p: _BlockPrep) -> tuple[np.ndarray, None]:
+    pool = c.share * np.nan_to_num(p.team("silent_orders_yuan"), nan=0.0)
+    el = p.eligible(c.roles)
+    w = np.where(el, 1.0, 0.0)
+    tot = w.sum(axis=1, keepdims=True)
+    n = el.sum(axis=1, keepdims=True).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(tot > 0, w / np.where(tot > 0, tot, 1), np.where(n > 0, el / np.maximum(n, 1), 0.0))
+    return share * pool, None
+
+
+def _block_chargeback(c: AftersaleChargeback, p: _BlockPrep) -> tuple[np.ndarray, None]:
+    charge = chargeback_yuan(c, p.kpi(c.kpi), p.kpi("sales_yuan"), p.horizon_factor(c))
+    return np.where(p.eligible(c.roles), -charge, 0.0), None
+
+
+#: Component types :func:`price_block` prices, with the condition a component must meet (whole-horizon periods).
+_BLOCK_PRICERS: dict[type[BaseModel], tuple[Callable[[Any], bool], Callable[[Any, _BlockPrep], tuple]]] = {
+    Threshold: (lambda c: c.period == "month", _block_threshold),
+    Rank: (lambda c: c.period == "month", _block_rank),
+    Commission: (lambda c: True, _block_commission),
+    TieredCommission: (lambda c: True, _block_tiered),
+    BaseSalary: (lambda c: True, _block_base_salary),
+    SilentOrderPool: (lambda c: True, _block_silent),
+    AftersaleChargeback: (lambda c: True, _block_chargeback),
+}
+
+
+def _block_gate_ok(cond: Any) -> bool:
+    return all(b != "team_average" or cond.kpi not in EXTENSIVE_KPIS for b in (cond.at_least, cond.at_most))
+
+
+def block_priceable(scheme: Scheme | None) -> bool:
+    """Whether :func:`price_block` prices ``scheme``: every component of a type it knows, evaluated over the whole
+    horizon (monthly thresholds and ranks, commissions, base salary, silent-order pools, charge-backs, gates on
+    agent KPIs, caps and floors). Weekly or daily components, scorecards, points and profit pools: no (use
+    :func:`price_scheme`)."""
+    if scheme is None:
+        return False
+    for _, c, _ in scheme.flat_components():
+        if isinstance(c, CapFloor):
+            continue
+        if isinstance(c, Gate):
+            if not all(_block_gate_ok(cond) for cond in c.conditions):
+                return False
+            continue
+        entry = _BLOCK_PRICERS.get(type(c))
+        if entry is None or not entry[0](c):
+            return False
+    return True
+
+
+def price_block(scheme: Scheme, ctx: BlockContext) -> np.ndarray:
+    """Each agent's total pay (base + variable) in each replication of a block, array (R, N).
+
+    Equal to the sum over components of :func:`price_scheme`'s long table per (rep, agent), summed in the same
+    order (so equal to the last bit); the same order of pricing (components, gates, caps/floors). Only for schemes
+    with :func:`block_priceable`; tests/test_schemes_block.py holds it to the long table."""
+    if not block_priceable(scheme):
+        raise ValueError(f"scheme '{scheme.name}' cannot be priced as a block (see block_priceable)")
+    p = _BlockPrep(ctx)
+    flat = scheme.flat_components()
+    zeros = np.zeros(p.shape)
+    yuan: dict[str, np.ndarray] = {}
+    extra: dict[str, np.ndarray] = {}
+    for lab, c, _ in flat:
+        entry = _BLOCK_PRICERS.get(type(c))
+        if entry is not None:
+            yuan[lab], more = entry[1](c, p)
+            if more is not None:
+                extra[lab] = more
+    for lab, c, _ in flat:
+        if not isinstance(c, Gate):
+            continue
+        ok = np.ones(p.shape, dtype=bool)
+        for cond in c.conditions:
+            x = p.kpi(cond.kpi)
+            for bound, d in ((cond.at_least, "higher_is_better"), (cond.at_most, "lower_is_better")):
+                if bound is None:
+                    continue
+                if bound == "team_average":
+                    ok &= _reach(x, np.broadcast_to(p.team(cond.kpi), p.shape) * cond.team_factor, d)
+                else:
+                    ok &= _reach(p.per_period(cond.kpi, p.horizon_factor(c)), float(bound), d)
+        yuan[lab] = zeros.copy()
+        targets = [ilab for ilab, _, parent in flat if parent == lab]
+        if not c.components:
+            targets = [ilab for ilab, ic, parent in flat if parent is None and ic.type not in _UNGATED]
+        for t in targets:
+            y = yuan[t]
+            yuan[t] = np.where(ok | (y < 0), y, 0.0)
+    for lab, c, _ in flat:
+        if not isinstance(c, CapFloor):
+            continue
+        refs = c.applies_to or [ilab for ilab, ic, _ in flat if ilab in yuan and ic.type not in BASE_TYPES + ("gate",)]
+        total = sum((yuan[r] for r in refs), zeros.copy())
+        hf = p.horizon_factor(c)
+        lo, hi = (None if c.min_yuan is None else c.min_yuan * hf), (None if c.max_yuan is None else c.max_yuan * hf)
+        clipped = total if lo is None and hi is None else np.clip(total, lo, hi)
+        yuan[lab] = clipped - total
+    pay = zeros.copy()
+    for lab, _, _ in flat:
+        pay = pay + yuan[lab]
+        if lab in extra:
+            pay = pay + extra[lab]
+    return pay
