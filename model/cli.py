@@ -440,7 +440,10 @@ def _add_portfolio_command(sub: argparse._SubParsersAction) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        args, extra = build_parser().parse_known_args(argv)
+        if extra:  # the top parser would name itself ("python -m model model --help"); name the command typed
+            raise ScenarioError(f"unrecognized arguments: {' '.join(extra)} (see `python -m model {args.cmd} --help`)",
+                                file="<command line>")
         if hasattr(args, "workers"):
             check_workers(args.workers)  # 1 .. 4 x the machine's cores (model.limits)
         return args.func(args)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import ERLANG, TAOBAO, run_cli
 
 from model.cli import main
@@ -66,3 +67,13 @@ def test_unknown_command_and_missing_argument_are_bad_input(capsys):
     assert main(["frobnicate"]) == 2
     assert main(["run"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["tune", "scenarios/taobao_10_agents.toml", "--quick"],
+                                  ["run", "scenarios/taobao_10_agents.toml", "--bogus", "1"]])
+def test_an_unknown_flag_names_the_command_it_was_given_to(argv, capsys):
+    """Found by hand (issue 21): an unknown flag after a command pointed to `python -m model model --help`."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"unrecognized arguments: {' '.join(argv[2:])}" in err
+    assert f"python -m model {argv[0]} --help" in err and "model model" not in err
