@@ -185,24 +185,26 @@ def grid_edges(best: pd.Series, cand: pd.DataFrame, axes: dict[str, list[Any]] |
         lo, hi, v = min(vals), max(vals), float(v)
         side = "low" if v <= lo + 1e-12 else "high" if v >= hi - 1e-12 else None
         if side:
-            out.append({"key": key, "dimension": _dimension(key), "side": side, "value": v, "grid_min": lo,
+            dim = _dimension(key)
+            text = (_target_text(best["kpi"], v) if dim == "target" else f"{v:,.0f}" if dim == "amount_yuan"
+                    else f"{v:g}")
+            out.append({"key": key, "dimension": dim, "side": side, "value": v, "text": text, "grid_min": lo,
                         "grid_max": hi})
     return out
 
 
-def _edge_text(kpi: str | None, edges: list[dict[str, Any]]) -> tuple[str, str]:
+def _edge_text(edges: list[dict[str, Any]]) -> tuple[str, str]:
     """The edges in words: ("奖金 2,000 元是扫描的最高值", "the amount of 2,000 yuan is the highest swept")."""
     zh, en = [], []
     for e in edges:
-        hi = e["side"] == "high"
+        hi, v = e["side"] == "high", e["text"]
         if e["dimension"] == "target":
-            v = _target_text(kpi, e["value"])
             z, n = f"目标 {v}", f"the target of {v}"
         elif e["dimension"] == "amount_yuan":
-            z, n = f"奖金 {e['value']:,.0f} 元", f"the amount of {e['value']:,.0f} yuan"
+            z, n = f"奖金 {v} 元", f"the amount of {v} yuan"
         else:
-            z = n = f"{e['key']} = {e['value']:g}"
-        zh.append(z + ("是扫描的最高值" if hi else "是扫描的最低值"))
+            z = n = f"{e['key']} = {v}"
+        zh.append(z + (" " if z[-1].isascii() else "") + ("是扫描的最高值" if hi else "是扫描的最低值"))
         en.append(n + (" is the highest swept" if hi else " is the lowest swept"))
     return "，".join(zh), "; ".join(en)
 
@@ -376,7 +378,7 @@ def _reason(best: pd.Series, gains: bool, n_feas: int, n_cand: int, binding: dic
             en += (" This is pure mechanics (behaviour.model = \"none\": agents do not change effort for pay), so an "
                    "easy target pays everyone for nothing.")
     if edges:
-        ez, ee = _edge_text(best["kpi"], edges)
+        ez, ee = _edge_text(edges)
         if gains:
             zh += f"注意：它在扫描网格的边缘（{ez}），网格外可能还有更好的点，请扩大网格再确认。"
             en += (f" Note: it sits at the edge of the swept grid ({ee}); a better point may lie beyond it: widen "

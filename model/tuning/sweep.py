@@ -20,11 +20,11 @@ import pandas as pd
 from model.economics import t_interval
 from model.edits import with_edits
 from model.errors import ScenarioError
+from model.naming import live_scheme_name
 from model.pipeline import RunCache
 from model.schema import Scenario
 from model.schemes.targets import first_threshold
 from model.tuning.run import apply_point, engine_key, evaluate_point, scenario_hash
-from model.naming import live_scheme_name
 from model.tuning.spec import SweepSpec, check_keys, scheme_at, scheme_identity
 from model.tuning.store import RESULT_COLUMNS, SweepStore
 

@@ -19,7 +19,14 @@ from model.tuning.optimise import recommend
 from model.tuning.run import scenario_hash
 from model.tuning.spec import SweepSpec, default_grid, grid
 from model.tuning.store import DEFAULT_STORE, SweepStore
-from model.tuning.sweep import SweepRun, _with_reps, estimate_seconds, point_labels, run_sweep, summarise_points
+from model.tuning.sweep import (
+    SweepRun,
+    _with_reps,
+    estimate_seconds,
+    point_labels,
+    run_sweep,
+    summarise_points,
+)
 
 
 def sweep_spec_for(s: Scenario, axes: dict[str, list[Any]] | None, *, replications: int | None,
