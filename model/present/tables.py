@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from model.kpicodes import CONTRACT_CODES, KPI_CODES
+from model.present.i18n import t
 from model.text import display_width, ljust, rjust, truncate
 
 
@@ -177,12 +178,40 @@ def sensitivity_table(table: dict[str, Any], swing) -> str:
     return "\n".join(lines)
 
 
+def tune_edge_text(rec: dict[str, Any], lang: str) -> str | None:
+    """The recommendation's grid-edge flag (``at_grid_edge``) in a line, or None inside the grid (the reason says
+    it in a sentence too)."""
+    edges = rec.get("at_grid_edge") or []
+    if not edges:
+        return None
+    parts = []
+    for e in edges:
+        dim = e["dimension"] if e["dimension"] in ("target", "amount_yuan") else "key"
+        side = "high" if e["side"] == "high" else "low"
+        parts.append(t(f"tun.edge.{dim}.{side}", lang, value=e["text"], name=e["key"]))
+    return t("tun.edge", lang, dims=t("tun.edge.sep", lang).join(parts))
+
+
+def tune_duplicate_lines(doc: dict[str, Any], lang: str) -> list[str]:
+    """One line per scheme the sweep computed once because it was the same as another (``duplicates``)."""
+    return [t("tun.duplicate", lang, scheme=d["scheme"], same_as=d["same_as"], points=d["points"])
+            for d in doc.get("duplicates") or []]
+
+
 def tune_table(doc: dict[str, Any]) -> str:
-    """The recommendation in words (zh, en), the binding constraint and the frontier as a small table."""
+    """The recommendation in words (zh, en), the grid-edge flag, the schemes computed once, the binding constraint
+    and the frontier as a small table."""
     rec = doc["recommendation"]
     sw = doc["sweep"]
     lines = [f"阈值调优 Target tuning · {doc['scenario']['name']} · sweep {sw['id']} ({sw['points']} points, "
              f"{sw['computed']} computed now; store {sw['store']})", "", rec["reason"]["zh"], rec["reason"]["en"]]
+    if rec.get("at_grid_edge"):
+        lines += ["", tune_edge_text(rec, "zh"), tune_edge_text(rec, "en")]
+    dups = list(zip(tune_duplicate_lines(doc, "zh"), tune_duplicate_lines(doc, "en"), strict=True))
+    if dups:
+        lines.append("")
+        for zh, en in dups:
+            lines += [f"重复 duplicate: {zh}", f"  {en}"]
     b = doc.get("binding_constraint")
     lines.append("")
     lines.append(f"约束 binding constraint: {b['zh']} / {b['en']} (limit {b['limit']:g})" if b

@@ -8,6 +8,7 @@ same seed and replications (common random numbers), so differences between point
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import tomllib
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import numpy as np
 
 from model.errors import ScenarioError
 from model.schema import Scenario
+from model.schemes.spec import Scheme
 from model.schemes.targets import first_threshold, target_grid
 
 #: The largest number of points a sweep may list (a larger grid is refused before anything runs).
@@ -33,6 +35,8 @@ class SweepSpec:
         replications: replications per point (None = the scenario's ``meta.replications``).
         mode: "grid" or "list" (for the record).
         axes: the grid's axes (key -> values), empty for a list.
+        duplicates: points left out because their scheme is, once its swept keys are set, the same as an earlier
+            scheme's point (name and description aside): one note per pair, ``{"scheme", "same_as", "points"}``.
     """
 
     points: list[dict[str, Any]]
@@ -40,6 +44,7 @@ class SweepSpec:
     replications: int | None = None
     mode: str = "grid"
     axes: dict[str, list[Any]] = field(default_factory=dict)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.focus:
@@ -55,8 +60,76 @@ class SweepSpec:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready record of the spec (stored with the sweep)."""
-        return {"mode": self.mode, "axes": self.axes, "replications": self.replications,
-                "points": self.points, "focus": self.focus}
+        out = {"mode": self.mode, "axes": self.axes, "replications": self.replications,
+               "points": self.points, "focus": self.focus}
+        if self.duplicates:  # only when there are some, so the id of every other sweep stays what it was
+            out["duplicates"] = self.duplicates
+        return out
+
+
+def scheme_identity(sc: Scheme) -> str:
+    """What a scheme pays and assumes, without its name and description: two schemes with the same identity give
+    the same numbers, so a sweep computes them once."""
+    return json.dumps(sc.model_dump(mode="json", exclude={"name", "description"}), sort_keys=True,
+                      ensure_ascii=False)
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
+def scheme_at(s: Scenario, index: int, point: dict[str, Any]) -> Scheme:
+    """Scheme ``index`` of ``s`` with the point's keys on it (``schemes.<index>.…``) set and validated; the
+    point's other keys are ignored. A key that does not exist raises KeyError or IndexError."""
+    sc = s.schemes[index]
+    prefix = f"schemes.{index}."
+    mine = {k[len(prefix):]: _plain(v) for k, v in point.items() if k.startswith(prefix)}
+    if not mine:
+        return sc
+    data: Any = sc.model_dump(mode="python", by_alias=True)
+    for key, value in mine.items():
+        node = data
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        last = parts[-1]
+        if isinstance(node, list):
+            node[int(last)] = value
+        else:
+            node[last] = value
+    return Scheme.model_validate(data)
+
+
+def grid_duplicates(s: Scenario, points: list[dict[str, Any]],
+                    focus: list[str | None]) -> tuple[list[int], list[dict[str, Any]]]:
+    """The points of a per-scheme grid (each point tunes its focus scheme) worth computing, and notes on the others.
+
+    A point is left out when its focus scheme, with the point's keys set, is the same scheme
+    (:func:`scheme_identity`) as an earlier point's focus scheme: the two would compute the same numbers twice.
+
+    Returns:
+        The indices of the points kept, and one note ``{"scheme", "same_as", "points"}`` per scheme pair.
+    """
+    index = {sc.name: i for i, sc in enumerate(s.schemes)}
+    seen: dict[str, str] = {}
+    counts: dict[tuple[str, str], int] = {}
+    keep = []
+    for j, (p, f) in enumerate(zip(points, focus, strict=True)):
+        if f is None or f not in index:
+            keep.append(j)
+            continue
+        try:
+            ident = scheme_identity(scheme_at(s, index[f], p))
+        except (KeyError, IndexError, TypeError, ValueError):  # a bad point: kept, the sweep names it
+            keep.append(j)
+            continue
+        first = seen.setdefault(ident, f)
+        if first == f:
+            keep.append(j)
+        else:
+            counts[(f, first)] = counts.get((f, first), 0) + 1
+    notes = [{"scheme": a, "same_as": b, "points": n} for (a, b), n in counts.items()]
+    return keep, notes
 
 
 def grid(axes: dict[str, list[Any]], *, replications: int | None = None) -> SweepSpec:
@@ -178,4 +251,8 @@ def default_grid(s: Scenario, levels: dict[str, float], *, n_targets: int = 9,
     if not points:
         raise ScenarioError("no scheme (other than the baseline) has a threshold component to tune; give the keys "
                             "to sweep with --grid key=v1,v2,... or a [tuning] grid", key="schemes")
-    return SweepSpec(points, focus, replications=replications, mode="default", axes=axes)
+    keep, notes = grid_duplicates(s, points, focus)
+    points, focus = [points[j] for j in keep], [focus[j] for j in keep]
+    swept = {k for p in points for k in p}
+    axes = {k: v for k, v in axes.items() if k in swept}  # a scheme all of whose points were duplicates
+    return SweepSpec(points, focus, replications=replications, mode="default", axes=axes, duplicates=notes)

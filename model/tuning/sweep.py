@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,11 +20,12 @@ import pandas as pd
 from model.economics import t_interval
 from model.edits import with_edits
 from model.errors import ScenarioError
+from model.naming import live_scheme_name
 from model.pipeline import RunCache
 from model.schema import Scenario
 from model.schemes.targets import first_threshold
 from model.tuning.run import apply_point, engine_key, evaluate_point, scenario_hash
-from model.tuning.spec import SweepSpec, check_keys
+from model.tuning.spec import SweepSpec, check_keys, scheme_at, scheme_identity
 from model.tuning.store import RESULT_COLUMNS, SweepStore
 
 #: A sweep estimated to run longer than this is refused before it starts (with the estimate).
@@ -47,6 +48,9 @@ class SweepRun:
         computed: points evaluated in this call (finished points found in the store are not re-run).
         seconds: wall time of this call.
         estimate_s: the run-time estimate made before starting (None when nothing was left to do).
+        duplicates: schemes computed once because they were the same as another once their keys were set: the
+            spec's notes (:attr:`SweepSpec.duplicates`) and those found inside points, ``{"scheme", "same_as",
+            "points"}``.
     """
 
     sweep_id: str
@@ -54,6 +58,7 @@ class SweepRun:
     computed: int
     seconds: float
     estimate_s: float | None
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
 
 
 def sweep_id_for(base_hash: str, spec: SweepSpec) -> str:
@@ -185,15 +190,23 @@ def run_sweep(
                 f"{max_hours:g} h: use a smaller grid (fewer values per key, fewer replications, shorter meta.days) "
                 f"or run it on a Dask cluster (--scheduler ADDRESS)", file=file, key="--grid")
     scenarios = []
+    same: dict[tuple[str, str], int] = {}
     for i, (p, focus) in enumerate(zip(spec.points, spec.focus, strict=True)):
         try:
-            scenarios.append(_focused(apply_point(base, p, file=file), focus))
+            ps = _focused(apply_point(base, p, file=file), focus)
         except ScenarioError as e:
             raise ScenarioError(f"sweep point {i} ({_point_text(p)}): {e.message}", file=file, key=e.key) from None
+        if focus is None:
+            ps, pairs = _distinct(ps)
+            for pair in pairs:
+                same[pair] = same.get(pair, 0) + 1
+        scenarios.append(ps)
+    duplicates = [*spec.duplicates, *({"scheme": a, "same_as": b, "points": n} for (a, b), n in same.items())]
     hashes = [scenario_hash(ps) for ps in scenarios]
     sid = sweep_id_for(scenario_hash(base), spec)
+    record = spec.to_json() | ({"duplicates": duplicates} if duplicates else {})
     store.register(sid, name=name or s.meta.name, scenario_file=file, scenario_hash=scenario_hash(base),
-                   spec=spec.to_json(), points=spec.points, point_hashes=hashes, focus=spec.focus,
+                   spec=record, points=spec.points, point_hashes=hashes, focus=spec.focus,
                    replications=base.meta.replications, scenario=base.model_dump(mode="json"))
     done = store.done_hashes(hashes)
     total = len(spec.points)
@@ -229,7 +242,7 @@ def run_sweep(
         store.set_status(sid, "interrupted")
         raise
     store.set_status(sid, "done")
-    return SweepRun(sid, total, computed, time.perf_counter() - t_start, est)
+    return SweepRun(sid, total, computed, time.perf_counter() - t_start, est, duplicates)
 
 
 def _scheduler_lost(executor: Any) -> bool:
@@ -299,6 +312,44 @@ def _focused(s: Scenario, focus: str | None) -> Scenario:
         return s
     keep = [sc for sc in s.schemes if sc.name in (focus, s.economics.baseline_scheme)]
     return s.model_copy(update={"schemes": keep})
+
+
+def _distinct(s: Scenario) -> tuple[Scenario, list[tuple[str, str]]]:
+    """The point's scenario with each distinct scheme once: a scheme that is, name and description aside, the
+    same as an earlier one (the baseline counts first) is left out; returns the (left out, kept) name pairs."""
+    first_of: dict[str, str] = {}
+    drop: set[int] = set()
+    pairs = []
+    base = s.economics.baseline_scheme
+    for i in sorted(range(len(s.schemes)), key=lambda i: s.schemes[i].name != base):
+        sc = s.schemes[i]
+        kept = first_of.setdefault(scheme_identity(sc), sc.name)
+        if kept != sc.name:
+            drop.add(i)
+            pairs.append((sc.name, kept))
+    if not drop:
+        return s, []
+    return s.model_copy(update={"schemes": [sc for i, sc in enumerate(s.schemes) if i not in drop]}), pairs
+
+
+def point_labels(s: Scenario, summary: pd.DataFrame) -> list[str]:
+    """Each summary row's scheme named after its numbers at that point (:func:`model.naming.live_scheme_name`:
+    "达标奖 45%" swept to a 47% target reads "达标奖 47%"); a scheme not in ``s`` keeps its name."""
+    index = {sc.name: i for i, sc in enumerate(s.schemes)}
+    keys = [c for c in summary.columns if str(c).startswith("key:")]
+    cache: dict[str, str] = {}
+    out = []
+    for _, row in summary.iterrows():
+        name = row["scheme"]
+        point = {k[4:]: row[k] for k in keys if not (isinstance(row[k], float) and math.isnan(row[k]))}
+        memo = json.dumps([name, point], sort_keys=True, default=str)
+        if memo not in cache:
+            try:
+                cache[memo] = live_scheme_name(scheme_at(s, index[name], point)) if name in index else name
+            except (KeyError, IndexError, TypeError, ValueError):
+                cache[memo] = name
+        out.append(cache[memo])
+    return out
 
 
 def _point_text(p: dict[str, Any]) -> str:

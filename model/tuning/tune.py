@@ -19,7 +19,14 @@ from model.tuning.optimise import recommend
 from model.tuning.run import scenario_hash
 from model.tuning.spec import SweepSpec, default_grid, grid
 from model.tuning.store import DEFAULT_STORE, SweepStore
-from model.tuning.sweep import SweepRun, _with_reps, estimate_seconds, run_sweep, summarise_points
+from model.tuning.sweep import (
+    SweepRun,
+    _with_reps,
+    estimate_seconds,
+    point_labels,
+    run_sweep,
+    summarise_points,
+)
 
 
 def sweep_spec_for(s: Scenario, axes: dict[str, list[Any]] | None, *, replications: int | None,
@@ -74,12 +81,20 @@ def tune(
 
 
 def document(s: Scenario, *, summary_rows: Any, run: Any, spec: SweepSpec | None, store_path: str | Path,
-             file: str, tuning: Tuning | None = None) -> dict[str, Any]:
-    """The tune document of stored rows under the constraints ``tuning`` (default: the scenario's)."""
+             file: str, tuning: Tuning | None = None, axes: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+    """The tune document of stored rows under the constraints ``tuning`` (default: the scenario's).
+
+    ``axes`` are the sweep's axes (default: the spec's), against which a recommendation at the grid's edge is
+    flagged; ``run.duplicates`` become the document's ``duplicates``.
+    """
+    if axes is None:
+        axes = spec.axes if spec is not None else {}
     summary = summarise_points(summary_rows, level=s.economics.interval_level)
+    if len(summary):
+        summary["label"] = point_labels(s, summary)
     doc = recommend(summary, tuning or s.tuning, platform=s.shop.platform, days=s.meta.days,
                     mechanics_only=s.behaviour.model == "none", baseline_scheme=s.economics.baseline_scheme,
-                    file=file)
+                    file=file, axes=axes, schemes=[sc.name for sc in s.schemes])
     return {
         "scenario": {"name": s.meta.name, "file": file, "platform": s.shop.platform, "days": s.meta.days,
                      "replications": s.meta.replications, "seed": s.meta.seed, "hash": scenario_hash(s),
@@ -88,6 +103,7 @@ def document(s: Scenario, *, summary_rows: Any, run: Any, spec: SweepSpec | None
                   "seconds": run.seconds, "estimate_s": run.estimate_s, "axes": spec.axes if spec else {},
                   "mode": spec.mode if spec else None},
         **doc,
+        "duplicates": list(getattr(run, "duplicates", []) or []),
     }
 
 
@@ -106,9 +122,9 @@ def reopen(store_path: str | Path, sweep_id: str, *, tuning: Tuning | None = Non
     s = scenario_from_dict(info["scenario"], file=info["scenario_file"])
     spec = info["spec"]
     n_done = rows["point_id"].nunique() if len(rows) else 0
-    run = SweepRun(sweep_id, int(info["n_points"]), 0, 0.0, None)
+    run = SweepRun(sweep_id, int(info["n_points"]), 0, 0.0, None, list(spec.get("duplicates") or []))
     doc = document(s, summary_rows=rows, run=run, spec=None, store_path=store_path, file=info["scenario_file"],
-                   tuning=tuning)
+                   tuning=tuning, axes=spec.get("axes") or {})
     doc["sweep"].update({"axes": spec.get("axes", {}), "mode": spec.get("mode"), "points_done": int(n_done),
                          "status": info["status"]})
     return doc

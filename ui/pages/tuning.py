@@ -19,6 +19,7 @@ from model.kpicodes import KPI_CODES
 from model.limits import max_workers
 from model.present.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
 from model.present.i18n import kpi_label, t
+from model.present.tables import tune_duplicate_lines, tune_edge_text
 from model.scenario import read_toml
 from model.schema import scenario_from_dict
 from model.tuning.store import DEFAULT_STORE, SweepStore
@@ -171,7 +172,8 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     rec = doc["recommendation"]
     best = doc["best_point"]
     sc = doc["scenario"]
-    st.subheader(t("tun.rec_keep", lang) if rec.get("keeps_baseline") else f"{t('tun.rec', lang)}: {rec['scheme']}")
+    st.subheader(t("tun.rec_keep", lang) if rec.get("keeps_baseline")
+                 else f"{t('tun.rec', lang)}: {rec.get('label') or rec['scheme']}")
     m1, m2, m3, m4 = st.columns(4)
     kpi = rec.get("kpi") or best.get("kpi")
     m1.metric(t("tun.metric.target", lang), target_text(rec.get("kpi"), rec.get("target")),
@@ -180,6 +182,11 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     m3.metric(t("tun.metric.gain", lang), f"{rec['expected_net_gain_yuan']:,.0f}")
     m4.metric(t("tun.metric.reach", lang), "—" if rec.get("keeps_baseline") else _pct(best.get("reach_share")))
     (st.info if rec.get("keeps_baseline") else st.success)(rec["reason"][lang])
+    edge = tune_edge_text(rec, lang)
+    if edge:
+        st.warning(edge)
+    for line in tune_duplicate_lines(doc, lang):
+        st.caption(line)
     b = doc.get("binding_constraint")
     st.caption(t("tun.binding", lang, name=b[lang], limit=_pct(b["limit"])) if b else t("tun.binding_none", lang))
     st.caption(t("tun.money_note", lang, days=sc["days"], points=doc["sweep"]["points"], reps=sc["replications"],
@@ -275,7 +282,7 @@ def points_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
         return ["—" if pd.isna(v) else f"{100 * v:.1f}%" for v in df[col]]
 
     return pd.DataFrame({
-        t("tun.col.scheme", lang): df["scheme"],
+        t("tun.col.scheme", lang): df["label"] if "label" in df else df["scheme"],
         t("tun.col.target", lang): [target_text(k, v) for k, v in zip(df["kpi"], df["target"], strict=True)],
         t("tun.col.amount", lang): df["amount_yuan"],
         t("tun.col.gain", lang): df["net_gain_yuan"].round(0),
