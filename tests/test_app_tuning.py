@@ -60,7 +60,7 @@ def test_sweep_recommend_and_reopen(lang, tmp_path):
     assert any(("推荐" in r or "不建议" in r) if lang == "zh" else ("Recommended" in r or "Do not pay" in r)
                for r in reasons)
     table = at.dataframe[0].value
-    assert t("tun.col.gain", lang) in table.columns and len(table) == 36  # the default grid: 36 (达标奖 48% is 达标奖 45% once swept)
+    assert t("tun.col.gain", lang) in table.columns and len(table) == 72  # the default grid: 2 schemes x 36
     # a second session reopens the stored sweep without simulating
     at2 = _app(lang, store)
     at2.button(key="tun_reopen").click().run()
