@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from model.edits import set_path
 from model.errors import ScenarioError
 from model.schema import Scenario
 from model.schemes.spec import Scheme
@@ -79,25 +80,20 @@ def _plain(v: Any) -> Any:
 
 
 def scheme_at(s: Scenario, index: int, point: dict[str, Any]) -> Scheme:
-    """Scheme ``index`` of ``s`` with the point's keys on it (``schemes.<index>.…``) set and validated; the
-    point's other keys are ignored. A key that does not exist raises KeyError or IndexError."""
-    sc = s.schemes[index]
+    """Scheme ``index`` of ``s`` with the point's keys on it (``schemes.<index>.…``) set as ``--set`` sets them
+    (:func:`model.edits.set_path`) and the scheme validated again; the point's other keys are ignored.
+
+    Raises:
+        ScenarioError: a key that does not exist (named); pydantic's ValidationError: a value the scheme refuses.
+    """
     prefix = f"schemes.{index}."
-    mine = {k[len(prefix):]: _plain(v) for k, v in point.items() if k.startswith(prefix)}
+    mine = {k: _plain(v) for k, v in point.items() if k.startswith(prefix)}
     if not mine:
-        return sc
-    data: Any = sc.model_dump(mode="python", by_alias=True)
+        return s.schemes[index]
+    data: dict[str, Any] = {"schemes": [sc.model_dump(mode="json") for sc in s.schemes]}
     for key, value in mine.items():
-        node = data
-        parts = key.split(".")
-        for part in parts[:-1]:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        last = parts[-1]
-        if isinstance(node, list):
-            node[int(last)] = value
-        else:
-            node[last] = value
-    return Scheme.model_validate(data)
+        set_path(data, [int(p) if p.isdigit() else p for p in key.split(".")], value, file="<sweep>")
+    return Scheme.model_validate(data["schemes"][index])
 
 
 def grid_duplicates(s: Scenario, points: list[dict[str, Any]],
@@ -120,7 +116,7 @@ def grid_duplicates(s: Scenario, points: list[dict[str, Any]],
             continue
         try:
             ident = scheme_identity(scheme_at(s, index[f], p))
-        except (KeyError, IndexError, TypeError, ValueError):  # a bad point: kept, the sweep names it
+        except (ScenarioError, ValueError):  # a bad point: kept, the sweep names it
             keep.append(j)
             continue
         first = seen.setdefault(ident, f)

@@ -346,7 +346,7 @@ def point_labels(s: Scenario, summary: pd.DataFrame) -> list[str]:
         if memo not in cache:
             try:
                 cache[memo] = live_scheme_name(scheme_at(s, index[name], point)) if name in index else name
-            except (KeyError, IndexError, TypeError, ValueError):
+            except (ScenarioError, ValueError):  # a point the sweep refuses (it names it)
                 cache[memo] = name
         out.append(cache[memo])
     return out
