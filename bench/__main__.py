@@ -1,4 +1,4 @@
-"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|tuning|floor|profile|plan|quick|portfolio
+"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|tuning|floor|profile|plan|quick|portfolio|agreement
 ...] [--quick]``: the performance budget."""
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ FIGURES = {
 }
 EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top functions (cProfile), the CLI run's stages
          "floor": "bench.floor",  # issue 17: the four engine figures in one run with their budgets (not in the default)
-         "history": "bench.history_import"}  # informational: import speed near the upload limit (issue 9)
+         "history": "bench.history_import",  # informational: import speed near the upload limit (issue 9)
+         "agreement": "bench.agreement"}  # issue 20: the agents' forecast vs the engine (uplift, reach), not a timing
 
 
 def main(argv: list[str] | None = None) -> int:

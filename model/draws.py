@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model import outcomes, traffic
+from model import outcomes, shocks, traffic
 from model.rng import streams, unit_variates
 from model.schema import MAX_MESSAGES_PER_CHAT, Scenario
 
@@ -22,7 +22,8 @@ class Draws:
     Per chat: ``arrival_s``, ``aftersale``, ``returning``, ``advert``, ``unresponsive``, ``purchase_days_ago``
     (NaN unless a recent buyer), ``n_msgs``, ``patience_s``, ``silent``. Per buyer message: ``reply_unit``
     (mean-1 typing variate), ``latency_unit`` (mean-1 reaction-latency variate), ``think_s``, ``lines``. Per day: ``silent_orders`` (count) and
-    ``silent_order_value`` (yuan). ``outcome``: the outcome variates per chat.
+    ``silent_order_value`` (yuan). ``outcome``: the outcome variates per chat. ``shocks``: the replication's
+    monthly shocks (:mod:`model.shocks`; None with the behaviour model off).
     """
 
     arrival_s: np.ndarray
@@ -41,12 +42,16 @@ class Draws:
     outcome: outcomes.OutcomeDraws
     silent_orders: np.ndarray
     silent_order_value: np.ndarray
+    shocks: shocks.Shocks | None = None
 
 
 def make_draws(s: Scenario, rep: int) -> Draws:
     """Draw everything one replication needs, one stream per source."""
     g = streams(s.meta.seed, rep)
-    t, after = traffic.generate(s, g)
+    b = s.behaviour
+    sh = shocks.draw(g["monthly_shocks"], s.agents.count, s.meta.days, b.performance_noise_cv,
+                     b.team_shock_cv) if b.active else None
+    t, after = traffic.generate(s, g, None if sh is None else sh.volume_by_hour(s.meta.days))
     n = len(t)
     c = s.customers
     u = g["chat_attributes"].random((4, n))
@@ -79,4 +84,4 @@ def make_draws(s: Scenario, rep: int) -> Draws:
                    for k in so])
     purchase = np.where(recent, float(c.recent_buyer_days), np.nan)
     return Draws(t, after, returning, advert, unresponsive, purchase, n_msgs, patience, silent, reply_unit,
-                 latency_unit, think, lines, od, so, sv)
+                 latency_unit, think, lines, od, so, sv, sh)

@@ -18,6 +18,7 @@ U6 < the agent's bad-attitude share.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,6 +80,8 @@ def compute(
     attitude_share: np.ndarray,
     effects: Effects,
     caused_refund_share: np.ndarray | None = None,
+    conversion_shock: np.ndarray | float = 1.0,
+    satisfied_shock: np.ndarray | float = 0.0,
 ) -> dict[str, np.ndarray]:
     """Outcome columns for one replication's chats.
 
@@ -93,6 +96,8 @@ def compute(
         conv_factor, aov_factor, attitude_share: per-agent skill.
         effects: assumed or behavioural changes.
         caused_refund_share: per agent, the share of its refunds it caused (default 0: none).
+        conversion_shock, satisfied_shock: per chat, this month's shock to the conversion (a factor) and to the
+            probability of a satisfied rating (added) (:mod:`model.shocks`; default none).
 
     Returns:
         Columns: ordered, paid, value_yuan, refunded, caused_refund (a refund due to the agent), attributed (sale credited to the agent), rating
@@ -102,7 +107,7 @@ def compute(
     f = np.nan_to_num(first_response_s, nan=0.0)
     wait_factor = np.exp(-np.maximum(0.0, f - cfg.wait_grace_s) / cfg.wait_decay_s)
     conv = (cfg.base_inquiry_conversion * conv_factor[safe] * _per_agent(effects.conversion_mult, agent)
-            + _per_agent(effects.conversion_add, agent)) * wait_factor
+            + _per_agent(effects.conversion_add, agent)) * conversion_shock * wait_factor
     sells = served & inquirer
     p_pay = np.where(sells, conv, 0.0)
     p_pay = np.where(abandoned_presale, cfg.base_inquiry_conversion * cfg.abandoned_conversion_share, p_pay)
@@ -122,7 +127,7 @@ def compute(
         agent >= 0, np.asarray(caused_refund_share, dtype=float)[safe], 0.0)
     caused = refunded & (d.u_refund < cfg.refund_share * caused_share)
     rated = served & (d.u_rate < cfg.rating_share)
-    p_sat = np.clip(cfg.satisfied_base + _per_agent(effects.satisfied_add, agent)
+    p_sat = np.clip(cfg.satisfied_base + _per_agent(effects.satisfied_add, agent) + satisfied_shock
                     - cfg.satisfied_loss_per_min * f / MINUTE_S, 0.0, 1.0)
     sat = d.u_sat < p_sat
     rating = np.where(rated, np.where(sat, Rating.SATISFIED, np.where(d.u_disappointed < cfg.disappointed_share_of_bad,
@@ -143,9 +148,11 @@ def compute(
     }
 
 
-def apply_outcomes(s: Scenario, chats: pd.DataFrame, d: OutcomeDraws, agents: pd.DataFrame,
+def apply_outcomes(s: Scenario, chats: pd.DataFrame, d: Any, agents: pd.DataFrame,
                    effects: Effects) -> pd.DataFrame:
     """The chat frame of one replication with the outcome columns (:data:`model.records.OUTCOME_COLUMNS`).
+
+    ``d``: the replication's :class:`model.draws.Draws` (its outcome variates and monthly shocks).
 
     Outcomes treat a pre-sale chat as a genuine inquiry when it is no advert, no unresponsive buyer and no
     recent buyer (whatever the platform's KPI filters count).
@@ -155,12 +162,15 @@ def apply_outcomes(s: Scenario, chats: pd.DataFrame, d: OutcomeDraws, agents: pd
     served = (status != ChatStatus.ABANDONED) & (agent >= 0)
     genuine = (~chats["aftersale"].to_numpy() & ~chats["advert"].to_numpy() & ~chats["unresponsive"].to_numpy()
                & np.isnan(chats["purchase_days_ago"].to_numpy()))
+    sh = d.shocks
     cols = compute(
-        s.outcomes, d, agent=agent, served=served, inquirer=genuine,
+        s.outcomes, d.outcome, agent=agent, served=served, inquirer=genuine,
         abandoned_presale=(status == ChatStatus.ABANDONED) & genuine,
         first_response_s=chats["first_response_s"].to_numpy(),
         conv_factor=agents["conversion_factor"].to_numpy(), aov_factor=agents["aov_factor"].to_numpy(),
         attitude_share=agents["bad_attitude_share"].to_numpy(), effects=effects,
         caused_refund_share=agents["caused_refund_share"].to_numpy(),
+        conversion_shock=1.0 if sh is None else sh.conversion_of(agent, chats["day"].to_numpy()),
+        satisfied_shock=0.0 if sh is None else sh.satisfied_of(agent),
     )
     return chats.assign(**cols)

@@ -139,7 +139,8 @@ def moved_sums(scenario: Scenario, sums: BaseSums, effort: np.ndarray) -> np.nda
         return agent
     rec = sums.record
     flat = BaseRecord(agent.reshape(reps * n, days, cols), np.zeros((days, cols)), np.tile(rec.latency_s, reps),
-                      rec.silent_orders_yuan, days, rec.three_min_basis)
+                      rec.silent_orders_yuan, days, rec.three_min_basis,
+                      None if rec.first_q is None else np.tile(rec.first_q, (reps, 1)), rec.patience)
     drawn = draw_noise(0, 1, reps * n, days)
     zero = type(drawn)(*(np.zeros_like(getattr(drawn, f.name)) for f in dataclasses.fields(drawn)))
     e = np.tile(np.asarray(effort, dtype=float)[None], (1, reps, 1))  # (1, reps*n, 4)

@@ -69,7 +69,7 @@ class SimResult:
         parts = []
         for rep, d in enumerate(self.draws):
             c = self.chats[self.chats["rep"] == rep]
-            parts.append(apply_outcomes(self.scenario, c.drop(columns=list(OUTCOME_COLUMNS) + list(OPTIONAL_OUTCOME_COLUMNS), errors="ignore"), d.outcome, self.agents,
+            parts.append(apply_outcomes(self.scenario, c.drop(columns=list(OUTCOME_COLUMNS) + list(OPTIONAL_OUTCOME_COLUMNS), errors="ignore"), d, self.agents,
                                         effects))
         return SimResult(self.scenario, self.agents, pd.concat(parts, ignore_index=True), self.msgs, self.duty,
                          self.draws, effects, self.silent_orders)

@@ -24,6 +24,7 @@ SOURCES: dict[str, int] = {
     "agent_skill": 9,
     "silent_orders": 10,
     "reaction_latency": 11,
+    "monthly_shocks": 12,
 }
 
 

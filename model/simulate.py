@@ -39,6 +39,9 @@ def engine_input(s: Scenario, d: Draws, agents: pd.DataFrame, effects: Effects) 
         np.asarray(effects.reply_time_mult, dtype=float), (n,))
     latency_s = s.agents.reaction_latency.mean_s * agents["reaction_latency_factor"].to_numpy() * np.broadcast_to(
         np.asarray(effects.latency_mult, dtype=float), (n,))
+    if d.shocks is not None:  # this month's speed shock of each agent (model.shocks)
+        reply_factor = reply_factor * d.shocks.speed
+        latency_s = latency_s * d.shocks.speed
     return chatcentre.EngineInput(
         horizon_s=s.meta.days * DAY_S, arrival_s=d.arrival_s, n_msgs=d.n_msgs, patience_s=d.patience_s,
         silent=d.silent, reply_unit=d.reply_unit, think_s=d.think_s, n_agents=s.agents.count,
@@ -120,7 +123,7 @@ def simulate(
         if progress:
             progress(len(results), reps)
     agents = agent_table(s)
-    chats = pd.concat([apply_outcomes(s, r["chats"], r["draws"].outcome, agents, effects) for r in results],
+    chats = pd.concat([apply_outcomes(s, r["chats"], r["draws"], agents, effects) for r in results],
                       ignore_index=True)
     msgs = pd.concat([r["msgs"] for r in results], ignore_index=True)
     duty = duty_by_day(duty_intervals(s), s.agents.count, s.meta.days)

@@ -58,12 +58,17 @@ def arrivals(rng: np.random.Generator, rates: np.ndarray, open_hours: tuple[floa
     return times
 
 
-def generate(s: Scenario, rngs: dict[str, np.random.Generator]) -> tuple[np.ndarray, np.ndarray]:
-    """Arrival times and stream flags (True = after-sale) for one replication, merged in time order."""
-    pre = arrivals(rngs["arrivals_presale"], hourly_rates(s, s.traffic.inquiries_per_day, s.traffic.intraday_profile),
-                   s.traffic.open_hours)
+def generate(s: Scenario, rngs: dict[str, np.random.Generator],
+             volume: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival times and stream flags (True = after-sale) for one replication, merged in time order.
+
+    ``volume``: a factor on the rate of every hour of the horizon (the team's weekly volume shock,
+    :mod:`model.shocks`), or None."""
+    f = 1.0 if volume is None else volume
+    pre = arrivals(rngs["arrivals_presale"],
+                   hourly_rates(s, s.traffic.inquiries_per_day, s.traffic.intraday_profile) * f, s.traffic.open_hours)
     after_profile = s.traffic.aftersale_profile or s.traffic.intraday_profile
-    post = arrivals(rngs["arrivals_aftersale"], hourly_rates(s, s.traffic.aftersale_per_day, after_profile),
+    post = arrivals(rngs["arrivals_aftersale"], hourly_rates(s, s.traffic.aftersale_per_day, after_profile) * f,
                     s.traffic.open_hours)
     t = np.concatenate([pre, post])
     flag = np.concatenate([np.zeros(len(pre), bool), np.ones(len(post), bool)])

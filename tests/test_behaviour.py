@@ -129,7 +129,9 @@ def test_commission_gives_a_smooth_response(world):
 
 
 def test_paying_one_kpi_lowers_the_unpaid_ones(world):
-    eq = solve_for(world, threshold(0.44))
+    # order value: only selling effort moves it (faster replies keep buyers and so move conversion and sales,
+    # so a conversion threshold pays speed too; docs/model.md section 10)
+    eq = solve_for(world, threshold(102.0, kpi="aov_yuan"))
     sellers = eq.effort[:, 0] > 0.1
     assert sellers.any()
     assert np.all(eq.effort[sellers, 1] < 0) and np.all(eq.effort[sellers, 2] < 0)

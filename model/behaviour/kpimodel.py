@@ -20,6 +20,8 @@ import pandas as pd
 
 from model.kpi import SUM_COLUMNS, chat_sums, msg_sums, period_of, ratios
 from model.language.behaviour import Behaviour
+from model.shocks import SATISFIED_SHARE
+from model.shocks import factor as shock_factor
 
 #: Effort dimensions, in column order of an effort array.
 DIMS = ("selling", "speed", "service", "gaming")
@@ -36,6 +38,11 @@ class BaseRecord:
         latency_s: each agent's mean reaction latency (s) in the base run (0 when the scenario has none).
         silent_orders_yuan: mean silent-order sales of the horizon (pools).
         weeks: number of weekly blocks.
+        first_q: per agent, :data:`WAIT_QUANTILES` quantiles of the first-response time (s) of its genuine
+            inquirers in the base run (agents, Q), NaN without any: the conversion's wait factor is averaged over
+            them (the engine applies it chat by chat, slow tail included). None: the mean first response alone.
+        patience: the buyers' patience law ``(dist, mean_s, cv)`` of ``customers.patience``: who leaves before a
+            first reply (with ``first_q``, a faster first reply keeps buyers who would have left).
     """
 
     sums: np.ndarray
@@ -44,11 +51,43 @@ class BaseRecord:
     silent_orders_yuan: float
     weeks: int
     three_min_basis: str = "message"
+    first_q: np.ndarray | None = None
+    patience: tuple[str, float, float] | None = None
 
     def collapsed(self) -> BaseRecord:
         """The same record as one block for the whole horizon (schemes without weekly components)."""
         return BaseRecord(self.sums.sum(axis=1, keepdims=True), self.residual.sum(axis=0, keepdims=True),
-                          self.latency_s, self.silent_orders_yuan, 1, self.three_min_basis)
+                          self.latency_s, self.silent_orders_yuan, 1, self.three_min_basis, self.first_q,
+                          self.patience)
+
+
+#: Quantiles of each agent's first-response times kept in the base record (midpoints of equal-probability bins).
+WAIT_QUANTILES = 24
+
+
+def first_response_quantiles(chats: pd.DataFrame, n: int) -> np.ndarray:
+    """Per agent, :data:`WAIT_QUANTILES` quantiles of the first-response time of the genuine inquirers it served
+    (the chats whose conversion the wait factor scales, :func:`model.outcomes.apply_outcomes`); NaN rows for
+    agents without any."""
+    from model.clock import ChatStatus
+
+    c = chats
+    sells = ((c["agent"].to_numpy() >= 0) & (c["status"].to_numpy() != ChatStatus.ABANDONED) & ~c["aftersale"].to_numpy()
+             & ~c["advert"].to_numpy() & ~c["unresponsive"].to_numpy() & np.isnan(c["purchase_days_ago"].to_numpy()))
+    f = c["first_response_s"].to_numpy()[sells]
+    a = c["agent"].to_numpy()[sells]
+    ok = np.isfinite(f)
+    f, a = f[ok], a[ok]
+    q = (np.arange(WAIT_QUANTILES) + 0.5) / WAIT_QUANTILES
+    out = np.full((n, WAIT_QUANTILES), np.nan)
+    order = np.lexsort((f, a))
+    f, a = f[order], a[order]
+    starts = np.searchsorted(a, np.arange(n))
+    ends = np.searchsorted(a, np.arange(n), side="right")
+    for i in range(n):
+        if ends[i] > starts[i]:
+            out[i] = np.quantile(f[starts[i]:ends[i]], q)
+    return out
 
 
 COL = {c: i for i, c in enumerate(SUM_COLUMNS)}
@@ -87,7 +126,25 @@ def base_record(res) -> BaseRecord:  # res: model.simulate.SimResult (not import
     silent = float(res.silent_orders["silent_orders_yuan"].mean()) if len(res.silent_orders) else 0.0
     from model.kpi import three_min_basis
 
-    return BaseRecord(sums, residual, lat_mean * factors, silent, weeks, three_min_basis(s.kpi, s.shop.platform))
+    p = s.customers.patience
+    return BaseRecord(sums, residual, lat_mean * factors, silent, weeks, three_min_basis(s.kpi, s.shop.platform),
+                      first_response_quantiles(res.chats, n), (p.dist, p.mean_s, p.cv))
+
+
+def patience_cdf(patience: tuple[str, float, float] | None, t: np.ndarray) -> np.ndarray:
+    """P(a buyer's patience < t): the share of buyers who would leave before a first reply at t seconds
+    (``customers.patience``: none, exponential or lognormal with mean and cv, as :func:`model.rng.unit_variates`)."""
+    t = np.maximum(np.asarray(t, dtype=float), 0.0)
+    if patience is None or patience[0] == "none":
+        return np.zeros_like(t)
+    dist, mean, cv = patience
+    if dist == "exponential":
+        return -np.expm1(-t / mean)
+    from scipy.special import ndtr
+
+    s2 = np.log1p(cv * cv)
+    with np.errstate(divide="ignore"):
+        return ndtr((np.log(t) - (np.log(mean) - s2 / 2.0)) / np.sqrt(s2))
 
 
 @dataclass
@@ -168,6 +225,24 @@ def _base_terms(base: BaseRecord, oc) -> dict[str, np.ndarray]:
         "b0": _div(g("bad_attitude_ratings"), bad0),
     }
     terms["returning_share"] = 1.0 - terms["new_share"]
+    if base.first_q is not None:  # the wait factor chat by chat: over each agent's first-response quantiles
+        fq = base.first_q[None, :, None, :]  # (1, N, 1, Q)
+        has = np.isfinite(fq).all(axis=-1)
+        terms["fq"] = np.where(np.isfinite(fq), fq, 0.0)
+        terms["lat_q"] = np.minimum(latency[None, :, None, None], terms["fq"])
+        terms["wfq0"] = np.where(has, wf(terms["fq"]).mean(axis=-1), np.nan)  # (1, N, 1)
+        # who left: the served buyers' first replies came before their patience ran out, so the buyers offered
+        # to the agent had these times with weights 1 / (1 - F(t)); the abandoned share moves with F (the
+        # observed share, calibrated), the conversion of the served part with the wait factor of those who stay
+        F0 = patience_cdf(base.patience, terms["fq"])
+        w = 1.0 / np.maximum(1.0 - F0, 1e-3)
+        terms["w_off"] = w
+        terms["wF0"] = np.where(has, (w * F0).sum(axis=-1), 0.0)
+        a0 = np.clip(_div(g("abandoned"), chats0), 0.0, 0.95)
+        terms["a0"] = np.where(terms["wF0"] > 0, a0, 0.0)
+        p_ab = oc.base_inquiry_conversion * oc.abandoned_conversion_share
+        terms["p_ab"] = np.full_like(a0, p_ab)
+        terms["c_served0"] = _div(np.maximum(terms["p0"] - terms["a0"] * p_ab, 0.0), 1.0 - terms["a0"])
     base._terms = (oc, terms)
     return terms
 
@@ -210,7 +285,8 @@ def forecast_sums(
         T = {k: v[:, idx] for k, v in T.items()}
 
     # volume: counting noise on inquirers/chats and a team-wide volume shock
-    vol_team = np.exp(cfg.team_shock_cv * team[:, None, :, 0] - 0.5 * cfg.team_shock_cv ** 2)
+    perf, team_cv = cfg.performance_noise_cv, cfg.team_shock_cv  # this month's shocks (model.shocks: one world)
+    vol_team = shock_factor(team_cv, team[:, None, :, 0])
     v = vol_team * (1.0 + T["count_noise"] * z[..., 0])
     v = np.maximum(v, 0.0)
     for col in ("chats", "receptions", "inquiries", "inquiries_taken", "queue_wait_sum", "replied_chats",
@@ -221,8 +297,8 @@ def forecast_sums(
 
     # speed: reaction latency + typing; the first response and the share answered within 3 min / 30 s follow
     resp0, first0, lat, lat_f = T["resp0"], T["first0"], T["lat"], T["lat_f"]
-    speed_noise = np.exp(cfg.performance_noise_cv * ash[:, :, None, 1] - 0.5 * cfg.performance_noise_cv ** 2) \
-        * (1.0 + T["resp_noise"] * z[..., 1])
+    speed_shock = shock_factor(perf, ash[:, :, None, 1])
+    speed_noise = speed_shock * (1.0 + T["resp_noise"] * z[..., 1])
     resp = (lat * mult["latency_mult"] + (resp0 - lat) * mult["reply_time_mult"]) * np.maximum(speed_noise, 0.05)
     first = np.maximum(lat_f * mult["latency_mult"] + (first0 - lat_f) * mult["reply_time_mult"], 0.0)
     out[..., COL["resp_sum"]] = resp * out[..., COL["resp_n"]]
@@ -237,9 +313,26 @@ def forecast_sums(
     # selling: conversion (with the wait factor of a faster first response), order value
     oc = outcomes_cfg
     wf = lambda f: np.exp(-np.maximum(0.0, f - oc.wait_grace_s) / oc.wait_decay_s)  # noqa: E731
-    conv_noise = np.exp(cfg.performance_noise_cv * ash[:, :, None, 0] + cfg.team_shock_cv * team[:, None, :, 1]
-                        - 0.5 * (cfg.performance_noise_cv ** 2 + cfg.team_shock_cv ** 2))
-    p = np.clip(T["p0"] * mult["conversion_mult"] * _div(wf(first), T["wf0"], 1.0) * conv_noise, 0.0, 1.0)
+    conv_noise = shock_factor(perf, ash[:, :, None, 0]) * shock_factor(team_cv, team[:, None, :, 1])
+    if "fq" in T:  # each chat's first response moves: latency part by the latency cut, the rest by the typing cut
+        fq, lq = T["fq"], T["lat_q"]
+        moved = (lq * mult["latency_mult"][..., None] + (fq - lq) * mult["reply_time_mult"][..., None]) \
+            * speed_shock[..., None]  # the engine's speed shock scales typing and latency (model.shocks)
+        Fm = patience_cdf(base.patience, moved)
+        w = T["w_off"]
+        stay = w * (1.0 - Fm)
+        wf1 = _div((stay * wf(moved)).sum(axis=-1), stay.sum(axis=-1), 1.0)
+        wait = np.where(np.isfinite(T["wfq0"]), _div(wf1, np.nan_to_num(T["wfq0"]), 1.0), 1.0)
+        a0 = T["a0"]
+        a1 = np.clip(a0 * _div((w * Fm).sum(axis=-1), T["wF0"], 1.0), 0.0, 1.0)
+        p = T["c_served0"] * mult["conversion_mult"] * wait * conv_noise * (1.0 - a1) + a1 * T["p_ab"]
+        kept = _div(1.0 - a1, 1.0 - a0, 1.0)  # served chats relative to today's
+        out[..., COL["abandoned"]] *= _div(a1, a0, 1.0)
+        for col in ("ratings", "replied_chats"):
+            out[..., COL[col]] *= kept
+    else:
+        p = T["p0"] * mult["conversion_mult"] * _div(wf(first), T["wf0"], 1.0) * conv_noise
+    p = np.clip(p, 0.0, 1.0)
     paid = np.clip(inq * p + np.sqrt(np.maximum(inq * p * (1 - p), 0.0)) * z[..., 2], 0.0, inq)
     out[..., COL["paid_buyers"]] = paid
     out[..., COL["orders"]] = np.minimum(_div(paid, T["pay_rate"], 0.0), inq)
@@ -255,7 +348,7 @@ def forecast_sums(
     # service: satisfied ratings (also faster first responses) and bad attitude
     ratings = out[..., COL["ratings"]]
     sat_p = np.clip(T["s0"] + mult["satisfied_add"] + oc.satisfied_loss_per_min * (first0 - first) / 60.0
-                    + cfg.performance_noise_cv * 0.1 * ash[:, :, None, 2], 0.0, 1.0)
+                    + SATISFIED_SHARE * perf * ash[:, :, None, 2], 0.0, 1.0)
     sat = np.clip(ratings * sat_p + np.sqrt(np.maximum(ratings * sat_p * (1 - sat_p), 0.0)) * z[..., 4], 0.0, ratings)
     bad = ratings - sat
     dis_share = T["dis_share"]
