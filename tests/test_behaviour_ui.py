@@ -20,7 +20,8 @@ DOC = {
                                     "team": {"inquiry_conversion": {"mean": 0.3974}, "avg_response_s": {"mean": 60.3}}}},
             "behaviour": {"team_effort": {"selling": 0.16}, "gave_up": 1, "responds": True, "converged": True,
                           "agents": [
-                              {"name": "客服01", "effort": {"selling": 0.5, "speed": 0.2, "service": -0.2},
+                              {"name": "客服01", "effort": {"selling": 0.5, "speed": 1.0, "service": -0.2},
+                               "at_ceiling": ["speed"],
                                "p_reach": {"threshold:inquiry_conversion": 0.62}, "expected_pay_yuan": 620.0,
                                "expected_variable_pay_yuan": 620.0, "gave_up": False, "secure": False},
                               {"name": "客服02", "effort": {"selling": 0.0, "speed": 0.0, "service": 0.0},
@@ -43,6 +44,8 @@ def test_agent_table_and_effort_frame():
     tab = agent_table(DOC["schemes"]["达标奖 45%"], "en")
     assert list(tab["State"]) == ["Trying", "Gave up"]
     assert tab["Chance of reaching / winning"].iloc[0] == "62%"
+    assert list(tab["Speed"]) == ["+1.00 (ceiling)", "+0.00"]  # more pay cannot buy more of it
+    assert agent_table(DOC["schemes"]["达标奖 45%"], "zh")["速度"].iloc[0] == "+1.00 (上限)"
     ef = effort_frame(DOC["schemes"]["达标奖 45%"], "zh")
     assert len(ef) == 6 and set(ef["dim"]) == {"销售", "速度", "服务"}
 

@@ -87,7 +87,9 @@ def agent_table(block: dict[str, Any], lang: str) -> pd.DataFrame:
                  else "trying" if max(a["effort"].values()) > 0.15 else "none")
         reach = a.get("p_reach") or {}
         row = {t("beh.agent", lang): a["name"]}
-        row.update({t(f"beh.dim.{d}", lang): f"{v:+.2f}" for d, v in a["effort"].items()})
+        top = set(a.get("at_ceiling") or [])
+        row.update({t(f"beh.dim.{d}", lang): f"{v:+.2f}" + (f" {t('beh.at_ceiling', lang)}" if d in top else "")
+                    for d, v in a["effort"].items()})
         row[t("beh.col.p_reach", lang)] = " · ".join(pct(v, lang, digits=0) for v in reach.values()) or "—"
         row[t("beh.col.pay", lang)] = money(a["expected_pay_yuan"], lang)
         row[t("beh.col.var_pay", lang)] = money(a["expected_variable_pay_yuan"], lang)

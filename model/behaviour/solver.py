@@ -56,6 +56,8 @@ _EXACT_TEAM = 20
 _INTERACTING_SAMPLES = 32
 #: Effort on a paid dimension above which an agent counts as trying (gave_up / secure flags).
 TRYING = 0.15
+#: Effort at or above which an agent is at the ceiling of a dimension (more pay cannot buy more of it).
+CEILING = 0.97
 #: Price candidate efforts with the scheme's block pricing (``pricing.price_block``, equal to ``price_scheme``'s
 #: pay) where the scheme has one. False prices every block through ``price_scheme`` (bench/behaviour.py times both).
 BLOCK_PRICING = True
@@ -518,6 +520,14 @@ def solve(
             "read with care (typical of rank prizes with a large gap and little noise; try a larger "
             "behaviour.max_rounds)."))
     eq.agents, eq.forecast = _report(cfg, pricer, effort, days, paid_dims)
+    capped = {d: sum(d in a["at_ceiling"] for a in eq.agents) for d in DIMS[:_WORK]}
+    for d, k in capped.items():
+        if k and DIMS.index(d) in paid_dims:
+            zh = {"selling": "销售", "speed": "响应速度", "service": "服务"}[d]
+            eq.notes.append((
+                f"{k} 名客服的{zh}努力已到上限(模型假设的最大改进):再加奖金也买不到更多,只会多付钱。",
+                f"{k} agent(s) are at the ceiling of {d} effort (the model's assumed largest improvement): more "
+                "pay cannot buy more of it, only cost more."))
     return eq
 
 
@@ -603,6 +613,7 @@ def _report(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, days: float,
             "forecast_sales_uplift_yuan": float((sales[:, a] - zero_sales[:, a]).mean()),
             "p_reach": r,
             "gave_up": bool(r) and not positive and max(r.values()) < 0.2,
+            "at_ceiling": [d for i, d in enumerate(DIMS[:_WORK]) if e[i] >= CEILING],
             "secure": bool(r) and not positive and min(r.values()) >= 0.9,
             "gaming_share": float(np.clip(e[GAMING], 0, 1) * cfg.gaming_max_share) if cfg.gaming else 0.0,
             "gaming_pay_yuan": float((pay[:, a] - honest_pay[:, a]).mean()),
