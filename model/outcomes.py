@@ -163,4 +163,5 @@ def apply_outcomes(s: Scenario, chats: pd.DataFrame, d: OutcomeDraws, agents: pd
         attitude_share=agents["bad_attitude_share"].to_numpy(), effects=effects,
         caused_refund_share=agents["caused_refund_share"].to_numpy(),
     )
-    return chats.assign(**cols)
+    # one new frame (as chats.assign(**cols), without inserting the columns one by one)
+    return pd.DataFrame({**{k: chats[k] for k in chats.columns}, **cols}, index=chats.index)
