@@ -132,8 +132,9 @@ def group_sums(f: dict[str, Any], keys: list[str], index: pd.Index, rows: np.nda
     """``pd.DataFrame(f, index=index)[rows].groupby(keys, sort=True).sum()``, the same table, faster.
 
     Boolean and integer columns (and scalars) are counted with ``np.bincount`` on the group numbers (exact, as
-    int64); every other column (floats: money, seconds) is summed by pandas as before, on a frame of those
-    columns alone, so its sums are the same to the last bit (pandas' own summation order and compensation).
+    int64); every other column (floats: money, seconds) is summed by pandas as before, in the same blocks of
+    neighbouring columns, so its sums are the same to the last bit (pandas' own summation and compensation;
+    tests/test_kpi_sums.py keeps the frame-of-every-column version as the oracle).
     ``rows``: a boolean mask of the rows summed (None: all), applied to those columns only (no copy of the
     whole records frame).
     """
@@ -144,9 +145,24 @@ def group_sums(f: dict[str, Any], keys: list[str], index: pd.Index, rows: np.nda
                        for k, v in summed_cols.items()}
         index = index[rows]
     g = pd.DataFrame(summed_cols, index=index).groupby(keys, sort=True)
-    summed = g.sum()
+    # each run of neighbouring columns of one dtype is summed as one block, as in the frame of every column
+    # (pandas' sum picks its algorithm per block: with a NaN in the block it compensates, else not)
+    runs: list[list[str]] = []
+    last = None
+    for k in f:
+        if k in keys:
+            continue
+        dt = None if k in counted else np.asarray(summed_cols[k]).dtype
+        if dt is not None:
+            if last is not None and dt == last:
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+        last = dt
     if not counted:
-        return summed
+        return g.sum() if len(runs) == 1 else pd.concat([g[r].sum() for r in runs], axis=1)
+    parts = [g[r].sum() for r in runs]
+    summed = pd.concat(parts, axis=1) if len(parts) > 1 else parts[0] if parts else g.size().to_frame()
     n = len(summed)
     ids = g.ngroup().to_numpy()
     if rows is not None:  # rows left out go to an extra group n, dropped below
