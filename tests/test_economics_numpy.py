@@ -8,8 +8,15 @@ import pandas as pd
 import pytest
 
 from model.clock import MONTH_DAYS
-from model.economics import (ECONOMICS_CODES, ROI_MIN_COST_YUAN, economics_ranges, evaluate_economics, gini,
-                             t_interval, wilson_interval)
+from model.economics import (
+    ECONOMICS_CODES,
+    ROI_MIN_COST_YUAN,
+    economics_ranges,
+    evaluate_economics,
+    gini,
+    t_interval,
+    wilson_interval,
+)
 from model.schema import EconomicsConfig
 from model.schemes.pricing import pay_table, revenue_yuan
 

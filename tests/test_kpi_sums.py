@@ -13,8 +13,17 @@ from conftest import taobao_scenario
 
 from model import simulate
 from model.clock import ChatStatus, Rating, hour_of_day
-from model.kpi import (SUM_COLUMNS, chat_sums, group_sums, inquirers, kpi_table, msg_sums, period_of, ratios,
-                       three_min_basis)
+from model.kpi import (
+    SUM_COLUMNS,
+    chat_sums,
+    group_sums,
+    inquirers,
+    kpi_table,
+    msg_sums,
+    period_of,
+    ratios,
+    three_min_basis,
+)
 from model.kpicodes import KPI_CODES
 from model.language.kpi_options import KpiOptions
 
