@@ -89,6 +89,9 @@ def three_min_basis(options: KpiOptions, platform: str | None) -> str:
 
 def in_window(t: np.ndarray, window: tuple[float, float]) -> np.ndarray:
     """True where a time (s) falls inside the daily reply window [start_h, end_h)."""
+    t = np.asarray(t, dtype=float)
+    if window[0] <= 0 and window[1] >= 24 and not (t < 0).any():  # the whole day: every time >= 0 is in it
+        return np.isfinite(t)
     h = hour_of_day(np.nan_to_num(t, nan=-1.0))
     return np.isfinite(t) & (h >= window[0]) & (h < window[1])
 
@@ -117,71 +120,153 @@ def _div(a, b) -> np.ndarray:
         return np.where(b > 0, a / np.where(b > 0, b, 1.0), np.nan)
 
 
-def chat_sums(chats: pd.DataFrame, keys: list[str], options: KpiOptions, by_agent: bool = False) -> pd.DataFrame:
+def _counts(v: Any) -> bool:
+    """True for a column summed exactly by counting: numpy booleans and integers, or a bool/int scalar."""
+    if isinstance(v, bool | int | np.bool_ | np.integer):
+        return True
+    dt = getattr(v, "dtype", None)
+    return isinstance(dt, np.dtype) and dt.kind in "biu"
+
+
+def group_sums(f: dict[str, Any], keys: list[str], index: pd.Index, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """``pd.DataFrame(f, index=index)[rows].groupby(keys, sort=True).sum()``, the same table, faster.
+
+    Boolean and integer columns (and scalars) are counted with ``np.bincount`` on the group numbers (exact, as
+    int64); every other column (floats: money, seconds) is summed by pandas as before, in the same blocks of
+    neighbouring columns, so its sums are the same to the last bit (pandas' own summation and compensation;
+    tests/test_kpi_sums.py keeps the frame-of-every-column version as the oracle).
+    ``rows``: a boolean mask of the rows summed (None: all), applied to those columns only (no copy of the
+    whole records frame).
+    """
+    counted = [k for k in f if k not in keys and _counts(f[k])]
+    summed_cols = {k: v for k, v in f.items() if k in keys or k not in counted}
+    if rows is not None:
+        summed_cols = {k: v if np.ndim(v) == 0 else (v.array if isinstance(v, pd.Series) else np.asarray(v))[rows]
+                       for k, v in summed_cols.items()}
+        index = index[rows]
+    g = pd.DataFrame(summed_cols, index=index).groupby(keys, sort=True)
+    # each run of neighbouring columns of one dtype is summed as one block, as in the frame of every column
+    # (pandas' sum picks its algorithm per block: with a NaN in the block it compensates, else not)
+    runs: list[list[str]] = []
+    last = None
+    for k in f:
+        if k in keys:
+            continue
+        dt = None if k in counted else np.asarray(summed_cols[k]).dtype
+        if dt is not None:
+            if last is not None and dt == last:
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+        last = dt
+    if not counted:
+        return g.sum() if len(runs) == 1 else pd.concat([g[r].sum() for r in runs], axis=1)
+    parts = [g[r].sum() for r in runs]
+    summed = pd.concat(parts, axis=1) if len(parts) > 1 else parts[0] if parts else g.size().to_frame()
+    n = len(summed)
+    ids = g.ngroup().to_numpy()
+    if rows is not None:  # rows left out go to an extra group n, dropped below
+        kept = ids
+        ids = np.full(len(rows), n, dtype=kept.dtype)
+        ids[rows] = kept
+    cols: dict[str, Any] = {}
+    for k in f:
+        if k in keys:
+            continue
+        if k not in counted:
+            cols[k] = summed[k]
+            continue
+        v = f[k]
+        if np.ndim(v) == 0:
+            cols[k] = np.bincount(ids, minlength=n + 1)[:n].astype(np.int64) * int(v)
+            continue
+        # counts as float64 weights: exact below 2**53 (faster than counting ids[a] for a boolean a)
+        cols[k] = np.bincount(ids, weights=np.asarray(v), minlength=n + 1)[:n].astype(np.int64)
+    return pd.DataFrame(cols, index=summed.index)
+
+
+def _flag(c: pd.DataFrame, col: str) -> np.ndarray:
+    """A boolean records column as a numpy array (missing values, as after joining replications that lack an
+    optional column, count as False, as in pandas' ``&``)."""
+    v = c[col]
+    if v.dtype == bool:
+        return v.to_numpy()
+    return v.fillna(False).to_numpy(dtype=bool)
+
+
+def chat_sums(chats: pd.DataFrame, keys: list[str], options: KpiOptions, by_agent: bool = False, *,
+              rows: np.ndarray | None = None, key_values: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """Per-group sums of the chat-level indicators.
+
+    ``rows``: a boolean mask of the chats summed (the same sums as ``chats[rows]``, without copying the frame);
+    ``key_values``: grouping columns not in ``chats`` (e.g. a period index), one value per chat.
 
     For agents, orders and sales count only chats the agent actually served (an abandoner who buys anyway is
     the shop's, not the agent who later answered its empty chat).
     """
     c = chats
-    inq = pd.Series(inquirers(c, options), index=c.index)
-    # the columns are collected first and the frame made once: inserting ~30 columns one by one into a
-    # frame costs more than summing them (pandas rebuilds its string column index at each insert)
-    f: dict[str, Any] = {k: c[k] for k in keys}
+    inq = inquirers(c, options)
+    # the columns are numpy arrays, collected first and summed once (group_sums)
+    f: dict[str, Any] = {k: key_values[k] if key_values and k in key_values else c[k] for k in keys}
     f["chats"] = 1
-    taken = c["agent"] >= 0
+    taken = c["agent"].to_numpy() >= 0
+    status = c["status"].to_numpy()
     f["receptions"] = taken
     f["inquiries"] = inq
     f["inquiries_taken"] = inq & taken
-    credit = inq & (c["status"] != ChatStatus.ABANDONED) if by_agent else inq
-    f["orders"] = c["ordered"] & credit
-    f["paid_buyers"] = c["paid"] & credit
-    sales = np.where(credit, c["value_yuan"], 0.0)
+    credit = inq & (status != ChatStatus.ABANDONED) if by_agent else inq
+    f["orders"] = _flag(c, "ordered") & credit
+    f["paid_buyers"] = _flag(c, "paid") & credit
+    value = c["value_yuan"].to_numpy()
+    returning = _flag(c, "returning")
+    sales = np.where(credit, value, 0.0)
     f["sales_yuan"] = sales
-    f["sales_new_yuan"] = np.where(c["returning"], 0.0, sales)
-    f["sales_returning_yuan"] = np.where(c["returning"], sales, 0.0)
-    refunds = c["refunded"] & credit
+    f["sales_new_yuan"] = np.where(returning, 0.0, sales)
+    f["sales_returning_yuan"] = np.where(returning, sales, 0.0)
+    refunds = _flag(c, "refunded") & credit
     f["refunds"] = refunds
-    f["refund_yuan"] = np.where(refunds, c["value_yuan"], 0.0)
-    caused = c["caused_refund"] if "caused_refund" in c.columns else False
-    f["caused_refund_yuan"] = np.where(refunds & caused, c["value_yuan"], 0.0)
+    f["refund_yuan"] = np.where(refunds, value, 0.0)
+    caused = _flag(c, "caused_refund") if "caused_refund" in c.columns else False
+    f["caused_refund_yuan"] = np.where(refunds & caused, value, 0.0)
     f["queue_wait_sum"] = c["queue_wait_s"]
-    has_first = c["first_response_s"].notna()
-    f["first_resp_sum"] = c["first_response_s"].fillna(0.0)
+    first = c["first_response_s"].to_numpy()
+    has_first = ~np.isnan(first)
+    f["first_resp_sum"] = np.where(has_first, first, 0.0)
     f["first_resp_n"] = has_first
     f["replied_chats"] = has_first
     win = in_window(c["arrival_s"].to_numpy(), options.reply_window_h)
     f["first_window"] = win
-    f["first_30s"] = win & (c["first_response_s"] <= options.thirty_s_s).to_numpy()
-    f["first_3min"] = win & (c["first_response_s"] <= options.three_min_s).to_numpy()
-    f["abandoned"] = c["status"] == ChatStatus.ABANDONED
-    r = c["rating"]
+    f["first_30s"] = win & (first <= options.thirty_s_s)
+    f["first_3min"] = win & (first <= options.three_min_s)
+    f["abandoned"] = status == ChatStatus.ABANDONED
+    r = c["rating"].to_numpy()
     f["ratings"] = r != Rating.NONE
     f["satisfied"] = r == Rating.SATISFIED
     f["neutral"] = r == Rating.NEUTRAL
     f["disappointed"] = r == Rating.DISAPPOINTED
-    f["bad_attitude_ratings"] = c["bad_attitude"]
-    f["aftersale_chats"] = c["aftersale"] & taken
-    frame = pd.DataFrame(f, index=c.index)
-    return frame.groupby(keys, sort=True).sum()
+    f["bad_attitude_ratings"] = _flag(c, "bad_attitude")
+    f["aftersale_chats"] = _flag(c, "aftersale") & taken
+    return group_sums(f, keys, c.index, rows)
 
 
-def msg_sums(msgs: pd.DataFrame, keys: list[str], options: KpiOptions) -> pd.DataFrame:
-    """Per-group sums of the message-level indicators (response times, reply windows, agent lines, typing)."""
+def msg_sums(msgs: pd.DataFrame, keys: list[str], options: KpiOptions, *, rows: np.ndarray | None = None,
+             key_values: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """Per-group sums of the message-level indicators (response times, reply windows, agent lines, typing);
+    ``rows`` and ``key_values`` as in :func:`chat_sums`."""
     m = msgs
-    f: dict[str, Any] = {k: m[k] for k in keys}
-    resp = m["reply_s"] - m["sent_s"]
-    replied = resp.notna()
-    win = pd.Series(in_window(m["sent_s"].to_numpy(), options.reply_window_h), index=m.index)
-    f["resp_sum"] = resp.fillna(0.0)
+    f: dict[str, Any] = {k: key_values[k] if key_values and k in key_values else m[k] for k in keys}
+    sent = m["sent_s"].to_numpy()
+    resp = m["reply_s"].to_numpy() - sent
+    replied = ~np.isnan(resp)
+    win = in_window(sent, options.reply_window_h)
+    f["resp_sum"] = np.where(replied, resp, 0.0)
     f["resp_n"] = replied
     f["msgs_window"] = win
     f["msgs_3min"] = win & replied & (resp <= options.three_min_s)
     f["agent_lines"] = m["lines"]
     f["buyer_msgs"] = 1
     f["busy_s"] = m["type_s"]
-    frame = pd.DataFrame(f, index=m.index)
-    return frame.groupby(keys, sort=True).sum()
+    return group_sums(f, keys, m.index, rows)
 
 
 def ratios(sums: pd.DataFrame, three_min_basis: str = "message") -> pd.DataFrame:
@@ -324,16 +409,19 @@ def kpi_table(
         A flat DataFrame with columns rep, [agent], [period name] and every KPI code.
     """
     keys = ["rep"] + (["agent"] if by_agent else [])
-    c = chats if not by_agent else chats[chats["agent"] >= 0]
-    m = msgs if not by_agent else msgs[msgs["agent"] >= 0]
+    # an agent's rows and the period are given to the sums as a mask and a key (no copies of the records)
+    crows = chats["agent"].to_numpy() >= 0 if by_agent else None
+    mrows = msgs["agent"].to_numpy() >= 0 if by_agent else None
     days = int(duty["day"].max()) + 1 if len(duty) else 1
+    ckeys: dict[str, np.ndarray] = {}
+    mkeys: dict[str, np.ndarray] = {}
     if period is not None:
-        c = c.assign(**{period: period_of(c["day"], period, days)})
-        m = m.assign(**{period: period_of(m["day"], period, days)})
+        ckeys[period] = period_of(chats["day"].to_numpy(), period, days)
+        mkeys[period] = period_of(msgs["day"].to_numpy(), period, days)
         keys = keys + [period]
     options = options or KpiOptions()
-    cs = chat_sums(c, keys, options, by_agent=by_agent)
-    ms = msg_sums(m, keys, options)
+    cs = chat_sums(chats, keys, options, by_agent=by_agent, rows=crows, key_values=ckeys)
+    ms = msg_sums(msgs, keys, options, rows=mrows, key_values=mkeys)
     s = cs.join(ms, how="outer").fillna(0)
     # on-duty time: same in every replication
     d = duty if period is None else duty.assign(**{period: period_of(duty["day"], period, days)})

@@ -173,4 +173,5 @@ def apply_outcomes(s: Scenario, chats: pd.DataFrame, d: Any, agents: pd.DataFram
         conversion_shock=1.0 if sh is None else sh.conversion_of(agent, chats["day"].to_numpy()),
         satisfied_shock=0.0 if sh is None else sh.satisfied_of(agent),
     )
-    return chats.assign(**cols)
+    # one new frame (as chats.assign(**cols), without inserting the columns one by one)
+    return pd.DataFrame({**{k: chats[k] for k in chats.columns}, **cols}, index=chats.index)
