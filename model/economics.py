@@ -25,9 +25,21 @@ from model.schemes.pricing import pay_table, revenue_yuan
 ECONOMICS_CODES: tuple[str, ...] = (
     "revenue_yuan", "cs_sales_yuan", "silent_orders_yuan", "baseline_revenue_yuan", "uplift_yuan",
     "gross_profit_uplift_yuan", "bonus_cost_yuan", "baseline_bonus_cost_yuan", "incremental_bonus_cost_yuan",
-    "net_gain_yuan", "roi", "payout_share_of_incremental_profit", "cost_per_paid_order_yuan", "base_pay_yuan",
+    "service_cost_yuan", "net_gain_yuan", "roi", "payout_share_of_incremental_profit", "cost_per_paid_order_yuan", "base_pay_yuan",
     "total_pay_yuan", "pay_min_yuan", "pay_median_yuan", "pay_max_yuan", "pay_gini", "bonus_gini",
 )
+
+def service_cost_yuan(cfg: EconomicsConfig, extra_bad_ratings: np.ndarray | float) -> np.ndarray | float:
+    """The cost of lower service: ``bad_rating_cost_yuan`` per neutral or disappointed rating more than the
+    baseline's (negative when service improves). The one formula the economics and the agents' forecast share."""
+    return cfg.bad_rating_cost_yuan * extra_bad_ratings
+
+
+def net_gain_yuan(cfg: EconomicsConfig, uplift: np.ndarray | float, incremental_bonus: np.ndarray | float,
+                  extra_bad_ratings: np.ndarray | float = 0.0) -> np.ndarray | float:
+    """Net gain = uplift x gross margin - incremental bonus cost - the service cost."""
+    return uplift * cfg.gross_margin_share - incremental_bonus - service_cost_yuan(cfg, extra_bad_ratings)
+
 
 #: Below this incremental bonus cost (yuan) ROI is undefined (NaN / null).
 ROI_MIN_COST_YUAN = 0.01
@@ -86,7 +98,8 @@ def economics_ranges(
     if scheme_nonnegative and no_baseline_bonus:
         r["incremental_bonus_cost_yuan"] = pos
     gp = per_rep["gross_profit_uplift_yuan"].to_numpy(dtype=float)
-    if len(gp) and np.all(gp == 0):
+    svc = per_rep["service_cost_yuan"].to_numpy(dtype=float) if "service_cost_yuan" in per_rep else np.zeros(len(gp))
+    if len(gp) and np.all(gp == 0) and np.all(svc == 0):
         inc_lo, inc_hi = r["incremental_bonus_cost_yuan"]
         r["net_gain_yuan"] = (None if inc_hi is None else -inc_hi, None if inc_lo is None else -inc_lo)
     return r
@@ -206,7 +219,11 @@ def evaluate_economics(
     uplift = rev - base_rev
     gp = uplift * cfg.gross_margin_share
     inc = bonus - base_bonus
-    net = gp - inc
+    bad = (tm["bad_ratings"].to_numpy(dtype=float) - baseline_team_horizon.set_index("rep")["bad_ratings"]
+           .reindex(reps).to_numpy(dtype=float)
+           if "bad_ratings" in tm.columns and "bad_ratings" in baseline_team_horizon.columns else np.zeros(nrep))
+    svc = service_cost_yuan(cfg, np.nan_to_num(bad))
+    net = net_gain_yuan(cfg, uplift, inc, np.nan_to_num(bad))
     paid = tm["paid_buyers"].to_numpy(dtype=float) if "paid_buyers" in tm.columns else np.full(nrep, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         cols: dict[str, np.ndarray] = {
@@ -219,6 +236,7 @@ def evaluate_economics(
             "bonus_cost_yuan": bonus,
             "baseline_bonus_cost_yuan": base_bonus,
             "incremental_bonus_cost_yuan": inc,
+            "service_cost_yuan": svc,
             "net_gain_yuan": net,
             "roi": np.where(inc >= ROI_MIN_COST_YUAN, net / np.where(inc >= ROI_MIN_COST_YUAN, inc, 1.0), np.nan),
             "payout_share_of_incremental_profit": np.where(gp > 0, inc / np.where(gp > 0, gp, 1.0), np.nan),

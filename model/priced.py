@@ -113,6 +113,7 @@ def scheme_document(p: Priced, base: Priced | None, baseline_res: SimResult, *,
         "economics_interval_level": s.economics.interval_level,
         "reach_share": reach_share(p.long).to_dict(orient="records"),
         "agents": agents,
-        "per_replication": per_rep[["rep", "revenue_yuan", "uplift_yuan", "bonus_cost_yuan", "net_gain_yuan"]]
+        "per_replication": per_rep[["rep", "revenue_yuan", "uplift_yuan", "bonus_cost_yuan", "incremental_bonus_cost_yuan",
+                                    "service_cost_yuan", "net_gain_yuan"]]
         .to_dict(orient="records"),
     }

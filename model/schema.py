@@ -332,12 +332,18 @@ class EconomicsConfig(_Strict):
         base_salary_yuan: base salary per agent per month, prorated by days / 30, added to agents whose scheme
             pays no ``base_salary`` component (pay distribution and total pay only; never bonus cost).
         interval_level: two-sided level of the t-intervals over replications.
+        bad_rating_cost_yuan: what one more neutral or disappointed rating costs the shop (lost repeat and
+            referred orders, a lower DSR in search); the service cost in the net gain.
     """
 
     gross_margin_share: float = Field(0.3, gt=0, le=1)
     baseline_scheme: str | None = None
     base_salary_yuan: float = Field(0.0, ge=0)
     interval_level: float = Field(0.90, gt=0, lt=1)
+    bad_rating_cost_yuan: float = Field(
+        30.0, ge=0, le=10_000, description="Cost to the shop of one more neutral or disappointed rating (yuan): "
+        "the service cost in the net gain. Assumption: about one lost order's gross profit (100-yuan order x 30% "
+        "margin); 0 leaves service out of the net gain.")
 
 
 class Scenario(_Strict):

@@ -38,7 +38,8 @@ def _old_per_rep_pay(wide, reps):
 
 def old_evaluate_economics(scheme_pay, baseline_pay, scheme_team_horizon, baseline_team_horizon, cfg, days=30.0,
                            n_agents=None, *, scheme_nonnegative=True, baseline_nonnegative=True):
-    """The pandas version (model/economics.py before the numpy one), verbatim."""
+    """The pandas version (model/economics.py before the numpy one), verbatim but for the service cost (issue 20:
+    ``bad_rating_cost_yuan`` per extra neutral or disappointed rating, added to both at once)."""
     tm = scheme_team_horizon.set_index("rep").sort_index()
     reps = tm.index
     rev = revenue_yuan(tm).reindex(reps)
@@ -52,7 +53,13 @@ def old_evaluate_economics(scheme_pay, baseline_pay, scheme_team_horizon, baseli
     bonus = pay["variable_yuan"].reindex(reps)
     base_bonus = base_pay["variable_yuan"].reindex(reps)
     inc = bonus - base_bonus
-    net = gp - inc
+    if "bad_ratings" in tm.columns and "bad_ratings" in baseline_team_horizon.columns:
+        bad = (tm["bad_ratings"].astype(float)
+               - baseline_team_horizon.set_index("rep")["bad_ratings"].reindex(reps).astype(float)).fillna(0.0)
+    else:
+        bad = pd.Series(0.0, index=reps)
+    svc = cfg.bad_rating_cost_yuan * bad
+    net = gp - inc - svc
     paid = tm["paid_buyers"].astype(float) if "paid_buyers" in tm.columns else pd.Series(np.nan, index=reps)
     out = pd.DataFrame({
         "revenue_yuan": rev,
@@ -64,6 +71,7 @@ def old_evaluate_economics(scheme_pay, baseline_pay, scheme_team_horizon, baseli
         "bonus_cost_yuan": bonus,
         "baseline_bonus_cost_yuan": base_bonus,
         "incremental_bonus_cost_yuan": inc,
+        "service_cost_yuan": svc,
         "net_gain_yuan": net,
         "roi": np.where(inc >= ROI_MIN_COST_YUAN, net / inc.where(inc >= ROI_MIN_COST_YUAN, 1.0), np.nan),
         "payout_share_of_incremental_profit": np.where(gp > 0, inc / gp.where(gp > 0, 1.0), np.nan),
@@ -124,6 +132,8 @@ def _team(rng, reps, *, silent=True, paid=True, shuffle=False):
         t["silent_orders_yuan"] = rng.gamma(2.0, 1e4, len(reps))
     if paid:
         t["paid_buyers"] = rng.integers(0, 3, len(reps)) * rng.integers(0, 2000, len(reps))
+    if rng.random() < 0.7:
+        t["bad_ratings"] = rng.integers(0, 500, len(reps)).astype(float)
     for k in range(5):  # the KPI columns of a team table the economics do not read
         t[f"kpi_{k}"] = rng.random(len(reps))
     return t.sample(frac=1.0, random_state=int(rng.integers(1 << 30))) if shuffle else t
@@ -151,7 +161,8 @@ def test_numpy_economics_equal_the_pandas_version(seed):
     btm = tm.copy() if same_team else _team(rng, reps, shuffle=bool(rng.random() < 0.5))
     cfg = EconomicsConfig(gross_margin_share=float(rng.uniform(0.05, 0.6)),
                           base_salary_yuan=float(rng.choice([0.0, 3000.0, 4321.5])),
-                          interval_level=float(rng.choice([0.8, 0.9, 0.95])))
+                          interval_level=float(rng.choice([0.8, 0.9, 0.95])),
+                          bad_rating_cost_yuan=float(rng.choice([0.0, 30.0, 77.7])))
     kw = dict(days=float(rng.choice([1.0, 7.0, 30.0, 45.0])), n_agents=n_agents,
               scheme_nonnegative=bool(rng.random() < 0.7), baseline_nonnegative=bool(rng.random() < 0.7))
     wide = bool(rng.random() < 0.5)  # the wide pay table or the long one

@@ -8,7 +8,7 @@ the curve's numbers are the agents' own forecast and are labelled as such.
 Economics of a point (for the simulated horizon):
     uplift = E[team CS sales at the equilibrium] - E[team CS sales with no extra effort]
     bonus cost = E[variable pay at the equilibrium]
-    net gain = uplift * gross_margin_share - bonus cost
+    net gain = uplift * gross_margin_share - bonus cost - service cost (``model.economics.net_gain_yuan``)
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pandas as pd
 
 from model.behaviour.kpimodel import BaseRecord, base_record
 from model.behaviour.solver import solve
+from model.economics import net_gain_yuan, service_cost_yuan
 from model.schemes.spec import Scheme
 from model.schemes.targets import with_target
 
@@ -52,7 +53,8 @@ def target_curve(scenario, scheme: Scheme, base, label: str, targets: list[float
             "target": float(t),
             "uplift_yuan": uplift,
             "bonus_cost_yuan": cost,
-            "net_gain_yuan": uplift * margin - cost,
+            "net_gain_yuan": net_gain_yuan(s.economics, uplift, cost, f["bad_ratings_change"]),
+            "service_cost_yuan": service_cost_yuan(s.economics, f["bad_ratings_change"]),
             "reach_share": f["reach_share"],
             "mean_selling_effort": float(eq.effort[:, 0].mean()),
             "mean_speed_effort": float(eq.effort[:, 1].mean()),

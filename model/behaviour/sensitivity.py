@@ -2,7 +2,7 @@
 
 Headlines, all from the agents' forecast model (no engine run, so the whole table takes seconds):
 * the best target of the scheme's first numeric-target component (the argmax of net gain over a target grid),
-* the forecast net gain at the scheme's own target (uplift x gross margin - variable pay),
+* the forecast net gain at the scheme's own target (uplift x gross margin - variable pay - service cost),
 * the team's forecast average response time at the scheme's own target.
 Each parameter is moved to the low and the high end of the range in :data:`RANGES` (the others at their values),
 so a manager sees which conclusions hold whatever the assumption and which hinge on one.
@@ -17,6 +17,7 @@ import numpy as np
 from model.behaviour.curve import target_curve
 from model.behaviour.kpimodel import base_record
 from model.behaviour.solver import solve
+from model.economics import net_gain_yuan
 from model.schemes.targets import target_grid, targets, with_target
 
 #: parameter -> (low, high) as functions of today's value, with the zh/en names shown in the tornado.
@@ -44,7 +45,8 @@ def _headline(scenario, scheme, base, rec, label: str, target: float, grid: np.n
                gross_margin_share=s.economics.gross_margin_share, days=float(s.meta.days))
     f = eq.forecast
     return {"best_target": best,
-            "net_gain_yuan": f["sales_uplift_yuan"] * s.economics.gross_margin_share - f["variable_pay_yuan"],
+            "net_gain_yuan": net_gain_yuan(s.economics, f["sales_uplift_yuan"], f["variable_pay_yuan"],
+                                           f["bad_ratings_change"]),
             "avg_response_s": f["avg_response_s"]}
 
 

@@ -628,6 +628,10 @@ def _report(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, days: float,
         "inquiry_conversion": float(np.nanmean(conv)) if np.isfinite(conv).any() else None,
         "sales_yuan": float(sales.sum(axis=1).mean()),
         "sales_uplift_yuan": float((sales - zero_sales).sum(axis=1).mean()),
+        # neutral + disappointed ratings more than at no effort (the service cost of the net gain)
+        "bad_ratings_change": float(((sums[..., COL["neutral"]] + sums[..., COL["disappointed"]])
+                                     - (zero_sums[..., COL["neutral"]] + zero_sums[..., COL["disappointed"]]))
+                                    .sum(axis=(1, 2)).mean()),
         "variable_pay_yuan": float(variable["yuan"].sum() / m) if len(long) else 0.0,
         "variable_pay_if_no_effort_yuan": float(zero_var),
         "gaming_pay_yuan": float((pay - honest_pay).sum(axis=1).mean()),

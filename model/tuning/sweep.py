@@ -95,7 +95,8 @@ def point_rows(doc: dict[str, Any], s: Scenario) -> pd.DataFrame:
                 "amount_yuan": float(comp.amount_yuan) if comp is not None else None,
                 "revenue_yuan": pr["revenue_yuan"], "uplift_yuan": pr["uplift_yuan"],
                 "gross_profit_uplift_yuan": gp, "bonus_cost_yuan": pr["bonus_cost_yuan"],
-                "incremental_bonus_cost_yuan": gp - pr["net_gain_yuan"], "net_gain_yuan": pr["net_gain_yuan"],
+                "incremental_bonus_cost_yuan": pr.get("incremental_bonus_cost_yuan", gp - pr["net_gain_yuan"]),
+                "net_gain_yuan": pr["net_gain_yuan"],
                 "reach_share": r_share,
                 **{c: (team.get(c) or {}).get("mean") for c in TEAM_COLUMNS},
             })

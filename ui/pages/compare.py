@@ -365,6 +365,7 @@ def _card(name: str, b: dict[str, Any], lang: str, level: float, *, is_base: boo
     p_loss = _stat(b, "p_net_loss")
     lines = [f"{t('card.bonus', lang)}{colon}**{money(_stat(b, 'bonus_cost_yuan'), lang)}**",
              f"{t('card.uplift', lang)}{colon}**{money(_stat(b, 'uplift_yuan'), lang)}**",
+             f"{t('card.service_cost', lang)}{colon}**{money(_stat(b, 'service_cost_yuan'), lang)}**",
              f"{t('card.p_loss', lang)}{colon}**{pct(p_loss, lang, digits=0)}**"]
     reach = [r for r in b.get("reach_share") or [] if r.get("reach_share") is not None]
     for r in reach:
