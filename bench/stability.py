@@ -13,9 +13,10 @@ variable pay, net = uplift x gross margin - pay); no engine run per point. Print
 * ``argmax``: the best target (net gain) of each seed;
 * CPU seconds a solve, and the ratio to the first setting.
 
-Settings: ``before`` = the draws before issue 20 (independent normals, ``kpimodel.stratified_draws(False)``) at the
-scenario's ``noise_samples``; ``after`` = the shipped draws (symmetric Latin hypercube); and the shipped draws at
-more samples for reference.
+Settings: ``before`` = the forecast before issue 20 (independent normal draws, ``kpimodel.stratified_draws(False)``,
+and each candidate's raw mean pay, ``solver.smoothing(False)``) at the scenario's ``noise_samples``; ``Latin
+hypercube only``; ``after`` = as shipped (symmetric Latin hypercube draws and the smoothed expected pay of
+``solver.smoothed_pay``); and as shipped at twice the months for reference.
 
 ``python -m bench stability [--quick]``.
 """
@@ -79,6 +80,7 @@ def measures(curves: list[dict[str, np.ndarray]], targets: list[float]) -> dict[
 def run(quick: bool = False, repeat: int = 1) -> dict[str, Any]:
     """Sweep the threshold's target for several seeds under each setting; print spread, roughness and argmax."""
     from model.behaviour.kpimodel import stratified_draws
+    from model.behaviour.solver import smoothing
 
     step = 0.02 if quick else 0.01
     targets = [round(0.40 + step * i, 2) for i in range(int(round(0.10 / step)) + 1)]
@@ -87,22 +89,24 @@ def run(quick: bool = False, repeat: int = 1) -> dict[str, Any]:
           f"({len(targets)} targets) x {len(seeds)} noise seeds ==", flush=True)
     s, base, rec = _world(quick)
     m = s.behaviour.noise_samples
-    settings = [("before", False, None), ("after", True, None)]
+    settings = [("before", False, False, None), ("Latin hypercube only", True, False, None),
+                ("after", True, True, None)]
     if not quick:
-        settings.append((f"after, {4 * m} months", True, 4 * m))
+        settings.append((f"after, {2 * m} months", True, True, 2 * m))
     res: dict[str, Any] = {"quick": quick, "targets": targets, "seeds": seeds, "settings": {}}
     ref_cpu = None
-    for name, stratified, samples in settings:
+    for name, stratified, smooth, samples in settings:
         c0 = time.process_time()
-        with stratified_draws(stratified):
+        with stratified_draws(stratified), smoothing(smooth):
             curves = [curve(s, base, rec, targets, seed, samples) for seed in seeds]
         cpu = (time.process_time() - c0) / (len(seeds) * len(targets))
         ref_cpu = ref_cpu or cpu
         out = measures(curves, targets)
-        out.update({"samples": samples or m, "stratified": stratified, "cpu_per_solve_s": cpu,
+        out.update({"samples": samples or m, "stratified": stratified, "smoothed": smooth, "cpu_per_solve_s": cpu,
                     "cpu_ratio": cpu / ref_cpu, "curves": [{k: v.tolist() for k, v in c.items()} for c in curves]})
         res["settings"][name] = out
-        info(f"{name} ({samples or m} months, {'Latin hypercube' if stratified else 'independent'} draws): "
+        info(f"{name} ({samples or m} months, {'Latin hypercube' if stratified else 'independent'} draws, "
+             f"{'smoothed' if smooth else 'raw'} expected pay): "
              f"{cpu:.2f} s CPU a solve ({cpu / ref_cpu:.2f}x before)")
         info("  target    " + " ".join(f"{100 * t:6.0f}%" for t in targets))
         info("  uplift k  " + " ".join(f"{u / 1e3:7.1f}" for u in out["uplift_mean"]))

@@ -61,6 +61,24 @@ TRYING = 0.15
 BLOCK_PRICING = True
 
 
+#: Smooth each candidate's expected pay along the candidates within its Monte Carlo error (``smoothed_pay``);
+#: False: the months' raw means (before issue 20; bench/stability.py measures both).
+SMOOTH = True
+#: How many standard errors the smoothed expected pay may move from the months' mean.
+SMOOTH_SE = 2.0
+
+
+@contextmanager
+def smoothing(on: bool) -> Iterator[None]:
+    """Solve with (True) or without (False) the smoothed expected pay of :func:`smoothed_pay` inside the ``with``."""
+    global SMOOTH
+    was, SMOOTH = SMOOTH, on
+    try:
+        yield
+    finally:
+        SMOOTH = was
+
+
 @contextmanager
 def block_pricing(on: bool) -> Iterator[None]:
     """Solve with (True) or without (False: every block through ``price_scheme``'s tables) block pricing inside
@@ -521,6 +539,31 @@ def solve(
     return eq
 
 
+def smoothed_pay(pay: np.ndarray) -> np.ndarray:
+    """Expected pay (k, agents) of ``k`` candidate levels from their pay on the simulated months (k, months, agents):
+    the months' mean, smoothed along the candidates within its Monte Carlo error.
+
+    The true expected pay is smooth in effort (pay averaged over the forecast's continuous noise); its estimate
+    on a few dozen months is a staircase (a threshold's pay moves only where a month crosses the target), and
+    the logit turns a step of one month (1/48 of the prize) into a jump of effort. So the mean is fitted by a local
+    quadratic along the candidates (Savitzky-Golay, a window of half the candidates: +-1/2 of the grid's span),
+    and the fit is kept only within ``SMOOTH_SE`` standard errors of each candidate's difference to the middle
+    candidate (months paired: common random numbers): where the months agree (a sharp contest, a pay
+    that effort moves the same way in every month) the error is small and the raw means stay; where the estimate
+    is noise the smooth curve replaces it. A pay flat in effort stays flat (the symmetry of
+    ``_symmetric_candidates`` holds) and a quadratic is kept exactly."""
+    raw = pay.mean(axis=1)
+    k, m = pay.shape[0], pay.shape[1]
+    if not SMOOTH or k < 5 or m < 2 or not np.ptp(raw, axis=0).any():
+        return raw
+    from scipy.signal import savgol_filter
+
+    window = k // 2 + 1 if (k // 2) % 2 == 0 else k // 2  # odd: 9 of 17 candidates, 5 of 9
+    fit = savgol_filter(raw, window, 2, axis=0, mode="interp")
+    se = (pay - pay[k // 2][None]).std(axis=1) / np.sqrt(m)  # (k, agents): 0 at the middle candidate
+    return raw + np.clip(fit - raw, -SMOOTH_SE * se, SMOOTH_SE * se)
+
+
 def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: int, cands: np.ndarray,
                     blocks: list[np.ndarray], days: float, tau: float, ratchet: _Ratchet | None = None) -> np.ndarray:
     """Every agent's response on one effort dimension, the others' efforts held.
@@ -559,7 +602,7 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
         p = pay[b][:, :, members]  # (k, m, |members|)
         trial = np.repeat(effort[members][None], k, axis=0)
         trial[:, :, dim] = cands[members].T  # each candidate costs its own (unclipped) cost: see _symmetric_candidates
-        u = p.mean(axis=1) - 0.5 * cfg.risk_aversion_per_yuan * p.var(axis=1) - effort_cost_yuan(cfg, trial, days)
+        u = smoothed_pay(p) - 0.5 * cfg.risk_aversion_per_yuan * p.var(axis=1) - effort_cost_yuan(cfg, trial, days)
         w = np.exp((u - u.max(axis=0)) / max(tau, 1e-9))
         resp[members] = (w * cands[members].T).sum(axis=0) / w.sum(axis=0)
     return np.clip(resp, lo, 1.0)
@@ -623,3 +666,4 @@ def _report(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, days: float,
         "reach_share": float(reached["reached"].mean()) if len(reached) else None,
     }
     return rows, team
+
