@@ -86,11 +86,12 @@ def _uplift_spread(s, base, rec, seeds, targets) -> float:
 
 def test_the_forecast_uplift_moves_little_across_noise_seeds(shop):
     """The default shop's 1,000-yuan threshold at 42/44/46%, four noise seeds: the forecast uplift's sd across the
-    seeds stays under 6% of its mean (the draws before issue 20, independent normals with raw means: ~12%)."""
+    seeds stays under 7% of its mean (measured 5.2%; the forecast before issue 20, independent normal draws and
+    raw means: 15.3%)."""
     s, base, rec = shop
     seeds, targets = [11, 12, 13, 14], [0.42, 0.44, 0.46]
     after = _uplift_spread(s, base, rec, seeds, targets)
     with stratified_draws(False), smoothing(False):
         before = _uplift_spread(s, base, rec, seeds, targets)
     print(f"uplift spread across seeds: after {after:.3f}, before {before:.3f}")
-    assert after < 0.06 and after < 0.6 * before, (after, before)
+    assert after < 0.07 and after < 0.5 * before, (after, before)
