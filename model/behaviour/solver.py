@@ -191,10 +191,9 @@ class _Pricer:
         _, _, self.team0, _ = kpi_tables(sums0, base.residual, False, base.three_min_basis)
         self.team0["silent_orders_yuan"] = base.silent_orders_yuan
 
-    def subset(self, m: int) -> _Pricer:
-        """The same pricer on the first ``m`` simulated months."""
-        nz = self.noise
-        noise = Noise(nz.z[:m], nz.agent_shock[:m], nz.team[:m], nz.rival[:m])
+    def subset(self, noise: Noise) -> _Pricer:
+        """The same pricer on other (fewer) simulated months: a hypercube of its own (the first months of a
+        symmetric Latin hypercube are neither stratified nor paired)."""
         return _Pricer(self.cfg, self.scheme, self.base, self.oc, self.agents, noise, self.margin, self.days)
 
     def current(self, effort: np.ndarray) -> np.ndarray:
@@ -498,7 +497,7 @@ def solve(
         return eq
 
     if interacting and m > _INTERACTING_SAMPLES:  # one deviator per simulated month: fewer months per deviator
-        pricer = pricer.subset(_INTERACTING_SAMPLES)
+        pricer = pricer.subset(draw_noise(seed, _INTERACTING_SAMPLES, n, base.weeks))
         if ratchet is not None:
             ratchet = _Ratchet(scheme, pricer, foresight)
     effort = zero.copy()
