@@ -95,3 +95,14 @@ def test_the_forecast_uplift_moves_little_across_noise_seeds(shop):
         before = _uplift_spread(s, base, rec, seeds, targets)
     print(f"uplift spread across seeds: after {after:.3f}, before {before:.3f}")
     assert after < 0.07 and after < 0.5 * before, (after, before)
+
+
+def test_the_local_quadratic_is_scipys_savitzky_golay():
+    from scipy.signal import savgol_filter
+
+    from model.behaviour.solver import _local_quadratic
+
+    x = np.random.default_rng(0).normal(size=(17, 4))
+    for k, w in ((17, 9), (9, 5)):
+        assert np.allclose(_local_quadratic(k, w) @ x[:k], savgol_filter(x[:k], w, 2, axis=0, mode="interp"),
+                           atol=1e-12)
