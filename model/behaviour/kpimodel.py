@@ -5,7 +5,8 @@ sales, response times, ratings ... averaged over replications) and knows how eff
 ceilings of :class:`~model.language.behaviour.Behaviour`). Noise follows from the agent's own volume (counting noise:
 an agent with 300 inquirers a month sees a wider conversion spread than one with 3,000), an agent-level shock
 (``performance_noise_cv``) and a shock common to the whole team (``team_shock_cv``). Draws are fixed per solve
-(common random numbers), so two effort levels are compared on the same luck.
+(common random numbers), so two effort levels are compared on the same luck, and form a symmetric Latin hypercube
+over the simulated months (:func:`stratified_normal`).
 
 The output is a set of base-sum tables (``model.kpi.SUM_COLUMNS``) for many simulated months; ``model.kpi.ratios``
 turns them into the same KPI tables the pricing code reads, so every component type is priced by its own code.

@@ -9,7 +9,8 @@ where ``pay_i`` is what the scheme's own pricing code (``model.schemes.price_sch
 forecast KPI distribution (:mod:`model.behaviour.kpimodel`) while the others keep their efforts. Ranks, shared
 pools and team averages therefore make agents interact. Probes find which effort dimensions move pay and whether
 one agent's effort moves another's pay. Responses are logit-weighted levels on a grid (a quantal-response
-equilibrium; sharp best responses as ``decision_noise_yuan`` -> 0): all agents at once where they do not interact
+equilibrium; sharp best responses as ``decision_noise_yuan`` -> 0), each level's expected pay smoothed along the
+levels within its Monte Carlo error (:func:`smoothed_pay`): all agents at once where they do not interact
 (exact), one agent (or, above 20 agents, one type of alike agents) after the other where they do, with averaging
 steps after the first rounds, until no effort moves by more than ``tolerance``; otherwise the result is reported
 as not converged. docs/model.md section 10.
