@@ -19,6 +19,7 @@ FIGURES = {
     "plan": "bench.plan",            # plan on 90 hourly days < 1 minute (issue 15), ratio to one simulated month
     "quick": "bench.quick",          # issue 18: quick forecast vs full simulation (gap, ranking, move time)
     "portfolio": "bench.portfolio",  # issue 16: 50 small shops, Dask vs local processes vs one worker, memory
+    "stability": "bench.stability",  # issue 20: the forecast's spread across noise seeds, curve roughness, best target
 }
 EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top functions (cProfile), the CLI run's stages
          "floor": "bench.floor",  # issue 17: the four engine figures in one run with their budgets (not in the default)

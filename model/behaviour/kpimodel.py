@@ -5,7 +5,8 @@ sales, response times, ratings ... averaged over replications) and knows how eff
 ceilings of :class:`~model.language.behaviour.Behaviour`). Noise follows from the agent's own volume (counting noise:
 an agent with 300 inquirers a month sees a wider conversion spread than one with 3,000), an agent-level shock
 (``performance_noise_cv``) and a shock common to the whole team (``team_shock_cv``). Draws are fixed per solve
-(common random numbers), so two effort levels are compared on the same luck.
+(common random numbers), so two effort levels are compared on the same luck, and form a symmetric Latin hypercube
+over the simulated months (:func:`stratified_normal`).
 
 The output is a set of base-sum tables (``model.kpi.SUM_COLUMNS``) for many simulated months; ``model.kpi.ratios``
 turns them into the same KPI tables the pricing code reads, so every component type is priced by its own code.
@@ -13,6 +14,8 @@ turns them into the same KPI tables the pricing code reads, so every component t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -157,11 +160,57 @@ class Noise:
     rival: np.ndarray  # (samples, agents, 3): how a rival's selling, speed, service look to the others
 
 
+#: Draw the simulated months as a symmetric Latin hypercube (True) or as independent normals (False, the draws
+#: before issue 20; bench/stability.py measures both).
+STRATIFIED = True
+
+
+@contextmanager
+def stratified_draws(on: bool) -> Iterator[None]:
+    """Draw the months as a symmetric Latin hypercube (True) or as independent normals (False) inside the ``with``."""
+    global STRATIFIED
+    was, STRATIFIED = STRATIFIED, on
+    try:
+        yield
+    finally:
+        STRATIFIED = was
+
+
+def stratified_normal(rng: np.random.Generator, samples: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Standard-normal draws (samples, *shape), stratified along the first axis: a symmetric Latin hypercube.
+
+    Every variable (each position of ``shape``) takes one value in each of ``samples`` equal-probability strata of
+    the normal, ``ndtri((k + u) / samples)`` for stratum ``k`` with ``u`` uniform, and the strata are matched to the
+    months by an independent random permutation per variable (so variables stay independent across months). With
+    an even number of months the second half of the months is the first half negated (antithetic pairs: strata
+    ``k`` and ``samples - 1 - k`` pair up), so every variable's sample mean is exactly 0 and its spread close to 1;
+    an odd number keeps one unpaired Latin-hypercube month. What a forecast averages over the months (pay, reach,
+    sales) then moves far less from one seed to the next than with independent draws (McKay, Beckman & Conover
+    1979; Owen 1992)."""
+    from scipy.special import ndtri
+
+    if not STRATIFIED:
+        return rng.standard_normal((samples, *shape))
+    half = samples // 2
+    cells = int(np.prod(shape, dtype=np.int64))
+    out = np.empty((samples, cells))
+    if half:
+        # pair stratum j (0..half-1, upper half of the normal: strata samples-1-j) with its mirror stratum j
+        pair = rng.random((half, cells)).argsort(axis=0)  # which pair of strata each of the first months takes
+        u = (samples - 1 - pair + rng.random((half, cells))) / samples  # upper stratum: u > 1/2
+        z = ndtri(u) * np.where(rng.random((half, cells)) < 0.5, -1.0, 1.0)  # either side of the pair, at random
+        out[:half], out[half:2 * half] = z, -z
+    if samples % 2:  # the middle stratum of an odd count
+        out[-1] = ndtri((half + rng.random(cells)) / samples)
+    return out.reshape(samples, *shape)
+
+
 def draw_noise(seed: int, samples: int, agents: int, weeks: int) -> Noise:
-    """The draws behind every forecast of one solve (a pure function of the seed)."""
+    """The draws behind every forecast of one solve (a pure function of the seed): a symmetric Latin hypercube over
+    the months (:func:`stratified_normal`)."""
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xBE4A]))
-    return Noise(rng.standard_normal((samples, agents, weeks, 8)), rng.standard_normal((samples, agents, 3)),
-                 rng.standard_normal((samples, weeks, 2)), rng.standard_normal((samples, agents, 3)))
+    return Noise(stratified_normal(rng, samples, (agents, weeks, 8)), stratified_normal(rng, samples, (agents, 3)),
+                 stratified_normal(rng, samples, (weeks, 2)), stratified_normal(rng, samples, (agents, 3)))
 
 
 def effort_multipliers(cfg: Behaviour, effort: np.ndarray) -> dict[str, np.ndarray]:

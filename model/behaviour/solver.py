@@ -9,7 +9,8 @@ where ``pay_i`` is what the scheme's own pricing code (``model.schemes.price_sch
 forecast KPI distribution (:mod:`model.behaviour.kpimodel`) while the others keep their efforts. Ranks, shared
 pools and team averages therefore make agents interact. Probes find which effort dimensions move pay and whether
 one agent's effort moves another's pay. Responses are logit-weighted levels on a grid (a quantal-response
-equilibrium; sharp best responses as ``decision_noise_yuan`` -> 0): all agents at once where they do not interact
+equilibrium; sharp best responses as ``decision_noise_yuan`` -> 0), each level's expected pay smoothed along the
+levels within its Monte Carlo error (:func:`smoothed_pay`): all agents at once where they do not interact
 (exact), one agent (or, above 20 agents, one type of alike agents) after the other where they do, with averaging
 steps after the first rounds, until no effort moves by more than ``tolerance``; otherwise the result is reported
 as not converged. docs/model.md section 10.
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -61,6 +63,24 @@ CEILING = 0.97
 #: Price candidate efforts with the scheme's block pricing (``pricing.price_block``, equal to ``price_scheme``'s
 #: pay) where the scheme has one. False prices every block through ``price_scheme`` (bench/behaviour.py times both).
 BLOCK_PRICING = True
+
+
+#: Smooth each candidate's expected pay along the candidates within its Monte Carlo error (``smoothed_pay``);
+#: False: the months' raw means (before issue 20; bench/stability.py measures both).
+SMOOTH = True
+#: How many standard errors the smoothed expected pay may move from the months' mean.
+SMOOTH_SE = 2.0
+
+
+@contextmanager
+def smoothing(on: bool) -> Iterator[None]:
+    """Solve with (True) or without (False) the smoothed expected pay of :func:`smoothed_pay` inside the ``with``."""
+    global SMOOTH
+    was, SMOOTH = SMOOTH, on
+    try:
+        yield
+    finally:
+        SMOOTH = was
 
 
 @contextmanager
@@ -175,10 +195,9 @@ class _Pricer:
         _, _, self.team0, _ = kpi_tables(sums0, base.residual, False, base.three_min_basis)
         self.team0["silent_orders_yuan"] = base.silent_orders_yuan
 
-    def subset(self, m: int) -> _Pricer:
-        """The same pricer on the first ``m`` simulated months."""
-        nz = self.noise
-        noise = Noise(nz.z[:m], nz.agent_shock[:m], nz.team[:m], nz.rival[:m])
+    def subset(self, noise: Noise) -> _Pricer:
+        """The same pricer on other (fewer) simulated months: a hypercube of its own (the first months of a
+        symmetric Latin hypercube are neither stratified nor paired)."""
         return _Pricer(self.cfg, self.scheme, self.base, self.oc, self.agents, noise, self.margin, self.days)
 
     def current(self, effort: np.ndarray) -> np.ndarray:
@@ -482,7 +501,7 @@ def solve(
         return eq
 
     if interacting and m > _INTERACTING_SAMPLES:  # one deviator per simulated month: fewer months per deviator
-        pricer = pricer.subset(_INTERACTING_SAMPLES)
+        pricer = pricer.subset(draw_noise(seed, _INTERACTING_SAMPLES, n, base.weeks))
         if ratchet is not None:
             ratchet = _Ratchet(scheme, pricer, foresight)
     effort = zero.copy()
@@ -531,6 +550,44 @@ def solve(
     return eq
 
 
+@lru_cache(maxsize=8)
+def _local_quadratic(k: int, window: int) -> np.ndarray:
+    """The (k, k) matrix of a Savitzky-Golay smoother of order 2 (``scipy.signal.savgol_filter(..., mode="interp")``
+    without importing scipy.signal, 1.8 s): each point the least-squares quadratic of the ``window`` points around
+    it, the first and last ``window // 2`` points on the quadratic of the edge window."""
+    half = window // 2
+    out = np.zeros((k, k))
+    for i in range(k):
+        lo = min(max(i - half, 0), k - window)
+        x = np.arange(lo, lo + window) - i
+        basis = np.vander(x, 3, increasing=True)  # 1, x, x^2 around point i
+        out[i, lo:lo + window] = np.linalg.pinv(basis)[0]  # the fit's value at x = 0
+    return out
+
+
+def smoothed_pay(pay: np.ndarray) -> np.ndarray:
+    """Expected pay (k, agents) of ``k`` candidate levels from their pay on the simulated months (k, months, agents):
+    the months' mean, smoothed along the candidates within its Monte Carlo error.
+
+    The true expected pay is smooth in effort (pay averaged over the forecast's continuous noise); its estimate
+    on a few dozen months is a staircase (a threshold's pay moves only where a month crosses the target), and
+    the logit turns a step of one month (1/48 of the prize) into a jump of effort. So the mean is fitted by a local
+    quadratic along the candidates (Savitzky-Golay, a window of half the candidates: +-1/2 of the grid's span),
+    and the fit is kept only within ``SMOOTH_SE`` standard errors of each candidate's difference to the middle
+    candidate (months paired: common random numbers): where the months agree (a sharp contest, a pay
+    that effort moves the same way in every month) the error is small and the raw means stay; where the estimate
+    is noise the smooth curve replaces it. A pay flat in effort stays flat (the symmetry of
+    ``_symmetric_candidates`` holds) and a quadratic is kept exactly."""
+    raw = pay.mean(axis=1)
+    k, m = pay.shape[0], pay.shape[1]
+    if not SMOOTH or k < 5 or m < 2 or not np.ptp(raw, axis=0).any():
+        return raw
+    window = k // 2 + 1 if (k // 2) % 2 == 0 else k // 2  # odd: 9 of 17 candidates, 5 of 9
+    fit = _local_quadratic(k, window) @ raw
+    se = (pay - pay[k // 2][None]).std(axis=1) / np.sqrt(m)  # (k, agents): 0 at the middle candidate
+    return raw + np.clip(fit - raw, -SMOOTH_SE * se, SMOOTH_SE * se)
+
+
 def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: int, cands: np.ndarray,
                     blocks: list[np.ndarray], days: float, tau: float, ratchet: _Ratchet | None = None) -> np.ndarray:
     """Every agent's response on one effort dimension, the others' efforts held.
@@ -569,7 +626,7 @@ def _logit_response(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, dim: in
         p = pay[b][:, :, members]  # (k, m, |members|)
         trial = np.repeat(effort[members][None], k, axis=0)
         trial[:, :, dim] = cands[members].T  # each candidate costs its own (unclipped) cost: see _symmetric_candidates
-        u = p.mean(axis=1) - 0.5 * cfg.risk_aversion_per_yuan * p.var(axis=1) - effort_cost_yuan(cfg, trial, days)
+        u = smoothed_pay(p) - 0.5 * cfg.risk_aversion_per_yuan * p.var(axis=1) - effort_cost_yuan(cfg, trial, days)
         w = np.exp((u - u.max(axis=0)) / max(tau, 1e-9))
         resp[members] = (w * cands[members].T).sum(axis=0) / w.sum(axis=0)
     return np.clip(resp, lo, 1.0)
@@ -638,3 +695,4 @@ def _report(cfg: Behaviour, pricer: _Pricer, effort: np.ndarray, days: float,
         "reach_share": float(reached["reached"].mean()) if len(reached) else None,
     }
     return rows, team
+
