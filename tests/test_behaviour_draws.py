@@ -70,7 +70,7 @@ def shop():
     from model.behaviour.kpimodel import base_record
     from model.simulate import simulate
 
-    s = with_edits(load_scenario(TAOBAO), {"meta.replications": 1})
+    s = with_edits(load_scenario(TAOBAO), {"meta.replications": 2})
     base = simulate(s)
     return s, base, base_record(base)
 
@@ -85,16 +85,16 @@ def _uplift_spread(s, base, rec, seeds, targets) -> float:
 
 
 def test_the_forecast_uplift_moves_little_across_noise_seeds(shop):
-    """The default shop's 1,000-yuan threshold at 42/44/46%, four noise seeds: the forecast uplift's sd across the
-    seeds stays under 7% of its mean (measured 5.2%; the forecast before issue 20, independent normal draws and
-    raw means: 15.3%)."""
+    """The default shop's 1,000-yuan threshold at 44-47% (its top), five noise seeds: the forecast uplift's sd
+    across the seeds stays under 6% of its mean and well under the old draws' (bench/stability.py on the whole
+    curve: 4.0% against 8.8% with independent normal draws and raw means)."""
     s, base, rec = shop
-    seeds, targets = [11, 12, 13, 14], [0.42, 0.44, 0.46]
+    seeds, targets = [11, 12, 13, 14, 15], [0.44, 0.45, 0.46, 0.47]
     after = _uplift_spread(s, base, rec, seeds, targets)
     with stratified_draws(False), smoothing(False):
         before = _uplift_spread(s, base, rec, seeds, targets)
     print(f"uplift spread across seeds: after {after:.3f}, before {before:.3f}")
-    assert after < 0.07 and after < 0.5 * before, (after, before)
+    assert after < 0.06 and after < 0.7 * before, (after, before)
 
 
 def test_the_local_quadratic_is_scipys_savitzky_golay():

@@ -53,7 +53,12 @@ def test_a_far_target_changes_nothing_and_a_low_one_pays_for_little(shop):
     assert low.forecast["reach_share"] >= 0.8
     assert low.forecast["variable_pay_yuan"] >= 7000  # most of the 10 x 1,000 yuan is paid
     margin = s.economics.gross_margin_share
-    assert low.forecast["sales_uplift_yuan"] * margin - low.forecast["variable_pay_yuan"] < 0  # a loss
+    net_low = low.forecast["sales_uplift_yuan"] * margin - low.forecast["variable_pay_yuan"]
+    c0 = float(base.table()["inquiry_conversion"].mean())
+    good = equilibrium(s, with_target(sc, lab, round(c0 + 0.03, 2)), base, rec).forecast
+    # little next to a target a few points above the shop (before one world it was a loss; now the agents near 30%
+    # also reply faster, which keeps buyers: 4.8k net against 66k)
+    assert net_low < 0.15 * (good["sales_uplift_yuan"] * margin - good["variable_pay_yuan"])
 
 
 def test_the_best_target_lies_a_few_points_above_the_shop(shop):
@@ -63,11 +68,11 @@ def test_the_best_target_lies_a_few_points_above_the_shop(shop):
     c0 = float(base.table()["inquiry_conversion"].mean())
     curve = target_curve(s, sc, base, lab, np.round(np.arange(0.36, 0.54, 0.02), 2), record=rec)
     best = float(curve.loc[curve["net_gain_yuan"].idxmax(), "target"])
-    # the curve's top is flat at 40-42% (a 960-month forecast: net 29.5k / 29.3k yuan), so which of the two is best
-    # lies inside the forecast's residual noise (~5% of the net gain across noise seeds, bench/stability.py)
-    assert c0 <= best <= c0 + 0.08, curve[["target", "net_gain_yuan"]].to_string()
-    top = curve["net_gain_yuan"].max()
-    assert curve.loc[np.isclose(curve["target"], 0.42), "net_gain_yuan"].iloc[0] >= 0.95 * top
+    # re-derived 2026-12-03 (one world and the stratified, smoothed forecast): best 44% at a 41% shop, and the curve
+    # rises to its top and falls after it (one peak: no zig-zag of forecast noise, issue 20 item 3)
+    assert c0 + 0.01 <= best <= c0 + 0.08, curve[["target", "net_gain_yuan"]].to_string()
+    steps = np.sign(np.diff(curve["net_gain_yuan"].to_numpy()))
+    assert (np.diff(steps) != 0).sum() == 1, curve[["target", "net_gain_yuan"]].to_string()
     share = curve["uplift_yuan"].max() / float(base.table()["sales_yuan"].mean())
     assert 0.04 <= share <= 0.20  # inside the literature's range (performance pay +10-20%, redesign +9%)
 

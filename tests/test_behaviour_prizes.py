@@ -1,11 +1,13 @@
 """Rank prizes by a stated theory (issue 20 item 4; docs/model.md section 10.4): a tournament among agents of
 unequal speed (Lazear & Rosen 1981; with unequal contestants, Casas-Arce & Martinez-Jerez 2009).
 
-* Prize spread: contenders race harder for a bigger prize until they reach the ceiling of speed effort; once the
-  leaders are at the ceiling a bigger prize buys nothing more from them and discourages the next contender, so the
-  team's effort peaks at a moderate prize; the per-agent view says who is at the ceiling.
+* Prize size: the favourite races harder for a bigger prize until it reaches the ceiling of speed effort; then a
+  bigger single prize buys little more (the others' chance against a capped favourite stays small: the audit's
+  "prize size barely matters"); the per-agent view and a note say who is at the ceiling.
+* Prize spread over places: the same money split over two or three places keeps more agents racing.
 * Rivals: the less an agent knows its rivals' speed, the more open the contest looks and the more it races.
-* Risk aversion: a prize is a risky pay; more risk aversion, less effort.
+* Risk aversion has no one sign in a tournament (a favourite buys certainty with effort, an underdog's effort adds
+  risk); its sign is pinned on a commission (tests/test_behaviour_pins.py).
 """
 
 from __future__ import annotations
@@ -51,28 +53,23 @@ def _speed(world, prizes, **behaviour):
     return eq
 
 
-def test_a_bigger_prize_buys_speed_until_the_ceiling_then_discourages(world):
-    small, mid, big = (_speed(world, [p]) for p in (200, 800, 3000))
-    lead = lambda eq: np.sort(eq.effort[:, 1])[-2:]  # noqa: E731  the two leaders
-    assert lead(mid).sum() > lead(small).sum() + 0.1  # contenders race harder for more
-    capped = [a for a in big.agents if "speed" in a["at_ceiling"]]
-    assert len(capped) >= 2  # the leaders are at the ceiling: the per-agent view says so
+def test_the_favourite_races_to_the_ceiling_for_a_bigger_prize(world):
+    effs = [_speed(world, [p]) for p in (200, 800, 3000)]
+    tops = [float(eq.effort[:, 1].max()) for eq in effs]
+    assert tops[0] < tops[1] <= tops[2] + 1e-9, tops  # the favourite races harder for more ...
+    big = effs[-1]
+    assert any("speed" in a["at_ceiling"] for a in big.agents)  # ... until the ceiling: the per-agent view says so
     assert any("ceiling" in en for _, en in big.notes)
-    third = lambda eq: np.sort(eq.effort[:, 1])[-3]  # noqa: E731
-    assert third(big) < third(mid) - 0.2  # ... and the next contender gives up against capped rivals
-    assert big.effort[:, 1].mean() <= mid.effort[:, 1].mean()  # the team's effort peaks at a moderate prize
+    assert not any(a["at_ceiling"] for a in effs[0].agents)
 
 
-def test_splitting_a_prize_keeps_more_agents_racing(world):
-    one, two = _speed(world, [3000]), _speed(world, [1500, 1500])
-    assert (two.effort[:, 1] > 0.5).sum() > (one.effort[:, 1] > 0.5).sum()
+def test_spreading_the_same_money_over_more_places_keeps_more_agents_racing(world):
+    one, two, three = (_speed(world, prizes) for prizes in ([3000], [1500, 1500], [1000, 1000, 1000]))
+    means = [eq.effort[:, 1].mean() for eq in (one, two, three)]
+    assert means[0] + 0.03 < means[1] < means[2] - 0.03, means  # a capped favourite leaves a single prize idle
+    assert (three.effort[:, 1] > 0.5).sum() > (one.effort[:, 1] > 0.5).sum()
 
 
 def test_uncertain_rivals_make_the_contest_look_open(world):
     known, blurred = _speed(world, [800], rival_uncertainty_cv=0.0), _speed(world, [800], rival_uncertainty_cv=0.6)
-    assert blurred.effort[:, 1].mean() > known.effort[:, 1].mean() + 0.02
-
-
-def test_risk_aversion_lowers_effort_for_a_prize(world):
-    neutral, averse = (_speed(world, [800], risk_aversion_per_yuan=r) for r in (0.0, 0.002))
-    assert averse.effort[:, 1].mean() < neutral.effort[:, 1].mean() - 0.01
+    assert blurred.effort[:, 1].mean() > known.effort[:, 1].mean() + 0.05
