@@ -12,7 +12,6 @@ unequal speed (Lazear & Rosen 1981; with unequal contestants, Casas-Arce & Marti
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from model.behaviour.api import equilibrium
