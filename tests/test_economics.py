@@ -61,6 +61,22 @@ def test_economics_hand_computed_two_reps():
     assert summ["payout_share_of_incremental_profit"] == {"mean": pytest.approx(0.1), "lo": None, "hi": None}
 
 
+def test_lower_service_costs_the_net_gain():
+    """Issue 20: effort drawn away from service adds bad ratings; each costs ``bad_rating_cost_yuan`` in the net
+    gain (and fewer bad ratings give it back); 0 leaves service out."""
+    long = priced([{"type": "threshold", "kpi": "inquiry_conversion", "target": 0.4, "amount_yuan": 1000}],
+                  inquiry_conversion=[0.5, 0.5, 0.5])
+    scheme = team([1_100_000, 1_100_000]).assign(bad_ratings=[260.0, 180.0])
+    base = team([1_000_000, 1_000_000]).assign(bad_ratings=[200.0, 200.0])
+    for cost, want in ((30.0, [1800.0, -600.0]), (0.0, [0.0, 0.0])):
+        per_rep, summ = evaluate_economics(pay_table(long), None, scheme, base,
+                                           EconomicsConfig(gross_margin_share=0.3, bad_rating_cost_yuan=cost))
+        r = per_rep.set_index("rep")
+        assert r["service_cost_yuan"].tolist() == want
+        assert r["net_gain_yuan"].tolist() == pytest.approx([30_000 - 3000 - want[0], 30_000 - 3000 - want[1]])
+        assert summ["service_cost_yuan"]["mean"] == pytest.approx(sum(want) / 2)
+
+
 def test_incremental_cost_against_baseline_scheme_and_zero_cost_roi():
     long = priced([{"type": "commission", "rate": 0.02}], sales_yuan=[10000, 20000, 30000])
     base = priced([{"type": "commission", "rate": 0.01}], sales_yuan=[10000, 20000, 30000])
