@@ -1,5 +1,5 @@
 """Tests that pin behaviour parameters (issue 20): each fails when the parameter's sign or value is broken
-(the mutation table is in NOTES_20.md). One 7-day base run of a small shop is shared by the module."""
+(the mutation table is in the closing note of issue 20). One 7-day base run of a small shop is shared by the module."""
 
 from __future__ import annotations
 
@@ -126,3 +126,15 @@ def test_rival_uncertainty_blurs_the_rivals_only_when_set(world):
     np.testing.assert_allclose(sharp[..., col], cur[..., col])
     rel = blurred[..., col].sum(axis=2) / cur[..., col].sum(axis=2)
     assert 0.2 < rel.std() < 0.4  # cv 0.3 of each rival's ability as seen by the others
+
+
+def test_the_slack_floor_bounds_effort_below_the_norm(world):
+    """A strong commission pulls effort from speed and service (cross-costs); the slack floor is where that stops:
+    at -0.1 both sit on it, at -0.5 a paid dimension (speed keeps buyers, so a commission pays it a little) still
+    falls below the norm for the strongest sellers."""
+    strong = {"name": "c", "components": [BASE_SALARY, {"type": "commission", "rate": 0.05}]}
+    tight = _solve(world, strong, slack_floor=-0.1)
+    assert np.all(tight.effort[:, 1:3] >= -0.1 - 1e-9)
+    assert np.allclose(tight.effort[:, 2], -0.1) and np.isclose(tight.effort[:, 1], -0.1).sum() >= 3
+    loose = _solve(world, strong, slack_floor=-0.5)
+    assert loose.effort[:, 1].min() < -0.04 and loose.effort[:, 2].min() < -0.3
