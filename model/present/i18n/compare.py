@@ -124,7 +124,7 @@ ZH: dict[str, str] = {
     "cmp.upload_no_schemes": "上传的文件 {name} 没有 [[schemes]]（奖金方案），无法对比；请加上至少一个方案，或在“模拟”页查看它。",
     "ed.intro": "每个方案点开即可修改；上面的结果会随之更新（改目标或金额只重新计算工资）。",
     "card.baseline": "基准",
-    "card.net": "净收益（增量毛利 − 奖金成本）",
+    "card.net": "净收益（增量毛利 − 奖金成本 − 服务下滑成本）",
     "card.interval": "{level:.0f}% 区间：{lo} 至 {hi}",
     "card.no_interval": "只有 1 次重复，没有区间",
     "card.is_base": "这是对比基准：其他方案都与它比较",
@@ -194,7 +194,7 @@ ZH: dict[str, str] = {
     "rep.charts": "图表",
     "rep.per_agent": "每名客服的工资",
     "rep.col.total": "合计",
-    "rep.method": "说明：净收益 = 增量毛利 − 奖金成本；亏损概率为净收益小于 0 的重复占比。"
+    "rep.method": "说明：净收益 = 增量毛利 − 奖金成本 − 服务下滑成本；亏损概率为净收益小于 0 的重复占比。"
                   "标“假设”的结果建立在经理的假设之上，不是预测。",
     "rep.chart_missing": "（未安装 vl-convert，图表以数据规格嵌入）",
 }
@@ -324,7 +324,7 @@ EN: dict[str, str] = {
                              "one scheme, or look at it on the Simulate page.",
     "ed.intro": "Open a scheme to edit it; the results above follow (a target or amount change only re-prices).",
     "card.baseline": "Baseline",
-    "card.net": "Net gain (incremental gross profit − bonus cost)",
+    "card.net": "Net gain (incremental gross profit − bonus cost − cost of lower service)",
     "card.interval": "{level:.0f}% interval: {lo} to {hi}",
     "card.no_interval": "One replication only: no interval",
     "card.is_base": "This is the baseline: every other scheme is compared with it",
@@ -393,7 +393,7 @@ EN: dict[str, str] = {
     "rep.charts": "Charts",
     "rep.per_agent": "Pay per agent",
     "rep.col.total": "Total",
-    "rep.method": "Net gain = incremental gross profit − bonus cost; P(net loss) is the share of replications "
+    "rep.method": "Net gain = incremental gross profit − bonus cost − cost of lower service; P(net loss) is the share of replications "
                   "with a negative net gain. Results marked 'Assumption' rest on the manager's assumption and "
                   "are not a forecast.",
     "rep.chart_missing": "(vl-convert is not installed; charts are embedded as data specifications)",

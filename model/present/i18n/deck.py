@@ -22,8 +22,8 @@ ZH: dict[str, str] = {
     "deck.basis": "依据",
     "deck.rules": "奖金规则",
     "deck.money": "要花多少钱，能赚回多少，风险多大？",
-    "deck.money_note": "金额为模拟期（{days} 天）合计；与基准在同一批随机数上比较。净收益 = 增量毛利 − 奖金成本；"
-                  "亏损概率为净收益小于 0 的重复占比。",
+    "deck.money_note": "金额为模拟期（{days} 天）合计；与基准在同一批随机数上比较。"
+                  "净收益 = 增量毛利 − 奖金成本 − 服务下滑成本；亏损概率为净收益小于 0 的重复占比。",
     "deck.bonus": "奖金成本",
     "deck.uplift": "增收",
     "deck.net": "净收益",
@@ -104,8 +104,8 @@ EN: dict[str, str] = {
     "deck.rules": "Pay rules",
     "deck.money": "What does it cost, what does it return, how risky is it?",
     "deck.money_note": "Money for the simulated horizon ({days} days), compared with the baseline on the same "
-                  "random numbers. Net gain = incremental gross profit − bonus cost; P(net loss) is the share "
-                  "of replications with a negative net gain.",
+                  "random numbers. Net gain = incremental gross profit − bonus cost − cost of lower service; "
+                  "P(net loss) is the share of replications with a negative net gain.",
     "deck.bonus": "Bonus cost",
     "deck.uplift": "Uplift",
     "deck.net": "Net gain",
