@@ -15,7 +15,7 @@ turns them into the same KPI tables the pricing code reads, so every component t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,7 +103,18 @@ def _sums(chats: pd.DataFrame, msgs: pd.DataFrame, keys: list[str], by_agent: bo
 
 
 def base_record(res) -> BaseRecord:  # res: model.simulate.SimResult (not imported: no cycle with simulate)
-    """Each agent's weekly sums in the base run (the norm effort is measured against)."""
+    """Each agent's weekly sums in the base run (the norm effort is measured against); computed once per run and
+    kept in its cache (every scheme of a comparison responds to the same record)."""
+    cache = getattr(res, "_cache", None)
+    hit = cache.get(("behaviour.base_record",)) if cache is not None else None
+    if hit is None:
+        hit = _base_record(res)
+        if cache is not None:
+            cache[("behaviour.base_record",)] = hit
+    return hit
+
+
+def _base_record(res) -> BaseRecord:
     s = res.scenario
     n = s.agents.count
     reps = max(res.replications, 1)
@@ -166,14 +177,19 @@ STRATIFIED = True
 
 
 @contextmanager
-def stratified_draws(on: bool) -> Iterator[None]:
-    """Draw the months as a symmetric Latin hypercube (True) or as independent normals (False) inside the ``with``."""
-    global STRATIFIED
-    was, STRATIFIED = STRATIFIED, on
+def switched(namespace: dict, name: str, on: bool) -> Iterator[None]:
+    """Set the module switch ``name`` of ``namespace`` (a module's ``globals()``) to ``on`` inside the ``with``
+    (the behaviour model's A/B switches for benches and tests)."""
+    was, namespace[name] = namespace[name], on
     try:
         yield
     finally:
-        STRATIFIED = was
+        namespace[name] = was
+
+
+def stratified_draws(on: bool) -> AbstractContextManager[None]:
+    """Draw the months as a symmetric Latin hypercube (True) or as independent normals (False) inside the ``with``."""
+    return switched(globals(), "STRATIFIED", on)
 
 
 def stratified_normal(rng: np.random.Generator, samples: int, shape: tuple[int, ...]) -> np.ndarray:

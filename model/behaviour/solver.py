@@ -18,8 +18,8 @@ as not converged. docs/model.md section 10.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -36,6 +36,7 @@ from model.behaviour.kpimodel import (
     draw_noise,
     forecast_sums,
     kpi_tables,
+    switched,
 )
 from model.kpi import SUM_COLUMNS, LazyRatios
 from model.language.behaviour import Behaviour
@@ -72,27 +73,15 @@ SMOOTH = True
 SMOOTH_SE = 2.0
 
 
-@contextmanager
-def smoothing(on: bool) -> Iterator[None]:
+def smoothing(on: bool) -> AbstractContextManager[None]:
     """Solve with (True) or without (False) the smoothed expected pay of :func:`smoothed_pay` inside the ``with``."""
-    global SMOOTH
-    was, SMOOTH = SMOOTH, on
-    try:
-        yield
-    finally:
-        SMOOTH = was
+    return switched(globals(), "SMOOTH", on)
 
 
-@contextmanager
-def block_pricing(on: bool) -> Iterator[None]:
+def block_pricing(on: bool) -> AbstractContextManager[None]:
     """Solve with (True) or without (False: every block through ``price_scheme``'s tables) block pricing inside
     the ``with``; the same equilibrium either way (tests/test_behaviour_block.py), only the time differs."""
-    global BLOCK_PRICING
-    was, BLOCK_PRICING = BLOCK_PRICING, on
-    try:
-        yield
-    finally:
-        BLOCK_PRICING = was
+    return switched(globals(), "BLOCK_PRICING", on)
 
 
 @dataclass
