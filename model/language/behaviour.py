@@ -15,6 +15,38 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from model.strict_values import refuse_loose
 
 
+#: The behaviour parameters the estimator from a shop's months can fit (model.history.response).
+ESTIMABLE = ("selling_cost_yuan", "speed_cost_yuan", "service_cost_yuan", "decision_noise_yuan")
+
+
+class Estimated(BaseModel):
+    """Where the ``[behaviour]`` values came from when they were estimated from the shop's own months.
+
+    Written by ``python -m model calibrate EXPORT... --schemes MONTHS.toml`` (model.history.response); absent when
+    the response is assumed from the literature defaults (docs/model.md section 10).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    months: list[str] = Field(..., min_length=1, description="The months (YYYY-MM) the estimate used.")
+    intervals: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="Parameter -> its 90% interval (bootstrap over agents); identified ones only.")
+    not_identified: list[str] = Field(
+        default_factory=list, description="Parameters the months could not identify (their default was kept).")
+
+    @model_validator(mode="after")
+    def _check(self) -> Estimated:
+        for k, (lo, hi) in self.intervals.items():
+            if k not in ESTIMABLE:
+                raise ValueError(f"intervals: '{k}' is not an estimable parameter (allowed: {', '.join(ESTIMABLE)})")
+            if not 0 < lo <= hi:
+                raise ValueError(f"intervals.{k}: need 0 < low <= high, got [{lo:g}, {hi:g}]")
+        bad = [k for k in self.not_identified if k not in ESTIMABLE]
+        if bad:
+            raise ValueError(f"not_identified: '{bad[0]}' is not an estimable parameter (allowed: {', '.join(ESTIMABLE)})")
+        return self
+
+
 def _eigenvalues(m: list[list[float]]) -> list[float]:
     import numpy as np
 
@@ -90,6 +122,9 @@ class Behaviour(BaseModel):
     noise_samples: int = Field(48, ge=8, le=1000, description="Monte Carlo months per agent for expected pay.")
     max_rounds: int = Field(30, ge=1, le=500, description="Best-response rounds before giving up on a fixed point.")
     tolerance: float = Field(0.02, gt=0, le=0.5, description="Largest effort change that counts as converged.")
+    # --- provenance
+    estimated: Estimated | None = Field(
+        None, description="Set when the values were estimated from the shop's own months (which months, intervals).")
 
     @model_validator(mode="after")
     def _check(self) -> Behaviour:
