@@ -213,7 +213,15 @@ def calibrate(h: History, template: Scenario | None = None, *, refine_steps: int
     if "avg_response_s" in lv:
         slow = base.agents.concurrency_slowdown
         guess = lv["avg_response_s"] / (slow[min(len(slow), base.agents.max_concurrent_chats) - 1])
-        ch["agents.reply_time.mean_s"] = round(float(np.clip(guess, 1.0, 3600.0)), 2)
+        lat = base.agents.reaction_latency
+        if lat.mean_s > 0:  # the template splits a response into reaction latency and typing: keep its split
+            f = guess / (base.agents.reply_time.mean_s + lat.mean_s)
+            ch["agents.reply_time.mean_s"] = round(float(np.clip(base.agents.reply_time.mean_s * f, 1.0, 3600.0)), 2)
+            ch["agents.reaction_latency.mean_s"] = round(float(np.clip(lat.mean_s * f, 0.5, 3600.0)), 2)
+            src["agents.reaction_latency.mean_s"] = (
+                "the template's reaction latency, scaled with the typing time (the export cannot split them)")
+        else:
+            ch["agents.reply_time.mean_s"] = round(float(np.clip(guess, 1.0, 3600.0)), 2)
         src["agents.reply_time.mean_s"] = (f"set so the simulated average response matches the export's "
                                            f"{lv['avg_response_s']:.1f} s (it includes waiting behind other chats)")
     if "good_rating_rate" in lv:
@@ -248,6 +256,9 @@ def _refine(s: Scenario, h: History, lv: dict[str, float], simulate: Any, days: 
             continue
         cur = _get(s, key)
         ch[key] = round(float(np.clip(cur * hist / sim, lo, hi)), 5)
+        if key == "agents.reply_time.mean_s" and s.agents.reaction_latency.mean_s > 0:  # latency scales with typing
+            ch["agents.reaction_latency.mean_s"] = round(float(np.clip(
+                s.agents.reaction_latency.mean_s * hist / sim, 0.5, 3600.0)), 5)
     return with_edits(s, ch) if ch else s
 
 

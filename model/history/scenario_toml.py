@@ -72,6 +72,10 @@ def scenario_toml(s: Scenario, template: Scenario, src: dict[str, str], est: pd.
     akeys = ["count", "max_concurrent_chats", "reply_time", "concurrency_slowdown", "lines_per_reply", "routing"]
     if "agents.reply_time.mean_s" in src:
         src["agents.reply_time"] = "mean_s " + src.pop("agents.reply_time.mean_s")
+    if "reaction_latency" in t.get("agents", {}) or "agents.reaction_latency.mean_s" in src:
+        akeys.insert(akeys.index("reply_time") + 1, "reaction_latency")  # the template's latency is kept (scaled)
+        if "agents.reaction_latency.mean_s" in src:
+            src["agents.reaction_latency"] = "mean_s: " + src.pop("agents.reaction_latency.mean_s")
     sect("agents", akeys)
     if "agents.shifts" in src:
         L.append(f"# {src['agents.shifts']}")

@@ -1,0 +1,615 @@
+"""How this shop's agents respond to a scheme, estimated from its own months (issue 14).
+
+The behaviour model's forecast rests on effort costs nobody measured. A shop that has run different schemes in
+different months has measured them, without knowing it: how each agent's KPIs moved when the scheme changed is
+the response. Structural sales-force models estimate the response this way from a firm's own months under
+different plans (Misra & Nair 2011; Chung, Steenburgh & Sudhir 2014). docs/model.md section 12 has the
+equations; in short:
+
+1. **The norm.** The months are calibrated into one scenario (:func:`model.history.calibrate.calibrate`): on the
+   months paid by base pay only when there are such months (no scheme, no response: the agents' norm), else on
+   all of them (then the norm carries the months' average effort; said in the report). One base run of it.
+2. **Predictions.** For a parameter vector, the agents' equilibrium under each month's scheme
+   (:func:`model.behaviour.solver.solve`, the same call as a comparison) and its expected per-agent KPIs through
+   the agents' own KPI model (:func:`model.behaviour.kpimodel.forecast_sums` with its noise at zero).
+3. **Moments.** Within-agent changes across months: for each agent, month and KPI (log conversion, log order
+   value, log average response time, good-rating rate), the observed value minus the agent's mean over its
+   months, against the same for the prediction. Demeaning removes the agent's ability (what calibration
+   shrinks), so only the *changes* between months identify the response. Weights: one over the KPI's variance
+   for an agent-month under the model (the agent-level monthly shock ``performance_noise_cv`` plus counting
+   noise: binomial for rates, the order-value spread for order value).
+4. **Fit.** Weighted least squares over the parameters of :data:`~model.language.behaviour.ESTIMABLE`, each on
+   a log grid of x1/8..x8 of its start (7 points) with a parabola through the best three, one parameter at a time
+   with the others at their current values (coordinate descent, two passes: the costs are separate terms of
+   the agents' utility, so the coupling is weak).
+5. **Intervals.** Bootstrap over agents (B resamples of the team with replacement, each refitted on the stored
+   per-agent profiles of the last pass): the 5th-95th percentiles. The full-team equilibria are kept (an agent
+   drawn twice faces the same rivals).
+6. **Identification.** A parameter is *not identified* (its start value kept, no interval) when no month's scheme
+   moves the effort it prices, or when the months cannot reject any value of the searched range (the profile's
+   rise, scaled by the fit's residual variance, stays under the 90% chi-square point 2.71).
+
+The back-test (:func:`backtest`) fits on every month but the last and forecasts the last month under its own
+scheme, team and per agent, with a 90% interval.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.behaviour.kpimodel import (
+    DIMS,
+    GAMING,
+    Noise,
+    base_record,
+    forecast_sums,
+)
+from model.behaviour.solver import solve
+from model.edits import with_edits
+from model.errors import ScenarioError
+from model.history.months import Month
+from model.history.sums import kpi_sums, kpis
+from model.history.validate import History
+from model.kpi import SUM_COLUMNS, ratios
+from model.language.behaviour import ESTIMABLE, Behaviour, Estimated
+from model.schema import Scenario
+from model.shocks import SATISFIED_SHARE
+
+#: The grid of each parameter's profile: its start value times these factors.
+FACTORS = 2.0 ** np.arange(-3, 4)
+#: 90% point of the chi-square with one degree of freedom (the profile's rise that a value must show to be rejected).
+CHI2_90 = 2.706
+#: Bootstrap resamples of the agents.
+BOOTSTRAP = 300
+#: The moments: KPI code -> (transform, the dimension of effort it reflects, zh, en).
+MOMENTS: dict[str, tuple[str, str, str, str]] = {
+    "inquiry_conversion": ("log", "selling", "询单转化率", "inquiry conversion"),
+    "aov_yuan": ("log", "selling", "客单价", "order value"),
+    "avg_response_s": ("log", "speed", "平均响应时间", "average response time"),
+    "good_rating_rate": ("level", "service", "好评率", "good-rating rate"),
+}
+#: Which effort dimension each parameter prices (decision noise: all of them).
+DIMENSION = {"selling_cost_yuan": "selling", "speed_cost_yuan": "speed", "service_cost_yuan": "service",
+             "decision_noise_yuan": None}
+NAMES = {"selling_cost_yuan": ("销售努力成本", "selling effort cost"),
+         "speed_cost_yuan": ("速度努力成本", "speed effort cost"),
+         "service_cost_yuan": ("服务努力成本", "service effort cost"),
+         "decision_noise_yuan": ("决策噪声", "decision noise")}
+_BOUNDS = {"selling_cost_yuan": (1.0, 1e6), "speed_cost_yuan": (1.0, 1e6), "service_cost_yuan": (1.0, 1e6),
+           "decision_noise_yuan": (0.5, 10000.0)}
+
+
+def _t(code: str, v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=float)
+    if MOMENTS[code][0] == "log":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(v > 0, np.log(np.where(v > 0, v, 1.0)), np.nan)
+    return v
+
+
+def _untransform(code: str, v: np.ndarray) -> np.ndarray:
+    return np.exp(v) if MOMENTS[code][0] == "log" else np.asarray(v, dtype=float)
+
+
+# ------------------------------------------------------------------------------------------------ data
+@dataclass
+class Panel:
+    """Observed agent-months: transformed KPIs and their weights.
+
+    Attributes:
+        months: the month labels, in order.
+        agents: agent names (the base run's order).
+        y: (months, agents, K) transformed observed KPIs (NaN where the agent has no such month or KPI).
+        w: (months, agents, K) weights (0 where y is NaN).
+        counts: (months, agents) per agent-month: inquiries, paid buyers, ratings (dict of arrays).
+        codes: the K moment codes the exports give.
+    """
+
+    months: list[str]
+    agents: list[str]
+    y: np.ndarray
+    w: np.ndarray
+    counts: dict[str, np.ndarray]
+    codes: list[str]
+
+
+def _panel(months: list[Month], agents: list[str], cfg: Behaviour, aov_cv: float) -> Panel:
+    M, N = len(months), len(agents)
+    pos = {a: i for i, a in enumerate(agents)}
+    codes = [c for c in MOMENTS if all(_has(m.history, c) for m in months)]
+    y = np.full((M, N, len(codes)), np.nan)
+    counts = {k: np.zeros((M, N)) for k in ("inquiries", "paid_buyers", "ratings")}
+    for t, m in enumerate(months):
+        k = kpis(m.history, ["agent"]).set_index("agent")
+        s = kpi_sums(m.history, ["agent"])
+        for a, row in k.iterrows():
+            i = pos.get(str(a))
+            if i is None:
+                continue
+            for j, c in enumerate(codes):
+                y[t, i, j] = _t(c, row[c])[()]
+            for c in counts:
+                if c in s.columns:
+                    counts[c][t, i] = float(s.loc[a, c]) if a in s.index else 0.0
+    perf = cfg.performance_noise_cv
+    w = np.zeros_like(y)
+    for j, c in enumerate(codes):
+        n = counts["inquiries"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if c == "inquiry_conversion":
+                p = np.exp(y[..., j])
+                var = perf ** 2 + (1 - p) / np.maximum(n * p, 1e-9)
+            elif c == "aov_yuan":
+                var = 0.01 ** 2 + aov_cv ** 2 / np.maximum(counts["paid_buyers"], 1.0)
+            elif c == "avg_response_s":
+                var = perf ** 2 + 1.0 / np.maximum(n, 1.0)
+            else:
+                p = y[..., j]
+                var = (SATISFIED_SHARE * perf) ** 2 + p * (1 - p) / np.maximum(counts["ratings"], 1.0)
+        w[..., j] = np.where(np.isfinite(y[..., j]) & np.isfinite(var) & (var > 0), 1.0 / np.maximum(var, 1e-12), 0.0)
+    y = np.where(w > 0, y, np.nan)
+    return Panel([m.month for m in months], agents, y, w, counts, codes)
+
+
+def _has(h: History, code: str) -> bool:
+    from model.history.sums import available_codes
+
+    return code in available_codes(h)
+
+
+def _demean(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """x minus its mean over the months where mask holds (per agent and KPI); NaN elsewhere."""
+    xm = np.where(mask, x, np.nan)
+    cnt = mask.sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        mean = np.nansum(xm, axis=0) / np.where(cnt > 0, cnt, 1)
+    return np.where(mask, xm - mean[None], np.nan)
+
+
+# ------------------------------------------------------------------------------------------------ model
+class Predictor:
+    """Expected per-agent KPIs of every month under a behaviour parameter vector (equilibria cached)."""
+
+    def __init__(self, scenario: Scenario, months: list[Month], base, codes: list[str]) -> None:
+        self.s = scenario
+        self.months = months
+        self.base = base
+        self.rec = base_record(base)
+        self.codes = codes
+        n = self.rec.sums.shape[0]
+        w = self.rec.weeks
+        self.zero_noise = Noise(np.zeros((1, n, w, 8)), np.zeros((1, n, 3)), np.zeros((1, w, 2)), np.zeros((1, n, 3)))
+        self._cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self.solves = 0
+
+    def _one(self, cfg: Behaviour, scheme) -> tuple[np.ndarray, np.ndarray]:
+        """(KPIs (agents, K) on the moment scale, effort (agents, 4)) under one scheme."""
+        key = (scheme.model_dump_json() if scheme is not None else None,
+               tuple(getattr(cfg, p) for p in ESTIMABLE))
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        n = self.rec.sums.shape[0]
+        s = self.s
+        if scheme is None:
+            effort = np.zeros((n, len(DIMS)))
+        else:
+            eq = solve(cfg, scheme, self.rec, s.outcomes, self.base.agents, seed=s.meta.seed,
+                       gross_margin_share=s.economics.gross_margin_share, days=float(s.meta.days))
+            effort = eq.effort
+            self.solves += 1
+        sums = forecast_sums(cfg, self.rec, s.outcomes, effort[None], self.zero_noise, np.array([0]))[0].sum(axis=1)
+        r = ratios(pd.DataFrame(sums, columns=list(SUM_COLUMNS)))
+        out = np.stack([_t(c, r[c].to_numpy(float)) for c in self.codes], axis=-1)
+        self._cache[key] = (out, effort)
+        return out, effort
+
+    def predict(self, cfg: Behaviour) -> tuple[np.ndarray, np.ndarray]:
+        """(months, agents, K) predicted moments and (months, agents, 4) efforts."""
+        parts = [self._one(cfg, m.scheme) for m in self.months]
+        return np.stack([p[0] for p in parts]), np.stack([p[1] for p in parts])
+
+
+# ------------------------------------------------------------------------------------------------ fit
+@dataclass
+class Profile:
+    """One parameter's profile: grid values, the objective per agent at each, efforts per grid value."""
+
+    param: str
+    grid: np.ndarray
+    per_agent: np.ndarray  # (G, N)
+    effort_spread: float  # how much the priced effort moves across the grid (max |e(g) - e(g')|)
+
+    @property
+    def j(self) -> np.ndarray:
+        return self.per_agent.sum(axis=1)
+
+
+def _objective(panel: Panel, pred: np.ndarray) -> np.ndarray:
+    """Per-agent weighted squared distance of the demeaned observed and predicted moments."""
+    mask = panel.w > 0
+    r = _demean(panel.y, mask) - _demean(pred, mask)
+    return np.nansum(panel.w * np.nan_to_num(r) ** 2, axis=(0, 2))
+
+
+def _vertex(grid: np.ndarray, j: np.ndarray) -> float:
+    """The minimum of J over the grid, refined by a parabola in log(value) through the best point and its
+    neighbours (kept between the neighbours)."""
+    k = int(np.argmin(j))
+    if k == 0 or k == len(grid) - 1:
+        return float(grid[k])
+    x = np.log(grid[k - 1:k + 2])
+    y = j[k - 1:k + 2]
+    a = np.polyfit(x, y, 2)
+    if a[0] <= 0:
+        return float(grid[k])
+    xv = float(np.clip(-a[1] / (2 * a[0]), x[0], x[2]))
+    return float(math.exp(xv))
+
+
+def _cfg(cfg: Behaviour, values: dict[str, float]) -> Behaviour:
+    return cfg.model_copy(update=values)
+
+
+def _profile(pred: Predictor, panel: Panel, cfg: Behaviour, values: dict[str, float], param: str,
+             centre: float, progress: Callable[[], None] | None) -> Profile:
+    lo, hi = _BOUNDS[param]
+    grid = np.clip(centre * FACTORS, lo, hi)
+    grid = np.unique(grid)
+    per, efforts = [], []
+    for g in grid:
+        p, e = pred.predict(_cfg(cfg, {**values, param: float(g)}))
+        per.append(_objective(panel, p))
+        efforts.append(e)
+        if progress:
+            progress()
+    E = np.stack(efforts)  # (G, M, N, 4)
+    dim = DIMENSION[param]
+    sub = E[..., DIMS.index(dim)] if dim else E[..., :GAMING]
+    # the effort the parameter prices, as a change between months (what the moments can see)
+    moved = sub - sub.mean(axis=1, keepdims=True)
+    spread = float(np.abs(moved - moved[:1]).max()) if len(grid) > 1 else 0.0
+    return Profile(param, grid, np.stack(per), spread)
+
+
+@dataclass
+class Estimate:
+    """What the months say about the agents' response.
+
+    Attributes:
+        months: the months used.
+        start: the start values (the template's or the documented defaults).
+        values: the fitted values (the start value where not identified).
+        intervals: 90% bootstrap interval of each identified parameter.
+        identified: parameter -> True/False.
+        reasons: parameter -> (zh, en) why it is not identified, or where its estimate sits.
+        profiles: the last pass's profiles.
+        residual_scale: the fit's residual variance relative to the model's (>= 1 used for the chi-square test).
+        norm: (zh, en) which months set the agents' norm.
+        behaviour: the ``[behaviour]`` table with the fitted values and their provenance (``estimated``).
+        panel, predicted: the moments and the fitted predictions (for the per-agent table).
+        solves: equilibria solved.
+    """
+
+    months: list[str]
+    start: dict[str, float]
+    values: dict[str, float]
+    intervals: dict[str, tuple[float, float]]
+    identified: dict[str, bool]
+    reasons: dict[str, tuple[str, str]]
+    profiles: dict[str, Profile]
+    residual_scale: float
+    norm: tuple[str, str]
+    behaviour: Behaviour
+    panel: Panel
+    predicted: np.ndarray
+    solves: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    predictor: Predictor | None = field(default=None, repr=False)
+
+    def table(self) -> list[dict[str, Any]]:
+        """One row per parameter: start, estimate, interval, identified, reason (zh/en)."""
+        out = []
+        for p in ESTIMABLE:
+            lo_hi = self.intervals.get(p)
+            out.append({"param": p, "zh": NAMES[p][0], "en": NAMES[p][1], "start": self.start[p],
+                        "estimate": self.values[p], "low": lo_hi[0] if lo_hi else None,
+                        "high": lo_hi[1] if lo_hi else None, "identified": self.identified[p],
+                        "reason_zh": self.reasons.get(p, ("", ""))[0], "reason_en": self.reasons.get(p, ("", ""))[1]})
+        return out
+
+
+def _distinct(months: list[Month]) -> int:
+    return len({m.scheme.model_dump_json() if m.scheme is not None else None for m in months})
+
+
+def check_months(months: list[Month]) -> None:
+    """Refuse months that cannot identify any response: fewer than two, or one scheme throughout."""
+    if len(months) < 2:
+        raise ScenarioError("estimating how the agents respond needs at least two months of exports under "
+                            f"different schemes; the exports have {len(months)} month ({', '.join(m.month for m in months)})",
+                            key="months")
+    if _distinct(months) < 2:
+        name = months[0].scheme.name if months[0].scheme is not None else "base pay only"
+        raise ScenarioError(f"every month ({', '.join(m.month for m in months)}) was paid by the same scheme "
+                            f"('{name}'): the months show no change of scheme, so they cannot show how the agents "
+                            "respond to one; add a month under another scheme (or base pay only)", key="months")
+
+
+def norm_scenario(months: list[Month], template: Scenario | None, *, refine_steps: int = 2
+                  ) -> tuple[Scenario, tuple[str, str], Any]:
+    """The calibrated scenario of the agents' norm (one 30-day month, behaviour on) and which months set it."""
+    from model.history.calibrate import _template, calibrate
+
+    base_months = [m for m in months if m.scheme is None]
+    use = base_months or months
+    h = _merge([m.history for m in use])
+    tpl = template or _template()
+    cal = calibrate(h, tpl, refine_steps=refine_steps)
+    labels = ", ".join(m.month for m in use)
+    if base_months:
+        norm = (f"客服的常态(不努力时的水平)取自只发底薪的月份:{labels}。",
+                f"The agents' norm (their level without extra effort) comes from the base-pay-only month(s): {labels}.")
+    else:
+        norm = (f"没有只发底薪的月份:客服的常态取自所有月份({labels})的平均,其中含各月方案下的平均努力,"
+                "估计会偏保守。",
+                f"No month was paid by base pay only: the agents' norm is the average of all months ({labels}), "
+                "which includes the months' average effort, so the estimate leans conservative.")
+    cfg = tpl.behaviour if tpl.behaviour.active else Behaviour(model="effort_equilibrium")
+    s = with_edits(cal.scenario, {"meta.days": 30, "meta.months": 1}, notices=[])
+    s = s.model_copy(update={"behaviour": cfg.model_copy(update={"model": "effort_equilibrium", "estimated": None})})
+    return s, norm, cal
+
+
+def _merge(histories: list[History]) -> History:
+    if len(histories) == 1:
+        return histories[0]
+    first = histories[0]
+    data = pd.concat([h.data for h in histories], ignore_index=True)
+    raw = pd.concat([h.raw for h in histories])
+    raw = raw[~raw.index.duplicated(keep="first")]
+    return dataclasses.replace(first, data=data, raw=raw)
+
+
+def estimate(months: list[Month], template: Scenario | None = None, *, replications: int = 2,
+             bootstrap: int = BOOTSTRAP, passes: int = 2, params: tuple[str, ...] = ESTIMABLE,
+             progress: Callable[[int, int], None] | None = None, seed: int = 0,
+             norm: tuple[Scenario, tuple[str, str]] | None = None) -> Estimate:
+    """Fit the response parameters to the months.
+
+    Args:
+        months: the months with their schemes (:func:`model.history.months.match_months`).
+        template: the scenario whose settings the calibration keeps (its ``[behaviour]`` is the start).
+        replications: replications of the base run.
+        bootstrap: resamples of the agents for the intervals.
+        passes: coordinate-descent passes.
+        params: the parameters to fit (default every estimable one).
+        progress: called as ``progress(done, total)`` after each profile point.
+        seed: of the bootstrap.
+        norm: a precomputed (scenario, norm text) from :func:`norm_scenario` (the back-test passes its own).
+    """
+    check_months(months)
+    from model.simulate import simulate
+
+    if norm is None:
+        s, norm_text, _ = norm_scenario(months, template)
+    else:
+        s, norm_text = norm
+    s = with_edits(s, {"meta.replications": int(replications)}, notices=[])
+    base = simulate(s)
+    cfg = s.behaviour
+    agents = [str(a) for a in base.agents["name"]]
+    panel = _panel(months, agents, cfg, s.outcomes.aov_cv)
+    if not panel.codes:
+        raise ScenarioError("the exports give none of the KPIs the estimate reads (询单转化率, 客单价, 平均响应时间, "
+                            "好评率)", key="months")
+    pred = Predictor(s, months, base, panel.codes)
+    start = {p: float(getattr(cfg, p)) for p in ESTIMABLE}
+    values = dict(start)
+    total = passes * len(params) * len(FACTORS)
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress:
+            progress(done[0], total)
+
+    profiles: dict[str, Profile] = {}
+    for _ in range(passes):
+        for p in params:
+            prof = _profile(pred, panel, cfg, values, p, values[p], tick)
+            profiles[p] = prof
+            values[p] = _vertex(prof.grid, prof.j)
+    fitted, _ = pred.predict(_cfg(cfg, values))
+    jmin = float(_objective(panel, fitted).sum())
+    mask = panel.w > 0
+    dof = max(int(mask.sum() - (mask.any(axis=0)).sum()) - len(params), 1)
+    scale = max(jmin / dof, 1.0)
+    rng = np.random.default_rng(seed)
+    n = len(agents)
+    draws = rng.integers(0, n, size=(bootstrap, n))
+    mult = np.stack([np.bincount(d, minlength=n) for d in draws]).astype(float)  # (B, N)
+    intervals: dict[str, tuple[float, float]] = {}
+    identified: dict[str, bool] = {}
+    reasons: dict[str, tuple[str, str]] = {}
+    for p in ESTIMABLE:
+        if p not in params:
+            identified[p] = False
+            reasons[p] = ("未估计(保留设定值)。", "Not estimated (the set value is kept).")
+            values[p] = start[p]
+            continue
+        prof = profiles[p]
+        rise = (prof.j.max() - prof.j.min()) / scale
+        zh, en = NAMES[p]
+        if prof.effort_spread < 1e-3:
+            identified[p] = False
+            dim = DIMENSION[p]
+            reasons[p] = (f"无法识别:没有哪个月的方案会改变{zh}所对应的努力(方案没有在这方面付钱,或各月方案相同),保留设定值 {start[p]:g}。",
+                          f"Not identified: no month's scheme moves the effort it prices ({dim or 'any'}): the "
+                          f"schemes never paid on it, or did not change; the set value {start[p]:g} is kept.")
+        elif rise < CHI2_90:
+            identified[p] = False
+            reasons[p] = (f"无法识别:在 {prof.grid[0]:g}-{prof.grid[-1]:g} 范围内,这几个月的数据区分不出高低"
+                          f"(拟合差异 {rise:.2f} < {CHI2_90}),保留设定值 {start[p]:g}。",
+                          f"Not identified: over {prof.grid[0]:g}-{prof.grid[-1]:g} the months cannot tell its values "
+                          f"apart (profile rise {rise:.2f} < {CHI2_90}); the set value {start[p]:g} is kept.")
+        else:
+            identified[p] = True
+            boot = np.array([_vertex(prof.grid, prof.per_agent @ m) for m in mult])
+            lo, hi = (float(x) for x in np.percentile(boot, [5, 95]))
+            lo, hi = min(lo, values[p]), max(hi, values[p])
+            intervals[p] = (lo, hi)
+            edge = values[p] <= prof.grid[0] * 1.0001 or values[p] >= prof.grid[-1] * 0.9999
+            if edge:
+                reasons[p] = (f"估计值在搜索范围的端点({prof.grid[0]:g}-{prof.grid[-1]:g}):真实值可能更极端。",
+                              f"The estimate sits at the end of the searched range ({prof.grid[0]:g}-"
+                              f"{prof.grid[-1]:g}): the true value may lie beyond it.")
+        if not identified[p]:
+            values[p] = start[p]
+    final = _cfg(cfg, values)
+    fitted, _ = pred.predict(final)
+    est_block = Estimated(months=[m.month for m in months], intervals=intervals,
+                          not_identified=[p for p in ESTIMABLE if not identified[p]])
+    notes: list[tuple[str, str]] = []
+    vol = panel.counts["inquiries"].sum(axis=1)
+    if vol.min() > 0 and vol.max() / vol.min() > 1.3:
+        notes.append(("各月询单量相差超过 30%(大促或淡季?):整个团队的月度变化会被算作方案的作用,请谨慎解读。",
+                      "The months' inquiry volumes differ by more than 30% (a promotion or a slack season?): a change "
+                      "of the whole team between months is credited to the schemes; read with care."))
+    return Estimate(months=[m.month for m in months], start=start, values=values, intervals=intervals,
+                    identified=identified, reasons=reasons, profiles=profiles, residual_scale=scale, norm=norm_text,
+                    behaviour=final.model_copy(update={"estimated": est_block}), panel=panel, predicted=fitted,
+                    solves=pred.solves, notes=notes, predictor=pred)
+
+
+# ------------------------------------------------------------------------------------------------ back-test
+def _team(code: str, f: np.ndarray, counts: dict[str, np.ndarray], conv: np.ndarray | None) -> float:
+    """The team's value of a KPI from per-agent values on the natural scale (weights: the month's counts)."""
+    inq, ratings = counts["inquiries"], counts["ratings"]
+    ok = np.isfinite(f)
+    if code == "good_rating_rate":
+        w = ratings
+    elif code == "aov_yuan" and conv is not None:
+        w = inq * np.nan_to_num(conv)
+    else:
+        w = inq
+    w = np.where(ok, w, 0.0)
+    return float(np.sum(w * np.nan_to_num(f)) / np.sum(w)) if np.sum(w) > 0 else float("nan")
+
+
+def backtest(months: list[Month], template: Scenario | None = None, *, z: float = 1.645, **kw: Any) -> dict[str, Any]:
+    """Fit on every month but the last; forecast the last month under its own scheme and set it beside the actual.
+
+    Per agent: forecast = the agent's ability (its mean residual over the fit months) + the predicted moment under
+    the last month's scheme, on each KPI's moment scale; 90% interval from (a) the parameters' intervals (each
+    identified parameter moved to both ends, half the spread over z as its sd, summed in quadrature) and (b) the
+    fit's residual spread for a new agent-month (s^2 (1 + 1/months)). Team: the agents' forecasts weighted by the
+    month's own counts (inquiries; ratings for the good-rating rate): the back-test checks the response, not the
+    traffic; its interval adds the month-to-month common shock (the fit months' team-mean residuals, at least
+    ``behaviour.team_shock_cv`` on conversion).
+
+    Returns:
+        ``{"available": False, "reason": (zh, en)}`` when the months before the last cannot be fitted, else
+        ``{"available": True, "month", "scheme", "fit_months", "estimate": Estimate, "team": {code: {forecast,
+        low, high, actual, inside}}, "agents": [{name, code: {...}}], "inside_share": {code: share of agents}}``.
+    """
+    if len(months) < 3:
+        return {"available": False,
+                "reason": ("回测需要至少三个月:用前面的月份拟合,预测最后一个月。",
+                           "A back-test needs at least three months: fit on the earlier ones, forecast the last.")}
+    fit_m, last = months[:-1], months[-1]
+    if _distinct(fit_m) < 2:
+        return {"available": False,
+                "reason": (f"最后一个月之前的月份({', '.join(m.month for m in fit_m)})都是同一个方案,无法拟合,所以不能回测。",
+                           f"The months before the last ({', '.join(m.month for m in fit_m)}) were all paid by one "
+                           "scheme, so they cannot be fitted and the last month cannot be back-tested.")}
+    est = estimate(fit_m, template, **kw)
+    pred = est.predictor
+    assert pred is not None
+    panel = est.panel
+    codes = panel.codes
+    cfg = est.behaviour
+    mask = panel.w > 0
+    y = np.where(mask, panel.y, np.nan)
+
+    def forecast(c: Behaviour) -> np.ndarray:
+        p_fit, _ = pred.predict(c)
+        p_last, _ = pred._one(c, last.scheme)
+        with np.errstate(invalid="ignore"):
+            ability = np.nanmean(np.where(mask, y - p_fit, np.nan), axis=0)  # (N, K)
+        return ability + p_last
+
+    with np.errstate(invalid="ignore"):
+        f0 = forecast(cfg)
+    var_par = np.zeros_like(f0)
+    for p, (lo, hi) in est.intervals.items():
+        with np.errstate(invalid="ignore"):
+            a, b = forecast(cfg.model_copy(update={p: lo})), forecast(cfg.model_copy(update={p: hi}))
+        var_par += np.nan_to_num((b - a) / (2 * z)) ** 2
+    r = _demean(panel.y, mask) - _demean(est.predicted, mask)
+    n_m = mask.sum(axis=0)  # (N, K) months per agent
+    dof = np.maximum((np.maximum(n_m - 1, 0)).sum(axis=0), 1)
+    s2 = np.nansum(r ** 2, axis=(0, 1)) / dof  # (K,)
+    var_agent = var_par + s2[None] * (1 + 1 / np.maximum(n_m, 1))
+    team_mean_r = np.nanmean(r, axis=1)  # (M, K)
+    common = np.nansum(team_mean_r ** 2, axis=0) / max(len(fit_m) - 1, 1)
+    agents = panel.agents
+    obs = _panel([last], agents, est.behaviour, pred.s.outcomes.aov_cv)
+    actual_y = obs.y[0]
+    counts = {k: v[0] for k, v in obs.counts.items()}
+    team_actual = kpis(last.history, []).iloc[0]
+    nat = {c: _untransform(c, f0[:, j]) for j, c in enumerate(codes)}
+    conv = nat.get("inquiry_conversion")
+    team: dict[str, Any] = {}
+    inq = counts["inquiries"]
+    for j, c in enumerate(codes):
+        fc = _team(c, nat[c], counts, conv)
+        w = counts["ratings"] if c == "good_rating_rate" else inq
+        w = np.where(np.isfinite(f0[:, j]), w, 0.0)
+        share = w / w.sum() if w.sum() > 0 else w
+        # the team's variance on the moment scale: parameters move agents together; residuals are independent
+        sd_par = float(np.sqrt(np.sum(share * np.sqrt(var_par[:, j])) ** 2))
+        floor = pred.s.behaviour.team_shock_cv ** 2 if c == "inquiry_conversion" else 0.0
+        sd = math.sqrt(sd_par ** 2 + float(np.sum(share ** 2) * s2[j]) + max(float(common[j]), floor))
+        if MOMENTS[c][0] == "log":
+            lo, hi = fc * math.exp(-z * sd), fc * math.exp(z * sd)
+        else:
+            lo, hi = fc - z * sd, fc + z * sd
+        act = float(team_actual[c])
+        team[c] = {"forecast": fc, "low": lo, "high": hi, "actual": act, "inside": bool(lo <= act <= hi),
+                   "zh": MOMENTS[c][2], "en": MOMENTS[c][3]}
+    if conv is not None and "aov_yuan" in nat:
+        sales = float(np.nansum(inq * conv * nat["aov_yuan"]))
+        act = float(team_actual["sales_yuan"])
+        rel = math.hypot(math.log(team["inquiry_conversion"]["high"] / team["inquiry_conversion"]["forecast"]),
+                         math.log(team["aov_yuan"]["high"] / team["aov_yuan"]["forecast"]))
+        team["sales_yuan"] = {"forecast": sales, "low": sales * math.exp(-rel), "high": sales * math.exp(rel),
+                              "actual": act, "inside": bool(sales * math.exp(-rel) <= act <= sales * math.exp(rel)),
+                              "zh": "客服销售额", "en": "sales"}
+    rows = []
+    inside = {c: [] for c in codes}
+    for i, a in enumerate(agents):
+        if not np.isfinite(actual_y[i]).any():
+            continue
+        row: dict[str, Any] = {"name": a}
+        for j, c in enumerate(codes):
+            f, sd = f0[i, j], math.sqrt(var_agent[i, j]) if np.isfinite(var_agent[i, j]) else float("nan")
+            act = actual_y[i, j]
+            if not (np.isfinite(f) and np.isfinite(act)):
+                continue
+            lo, hi = f - z * sd, f + z * sd
+            ok = bool(lo <= act <= hi)
+            inside[c].append(ok)
+            row[c] = {"forecast": float(_untransform(c, f)), "low": float(_untransform(c, lo)),
+                      "high": float(_untransform(c, hi)), "actual": float(_untransform(c, act)), "inside": ok}
+        rows.append(row)
+    return {"available": True, "month": last.month, "scheme": last.scheme.name if last.scheme else None,
+            "fit_months": [m.month for m in fit_m], "estimate": est, "team": team, "agents": rows,
+            "inside_share": {c: float(np.mean(v)) if v else None for c, v in inside.items()}}
