@@ -19,8 +19,12 @@ if TYPE_CHECKING:  # the commands import what they use (the CLI registers them o
     from model.history.validate import History
 
 
-def _import_args(sp: argparse.ArgumentParser) -> None:
-    sp.add_argument("export", help="KPI export: CSV (UTF-8, UTF-8-BOM, GBK/GB18030, UTF-16) or XLSX")
+def _import_args(sp: argparse.ArgumentParser, many: bool = False) -> None:
+    if many:
+        sp.add_argument("export", nargs="+", help="KPI export(s): CSV (UTF-8, UTF-8-BOM, GBK/GB18030, UTF-16) or "
+                        "XLSX; several files or one file with several months (with --schemes)")
+    else:
+        sp.add_argument("export", help="KPI export: CSV (UTF-8, UTF-8-BOM, GBK/GB18030, UTF-16) or XLSX")
     sp.add_argument("--sheet", default=None, help="XLSX sheet to read (default: the first with agent and date columns)")
     sp.add_argument("--skip-bad-rows", action="store_true",
                     help="go on without the rows the report lists (every output says so); default: stop")
@@ -28,11 +32,24 @@ def _import_args(sp: argparse.ArgumentParser) -> None:
                     help="map an unknown header to a field code, e.g. '接待客户=receptions' (repeatable)")
 
 
-def _load(args: argparse.Namespace) -> History:
+def _load(args: argparse.Namespace, path: str | None = None) -> History:
     from model.history.validate import load_history, parse_mapping
 
-    return load_history(args.export, sheet=args.sheet, mapping=parse_mapping(args.map),
+    return load_history(path or args.export, sheet=args.sheet, mapping=parse_mapping(args.map),
                         skip_bad_rows=args.skip_bad_rows)
+
+
+def _load_all(args: argparse.Namespace) -> History:
+    """The export(s) as one history (several files: their rows together; a month in two files is refused)."""
+    from model.history.months import split_months
+    from model.history.response import _merge
+
+    paths = args.export if isinstance(args.export, list) else [args.export]
+    hs = [_load(args, p) for p in paths]
+    if len(hs) == 1:
+        return hs[0]
+    split_months(hs)  # refuses a month given twice, naming both files
+    return _merge(hs)
 
 
 def _write(path: str, data: bytes, key: str) -> None:
@@ -89,8 +106,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from model.history.fit import fit_report
     from model.scenario import load_scenario
 
-    h = _load(args)
     template = load_scenario(args.template) if args.template else None
+    if args.schemes:
+        return _calibrate_months(args, template)
+    h = _load_all(args)
     cal = calibrate(h, template)
     _write(args.out, cal.toml.encode("utf-8"), "--out")
     for line in _notes(h):
@@ -111,6 +130,100 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
               "区间 = 单月预测区间 prediction interval for one month (95%)")
         print(fit_text(fit, agents=args.agents))
         doc["fit"] = {k: v.to_dict(orient="records") for k, v in fit.items()}
+    if args.json:
+        _write(args.json, json.dumps(_jsonable(doc), ensure_ascii=False, indent=1).encode("utf-8"), "--json")
+    return 0
+
+
+def _progress(label: str):
+    import sys
+
+    def tick(done: int, total: int) -> None:
+        if sys.stderr.isatty() or done == total:
+            print(f"\r{label} {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+    return tick
+
+
+def response_text(doc: dict[str, Any]) -> str:
+    """The estimate and the back-test as printed lines (zh/en)."""
+    L = ["客服反应估计 response estimated from " + ", ".join(doc["months"]),
+         "  " + doc["norm"]["zh"], "  " + doc["norm"]["en"]]
+    L.append(f"  {_pad('参数 parameter', 34)}{_pad('起点 start', 12)}{_pad('估计 estimate', 14)}90% 区间 interval")
+    for r in doc["parameters"]:
+        name = f"{r['zh']} {r['en']}"
+        if r["identified"]:
+            iv = f"{r['low']:,.4g} .. {r['high']:,.4g}"
+        else:
+            iv = "无法识别 not identified"
+        start, value = f"{r['start']:,.4g}", f"{r['estimate']:,.4g}"
+        L.append(f"  {_pad(name, 34)}{_pad(start, 12)}{_pad(value, 14)}{iv}")
+        if r["reason_zh"]:
+            L.append(f"      {r['reason_zh']}")
+            L.append(f"      {r['reason_en']}")
+    for n in doc.get("notes", []):
+        L.append(f"  注意 {n['zh']} / {n['en']}")
+    bt = doc.get("backtest") or {}
+    L.append("")
+    if not bt.get("available"):
+        reason = bt.get("reason") or {}
+        L.append(f"回测 back-test: {reason.get('zh', '')} / {reason.get('en', '')}")
+        return "\n".join(L)
+    L.append(f"回测 back-test: 用 {', '.join(bt['fit_months'])} 拟合, 预测 {bt['month']} ({bt['scheme'] or '仅底薪 base pay only'})"
+             f" / fitted on {', '.join(bt['fit_months'])}, forecast {bt['month']}")
+    L.append(f"  {_pad('指标 KPI', 30)}{_pad('预测 forecast', 16)}{_pad('90% 区间 interval', 26)}{_pad('实际 actual', 14)}")
+    for code, v in bt["team"].items():
+        ok = "✓ 区间内 inside" if v["inside"] else "✗ 区间外 outside"
+        L.append(f"  {_pad(v['zh'] + ' ' + v['en'], 30)}{_pad(_fmt(code, v['forecast']), 16)}"
+                 f"{_pad(_fmt(code, v['low']) + ' .. ' + _fmt(code, v['high']), 26)}{_pad(_fmt(code, v['actual']), 14)}{ok}")
+    shares = {c: s for c, s in bt["inside_share"].items() if s is not None}
+    if shares:
+        L.append("  每名客服落在区间内的比例 share of agents inside their 90% interval: "
+                 + ", ".join(f"{c} {s:.0%}" for c, s in shares.items()))
+    return "\n".join(L)
+
+
+def response_document(est: Any, bt: dict[str, Any] | None) -> dict[str, Any]:
+    """The estimate and back-test as JSON-safe data (``calibrate --json``'s ``response``)."""
+    doc: dict[str, Any] = {"months": est.months, "norm": {"zh": est.norm[0], "en": est.norm[1]},
+                           "parameters": est.table(), "residual_scale": est.residual_scale,
+                           "notes": [{"zh": z, "en": e} for z, e in est.notes], "solves": est.solves}
+    if bt is not None:
+        b = {k: v for k, v in bt.items() if k != "estimate"}
+        if bt.get("available"):
+            b["parameters"] = bt["estimate"].table()
+        else:
+            b["reason"] = {"zh": bt["reason"][0], "en": bt["reason"][1]}
+        doc["backtest"] = b
+    return doc
+
+
+def _calibrate_months(args: argparse.Namespace, template: Any) -> int:
+    """``calibrate EXPORT... --schemes MONTHS.toml``: the calibrated norm plus the agents' response estimated
+    from the months, with a back-test of the last month."""
+    from model.history.months import match_months, read_month_schemes
+    from model.history.response import backtest, behaviour_toml, estimate, norm_scenario, with_behaviour
+    from model.schema import scenario_from_dict
+
+    paths = args.export if isinstance(args.export, list) else [args.export]
+    hs = [_load(args, p) for p in paths]
+    months = match_months(hs, read_month_schemes(args.schemes), file=args.schemes)
+    from model.history.response import check_months
+
+    check_months(months)
+    s, norm, cal = norm_scenario(months, template)
+    est = estimate(months, template, norm=(s, norm), passes=args.passes, progress=_progress("估计 estimate"))
+    bt = None
+    if not args.no_backtest:
+        bt = backtest(months, template, passes=args.passes, progress=_progress("回测 back-test"))
+    text = with_behaviour(cal.toml, behaviour_toml(est, template, bt))
+    import tomllib
+
+    scenario_from_dict(tomllib.loads(text), file=args.out)  # what we write must load
+    _write(args.out, text.encode("utf-8"), "--out")
+    doc = {"scenario": args.out, "response": response_document(est, bt),
+           "agents": cal.agents.to_dict(orient="records")}
+    print(f"已写入 wrote {args.out}: {cal.scenario.agents.count} 名客服 agents, {len(months)} 个月 months")
+    print(response_text(doc["response"]))
     if args.json:
         _write(args.json, json.dumps(_jsonable(doc), ensure_ascii=False, indent=1).encode("utf-8"), "--json")
     return 0
@@ -173,7 +286,13 @@ def _jsonable(x: Any) -> Any:
 def add_history_commands(sub: Any) -> None:
     """Register ``calibrate`` and ``replay`` on the CLI's subparsers."""
     c = sub.add_parser("calibrate", help="calibrate a scenario to a KPI export (history in, editable TOML out)")
-    _import_args(c)
+    _import_args(c, many=True)
+    c.add_argument("--schemes", default=None, metavar="MONTHS.toml",
+                   help="which scheme paid each month ([[schemes]] + [months]): also estimate how the agents respond "
+                        "to a scheme from the months, with a back-test of the last month (docs/history.md)")
+    c.add_argument("--passes", type=int, default=1, choices=[1, 2, 3],
+                   help="coordinate-descent passes of the response estimate (default 1)")
+    c.add_argument("--no-backtest", action="store_true", help="with --schemes: skip the back-test of the last month")
     c.add_argument("--out", required=True, metavar="SCENARIO.toml", help="where to write the calibrated scenario")
     c.add_argument("--template", default=None, metavar="SCENARIO.toml",
                    help="keep this scenario's other settings and schemes (default: built-in Taobao defaults)")

@@ -15,16 +15,19 @@ equations; in short:
 3. **Moments.** Within-agent changes across months: for each agent, month and KPI (log conversion, log order
    value, log average response time, good-rating rate), the observed value minus the agent's mean over its
    months, against the same for the prediction. Demeaning removes the agent's ability (what calibration
-   shrinks), so only the *changes* between months identify the response. Weights: one over the KPI's variance
-   for an agent-month under the model (the agent-level monthly shock ``performance_noise_cv`` plus counting
-   noise: binomial for rates, the order-value spread for order value).
+   shrinks), so only the *changes* between months identify the response. The fit matches the team's average
+   change per month and KPI (agents weighted by inquiries; ratings for the good-rating rate), each weighted by
+   one over its variance (the spread of the agents' changes that month over the agents, plus the common shock
+   ``team_shock_cv`` on conversion): which agent sits just above or below a threshold is where the model knows an
+   agent least, while the team's response moves smoothly with the parameters (:class:`Moments`).
 4. **Fit.** Weighted least squares over the parameters of :data:`~model.language.behaviour.ESTIMABLE`, each on
    a log grid of x1/8..x8 of its start (7 points) with a parabola through the best three, one parameter at a time
    with the others at their current values (coordinate descent, two passes: the costs are separate terms of
    the agents' utility, so the coupling is weak).
 5. **Intervals.** Bootstrap over agents (B resamples of the team with replacement, each refitted on the stored
-   per-agent profiles of the last pass): the 5th-95th percentiles. The full-team equilibria are kept (an agent
-   drawn twice faces the same rivals).
+   per-agent predictions of the last pass): the 5th-95th percentiles, joined with the profile interval (values
+   whose scaled rise of the objective stays under 2.71), because the bootstrap alone is too narrow where the
+   profile is flat. The full-team equilibria are kept (an agent drawn twice faces the same rivals).
 6. **Identification.** A parameter is *not identified* (its start value kept, no interval) when no month's scheme
    moves the effort it prices, or when the months cannot reject any value of the searched range (the profile's
    rise, scaled by the fit's residual variance, stays under the 90% chi-square point 2.71).
@@ -166,11 +169,11 @@ def _has(h: History, code: str) -> bool:
 
 def _demean(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """x minus its mean over the months where mask holds (per agent and KPI); NaN elsewhere."""
-    xm = np.where(mask, x, np.nan)
+    xm = np.where(mask, x, np.nan)  # (..., months, agents, K)
     cnt = mask.sum(axis=0)
     with np.errstate(invalid="ignore"):
-        mean = np.nansum(xm, axis=0) / np.where(cnt > 0, cnt, 1)
-    return np.where(mask, xm - mean[None], np.nan)
+        mean = np.nansum(xm, axis=-3) / np.where(cnt > 0, cnt, 1)
+    return np.where(mask, xm - mean[..., None, :, :], np.nan)
 
 
 # ------------------------------------------------------------------------------------------------ model
@@ -220,23 +223,63 @@ class Predictor:
 # ------------------------------------------------------------------------------------------------ fit
 @dataclass
 class Profile:
-    """One parameter's profile: grid values, the objective per agent at each, efforts per grid value."""
+    """One parameter's profile: grid values, the predicted moments at each, the objective, the effort it moves."""
 
     param: str
     grid: np.ndarray
-    per_agent: np.ndarray  # (G, N)
+    pred: np.ndarray  # (G, months, agents, K)
+    j: np.ndarray  # (G,) the objective at the full team
     effort_spread: float  # how much the priced effort moves across the grid (max |e(g) - e(g')|)
 
-    @property
-    def j(self) -> np.ndarray:
-        return self.per_agent.sum(axis=1)
+
+def _team_means(x: np.ndarray, mask: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """(..., months, K) the weighted mean over agents of the within-agent demeaned x (x: (..., months, agents, K))."""
+    d = np.nan_to_num(_demean(x, mask))
+    w = weight * mask
+    return (d * w).sum(axis=-2) / np.maximum(w.sum(axis=-2), 1e-12)
 
 
-def _objective(panel: Panel, pred: np.ndarray) -> np.ndarray:
-    """Per-agent weighted squared distance of the demeaned observed and predicted moments."""
-    mask = panel.w > 0
-    r = _demean(panel.y, mask) - _demean(pred, mask)
-    return np.nansum(panel.w * np.nan_to_num(r) ** 2, axis=(0, 2))
+class Moments:
+    """The team-level moments: per month and KPI, the team's average within-agent change (agents weighted by
+    their inquiries, or ratings for the good-rating rate) observed vs predicted.
+
+    Matching the team's changes rather than each agent's keeps the fit smooth: which agent sits just above or just
+    below a threshold (and so tries or gives up) is where the model is least sure of an agent, but the team's
+    average response moves smoothly with the parameters. The weight of a moment is one over its variance: the
+    spread of the agents' observed changes that month over the number of agents (plus the model's common monthly
+    shock ``team_shock_cv`` on conversion); bootstrap resamples of agents re-weight the same sums.
+    """
+
+    def __init__(self, panel: Panel, cfg: Behaviour) -> None:
+        self.panel = panel
+        self.mask = panel.w > 0
+        codes = panel.codes
+        base_w = np.stack([panel.counts["ratings"] if c == "good_rating_rate" else panel.counts["inquiries"]
+                           for c in codes], axis=-1)  # (M, N, K)
+        self.weight = np.where(self.mask, base_w, 0.0)
+        d = np.nan_to_num(_demean(panel.y, self.mask))
+        w = self.weight
+        tot = np.maximum(w.sum(axis=1), 1e-12)
+        mean = (d * w).sum(axis=1) / tot  # (M, K)
+        spread = (w * (d - mean[:, None]) ** 2).sum(axis=1) / tot
+        share = w / tot[:, None]
+        n_eff = 1.0 / np.maximum((share ** 2).sum(axis=1), 1e-12)  # (M, K)
+        common = np.array([cfg.team_shock_cv ** 2 if c == "inquiry_conversion" else 0.0 for c in codes])
+        var = spread / np.maximum(n_eff - 1, 1.0) + common[None]
+        self.v = np.where(var > 0, 1.0 / np.maximum(var, 1e-12), 0.0)  # (M, K)
+
+    def j(self, pred: np.ndarray, mult: np.ndarray | None = None) -> np.ndarray:
+        """The objective of predictions (..., months, agents, K); ``mult`` (B, agents) = bootstrap multiplicities."""
+        y = self.panel.y
+        if mult is None:
+            r = _team_means(y, self.mask, self.weight) - _team_means(pred, self.mask, self.weight)
+            return (self.v * r ** 2).sum(axis=(-2, -1))
+        out = []
+        for m in mult:
+            w = self.weight * m[None, :, None]
+            r = _team_means(y, self.mask, w) - _team_means(pred, self.mask, w)
+            out.append((self.v * r ** 2).sum(axis=(-2, -1)))
+        return np.stack(out)
 
 
 def _vertex(grid: np.ndarray, j: np.ndarray) -> float:
@@ -254,29 +297,51 @@ def _vertex(grid: np.ndarray, j: np.ndarray) -> float:
     return float(math.exp(xv))
 
 
+def profile_interval(grid: np.ndarray, rise: np.ndarray, at: float, level: float = CHI2_90) -> tuple[float, float]:
+    """The values whose profile rise (scaled) stays under ``level``: linear in log(value) between grid points,
+    from the estimate ``at`` outwards; the grid's end where it never crosses."""
+    x = np.log(grid)
+    xa = math.log(at)
+    k = int(np.clip(np.searchsorted(x, xa), 1, len(x) - 1)) if len(x) > 1 else 0
+    lo, hi = float(grid[0]), float(grid[-1])
+    for i in range(k - 1, -1, -1):  # walk down from the estimate
+        if rise[i] > level:
+            j = i + 1
+            t = (level - rise[j]) / (rise[i] - rise[j]) if rise[i] != rise[j] else 0.0
+            lo = float(math.exp(x[j] + t * (x[i] - x[j])))
+            break
+    for i in range(k, len(x)):  # and up
+        if rise[i] > level:
+            j = i - 1
+            t = (level - rise[j]) / (rise[i] - rise[j]) if rise[i] != rise[j] else 0.0
+            hi = float(math.exp(x[j] + t * (x[i] - x[j])))
+            break
+    return min(lo, at), max(hi, at)
+
+
 def _cfg(cfg: Behaviour, values: dict[str, float]) -> Behaviour:
     return cfg.model_copy(update=values)
 
 
-def _profile(pred: Predictor, panel: Panel, cfg: Behaviour, values: dict[str, float], param: str,
+def _profile(pred: Predictor, mom: Moments, cfg: Behaviour, values: dict[str, float], param: str,
              centre: float, progress: Callable[[], None] | None) -> Profile:
     lo, hi = _BOUNDS[param]
-    grid = np.clip(centre * FACTORS, lo, hi)
-    grid = np.unique(grid)
-    per, efforts = [], []
+    grid = np.unique(np.clip(centre * FACTORS, lo, hi))
+    preds, efforts = [], []
     for g in grid:
         p, e = pred.predict(_cfg(cfg, {**values, param: float(g)}))
-        per.append(_objective(panel, p))
+        preds.append(p)
         efforts.append(e)
         if progress:
             progress()
+    P = np.stack(preds)  # (G, M, N, K)
     E = np.stack(efforts)  # (G, M, N, 4)
     dim = DIMENSION[param]
     sub = E[..., DIMS.index(dim)] if dim else E[..., :GAMING]
     # the effort the parameter prices, as a change between months (what the moments can see)
     moved = sub - sub.mean(axis=1, keepdims=True)
     spread = float(np.abs(moved - moved[:1]).max()) if len(grid) > 1 else 0.0
-    return Profile(param, grid, np.stack(per), spread)
+    return Profile(param, grid, P, mom.j(P), spread)
 
 
 @dataclass
@@ -346,12 +411,12 @@ def check_months(months: list[Month]) -> None:
 def norm_scenario(months: list[Month], template: Scenario | None, *, refine_steps: int = 2
                   ) -> tuple[Scenario, tuple[str, str], Any]:
     """The calibrated scenario of the agents' norm (one 30-day month, behaviour on) and which months set it."""
-    from model.history.calibrate import _template, calibrate
+    from model.history.calibrate import calibrate
 
     base_months = [m for m in months if m.scheme is None]
     use = base_months or months
     h = _merge([m.history for m in use])
-    tpl = template or _template()
+    tpl = template or response_template()
     cal = calibrate(h, tpl, refine_steps=refine_steps)
     labels = ", ".join(m.month for m in use)
     if base_months:
@@ -366,6 +431,21 @@ def norm_scenario(months: list[Month], template: Scenario | None, *, refine_step
     s = with_edits(cal.scenario, {"meta.days": 30, "meta.months": 1}, notices=[])
     s = s.model_copy(update={"behaviour": cfg.model_copy(update={"model": "effort_equilibrium", "estimated": None})})
     return s, norm, cal
+
+
+#: Without a template, a response splits into reaction latency and typing as in the shipped default shop
+#: (scenarios/taobao_10_agents.toml, docs/model.md section 9): speed effort cuts latency first, so an estimate of the
+#: speed cost needs the split (the export cannot show it; a template with the shop's own split wins).
+DEFAULT_LATENCY = {"dist": "lognormal", "mean_s": 52.0, "cv": 1.0, "first_message_share": 0.3}
+
+
+def response_template() -> Scenario:
+    """The calibration template of the response estimate when none is given: the built-in defaults plus the
+    default shop's reaction latency."""
+    from model.history.calibrate import _template
+
+    t = _template()
+    return with_edits(t, {"agents.reaction_latency": DEFAULT_LATENCY}, notices=[])
 
 
 def _merge(histories: list[History]) -> History:
@@ -421,16 +501,16 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
         if progress:
             progress(done[0], total)
 
+    mom = Moments(panel, cfg)
     profiles: dict[str, Profile] = {}
     for _ in range(passes):
         for p in params:
-            prof = _profile(pred, panel, cfg, values, p, values[p], tick)
+            prof = _profile(pred, mom, cfg, values, p, values[p], tick)
             profiles[p] = prof
             values[p] = _vertex(prof.grid, prof.j)
     fitted, _ = pred.predict(_cfg(cfg, values))
-    jmin = float(_objective(panel, fitted).sum())
-    mask = panel.w > 0
-    dof = max(int(mask.sum() - (mask.any(axis=0)).sum()) - len(params), 1)
+    jmin = float(mom.j(fitted))
+    dof = max(int((mom.v > 0).sum()) - int((mom.v > 0).any(axis=0).sum()) - len(params), 1)  # (M - 1) K - p
     scale = max(jmin / dof, 1.0)
     rng = np.random.default_rng(seed)
     n = len(agents)
@@ -462,10 +542,12 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
                           f"apart (profile rise {rise:.2f} < {CHI2_90}); the set value {start[p]:g} is kept.")
         else:
             identified[p] = True
-            boot = np.array([_vertex(prof.grid, prof.per_agent @ m) for m in mult])
+            jb = mom.j(prof.pred, mult)  # (B, G)
+            boot = np.array([_vertex(prof.grid, row) for row in jb])
             lo, hi = (float(x) for x in np.percentile(boot, [5, 95]))
-            lo, hi = min(lo, values[p]), max(hi, values[p])
-            intervals[p] = (lo, hi)
+            # the union with the profile interval: the bootstrap alone is too narrow where the profile is flat
+            plo, phi = profile_interval(prof.grid, (prof.j - prof.j.min()) / scale, values[p])
+            intervals[p] = (min(lo, plo, values[p]), max(hi, phi, values[p]))
             edge = values[p] <= prof.grid[0] * 1.0001 or values[p] >= prof.grid[-1] * 0.9999
             if edge:
                 reasons[p] = (f"估计值在搜索范围的端点({prof.grid[0]:g}-{prof.grid[-1]:g}):真实值可能更极端。",
@@ -613,3 +695,78 @@ def backtest(months: list[Month], template: Scenario | None = None, *, z: float 
     return {"available": True, "month": last.month, "scheme": last.scheme.name if last.scheme else None,
             "fit_months": [m.month for m in fit_m], "estimate": est, "team": team, "agents": rows,
             "inside_share": {c: float(np.mean(v)) if v else None for c, v in inside.items()}}
+
+
+# ------------------------------------------------------------------------------------------------ the scenario file
+def backtest_block(bt: dict[str, Any]) -> dict[str, Any] | None:
+    """The back-test as the ``[behaviour.estimated.backtest]`` table (None when not available)."""
+    if not bt.get("available"):
+        return None
+    return {"month": bt["month"], "scheme": bt["scheme"] or "", "fit_months": bt["fit_months"],
+            "kpis": {c: [round(v["forecast"], 6), round(v["low"], 6), round(v["high"], 6), round(v["actual"], 6)]
+                     for c, v in bt["team"].items()}}
+
+
+def behaviour_toml(est: Estimate, template: Scenario | None, bt: dict[str, Any] | None = None) -> str:
+    """The fitted ``[behaviour]`` table as commented TOML (the template's other behaviour keys kept)."""
+    import tomli_w
+
+    kept = template.behaviour.model_dump(mode="json", exclude_unset=True) if template is not None else {}
+    kept.pop("estimated", None)
+    kept["model"] = "effort_equilibrium"
+    span = f"{est.months[0]} .. {est.months[-1]}" if len(est.months) > 1 else est.months[0]
+    L = ["", "# 客服对奖金方案的反应:由本店各月数据估计 / how the agents respond to a scheme, estimated from this shop's",
+         f"# months {span} ({len(est.months)} months) by `python -m model calibrate --schemes` (docs/model.md section 12).",
+         f"# {est.norm[1]}", "[behaviour]"]
+    for k, v in kept.items():
+        if k not in ESTIMABLE:
+            L.append(f"{k} = {tomli_w.dumps({'v': v}).strip()[4:]}")
+    for r in est.table():
+        p = r["param"]
+        if r["identified"]:
+            note = (f"estimated from {', '.join(est.months)}: 90% interval {r['low']:,.4g} .. {r['high']:,.4g} "
+                    f"(bootstrap over agents)")
+            if r["reason_en"]:
+                note += "; " + r["reason_en"]
+        else:
+            note = r["reason_en"]
+        L.append(f"# {r['zh']} / {r['en']}: {note}")
+        L.append(f"{p} = {float(round(r['estimate'], 4))!r}")
+    from model.history.scenario_toml import _val
+
+    e = est.behaviour.estimated
+    sig = lambda v: float(f"{v:.6g}")  # noqa: E731
+    L.append("")
+    L.append("# 估计的来源(软件读取,请勿手改)/ where the values came from (read by the app and the deck; do not edit)")
+    L.append("[behaviour.estimated]")
+    L.append(f"months = {_val(list(est.months))}")
+    L.append(f"not_identified = {_val(list(e.not_identified) if e else [])}")
+    if e is not None and e.intervals:
+        L.append("intervals = { " + ", ".join(f"{k} = [{sig(a)!r}, {sig(b)!r}]" for k, (a, b) in e.intervals.items())
+                 + " }")
+    blk = backtest_block(bt) if bt is not None else None
+    if blk is not None:
+        L.append("")
+        L.append("[behaviour.estimated.backtest]")
+        for k in ("month", "scheme", "fit_months"):
+            L.append(f"{k} = {_val(blk[k])}")
+        L.append("kpis = { " + ", ".join(f"{c} = [{', '.join(repr(sig(x)) for x in v)}]" for c, v in blk["kpis"].items())
+                 + " }")
+    return "\n".join(L) + "\n"
+
+
+def with_behaviour(text: str, behaviour_text: str) -> str:
+    """A scenario's TOML text with its ``[behaviour]`` tables (if any) replaced by ``behaviour_text``."""
+    import re
+
+    lines = text.splitlines()
+    out, skip = [], False
+    header = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+    for ln in lines:
+        m = header.match(ln)
+        if m:
+            name = m.group(1).strip()
+            skip = name == "behaviour" or name.startswith("behaviour.")
+        if not skip:
+            out.append(ln)
+    return "\n".join(out).rstrip() + "\n" + behaviour_text

@@ -14,9 +14,20 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.strict_values import refuse_loose
 
-
 #: The behaviour parameters the estimator from a shop's months can fit (model.history.response).
 ESTIMABLE = ("selling_cost_yuan", "speed_cost_yuan", "service_cost_yuan", "decision_noise_yuan")
+
+
+class Backtest(BaseModel):
+    """The estimate's back-test: fitted on every month but the last, the last month forecast under its own scheme."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    month: str = Field(..., description="The month forecast (YYYY-MM).")
+    scheme: str = Field("", description="The scheme that paid it (\"\" = base pay only).")
+    fit_months: list[str] = Field(..., min_length=1, description="The months the back-test's fit used.")
+    kpis: dict[str, tuple[float, float, float, float]] = Field(
+        default_factory=dict, description="KPI code -> (forecast, 90% low, 90% high, actual) for the team.")
 
 
 class Estimated(BaseModel):
@@ -33,6 +44,7 @@ class Estimated(BaseModel):
         default_factory=dict, description="Parameter -> its 90% interval (bootstrap over agents); identified ones only.")
     not_identified: list[str] = Field(
         default_factory=list, description="Parameters the months could not identify (their default was kept).")
+    backtest: Backtest | None = Field(None, description="Forecast vs actual of the last month (fitted without it).")
 
     @model_validator(mode="after")
     def _check(self) -> Estimated:
