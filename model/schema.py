@@ -168,6 +168,11 @@ class Shift(_Strict):
     days: list[int] | None = Field(
         None, description="Days of the horizon the shift works (0 = first day), e.g. an extra shift on a promotion "
         "day; overrides weekdays. Days beyond meta.days fall outside the run (a shorter run of a planned month).")
+    break_start_h: float | None = Field(
+        None, ge=0, lt=24, description="Hour of the day the shift's break begins (inside the shift); during the "
+        "break the agents take no new chats (they keep the open ones) and the time is not on duty.")
+    break_h: float = Field(0.0, ge=0, le=4, description="Length of the break in hours (0 = no break; needs "
+                           "break_start_h).")
 
     @field_validator("weekdays")
     @classmethod
@@ -187,7 +192,24 @@ class Shift(_Strict):
     def _len(self) -> Shift:
         if self.start_h == self.end_h:
             raise ValueError("start_h and end_h are equal: a shift must last more than 0 hours")
+        if self.break_h > 0 and self.break_start_h is None:
+            raise ValueError(f"break_h = {self.break_h:g} needs break_start_h (the hour the break begins)")
+        if self.break_h > 0:
+            at = self.break_offset_h()
+            if not 0 < at or at + self.break_h >= self.length_h():
+                raise ValueError(f"the break {self.break_start_h:g}+{self.break_h:g} h must lie inside the shift "
+                                 f"{self.start_h:g}-{self.end_h:g} (after its start, ending before its end)")
         return self
+
+    def length_h(self) -> float:
+        """The shift's length in hours (an overnight shift wraps past midnight)."""
+        return (self.end_h - self.start_h) % 24 or 24.0
+
+    def break_offset_h(self) -> float | None:
+        """Hours from the shift's start to its break (None = no break)."""
+        if self.break_h <= 0 or self.break_start_h is None:
+            return None
+        return (self.break_start_h - self.start_h) % 24
 
     def works(self, day: int, start_weekday: int) -> bool:
         """True when the shift works day ``day`` of a horizon whose day 0 is weekday ``start_weekday``."""

@@ -206,7 +206,7 @@ def plan_toml(d: dict[str, Any], fc: Forecast, req: Requirement, ro: Roster, h: 
          f"by Erlang A per hour; peak {int(req.need.max())} agents, {int(req.need.sum()):,} agent-hours needed.",
          f"# 排班 Roster (HiGHS integer program): {ro.headcount} agents, {ro.agent_hours:,.0f} paid agent-hours, "
          f"{len(ro.unmet)} hour(s) short ({ro.unmet['short'].sum() if len(ro.unmet) else 0:.0f} agent-hours); "
-         "breaks are in the roster, not in the engine (an agent on break still counts as on duty).",
+         "each shift's break (break_start_h, break_h) is simulated: no new chats during it.",
          "# Shifts with `weekdays` work those days only (0 = Monday); `days` = extra shifts on given days."]
     for n in notes:
         L.append(f"# 注意 NOTE: {n}")
