@@ -48,6 +48,33 @@ PROFILES: dict[str, list[float]] = {
 
 
 # ---------------------------------------------------------------------------------------------------- meta
+class PlanFacts(_Strict):
+    """How a planned month was made (``[meta.plan]``, written by ``python -m model plan``; the deck's next-month
+    slide reads it). Facts of the plan, not settings: the engine does not read them."""
+
+    month: str = Field(..., pattern=r"^\d{4}-\d{2}$", description="The planned month (YYYY-MM).")
+    first_date: str = Field("", description="The month's first date (day 0).")
+    method: str = Field("", description="The forecast model.")
+    inquiries: float = Field(..., ge=0, description="Forecast inquiries in the month (mean).")
+    inquiries_lo: float = Field(0.0, ge=0, description="The per-day interval's low ends, summed over the month.")
+    inquiries_hi: float = Field(0.0, ge=0, description="The per-day interval's high ends, summed over the month.")
+    level: float = Field(0.8, gt=0, lt=1, description="The per-day interval's coverage.")
+    quantile: float = Field(0.8, ge=0.5, lt=1, description="The volume quantile every hour is staffed for.")
+    backtest_wape: float | None = Field(None, ge=0, description="The back-test's WAPE (None: no back-test).")
+    backtest_coverage: float | None = Field(None, ge=0, le=1, description="The back-test interval's coverage.")
+    line_kpi: str = Field("", description="The KPI of the line staffed to (three_min_reply_rate, avg_response_s).")
+    line_value: float | None = Field(None, description="The line's value (a rate, or seconds).")
+    agents: int = Field(..., ge=0, description="Agents in the roster.")
+    paid_agent_hours: float = Field(..., ge=0, description="Paid agent-hours of the roster in the month.")
+    need_agent_hours: float = Field(..., ge=0, description="Agent-hours the hourly requirement asks for.")
+    unmet_hours: int = Field(0, ge=0, description="Hours of the month the roster leaves short.")
+    unmet_agent_hours: float = Field(0.0, ge=0, description="Agent-hours short in those hours.")
+    rule_pack: str = Field("", description="The platform rule pack in force that month.")
+    rule_date: str = Field("", description="The date the rule pack was read for.")
+    behaviour_from: list[str] = Field(default_factory=list,
+                                      description="Months the [behaviour] was fitted from (empty: assumed).")
+
+
 class Meta(_Strict):
     """Run settings."""
 
@@ -59,6 +86,7 @@ class Meta(_Strict):
     start_weekday: int = Field(0, ge=0, le=6, description="Weekday of day 0 (0 = Monday ... 6 = Sunday).")
     months: int = Field(1, ge=1, le=24, description="Consecutive months for a scheme's target ratchet (each month "
                         "is meta.days long, with its own traffic).")
+    plan: PlanFacts | None = Field(None, description="Set by `python -m model plan`: how the month was planned.")
 
 
 class Shop(_Strict):
