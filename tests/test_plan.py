@@ -376,3 +376,46 @@ def test_bad_rule_packs_name_the_key(data, key):
     with pytest.raises(ScenarioError) as e:
         parse_pack(data, file="x.toml")
     assert e.value.key == key and e.value.file == "x.toml"
+
+
+def test_plan_keeps_fitted_behaviour_and_the_deck_shows_next_month(tmp_path, capsys):
+    import tomllib
+
+    import tomli_w
+    from pptx import Presentation
+
+    hist = tmp_path / "h.csv"
+    _small_history(hist)
+    tpl = tomllib.loads(TAOBAO.read_text(encoding="utf-8"))
+    tpl.setdefault("behaviour", {})["estimated"] = {
+        "months": ["2026-02", "2026-03"], "intervals": {"selling_cost_yuan": [300.0, 900.0]},
+        "not_identified": ["speed_cost_yuan"]}
+    tp = tmp_path / "fitted.toml"
+    tp.write_text(tomli_w.dumps(tpl), encoding="utf-8")
+    out = tmp_path / "next.toml"
+    assert main(["plan", str(hist), "--out", str(out), "--template", str(tp), "--no-sim"]) == 0, \
+        capsys.readouterr().out
+    text = out.read_text(encoding="utf-8")
+    assert "# 行为 Behaviour: fitted behaviour from months 2026-02, 2026-03" in text
+    s = load_scenario(out)
+    est = s.behaviour.estimated
+    assert est is not None and est.months == ["2026-02", "2026-03"] and est.not_identified == ["speed_cost_yuan"]
+    assert est.intervals["selling_cost_yuan"] == (300.0, 900.0)
+    # the plan's facts travel in the scenario
+    p = s.meta.plan
+    assert p is not None and p.month == "2026-05" and p.agents == s.agents.count
+    assert p.behaviour_from == ["2026-02", "2026-03"] and p.line_kpi == "three_min_reply_rate"
+    assert p.inquiries_lo < p.inquiries < p.inquiries_hi and p.paid_agent_hours >= p.need_agent_hours > 0
+    # report --pptx on it has the next-month slide, in words
+    deck = tmp_path / "deck.pptx"
+    assert main(["report", str(out), "--pptx", str(deck), "--reps", "1", "--lang", "en", "--set", "meta.days=3",
+                 "--set", "behaviour.model=none"]) == 0
+    slides = [sl for sl in Presentation(str(deck)).slides
+              if any(sh.has_text_frame and sh.text_frame.text.startswith("Next month (2026-05)") for sh in sl.shapes)]
+    assert len(slides) == 1
+    body = "\n".join(sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
+    assert f"Roster: {p.agents} agents, {p.paid_agent_hours:,.0f} paid agent-hours" in body
+    assert "fitted behaviour from months 2026-02, 2026-03" in body and "bonus cost about" in body
+    assert "3-minute reply rate ≥" in body and "three_min_reply_rate" not in body
+    # meta.days was set on the command line: the slide says what the plan was
+    assert f"Inquiries forecast: {p.inquiries:,.0f}" in body
