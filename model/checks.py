@@ -36,10 +36,16 @@ def _hh(h: float) -> str:
     return f"{int(h):d}:{int(round((h % 1) * 60)):02d}"
 
 
+def _within(h: float, a: float, b: float) -> bool:
+    """``h`` in the daily span [a, b) (b below a: across midnight)."""
+    return a <= h < b if a < b else (h >= a or h < b)
+
+
 def unstaffed_hours(s: Scenario) -> list[tuple[float, float]]:
     """Hours of the day in which chats arrive but no shift has an agent on duty, as [start_h, end_h) spans.
 
-    Chats arrive inside ``traffic.open_hours`` in hours whose profile weight (pre- or after-sale) is above 0.
+    Chats arrive inside ``traffic.open_hours`` in hours whose profile weight (pre- or after-sale) is above 0. A
+    shift on its break (``break_start_h``, ``break_h``) staffs nothing then.
     Without shifts everyone works the open hours, so nothing is unstaffed; a shift with 0 agents (one agent
     spread over two shifts leaves one of them empty) staffs nothing.
     """
@@ -61,8 +67,10 @@ def unstaffed_hours(s: Scenario) -> list[tuple[float, float]]:
         gap = False
         if i < n:
             arrives = t.open_hours[0] <= h < t.open_hours[1] and weights[int(h)] > 0
-            staffed = any(((sh.start_h <= h < sh.end_h) if sh.start_h < sh.end_h else (h >= sh.start_h or h < sh.end_h))
-                          and sh.agents > 0 for sh in s.agents.shifts)  # a shift of 0 agents staffs nothing
+            staffed = any(_within(h, sh.start_h, sh.end_h) and sh.agents > 0  # a shift of 0 agents staffs nothing
+                          and not (sh.break_offset_h() is not None  # nor one on its break
+                                   and _within(h, sh.break_start_h, (sh.break_start_h + sh.break_h) % 24))
+                          for sh in s.agents.shifts)
             gap = arrives and not staffed
         if gap and start is None:
             start = h

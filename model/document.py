@@ -97,8 +97,16 @@ def run_document(res: SimResult, *, level: float = 0.95) -> dict[str, Any]:
         "replication_arrivals": res.chats.groupby("rep").size().reindex(range(res.replications), fill_value=0)
         .astype(int).tolist(),
     }
+    _add_plan(doc, s)
     doc["warnings"] = run_warnings(s, doc)
     return doc
+
+
+def _add_plan(doc: dict[str, Any], s: Scenario) -> None:
+    """A planned scenario's ``[meta.plan]`` as ``doc["plan"]`` (the deck's next-month slide), with the agents the
+    scenario has now (an edit after planning may have changed them)."""
+    if s.meta.plan is not None:
+        doc["plan"] = {**s.meta.plan.model_dump(mode="json"), "agents_now": s.agents.count}
 
 
 def evaluate(
@@ -160,6 +168,7 @@ def comparison_document(
     if s.meta.months > 1 and ratcheted:
         doc["months"] = {name: month_path(s, name, runner=runner, executor=executor, cache=cache)
                          for name in ratcheted}
+    _add_plan(doc, s)
     doc["warnings"] = run_warnings(s, doc)
     return clean(doc)
 

@@ -48,6 +48,33 @@ PROFILES: dict[str, list[float]] = {
 
 
 # ---------------------------------------------------------------------------------------------------- meta
+class PlanFacts(_Strict):
+    """How a planned month was made (``[meta.plan]``, written by ``python -m model plan``; the deck's next-month
+    slide reads it). Facts of the plan, not settings: the engine does not read them."""
+
+    month: str = Field(..., pattern=r"^\d{4}-\d{2}$", description="The planned month (YYYY-MM).")
+    first_date: str = Field("", description="The month's first date (day 0).")
+    method: str = Field("", description="The forecast model.")
+    inquiries: float = Field(..., ge=0, description="Forecast inquiries in the month (mean).")
+    inquiries_lo: float = Field(0.0, ge=0, description="The per-day interval's low ends, summed over the month.")
+    inquiries_hi: float = Field(0.0, ge=0, description="The per-day interval's high ends, summed over the month.")
+    level: float = Field(0.8, gt=0, lt=1, description="The per-day interval's coverage.")
+    quantile: float = Field(0.8, ge=0.5, lt=1, description="The volume quantile every hour is staffed for.")
+    backtest_wape: float | None = Field(None, ge=0, description="The back-test's WAPE (None: no back-test).")
+    backtest_coverage: float | None = Field(None, ge=0, le=1, description="The back-test interval's coverage.")
+    line_kpi: str = Field("", description="The KPI of the line staffed to (three_min_reply_rate, avg_response_s).")
+    line_value: float | None = Field(None, description="The line's value (a rate, or seconds).")
+    agents: int = Field(..., ge=0, description="Agents in the roster.")
+    paid_agent_hours: float = Field(..., ge=0, description="Paid agent-hours of the roster in the month.")
+    need_agent_hours: float = Field(..., ge=0, description="Agent-hours the hourly requirement asks for.")
+    unmet_hours: int = Field(0, ge=0, description="Hours of the month the roster leaves short.")
+    unmet_agent_hours: float = Field(0.0, ge=0, description="Agent-hours short in those hours.")
+    rule_pack: str = Field("", description="The platform rule pack in force that month.")
+    rule_date: str = Field("", description="The date the rule pack was read for.")
+    behaviour_from: list[str] = Field(default_factory=list,
+                                      description="Months the [behaviour] was fitted from (empty: assumed).")
+
+
 class Meta(_Strict):
     """Run settings."""
 
@@ -59,6 +86,7 @@ class Meta(_Strict):
     start_weekday: int = Field(0, ge=0, le=6, description="Weekday of day 0 (0 = Monday ... 6 = Sunday).")
     months: int = Field(1, ge=1, le=24, description="Consecutive months for a scheme's target ratchet (each month "
                         "is meta.days long, with its own traffic).")
+    plan: PlanFacts | None = Field(None, description="Set by `python -m model plan`: how the month was planned.")
 
 
 class Shop(_Strict):
@@ -168,6 +196,11 @@ class Shift(_Strict):
     days: list[int] | None = Field(
         None, description="Days of the horizon the shift works (0 = first day), e.g. an extra shift on a promotion "
         "day; overrides weekdays. Days beyond meta.days fall outside the run (a shorter run of a planned month).")
+    break_start_h: float | None = Field(
+        None, ge=0, lt=24, description="Hour of the day the shift's break begins (inside the shift); during the "
+        "break the agents take no new chats (they keep the open ones) and the time is not on duty.")
+    break_h: float = Field(0.0, ge=0, le=4, description="Length of the break in hours (0 = no break; needs "
+                           "break_start_h).")
 
     @field_validator("weekdays")
     @classmethod
@@ -187,7 +220,24 @@ class Shift(_Strict):
     def _len(self) -> Shift:
         if self.start_h == self.end_h:
             raise ValueError("start_h and end_h are equal: a shift must last more than 0 hours")
+        if self.break_h > 0 and self.break_start_h is None:
+            raise ValueError(f"break_h = {self.break_h:g} needs break_start_h (the hour the break begins)")
+        if self.break_h > 0:
+            at = self.break_offset_h()
+            if not 0 < at or at + self.break_h >= self.length_h():
+                raise ValueError(f"the break {self.break_start_h:g}+{self.break_h:g} h must lie inside the shift "
+                                 f"{self.start_h:g}-{self.end_h:g} (after its start, ending before its end)")
         return self
+
+    def length_h(self) -> float:
+        """The shift's length in hours (an overnight shift wraps past midnight)."""
+        return (self.end_h - self.start_h) % 24 or 24.0
+
+    def break_offset_h(self) -> float | None:
+        """Hours from the shift's start to its break (None = no break)."""
+        if self.break_h <= 0 or self.break_start_h is None:
+            return None
+        return (self.break_start_h - self.start_h) % 24
 
     def works(self, day: int, start_weekday: int) -> bool:
         """True when the shift works day ``day`` of a horizon whose day 0 is weekday ``start_weekday``."""

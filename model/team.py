@@ -68,13 +68,13 @@ def duty_intervals(s: Scenario) -> list[list[tuple[float, float]]] | None:
         spans = []
         for sh in s.agents.shifts:
             works = [sh.works(d, s.meta.start_weekday) for d in range(days)]
-            spans += [(sh.start_h, sh.end_h, works)] * sh.agents
+            spans += [(sh.start_h, sh.end_h, works, sh.break_offset_h(), sh.break_h)] * sh.agents
     elif tuple(s.traffic.open_hours) != (0.0, 24.0):
-        spans = [(*s.traffic.open_hours, [True] * days)] * s.agents.count
+        spans = [(*s.traffic.open_hours, [True] * days, None, 0.0)] * s.agents.count
     else:
         return None
     out = []
-    for start_h, end_h, works in spans:
+    for start_h, end_h, works, brk_at, brk_h in spans:
         iv = []
         for d in range(days):
             if not works[d]:
@@ -83,6 +83,10 @@ def duty_intervals(s: Scenario) -> list[list[tuple[float, float]]] | None:
             off = d * DAY_S + end_h * HOUR_S
             if end_h <= start_h:
                 off += DAY_S
+            if brk_at is not None:  # the break splits the day's duty in two (no new chats during it)
+                b0, b1 = on + brk_at * HOUR_S, on + (brk_at + brk_h) * HOUR_S
+                iv += [(a, min(b, days * DAY_S)) for a, b in ((on, b0), (b1, off)) if a < days * DAY_S]
+                continue
             iv.append((on, min(off, days * DAY_S)))
         # merge touching intervals (e.g. a 0-24 shift)
         merged: list[tuple[float, float]] = []

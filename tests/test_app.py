@@ -165,6 +165,8 @@ def test_app_loads_in_chinese_by_default():
     assert len(at.dataframe) == 2  # per-agent table and team table
     agents = at.dataframe[0].value
     assert len(agents) == 10
+    assert _rules_caption(at, "zh").startswith("平台规则：「淘宝客服响应」，按 ")
+    assert "三分钟回复率 ≥ 40%" in _rules_caption(at, "zh")
 
 
 def test_switching_to_english_changes_labels_and_keeps_the_sliders():
@@ -184,6 +186,19 @@ def test_switching_to_english_changes_labels_and_keeps_the_sliders():
     en_sales = _metric(at, "CS sales")
     assert en_sales.endswith(" yuan") and "万" in zh_sales
     assert "询单转化率" not in _texts(at)
+    assert _rules_caption(at, "en").startswith("Platform rules: “Taobao service lines”, the rules in force on ")
+
+
+def _rules_caption(at: AppTest, lang: str) -> str:
+    """The caption stating which platform rule pack and date judged the month (issue 15), in words."""
+    from model.present.rules import rules_statement
+
+    want = rules_statement("taobao", None, lang)
+    found = [c.value for c in at.caption if c.value == want]
+    assert found, [c.value for c in at.caption]
+    assert "_" not in want  # no raw KPI keys
+    assert ("Taobao" not in want) if lang == "zh" else ("淘宝" not in want)  # one language
+    return found[0]
 
 
 def _seconds(text: str) -> float:

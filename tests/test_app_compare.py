@@ -94,6 +94,12 @@ def test_page_renders_with_table_charts_and_download(lang: str) -> None:
     assert len(dl) == 1 and dl[0].proto.label == t("res.download", lang)
     if lang == "zh":
         assert "万" in _row(at, "达标奖 48% + 假设 +20%/+20%")[t("res.col.uplift", "zh")]
+    # which rule pack and date judged the lines, in words (no raw keys)
+    from model.present.rules import rules_statement
+
+    rules = rules_statement("taobao", None, lang)
+    assert rules in [c.value for c in at.caption] and "three_min_reply_rate" not in rules
+    assert ("淘宝客服响应" if lang == "zh" else "Taobao service lines") in rules
 
 
 def test_target_slider_reprices_without_resimulating(sim_calls: list[int]) -> None:

@@ -309,3 +309,38 @@ def test_tuning_document_deck_opens_with_the_tuning_recommendation() -> None:
     assert "2.3万" in text and "1.2万 – 3.5万" in text and "40%" in text and "达标客服占比" in text
     assert "目标 46% 净收益最高" in prs.slides[0].notes_slide.notes_text_frame.text
     assert "min_reach_share" not in text
+
+
+PLAN = {"month": "2026-11", "first_date": "2026-11-01", "method": "ETS(A,N,A) on log volume",
+        "inquiries": 39123.4, "inquiries_lo": 35000.0, "inquiries_hi": 43500.0, "level": 0.8, "quantile": 0.8,
+        "backtest_wape": 0.06, "backtest_coverage": 0.93, "line_kpi": "three_min_reply_rate", "line_value": 0.8,
+        "agents": 12, "paid_agent_hours": 2304.0, "need_agent_hours": 2012.0, "unmet_hours": 3,
+        "unmet_agent_hours": 5.0, "rule_pack": "淘宝客服响应 Taobao service lines", "rule_date": "2026-11-01",
+        "behaviour_from": ["2026-09", "2026-10"], "agents_now": 12}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_next_month_slide_from_the_plan(cli_run, lang) -> None:
+    """A planned scenario's document (``plan``, from ``[meta.plan]``) gets one slide: the volume with its interval,
+    the roster against the need, the unmet hours and the recommended scheme's cost, in words; without a plan,
+    no such slide."""
+    doc, pptx, _ = cli_run
+    title = t("deck.plan_title", lang).format(month="2026-11")
+    assert title not in _texts(Presentation(io.BytesIO(build_deck(doc, lang=lang))))
+    planned = {**copy.deepcopy(doc), "plan": PLAN}
+    prs = Presentation(io.BytesIO(build_deck(planned, lang=lang)))
+    slides = [sl for sl in prs.slides if _title(sl) == title]
+    assert len(slides) == 1
+    body = " ".join(sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
+    for s in ("39,123", "35,000", "43,500", "2,304", "2,012", "12"):
+        assert s in body, (s, body)
+    assert ("3 个小时人手不足" if lang == "zh" else "3 hour(s) short") in body
+    assert ("三分钟回复率 ≥ 80%" if lang == "zh" else "3-minute reply rate ≥ 80%") in body
+    assert ("「淘宝客服响应」" if lang == "zh" else "“Taobao service lines”") in body
+    assert ("2026-09、2026-10" if lang == "zh" else "2026-09, 2026-10") in body
+    assert ("奖金成本约" if lang == "zh" else "bonus cost about") in body
+    assert "three_min_reply_rate" not in body and "_" not in body
+    # an edit after planning is said
+    edited = {**planned, "plan": {**PLAN, "agents_now": 10}}
+    body2 = _texts(Presentation(io.BytesIO(build_deck(edited, lang=lang))))
+    assert ("现有 10 名客服" if lang == "zh" else "now has 10 agents") in body2

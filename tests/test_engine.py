@@ -310,3 +310,65 @@ def test_the_lean_timeout_runs_the_same_events_as_simpys(monkeypatch, sets):
         assert np.array_equal(getattr(lean, f), getattr(simpys, f), equal_nan=True), f
     if sets == ["agents.count=2"]:  # the queue really formed (abandonment and typist waits were exercised)
         assert (lean.chat_status == ABANDONED).any()
+
+
+# ------------------------------------------------------------------------------------------------ breaks
+@pytest.fixture(scope="module")
+def break_day():
+    """The busy day with a one-hour break in each shift (12-13 and 19-20)."""
+    s = taobao_scenario(**{"meta.days": 2, "meta.replications": 1, "traffic.inquiries_per_day": 2500,
+                           "agents.count": 6, "agents.shifts.0.agents": 3, "agents.shifts.1.agents": 3,
+                           "agents.shifts.0.break_start_h": 12, "agents.shifts.0.break_h": 1,
+                           "agents.shifts.1.break_start_h": 19, "agents.shifts.1.break_h": 1})
+    agents = agent_table(s)
+    inp = sim_engine_input(s, make_draws(s, 0), agents, Effects())
+    return s, inp, run(inp)
+
+
+def test_no_chat_starts_on_an_agent_in_their_break(break_day):
+    s, inp, rec = break_day
+    taken = np.isfinite(rec.chat_assign_s) & (rec.chat_agent >= 0)
+    breaks = {0: 12, 1: 19}
+    shift_of = [0] * 3 + [1] * 3
+    n_before = 0
+    for i in np.flatnonzero(taken):
+        t, a = rec.chat_assign_s[i], int(rec.chat_agent[i])
+        b0 = breaks[shift_of[a]] * 3600.0
+        for day in range(2):
+            lo, hi = day * 86400 + b0, day * 86400 + b0 + 3600
+            assert not lo < t < hi, f"chat {i} started on agent {a} at {t / 3600:.2f} h, in their break"
+            n_before += int(lo - 3600 < t <= lo)
+    assert n_before > 50  # the agents were taking chats right up to the break
+    # the duty intervals hold the break: 8-12 and 13-17 on day 0 for the first shift
+    assert duty_intervals(s)[0][:2] == [(8 * 3600.0, 12 * 3600.0), (13 * 3600.0, 17 * 3600.0)]
+    assert rec.agent_duty_s[0] == pytest.approx(2 * 8 * 3600.0)
+
+
+def test_a_break_keeps_the_open_chats_and_other_agents_take_the_queue(break_day, busy_day):
+    s, inp, rec = break_day
+    # replies are still typed during the break (open chats are kept)
+    a0 = rec.msg_agent == 0
+    during = a0 & (rec.msg_reply_s > 12 * 3600 + 60) & (rec.msg_reply_s < 13 * 3600)
+    assert during.any()
+    # the break costs service: more buyers give up than without breaks
+    assert (rec.chat_status == ABANDONED).sum() >= (busy_day[2].chat_status == ABANDONED).sum()
+
+
+@pytest.mark.parametrize("edit, msg", [
+    ({"agents.shifts.0.break_h": 1}, "needs break_start_h"),
+    ({"agents.shifts.0.break_start_h": 7, "agents.shifts.0.break_h": 1}, "inside the shift"),
+    ({"agents.shifts.0.break_start_h": 16.5, "agents.shifts.0.break_h": 1}, "inside the shift"),
+])
+def test_a_break_outside_the_shift_is_refused(edit, msg):
+    from model.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=msg):
+        taobao_scenario(**edit)
+
+
+def test_an_overnight_shift_break_after_midnight():
+    s = taobao_scenario(**{"meta.days": 2, "agents.count": 6, "agents.shifts.0.agents": 3,
+                           "agents.shifts.1.agents": 3, "agents.shifts.1.start_h": 20, "agents.shifts.1.end_h": 4,
+                           "agents.shifts.1.break_start_h": 1, "agents.shifts.1.break_h": 0.5})
+    iv = duty_intervals(s)[3]
+    assert iv[:2] == [(20 * 3600.0, 25 * 3600.0), (25.5 * 3600.0, 28 * 3600.0)]

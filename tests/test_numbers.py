@@ -275,6 +275,11 @@ def test_unstaffed_open_hours():
     night = taobao_scenario(**{"traffic.open_hours": [0, 24], "agents.count": 10, "agents.shifts": [
         {"start_h": 8, "end_h": 20, "agents": 5}, {"start_h": 20, "end_h": 8, "agents": 5}]})
     assert unstaffed_hours(night) == []
+    # a break nobody else covers leaves its hour unstaffed; one the other shift covers does not
+    brk = taobao_scenario(**{"agents.shifts.0.break_start_h": 12, "agents.shifts.0.break_h": 1})
+    assert unstaffed_hours(brk) == [(12.0, 13.0)]
+    assert unstaffed_hours(taobao_scenario(**{"agents.shifts.0.break_start_h": 15.5,
+                                              "agents.shifts.0.break_h": 1})) == []
 
 
 @pytest.mark.parametrize(("per_agent", "code"), [(290, None), (450, "workload_high"), (900, "workload_not_credible")])

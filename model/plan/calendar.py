@@ -9,6 +9,7 @@ estimated from past events of the same name in the history (:mod:`model.plan.for
     start = 2026-11-11          # a TOML date (or "2026-11-11")
     end = 2026-11-11            # optional, inclusive; default = start
     uplift = 3.0                # optional, > 0 and <= 100
+    uplift_cv = 0.15            # optional: how sure the stated uplift is (0 = known; default 0.15)
     intraday_profile = "double11"   # optional: a named profile or 24 weights for those days
 
 Public holidays and working weekends (调休) come from the maintained ``chinesecalendar`` package
@@ -28,7 +29,7 @@ from model.scenario import read_toml
 from model.schema import PROFILES
 
 MAX_EVENT_DAYS = 62
-_KEYS = {"name", "start", "end", "uplift", "intraday_profile", "date"}
+_KEYS = {"name", "start", "end", "uplift", "uplift_cv", "intraday_profile", "date"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Event:
     end: dt.date
     uplift: float | None = None
     intraday_profile: str | list[float] | None = None
+    #: how sure a stated uplift is: its coefficient of variation (None = the default, DEFAULT_UPLIFT_CV)
+    uplift_cv: float | None = None
 
     def dates(self) -> list[dt.date]:
         """Every date of the event."""
@@ -78,7 +81,8 @@ def parse_calendar(data: dict[str, Any], file: str = "<calendar>") -> list[Event
         key = f"calendar.events.{i}"
         bad = set(r) - _KEYS
         if bad:
-            raise ScenarioError(f"unknown key '{sorted(bad)[0]}'; allowed: name, start, end, uplift, intraday_profile",
+            raise ScenarioError(f"unknown key '{sorted(bad)[0]}'; allowed: name, start, end, uplift, uplift_cv, "
+                                f"intraday_profile",
                                 file=file, key=key)
         if "start" not in r and "date" not in r:
             raise ScenarioError("needs a start date (start = 2026-11-11)", file=file, key=f"{key}.start")
@@ -95,6 +99,15 @@ def parse_calendar(data: dict[str, Any], file: str = "<calendar>") -> list[Event
                 raise ScenarioError(f"uplift must be a number > 0 and <= 100 (daily inquiries / an ordinary day; "
                                     f"3 = three times), got {up!r}", file=file, key=f"{key}.uplift")
             up = float(up)
+        cv = r.get("uplift_cv")
+        if cv is not None:
+            if isinstance(cv, bool) or not isinstance(cv, int | float) or not math.isfinite(cv) or not 0 <= cv <= 2:
+                raise ScenarioError(f"uplift_cv must be a number 0..2 (0.15 = the uplift is known to about +/-15%), "
+                                    f"got {cv!r}", file=file, key=f"{key}.uplift_cv")
+            if up is None:
+                raise ScenarioError("uplift_cv says how sure a stated uplift is; give the uplift too", file=file,
+                                    key=f"{key}.uplift_cv")
+            cv = float(cv)
         prof = r.get("intraday_profile")
         if prof is not None:
             if isinstance(prof, str) and prof not in PROFILES:
@@ -105,7 +118,7 @@ def parse_calendar(data: dict[str, Any], file: str = "<calendar>") -> list[Event
                 raise ScenarioError("a profile of weights needs 24 numbers >= 0, not all 0", file=file,
                                     key=f"{key}.intraday_profile")
         name = str(r.get("name", "")).strip() or f"event {i + 1}"
-        out.append(Event(name, start, end, up, prof))
+        out.append(Event(name, start, end, up, prof, cv))
     return out
 
 

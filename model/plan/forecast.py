@@ -17,7 +17,9 @@ Method (docs/plan.md):
 6. **Back-test**: the same procedure fitted without the last weeks, scored on them: MAPE, WAPE, interval
    coverage, and the WAPE of the seasonal naive forecast (same weekday last week) for reference.
 
-Uncertainty in the uplift factors is not in the intervals (stated in the plan's notes).
+The intervals are honest by two corrections (docs/plan.md): the model's forecast standard deviation is scaled by
+the root mean square of standardised errors of rolling-origin back-tests inside the history (refitted at each
+origin: this holds the parameters' error too), and an event day adds its uplift's uncertainty.
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ from model.traffic import open_mask
 MIN_DAYS = 14
 BASELINE_WINDOW_D = 21
 WEEKEND = (5, 6)
+#: How sure a stated uplift is when the calendar does not say (coefficient of variation).
+DEFAULT_UPLIFT_CV = 0.15
+#: An event with no uplift stated and none in the history is taken as 1, this unsure.
+UNKNOWN_UPLIFT_CV = 0.3
+#: Rolling-origin back-tests inside the history that scale the model's intervals: origins, steps each.
+SCALE_ORIGINS = 4
+SCALE_STEPS = 14
 
 
 @dataclass
@@ -82,6 +91,8 @@ class Forecast:
     method: str
     backtest: Backtest | None = None
     notes: list[str] = field(default_factory=list)
+    #: the factor the model's own forecast standard deviation was widened by (rolling-origin back-tests)
+    scale: float = 1.0
 
     def hourly(self, column: str = "q") -> np.ndarray:
         """Forecast chats per (day, hour) of the forecast dates: array (days, 24) of ``column`` x profile."""
@@ -94,7 +105,7 @@ class Forecast:
         d["date"] = d["date"].map(str)
         hist = self.history.copy()
         hist["date"] = hist["date"].map(str)
-        return {"method": self.method, "quantile": self.quantile, "level": self.level,
+        return {"method": self.method, "quantile": self.quantile, "level": self.level, "scale": self.scale,
                 "days": d.replace({np.nan: None}).to_dict(orient="records"),
                 "history": hist.replace({np.nan: None}).to_dict(orient="records"),
                 "uplifts": self.uplifts, "backtest": self.backtest.to_json() if self.backtest else None,
@@ -132,14 +143,49 @@ def estimate_uplifts(daily: pd.Series, labels: list[str]) -> dict[str, dict[str,
             ratios.setdefault(lab, []).append(vals[i] / base)
     out = {}
     for lab, r in ratios.items():
-        out[lab] = {"uplift": float(np.exp(np.mean(np.log(r)))), "days": len(r),
+        out[lab] = {"uplift": float(np.exp(np.mean(np.log(r)))), "days": len(r), "log_sd": _log_sd(r),
                     "source": f"history: geometric mean of {len(r)} day(s) / same-weekday median of nearby days"}
     # every holiday seen pools into a generic factor for holidays not seen themselves
     hol = [x for lab, r in ratios.items() if lab.startswith("holiday:") for x in r]
     if hol:
-        out["holiday"] = {"uplift": float(np.exp(np.mean(np.log(hol)))), "days": len(hol),
+        out["holiday"] = {"uplift": float(np.exp(np.mean(np.log(hol)))), "days": len(hol), "log_sd": _log_sd(hol),
                           "source": f"history: all {len(hol)} public-holiday day(s) pooled"}
     return out
+
+
+def _log_sd(r: list[float]) -> float | None:
+    """The sample standard deviation of log ratios (None for one day)."""
+    return float(np.std(np.log(r), ddof=1)) if len(r) >= 2 else None
+
+
+def uplift_var(label: str, source: str, uplifts: dict[str, dict[str, Any]], events: list[Event],
+               sigma2: float) -> float:
+    """Variance, on the log scale, of one future day's uplift (docs/plan.md, "Honest intervals").
+
+    * estimated from n history days with log ratios of spread s (s^2 taken as at least the day noise sigma^2,
+      which each ratio carries): the estimate's own error s^2 / n plus, when the occurrences differ by more than
+      the day noise, that difference tau^2 = s^2 - sigma^2 (the next occurrence is one more draw);
+    * the pooled holiday factor used for a holiday not seen: the spread between holiday days in full, s^2 (1 + 1/n);
+    * a stated uplift: log(1 + cv^2) with the event's ``uplift_cv`` (default ``DEFAULT_UPLIFT_CV``);
+    * an event with no uplift known (taken as 1): log(1 + ``UNKNOWN_UPLIFT_CV``^2).
+    """
+    if not label or not source:
+        return 0.0
+    if source == "calendar":
+        cv = next((e.uplift_cv for e in events if e.name == label and e.uplift is not None), None)
+        cv = DEFAULT_UPLIFT_CV if cv is None else cv
+        return float(np.log1p(cv**2))
+    if source.startswith("none known"):
+        return float(np.log1p(UNKNOWN_UPLIFT_CV**2))
+    key = "holiday" if source == "history (all holidays)" else label
+    u = uplifts.get(key)
+    if u is None:  # pragma: no cover - a history source always has its estimate
+        return float(np.log1p(UNKNOWN_UPLIFT_CV**2))
+    n = max(int(u["days"]), 1)
+    s2 = max((u.get("log_sd") or 0.0) ** 2, sigma2)
+    if source == "history (all holidays)":
+        return s2 * (1 + 1 / n)
+    return s2 / n + max(s2 - sigma2, 0.0)
 
 
 def factor_for(label: str, uplifts: dict[str, dict[str, Any]], events: list[Event]) -> tuple[float, str]:
@@ -170,6 +216,32 @@ def _fit(y: pd.Series, trend: str | None) -> tuple[Any, str]:
         fits.append((m.aicc if np.isfinite(m.aicc) else np.inf, tr, m))
     _, tr, m = min(fits, key=lambda f: f[0])
     return m, "ETS(A,Ad,A) on log volume" if tr else "ETS(A,N,A) on log volume"
+
+
+def interval_scale(y: pd.Series, plain: np.ndarray, trend: str | None) -> tuple[float, int]:
+    """How much wider the model's own intervals must be to hold on this history: the root mean square of the
+    standardised errors z = (actual - forecast) / sd of forecasts from rolling origins inside the history (the
+    model refitted at each origin, ``SCALE_STEPS`` days ahead, ordinary days only); at least 1.
+
+    Returns (scale, number of errors it rests on); (1, 0) when the history is too short for an origin.
+    """
+    n = len(y)
+    z: list[float] = []
+    for j in range(SCALE_ORIGINS):
+        o = n - SCALE_STEPS - 7 * j
+        if o < 28:
+            break
+        m, _ = _fit(y.iloc[:o], trend)
+        steps = min(SCALE_STEPS, n - o)
+        pred = m.get_prediction(start=o, end=o + steps - 1)
+        mu = np.asarray(pred.predicted_mean, float)
+        sd = np.sqrt(np.maximum(np.asarray(pred.var_pred_mean, float), 1e-12))
+        act = y.to_numpy(float)[o:o + steps]
+        ok = plain[o:o + steps]
+        z += list(((act - mu) / sd)[ok])
+    if len(z) < 7:
+        return 1.0, len(z)
+    return max(1.0, float(np.sqrt(np.mean(np.square(z))))), len(z)
 
 
 def _weekday_profile(dates: list[dt.date], hourly: pd.DataFrame | None, default: np.ndarray) -> dict[str, np.ndarray]:
@@ -206,6 +278,11 @@ def _core(daily: pd.Series, horizon: list[dt.date], events: list[Event], quantil
     adj = np.log(np.maximum(vals / hf, 0.5))
     y = pd.Series(adj, index=pd.date_range(daily.index[0], periods=len(daily), freq="D"))
     m, method = _fit(y, trend)
+    chosen = "add" if "Ad" in method else None
+    plain = np.array([lab == "" for lab in labels])
+    resid = np.asarray(m.resid, float)
+    sigma2 = float(np.var(resid[plain])) if plain.sum() >= 7 else float(np.var(resid))
+    scale, n_z = interval_scale(y, plain, chosen)
     fitted = np.exp(np.asarray(m.fittedvalues, float)) * hf
     hist = pd.DataFrame({"date": list(daily.index), "actual": vals, "label": labels, "factor": hf, "fitted": fitted})
     last = daily.index[-1]
@@ -215,15 +292,21 @@ def _core(daily: pd.Series, horizon: list[dt.date], events: list[Event], quantil
     n = len(daily)
     pred = m.get_prediction(start=n, end=n + max(steps) - 1)
     mu = np.asarray(pred.predicted_mean, float)[[s - 1 for s in steps]]
-    sd = np.sqrt(np.maximum(np.asarray(pred.var_pred_mean, float), 0))[[s - 1 for s in steps]]
+    sd = scale * np.sqrt(np.maximum(np.asarray(pred.var_pred_mean, float), 0))[[s - 1 for s in steps]]
     flabels = [label_of(d, events) for d in horizon]
     fx = [factor_for(lab, uplifts, events) for lab in flabels]
     ff = np.array([f for f, _ in fx])
+    uv = np.array([uplift_var(lab, src, uplifts, events, sigma2) for lab, (_, src) in zip(flabels, fx, strict=True)])
+    tot = np.sqrt(sd**2 + uv)
     z = stats.norm.ppf(0.5 + level / 2)
     zq = stats.norm.ppf(quantile)
+    # the uplift is a mean factor (E[U] = factor): log U ~ N(log factor - v/2, v)
+    c = mu - uv / 2
     days = pd.DataFrame({"date": horizon, "label": flabels, "factor": ff, "factor_source": [s for _, s in fx],
-                         "mean": ff * np.exp(mu + sd**2 / 2), "lo": ff * np.exp(mu - z * sd),
-                         "hi": ff * np.exp(mu + z * sd), "q": ff * np.exp(mu + zq * sd)})
+                         "mean": ff * np.exp(mu + sd**2 / 2), "lo": ff * np.exp(c - z * tot),
+                         "hi": ff * np.exp(c + z * tot), "q": ff * np.exp(c + zq * tot),
+                         "sd_log": tot, "uplift_sd_log": np.sqrt(uv)})
+    days.attrs.update({"scale": scale, "scale_errors": n_z, "sigma_log": float(np.sqrt(sigma2))})
     return hist, days, uplifts, method
 
 
@@ -309,10 +392,13 @@ def forecast(daily: pd.Series, horizon: list[dt.date], *, events: list[Event] | 
                                           "lo": bd["lo"].to_numpy(), "hi": bd["hi"].to_numpy()}))
     else:
         notes.append(f"history shorter than {28 + backtest_days} days: no back-test")
-    notes.append("the intervals hold the model's uncertainty about ordinary days; the uplift factors are taken "
-                 "as known")
+    scale = float(days.attrs.get("scale", 1.0))
+    notes.append(f"intervals: the model's own, x{scale:.2f} from rolling-origin back-tests inside the history "
+                 f"({days.attrs.get('scale_errors', 0)} ordinary-day errors), and each event day's uplift "
+                 f"uncertainty (estimated uplifts: from their days' spread; stated ones +/-{DEFAULT_UPLIFT_CV:.0%} "
+                 "unless the calendar gives uplift_cv)")
     return Forecast(history=hist, days=days, uplifts=uplifts, quantile=quantile, level=level, method=method,
-                    backtest=bt, notes=notes)
+                    backtest=bt, notes=notes, scale=scale)
 
 
 def month_dates(after: dt.date, month: str | None = None) -> list[dt.date]:

@@ -168,6 +168,11 @@ def plan_history(h: History, *, events: list[Event] | None = None, quantile: flo
                  "description": f"Planned from {h.name} ({min(daily.index)} .. {max(daily.index)}): "
                                 f"{fc.method} forecast, staffed for the {quantile:.0%} quantile to hold "
                                 f"{line} {'>=' if line == 'three_min_reply_rate' else '<='} {value:g}."})
+    fitted = list(((d.get("behaviour") or {}).get("estimated") or {}).get("months") or [])
+    if fitted:
+        notes.append(f"fitted behaviour from months {', '.join(fitted)} (the template's [behaviour] estimated "
+                     "from the shop's months is kept, with its provenance)")
+    meta["plan"] = plan_facts(fc, req, ro, pack, dates[0], fitted)
     ag = d.setdefault("agents", {})
     ag["count"] = ro.headcount
     ag["shifts"] = ro.scenario_shifts()
@@ -184,6 +189,26 @@ def plan_history(h: History, *, events: list[Event] | None = None, quantile: flo
     scenario_from_dict(tomllib.loads(text), file=file)
     return Plan(dates=dates, forecast=fc, requirement=req, roster=ro, scenario=s, toml=text, rules=pack,
                 notes=notes + fc.notes)
+
+
+def plan_facts(fc: Forecast, req: Requirement, ro: Roster, pack: InForce, first: dt.date,
+               fitted: list[str]) -> dict[str, Any]:
+    """``[meta.plan]``: the plan's facts in the scenario itself (the deck's next-month slide reads them)."""
+    bt = fc.backtest
+    out: dict[str, Any] = {
+        "month": f"{first:%Y-%m}", "first_date": str(first), "method": fc.method,
+        "inquiries": round(float(fc.days["mean"].sum()), 1), "inquiries_lo": round(float(fc.days["lo"].sum()), 1),
+        "inquiries_hi": round(float(fc.days["hi"].sum()), 1), "level": fc.level, "quantile": fc.quantile,
+        "line_kpi": req.line, "line_value": float(req.value),
+        "agents": ro.headcount, "paid_agent_hours": round(float(ro.agent_hours), 1),
+        "need_agent_hours": round(float(req.need.sum()), 1), "unmet_hours": len(ro.unmet),
+        "unmet_agent_hours": round(float(ro.unmet["short"].sum()), 1) if len(ro.unmet) else 0.0,
+        "rule_pack": pack.pack or "", "rule_date": str(first)}
+    if bt:
+        out.update({"backtest_wape": round(bt.wape, 4), "backtest_coverage": round(bt.coverage, 4)})
+    if fitted:
+        out["behaviour_from"] = fitted
+    return out
 
 
 def plan_toml(d: dict[str, Any], fc: Forecast, req: Requirement, ro: Roster, h: History, quantile: float,
@@ -206,10 +231,14 @@ def plan_toml(d: dict[str, Any], fc: Forecast, req: Requirement, ro: Roster, h: 
          f"by Erlang A per hour; peak {int(req.need.max())} agents, {int(req.need.sum()):,} agent-hours needed.",
          f"# 排班 Roster (HiGHS integer program): {ro.headcount} agents, {ro.agent_hours:,.0f} paid agent-hours, "
          f"{len(ro.unmet)} hour(s) short ({ro.unmet['short'].sum() if len(ro.unmet) else 0:.0f} agent-hours); "
-         "breaks are in the roster, not in the engine (an agent on break still counts as on duty).",
+         "each shift's break (break_start_h, break_h) is simulated: no new chats during it.",
          "# Shifts with `weekdays` work those days only (0 = Monday); `days` = extra shifts on given days."]
     for n in notes:
         L.append(f"# 注意 NOTE: {n}")
+    fitted = list(((d.get("behaviour") or {}).get("estimated") or {}).get("months") or [])
+    L.append("# 行为 Behaviour: " + (f"fitted behaviour from months {', '.join(fitted)} ([behaviour.estimated])."
+                                    if fitted else "assumed (the template's or the literature defaults)."))
+    L.append("# [meta.plan] holds these facts for `report --pptx` (the next-month slide).")
     L.append("# Calibrated outcomes and per-agent skill: as `python -m model calibrate` (docs/history.md).")
     return "\n".join(L) + "\n\n" + _inline_arrays(tomli_w.dumps(d))
 

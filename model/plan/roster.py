@@ -121,6 +121,8 @@ class Roster:
             end = (r["start_h"] + r["length_h"]) % 24 or 24
             sh: dict[str, Any] = {"name": r["name"], "start_h": float(r["start_h"]), "end_h": float(end),
                                   "agents": int(r["agents"])}
+            if r["break_at_h"] is not None and not pd.isna(r["break_at_h"]):  # the roster's breaks are 1 hour
+                sh["break_start_h"], sh["break_h"] = float(int(r["break_at_h"]) % 24), 1.0
             if r["days"] is not None:
                 sh["days"] = [int(d) for d in r["days"]]
             elif r["weekdays"] is not None and len(r["weekdays"]) < 7:

@@ -28,6 +28,7 @@ from model.kpicodes import KPI_CODES
 from model.platform_rules import rule_for
 from model.present.format import interval_level
 from model.present.i18n import t
+from model.present.rules import line_text, pack_label
 from model.present.story import agent_states, breaches, reach_chance, recommend, top_assumptions
 from model.schemes.describe import BASIS_NOTES, basis, basis_label, describe_scheme, kpi_level, kpi_name
 from model.text import finite as _num
@@ -405,6 +406,53 @@ def sure_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float)
            Inches(12.3), Inches(5.0), size=18)
 
 
+def _count(x: Any) -> str:
+    return f"{_num(x) or 0:,.0f}"
+
+
+def plan_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float) -> None:
+    """Next month (a planned scenario's ``[meta.plan]``, ``doc["plan"]``): the volume forecast with its interval,
+    the staffing (agents, paid hours against the need, unmet hours) and the recommended scheme's cost on it."""
+    p = doc.get("plan")
+    if not isinstance(p, dict):
+        return
+    lang = d.lang
+    num = _count
+    lines = [t("deck.plan_volume", lang).format(mean=num(p.get("inquiries")), lo=num(p.get("inquiries_lo")),
+                                                hi=num(p.get("inquiries_hi")), level=100 * (p.get("level") or 0.8))]
+    if p.get("backtest_wape") is not None:
+        lines.append("   " + t("deck.plan_backtest", lang).format(wape=percent(p["backtest_wape"], 1),
+                                                                  cov=percent(p.get("backtest_coverage"))))
+    line = line_text(p["line_kpi"], p["line_value"], lang) if p.get("line_kpi") and p.get("line_value") is not None \
+        else "—"
+    lines.append(t("deck.plan_staff", lang).format(agents=p.get("agents"), paid=num(p.get("paid_agent_hours")),
+                                                   need=num(p.get("need_agent_hours")),
+                                                   q=percent(p.get("quantile")), line=line))
+    lines.append("   " + (t("deck.plan_unmet", lang).format(n=p["unmet_hours"], short=num(p.get("unmet_agent_hours")))
+                          if p.get("unmet_hours") else t("deck.plan_unmet_none", lang)))
+    if p.get("agents_now") is not None and p.get("agents_now") != p.get("agents"):
+        lines.append("   " + t("deck.plan_edited", lang).format(now=p["agents_now"], agents=p.get("agents")))
+    name = rec.get("scheme")
+    b = (doc.get("schemes") or {}).get(name) or {}
+    if b:
+        lo, hi = _stat(b, "net_gain_yuan", "lo"), _stat(b, "net_gain_yuan", "hi")
+        ci = t("deck.rec_ci", lang).format(level=level, lo=money(lo, lang), hi=money(hi, lang)) \
+            if lo is not None and hi is not None else ""
+        lines.append(t("deck.plan_cost", lang).format(scheme=name, cost=money(_stat(b, "bonus_cost_yuan"), lang),
+                                                      net=money(_stat(b, "net_gain_yuan"), lang), ci=ci))
+    notes = []
+    if p.get("rule_pack"):
+        notes.append(t("deck.plan_rules", lang).format(pack=pack_label(p["rule_pack"], lang), date=p.get("rule_date")))
+    months = p.get("behaviour_from") or []
+    notes.append(t("deck.plan_behaviour", lang).format(months="、".join(months) if lang == "zh" else ", ".join(months))
+                 if months else t("deck.plan_behaviour_assumed", lang))
+    notes.append(t("deck.plan_source", lang).format(method=p.get("method") or "—"))
+    s = d.slide(t("deck.plan_title", lang).format(month=p.get("month", "")), t("deck.plan_note", lang),
+                notes="\n".join(notes))
+    d.text(s, "\n".join("• " + ln if not ln.startswith("   ") else ln for ln in lines + notes[:2]), Inches(0.5),
+           Inches(1.4), Inches(12.3), Inches(5.0), size=18)
+
+
 def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     """The comparison as a PowerPoint deck (.pptx bytes).
 
@@ -436,6 +484,7 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     # what the agents will do (the recommended scheme and at most one more), and how sure
     behaviour_slides(d, doc, rec)
     sure_slide(d, doc, rec, level)
+    plan_slide(d, doc, rec, level)  # a planned month only
 
     # 2. current state
     s = d.slide(t("deck.state", lang), t("deck.state_note", lang).format(level=95))

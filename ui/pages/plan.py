@@ -22,6 +22,7 @@ from model.plan.calendar import Event, parse_calendar
 from model.plan.plan import Plan, plan_history
 from model.present.format import count, pct
 from model.present.i18n import t
+from model.present.rules import line_text, pack_label
 from model.scenario import load_scenario
 from ui.state import PLANNED_KEY, current_lang
 from ui.widgets import choose, scenario_title, show_error
@@ -127,9 +128,9 @@ def _results(p: Plan, lang: str) -> None:
     c[1].metric(t("plan.m.peak", lang), str(int(req.need.max())))
     c[2].metric(t("plan.m.headcount", lang), str(ro.headcount))
     c[3].metric(t("plan.m.unmet", lang), str(len(ro.unmet)))
-    line = f"{req.line} {'>=' if req.line == 'three_min_reply_rate' else '<='} {req.value:g}"
+    line = line_text(req.line, req.value, lang)
     rp = p.rules
-    st.caption(t("plan.line", lang, line=line, pack=rp.pack, date=rp.date) if rp and rp.pack
+    st.caption(t("plan.line", lang, line=line, pack=pack_label(rp.pack, lang), date=rp.date) if rp and rp.pack
                else t("plan.line_plain", lang, line=line))
     bt = fc.backtest
     st.caption(t("plan.backtest", lang, days=bt.days, mape=pct(bt.mape, lang), wape=pct(bt.wape, lang),

@@ -16,6 +16,7 @@ from model.errors import ScenarioError
 from model.present.charts_simulate import arrivals_chart, response_chart
 from model.present.format import count
 from model.present.i18n import kpi_label, t
+from model.present.rules import rules_statement
 from model.schema import MAX_AGENTS, Scenario
 from ui import scenarios as sc
 from ui.state import CALIBRATED_CHOICE, CALIBRATED_KEY, current_lang, remember_widgets, restore_widgets
@@ -183,6 +184,7 @@ def render(scenario_dir: Path | None = None) -> None:
     platform = s.shop.platform
     st.caption(t("sim.caption", lang, name=s.meta.name or name, platform=t(f"platform.{platform}", lang),
                  days=s.meta.days, reps=s.meta.replications, seed=s.meta.seed))
+    st.caption(rules_statement(platform, None, lang))  # the pack and date the cards' platform lines are from
     if changed.dropped_promo_days:
         st.info(t("sim.promo_dropped", lang, days=s.meta.days, names=", ".join(changed.dropped_promo_days)))
     if s.meta.replications < 2:

@@ -96,6 +96,10 @@ ZH: dict[str, str] = {
     "unit.s": "秒",
     "unit.min": "分钟",
     "unit.none": "—",
+    "rules.pack": "平台规则：「{pack}」，按 {date} 当天有效的规则判定：{lines}",
+    "rules.none": "平台规则：该平台没有规则包（{date}），不判定平台要求",
+    "rules.no_lines": "当天没有考核线",
+    "rules.exempted": "（当天不考核：{kpis}）",
 }
 
 EN: dict[str, str] = {
@@ -183,6 +187,10 @@ EN: dict[str, str] = {
     "unit.s": "s",
     "unit.min": "min",
     "unit.none": "—",
+    "rules.pack": "Platform rules: “{pack}”, the rules in force on {date}: {lines}",
+    "rules.none": "Platform rules: no rule pack for this platform ({date}); no platform line is judged",
+    "rules.no_lines": "no line assessed that day",
+    "rules.exempted": " (not assessed that day: {kpis})",
 }
 
 for _code, _k in KPI_CODES.items():

@@ -80,6 +80,19 @@ ZH: dict[str, str] = {
     "deck.sure_row": "{what}：{lo} – {hi}",
     "deck.sure_no_table": "没有做敏感性分析（python -m model sensitivity 可以算哪些假设最影响结论）",
     "deck.sure_notes": "区间是 {level:.0f}% 区间，来自多次重复模拟；敏感性分析逐个改变客服行为的假设，看预测净收益变化多少。",
+    "deck.plan_title": "下月计划（{month}）：要多少人、花多少钱？",
+    "deck.plan_note": "来自 python -m model plan 写入场景的 [meta.plan]；金额为该场景模拟的下月。",
+    "deck.plan_volume": "询单量预测：{mean} 人次（每日 {level:.0f}% 区间合计 {lo} – {hi}）",
+    "deck.plan_backtest": "回测：WAPE {wape}，区间覆盖 {cov} 的天数",
+    "deck.plan_staff": "排班：{agents} 名客服，带薪 {paid} 工时，需求 {need} 工时（每小时按 {q} 分位的询单量守 {line}）",
+    "deck.plan_unmet": "{n} 个小时人手不足，共缺 {short} 工时（班次规则排不满）",
+    "deck.plan_unmet_none": "每个小时的需求都排满了",
+    "deck.plan_edited": "注意：场景现有 {now} 名客服（规划后改过；计划为 {agents} 名）",
+    "deck.plan_cost": "推荐方案「{scheme}」在下月：奖金成本约 {cost}，净收益 {net}{ci}",
+    "deck.plan_rules": "平台规则：「{pack}」，按 {date} 当天有效的规则",
+    "deck.plan_behaviour": "员工反应：根据 {months} 的数据拟合",
+    "deck.plan_behaviour_assumed": "员工反应：假设值（未用本店数据拟合）",
+    "deck.plan_source": "预测模型：{method}；区间含模型误差（按历史内滚动回测放宽）与活动上浮系数的不确定性。",
 }
 
 EN: dict[str, str] = {
@@ -165,4 +178,20 @@ EN: dict[str, str] = {
     "deck.sure_no_table": "No sensitivity analysis (python -m model sensitivity shows which assumptions matter)",
     "deck.sure_notes": "The interval is a {level:.0f}% interval over replications; the sensitivity analysis moves "
                        "one behavioural assumption at a time and watches the forecast net gain.",
+    "deck.plan_title": "Next month ({month}): how many people, at what cost?",
+    "deck.plan_note": "From the [meta.plan] that python -m model plan wrote into the scenario; money is the "
+                      "simulated planned month.",
+    "deck.plan_volume": "Inquiries forecast: {mean} (the {level:.0f}% per-day interval summed: {lo} – {hi})",
+    "deck.plan_backtest": "Back-test: WAPE {wape}, the interval held {cov} of the days",
+    "deck.plan_staff": "Roster: {agents} agents, {paid} paid agent-hours against {need} needed (each hour staffed "
+                       "for the {q} quantile of volume to hold {line})",
+    "deck.plan_unmet": "{n} hour(s) short, {short} agent-hours in all (the shift rules cannot cover them)",
+    "deck.plan_unmet_none": "Every hour's need is covered",
+    "deck.plan_edited": "Note: the scenario now has {now} agents (edited after planning; the plan had {agents})",
+    "deck.plan_cost": "Recommended scheme '{scheme}' next month: bonus cost about {cost}, net gain {net}{ci}",
+    "deck.plan_rules": "Platform rules: “{pack}”, as in force on {date}",
+    "deck.plan_behaviour": "Agents' response: fitted behaviour from months {months}",
+    "deck.plan_behaviour_assumed": "Agents' response: assumed (not fitted to the shop's months)",
+    "deck.plan_source": "Forecast model: {method}; the intervals hold the model's error (widened by rolling "
+                        "back-tests inside the history) and the uncertainty of the events' uplifts.",
 }
