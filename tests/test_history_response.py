@@ -1,0 +1,201 @@
+"""The response estimated from a shop's months (model/history/response.py, issue 14): parameter recovery on exports
+made from known parameters by the product's own model, refusals and warnings when the months cannot identify
+them, the back-test, the written scenario and the CLI."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.errors import ScenarioError
+from model.history import response as R
+from model.history.months import match_months, parse_month_schemes, read_month_schemes
+from model.history.sums import kpis
+from model.history.validate import load_history
+from model.schema import scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "months"
+
+
+def _make_months():
+    spec = importlib.util.spec_from_file_location("make_months", SAMPLE / "make_months.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def months():
+    h = load_history(SAMPLE / "shop_2026-07_10.csv")
+    return match_months([h], read_month_schemes(SAMPLE / "months.toml"))
+
+
+@pytest.fixture(scope="module")
+def fit(months):
+    return R.estimate(months, passes=1, bootstrap=200)
+
+
+def test_the_sample_is_what_the_script_writes():
+    """The committed sample is the script's output (the recovery below is checked against its TRUE values)."""
+    mm = _make_months()
+    assert (SAMPLE / "months.toml").read_text(encoding="utf-8") == mm.MONTHS_TOML
+    head = (SAMPLE / "shop_2026-07_10.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert head == list(mm.HEADERS)
+
+
+def test_recovers_the_known_parameters_inside_its_intervals(fit):
+    """Exports simulated by the engine under four schemes with known effort costs: every estimate's 90% interval
+    holds the truth, and the schemes that pay on conversion and response time identify the selling and speed costs
+    to within a factor of two (the interval is not the whole searched range)."""
+    truth = _make_months().TRUE
+    for p, v in truth.items():
+        assert fit.identified[p], (p, fit.reasons.get(p))
+        lo, hi = fit.intervals[p]
+        assert lo <= v <= hi, (p, v, lo, hi, fit.values[p])
+    for p in ("selling_cost_yuan", "speed_cost_yuan"):
+        assert 0.5 <= fit.values[p] / truth[p] <= 2.0, (p, fit.values[p])
+        lo, hi = fit.intervals[p]
+        prof = fit.profiles[p]
+        assert hi / lo < prof.grid[-1] / prof.grid[0] / 4  # informative: far narrower than the grid
+    assert fit.behaviour.estimated is not None
+    assert fit.behaviour.estimated.months == ["2026-07", "2026-08", "2026-09", "2026-10"]
+    assert "2026-07" in fit.norm[1]  # the base-pay month sets the norm
+
+
+def test_the_fit_is_the_best_of_its_profile(fit):
+    """Each fitted value sits at (or between the neighbours of) the minimum of its profile."""
+    for p, prof in fit.profiles.items():
+        k = int(np.argmin(prof.j))
+        lo, hi = prof.grid[max(k - 1, 0)], prof.grid[min(k + 1, len(prof.grid) - 1)]
+        assert lo <= fit.values[p] <= hi, (p, fit.values[p], prof.grid[k])
+
+
+def test_refuses_months_that_cannot_show_a_response(months):
+    with pytest.raises(ScenarioError, match="at least two months"):
+        R.check_months(months[:1])
+    same = [months[0], months[0].__class__("2026-08", months[1].history, None)]
+    with pytest.raises(ScenarioError, match="same scheme") as e:
+        R.check_months(same)
+    assert "2026-07, 2026-08" in str(e.value)
+
+
+def test_a_cost_no_scheme_pays_on_is_not_identified(months):
+    """Base pay, then a conversion threshold: nothing pays on ratings, so the service cost cannot be told apart
+    over its range; the default is kept and the reason says why."""
+    est = R.estimate(months[:2], params=("service_cost_yuan",), bootstrap=50)
+    assert not est.identified["service_cost_yuan"]
+    assert est.values["service_cost_yuan"] == est.start["service_cost_yuan"]
+    assert "service_cost_yuan" not in est.intervals
+    assert "Not identified" in est.reasons["service_cost_yuan"][1]
+    assert "service_cost_yuan" in est.behaviour.estimated.not_identified
+    # parameters not asked for keep their start and say so
+    assert not est.identified["selling_cost_yuan"]
+    assert est.values["selling_cost_yuan"] == est.start["selling_cost_yuan"]
+
+
+def test_profile_interval_is_where_the_rise_crosses_the_chi_square_point():
+    grid = 2.0 ** np.arange(-3, 4) * 100
+    x = np.log(grid / 100)
+    rise = 4.0 * x ** 2  # crosses 2.706 at |x| = sqrt(2.706 / 4)
+    lo, hi = R.profile_interval(grid, rise, 100.0)
+    half = math.sqrt(R.CHI2_90 / 4)
+    # linear interpolation between grid points: within a grid step of the exact crossing, on the right side
+    assert 100 * math.exp(-half) * 0.5 <= lo <= 100 * math.exp(-half) * 1.25
+    assert 100 * math.exp(half) * 0.8 <= hi <= 100 * math.exp(half) * 2
+    flat = np.zeros(len(grid))
+    assert R.profile_interval(grid, flat, 100.0) == (grid[0], grid[-1])
+
+
+@pytest.fixture(scope="module")
+def bt(months):
+    return R.backtest(months, params=("selling_cost_yuan", "speed_cost_yuan"), bootstrap=100)
+
+
+def test_backtest_forecasts_the_last_month_from_the_others(bt, months):
+    assert bt["available"]
+    assert bt["month"] == "2026-10" and bt["fit_months"] == ["2026-07", "2026-08", "2026-09"]
+    assert bt["scheme"] == months[-1].scheme.name
+    assert bt["estimate"].months == bt["fit_months"]  # fitted without the month it forecasts
+    actual = kpis(months[-1].history, []).iloc[0]
+    for code, v in bt["team"].items():
+        assert v["actual"] == pytest.approx(float(actual[code]))  # the actual is the export's own team KPI
+        assert v["low"] <= v["forecast"] <= v["high"]
+    # the response the fit learnt predicts the month's conversion and response time inside the interval
+    assert bt["team"]["inquiry_conversion"]["inside"]
+    assert bt["team"]["avg_response_s"]["inside"]
+    # and the forecast moved from the fit months in the right direction: the last month pays on conversion
+    conv = bt["team"]["inquiry_conversion"]
+    base = float(kpis(months[0].history, []).iloc[0]["inquiry_conversion"])
+    assert conv["forecast"] > base
+    assert len(bt["agents"]) == 8 and all("inquiry_conversion" in a for a in bt["agents"])
+    assert 0.5 <= bt["inside_share"]["inquiry_conversion"] <= 1.0
+
+
+def test_backtest_says_when_it_cannot_be_made(months):
+    two = R.backtest(months[:2])
+    assert not two["available"] and "three months" in two["reason"][1]
+    same = [months[0], months[0].__class__("2026-08", months[1].history, None), months[2]]
+    out = R.backtest(same)
+    assert not out["available"] and "one scheme" in out["reason"][1]
+
+
+def test_written_scenario_loads_with_the_fit_and_its_provenance(fit, bt, months):
+    from model.history.calibrate import calibrate
+
+    cal = calibrate(months[0].history, R.response_template(), refine_steps=0)
+    text = R.with_behaviour(cal.toml, R.behaviour_toml(fit, None, bt))
+    s = scenario_from_dict(tomllib.loads(text), file="<fitted>")
+    b = s.behaviour
+    assert b.active
+    for p in fit.values:
+        assert getattr(b, p) == pytest.approx(fit.values[p], rel=1e-4)
+    assert b.estimated.months == fit.months
+    assert set(b.estimated.intervals) == {p for p, ok in fit.identified.items() if ok}
+    assert b.estimated.backtest.month == "2026-10"
+    f, lo, hi, act = b.estimated.backtest.kpis["inquiry_conversion"]
+    assert lo <= f <= hi and act == pytest.approx(bt["team"]["inquiry_conversion"]["actual"], rel=1e-5)
+    assert text.count("[behaviour]") == 1  # the template's table was replaced, not doubled
+    assert "estimated from 2026-07" in text  # the comments name the months
+
+
+def test_response_text_and_document(fit, bt):
+    from model.history.commands import _jsonable, response_document, response_text
+
+    doc = response_document(fit, bt)
+    json.dumps(_jsonable(doc), ensure_ascii=False)
+    text = response_text(doc)
+    assert "销售努力成本" in text and "selling effort cost" in text
+    assert "回测 back-test" in text and "2026-10" in text
+    assert [r["param"] for r in doc["parameters"]] == list(R.ESTIMABLE)
+
+
+def test_cli_refuses_a_month_without_a_scheme(tmp_path, capsys):
+    from model.cli import main
+
+    bad = tmp_path / "months.toml"
+    bad.write_text('[months]\n"2026-07" = ""\n"2026-08" = ""\n', encoding="utf-8")
+    rc = main(["calibrate", str(SAMPLE / "shop_2026-07_10.csv"), "--schemes", str(bad), "--out",
+               str(tmp_path / "x.toml")])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "2026-09" in err and "no scheme" in err and "months.toml" in err
+    one = tmp_path / "one.toml"
+    one.write_text(parse_ok_months(), encoding="utf-8")
+    rc = main(["calibrate", str(SAMPLE / "shop_2026-07_10.csv"), "--schemes", str(one), "--out",
+               str(tmp_path / "y.toml")])
+    assert rc == 2
+    assert "same scheme" in capsys.readouterr().err
+    assert not (tmp_path / "y.toml").exists()
+
+
+def parse_ok_months() -> str:
+    text = '[months]\n' + "".join(f'"2026-{m:02d}" = ""\n' for m in (7, 8, 9, 10))
+    parse_month_schemes(tomllib.loads(text))
+    return text
