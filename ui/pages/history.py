@@ -36,7 +36,8 @@ from ui.widgets import choose
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "samples" / "history"
 SAMPLES = {"qianniu": "qianniu_2026-10_gbk.csv", "feige": "feige_2026-10.xlsx",
-           "kuaishou": "kuaishou_2026-10_utf8.csv", "hourly": "hourly_2026-10_utf8bom.csv"}
+           "kuaishou": "kuaishou_2026-10_utf8.csv", "hourly": "hourly_2026-10_utf8bom.csv",
+           "months": "../months/shop_2026-07_10.csv"}  # four months under different schemes (issue 14)
 SRC = "_hist_src"  # {"name", "data", "id"}: the file being worked on (not a widget)
 CAL = "_hist_cal"  # {"sig", "cal"}: the last calibration
 FIT = "_hist_fit"  # {"sig", "fit"}: the last fit report
@@ -56,7 +57,7 @@ def _set_source(name: str, data: bytes) -> None:
 
 def _pick_sample(key: str) -> None:
     fname = SAMPLES[key]
-    _set_source(fname, (SAMPLE_DIR / fname).read_bytes())
+    _set_source(Path(fname).name, (SAMPLE_DIR / fname).read_bytes())
 
 
 def _on_upload() -> None:
@@ -422,8 +423,13 @@ def render() -> None:
     h = _import(src, lang)
     if h is None:
         return
-    tab_r, tab_c = st.tabs([t("hist.tab.replay", lang), t("hist.tab.calibrate", lang)])
+    tab_r, tab_c, tab_m = st.tabs([t("hist.tab.replay", lang), t("hist.tab.calibrate", lang),
+                                   t("hist.tab.response", lang)])
     with tab_r:
         _replay_tab(h, lang)
     with tab_c:
         _calibrate_tab(h, src, lang)
+    with tab_m:
+        from ui.history_response import render_tab
+
+        render_tab(h, src, lang)
