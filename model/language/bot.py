@@ -14,11 +14,12 @@ every hour and ``bot_hours`` is empty.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from model.language.base import Strict
+from model.strict_values import Refused
 
 
 class HandoverDelay(Strict):
@@ -61,6 +62,16 @@ class Bot(Strict):
         default_factory=list, description="Hours of day (0-23) the shop leaves to the bot alone: chats arriving "
         "then are bot-only (resolved by the bot, or left without a human) instead of being dropped; arrivals in "
         "those hours come at the traffic profile's rate even outside traffic.open_hours.")
+
+    @field_validator("resolve_share", mode="before")
+    @classmethod
+    def _share_kind(cls, v: Any) -> Any:
+        # one message for a loose value (the union of a number and a list would report it once per member)
+        if isinstance(v, Refused):
+            raise ValueError(v.reason)
+        if isinstance(v, str):
+            raise ValueError("expects a number (0-1) or a list of 24 numbers, not text; write it without quotes")
+        return v
 
     @field_validator("resolve_share")
     @classmethod
