@@ -266,3 +266,24 @@ def test_kpi_basis_all_pays_on_the_bot_counted_rate():
         paid[basis] = evaluate(s)["schemes"]["达标"]["economics"]["bonus_cost_yuan"]["mean"]
     assert paid[None] == paid["human"]  # human is the default
     assert paid["all"] > paid["human"]  # the bot's quick first replies lift the agents' rate when they count
+
+
+# ----------------------------------------------------------------------------------------------------- app
+def test_simulate_page_bot_slider_runs_the_bot_and_says_what_the_platform_counts():
+    from e2e_helpers import wait_limit_s
+    from streamlit.testing.v1 import AppTest
+
+    from model.present.i18n import t
+
+    at = AppTest.from_file(str(TAOBAO.parents[1] / "app.py"), default_timeout=wait_limit_s(60))
+    at.run()
+    assert at.slider(key="bot_share").value == 0  # the shipped shop has no bot
+    assert at.slider(key="bot_share").label == t("sim.bot_share", "zh")
+    at.number_input(key="days").set_value(1)
+    at.number_input(key="reps").set_value(2)
+    at.run()
+    assert not any("机器人" in c.value for c in at.caption)
+    at.slider(key="bot_share").set_value(30).run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption if c.value.startswith("机器人")]
+    assert captions and "三分钟回复率" in captions[0]  # Taobao counts bot-assisted replies in it
