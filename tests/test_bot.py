@@ -287,3 +287,26 @@ def test_simulate_page_bot_slider_runs_the_bot_and_says_what_the_platform_counts
     assert not at.exception, at.exception
     captions = [c.value for c in at.caption if c.value.startswith("机器人")]
     assert captions and "三分钟回复率" in captions[0]  # Taobao counts bot-assisted replies in it
+
+
+# ------------------------------------------------------------------------------------------------- what-if
+def test_whatif_compares_shares_side_by_side():
+    from model.tuning.bot_shares import compare_bot_shares, whatif_table
+
+    s = load_scenario(TAOBAO, SHORT)
+    ans = compare_bot_shares(s, [0.30, 0.45], find_agents=False)
+    lo, hi = ans["shares"]
+    assert (lo["resolve_share"], hi["resolve_share"]) == (0.30, 0.45)
+    assert lo["handled_by_bot_share"] < hi["handled_by_bot_share"]
+    assert lo["team"]["utilization"] > hi["team"]["utilization"]  # fewer chats reach the agents
+    assert set(lo["schemes"]) == {sc.name for sc in s.schemes}
+    assert lo["lines"][0]["kpi"] == "three_min_reply_rate"
+    text = whatif_table(ans)
+    assert "bot 30%" in text and "bot 45%" in text and "agents needed" in text
+
+
+def test_whatif_cli_refuses_bad_shares(tmp_path):
+    from model.cli import main
+
+    for bad in ("0.3,abc", "1.5"):
+        assert main(["bot", str(TAOBAO), "--shares", bad, "--set", "meta.days=1"]) == 2
