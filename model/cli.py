@@ -1,4 +1,4 @@
-"""Command line: ``python -m model run|compare|report|sensitivity|tune|staffing|calibrate|replay|schema|portfolio
+"""Command line: ``python -m model run|compare|report|sensitivity|tune|staffing|calibrate|replay|schema|portfolio|bot
 ...``.
 
 Exit codes: 0 ok, 2 bad input (one message naming the file and key), 1 internal error.
@@ -340,7 +340,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_history_commands(sub)
     _add_plan_command(sub)
     _add_portfolio_command(sub)
+    b = sub.add_parser("bot", help="what-if on the bot front line: the shop with other bot resolution shares "
+                       "side by side (agents needed, platform rates, conversion, schemes' cost)")
+    common(b)
+    b.add_argument("--shares", required=True, metavar="S1,S2,...",
+                   help="bot.resolve_share values to compare, e.g. 0.30,0.45")
+    b.add_argument("--no-agents", action="store_true", help="skip the search for the agents needed (faster)")
+    b.set_defaults(func=cmd_bot)
     return p
+
+
+def cmd_bot(args: argparse.Namespace) -> int:
+    """The bot what-if (model.tuning.bot_shares)."""
+    from model.tuning.bot_shares import compare_bot_shares, whatif_table
+
+    s = _load(args)
+    _check_size(args, s)
+    try:
+        shares = [float(x) for x in args.shares.split(",") if x.strip()]
+    except ValueError:
+        raise ScenarioError(f"--shares '{args.shares}' must be numbers separated by commas, e.g. 0.30,0.45",
+                            file="<command line>", key="--shares") from None
+    if args.reps is not None or args.seed is not None:
+        s = s.model_copy(update={"meta": s.meta.model_copy(update={
+            k: v for k, v in (("replications", args.reps), ("seed", args.seed)) if v is not None})})
+    ans = compare_bot_shares(s, shares, find_agents=not args.no_agents)
+    if args.json:
+        _write_json(ans, args.json)
+    print(whatif_table(ans))
+    return EXIT_OK
 
 
 def cmd_staffing(args: argparse.Namespace) -> int:

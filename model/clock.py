@@ -32,6 +32,13 @@ class ChatStatus(IntEnum):
     ABANDONED = 2    # the buyer left unanswered (patience ran out)
 
 
+class HandledBy(IntEnum):
+    """Who handled a chat (records column ``handled_by`` of a run with the bot front line)."""
+
+    HUMAN = 0  # reached the agents (also after the bot handed it over)
+    BOT = 1    # resolved by the bot alone, or bot-only in a bot hour
+
+
 class Rating(IntEnum):
     """The buyer's rating of a chat (records column ``rating``)."""
 

@@ -22,6 +22,7 @@ from model.kpi import interval, summarise
 from model.kpicodes import KPI_CODES
 from model.months import month_path
 from model.pipeline import Runner, compare_schemes
+from model.platform_rules import bot_counting
 from model.result import SimResult
 from model.schema import Scenario
 from model.simulate import simulate
@@ -98,6 +99,8 @@ def run_document(res: SimResult, *, level: float = 0.95) -> dict[str, Any]:
         .astype(int).tolist(),
     }
     _add_plan(doc, s)
+    if res.has_bot:
+        doc["bot"] = bot_block(res, level)
     doc["warnings"] = run_warnings(s, doc)
     return doc
 
@@ -107,6 +110,33 @@ def _add_plan(doc: dict[str, Any], s: Scenario) -> None:
     scenario has now (an edit after planning may have changed them)."""
     if s.meta.plan is not None:
         doc["plan"] = {**s.meta.plan.model_dump(mode="json"), "agents_now": s.agents.count}
+
+
+#: KPI codes the run document's ``bot`` block gives in each view (human / bot / all / platform).
+BOT_VIEW_CODES = ("three_min_reply_rate", "first_response_s", "reply_rate", "abandon_rate", "good_rating_rate",
+                  "bad_attitude_share", "inquiry_conversion", "sales_yuan", "queue_wait_s", "utilization")
+
+
+def bot_block(res: SimResult, level: float = 0.95) -> dict[str, Any]:
+    """The run document's ``bot`` block (only with the bot front line): who handled the chats, and the key KPIs in
+    each view, with the platform's counting rule (``[bot]`` of its rule pack)."""
+    c = res.chats
+    reps = range(res.replications)
+    n = c.groupby("rep").size().reindex(reps, fill_value=0).to_numpy(dtype=float)
+
+    def share(mask: Any) -> dict[str, Any]:
+        k = c[mask].groupby("rep").size().reindex(reps, fill_value=0).to_numpy(dtype=float)
+        return interval(np.where(n > 0, k / np.where(n > 0, n, 1.0), np.nan), level, lo=0.0, hi=1.0)
+
+    rule = bot_counting(res.scenario.shop.platform)
+    return {
+        "counts_bot": list(rule.counts_bot), "note": rule.note, "source": rule.source,
+        "handled_by_bot_share": share(c["handled_by"] == 1),
+        "resolved_share": share(c["bot_resolved"]),
+        "handed_over_share": share(c["handed_over"]),
+        "views": {v: summarise(res.table(view=v), list(BOT_VIEW_CODES), level)
+                  for v in ("human", "bot", "all", "platform")},
+    }
 
 
 def evaluate(

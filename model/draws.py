@@ -43,6 +43,36 @@ class Draws:
     silent_orders: np.ndarray
     silent_order_value: np.ndarray
     shocks: shocks.Shocks | None = None
+    bot: BotDraws | None = None
+
+
+@dataclass
+class BotDraws:
+    """The bot front line's draws per chat (stream ``bot``, fixed order and size; None without a bot).
+
+    ``u_resolve`` decides whether the bot resolves the chat (U < the hour's share: a higher share resolves a
+    superset of the same chats); ``delay_unit`` is the mean-1 hand-over delay variate; the rest are the
+    bot-resolved chats' own outcome variates (order, payment, order value, refund, rating, satisfied,
+    disappointed), apart from the agents' ``outcomes`` stream.
+    """
+
+    u_resolve: np.ndarray
+    delay_unit: np.ndarray
+    u_order: np.ndarray
+    u_pay: np.ndarray
+    z_aov: np.ndarray
+    u_refund: np.ndarray
+    u_rate: np.ndarray
+    u_sat: np.ndarray
+    u_disappointed: np.ndarray
+
+
+def draw_bot(rng: np.random.Generator, n: int, dist: str, cv: float) -> BotDraws:
+    """The bot's draws for n chats (always the same order and size)."""
+    u = rng.random((7, n))
+    delay = unit_variates(rng, dist, cv, n)
+    z = rng.standard_normal(n)
+    return BotDraws(u[0], delay, u[1], u[2], z, u[3], u[4], u[5], u[6])
 
 
 def make_draws(s: Scenario, rep: int) -> Draws:
@@ -83,5 +113,9 @@ def make_draws(s: Scenario, rep: int) -> Draws:
     sv = np.array([aov * outcomes.lognormal_mean1(g["silent_orders"].standard_normal(k), s.outcomes.aov_cv).sum()
                    for k in so])
     purchase = np.where(recent, float(c.recent_buyer_days), np.nan)
+    bot = None
+    if s.bot_on:
+        hd = s.bot.handover_delay
+        bot = draw_bot(g["bot"], n, hd.dist, hd.cv)
     return Draws(t, after, returning, advert, unresponsive, purchase, n_msgs, patience, silent, reply_unit,
-                 latency_unit, think, lines, od, so, sv, sh)
+                 latency_unit, think, lines, od, so, sv, sh, bot)

@@ -79,6 +79,14 @@ SUM_COLUMNS: dict[str, str] = {
 }
 
 
+#: KPI codes that are the shop's totals whoever handled the chat: with the bot front line, the platform view
+#: (:func:`model.result.platform_view`) counts the bot's chats in them (its buyers and sales are the shop's).
+SHOP_TOTAL_CODES: tuple[str, ...] = (
+    "inquiries", "orders", "paid_buyers", "inquiry_conversion", "order_rate", "payment_rate", "churn_rate",
+    "aov_yuan", "sales_yuan", "sales_new_yuan", "sales_returning_yuan", "refund_rate", "refund_yuan",
+)
+
+
 def three_min_basis(options: KpiOptions, platform: str | None) -> str:
     """How the 3-minute reply rate counts: ``kpi.three_min_basis``, else by platform (Douyin per buyer message;
     Taobao/Tmall per round, first question -> first answer; other platforms per round too)."""
@@ -194,17 +202,36 @@ def _flag(c: pd.DataFrame, col: str) -> np.ndarray:
     return v.fillna(False).to_numpy(dtype=bool)
 
 
+#: The views of a run with the bot front line (records with ``handled_by``): ``human`` = the chats that reached
+#: the agents (a handed-over chat's first response is the human's, hand-over delay included); ``bot`` = the chats
+#: the bot handled alone; ``all`` = every chat, a reply being the earlier of the bot's and the human's.
+VIEWS = ("human", "bot", "all")
+
+
+def view_rows(frame: pd.DataFrame, view: str | None, rows: np.ndarray | None) -> np.ndarray | None:
+    """``rows`` narrowed to the chats (messages) of a view; unchanged for ``all``, no view or no bot columns."""
+    if view is None or view == "all" or "handled_by" not in frame.columns:
+        return rows
+    if view not in VIEWS:
+        raise ValueError(f"unknown view '{view}'; one of {', '.join(VIEWS)}")
+    sel = frame["handled_by"].to_numpy() == (0 if view == "human" else 1)
+    return sel if rows is None else rows & sel
+
+
 def chat_sums(chats: pd.DataFrame, keys: list[str], options: KpiOptions, by_agent: bool = False, *,
-              rows: np.ndarray | None = None, key_values: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+              rows: np.ndarray | None = None, key_values: dict[str, np.ndarray] | None = None,
+              view: str | None = None) -> pd.DataFrame:
     """Per-group sums of the chat-level indicators.
 
     ``rows``: a boolean mask of the chats summed (the same sums as ``chats[rows]``, without copying the frame);
-    ``key_values``: grouping columns not in ``chats`` (e.g. a period index), one value per chat.
+    ``key_values``: grouping columns not in ``chats`` (e.g. a period index), one value per chat;
+    ``view``: with the bot front line's records, the chats counted and whose reply counts (:data:`VIEWS`).
 
     For agents, orders and sales count only chats the agent actually served (an abandoner who buys anyway is
     the shop's, not the agent who later answered its empty chat).
     """
     c = chats
+    rows = view_rows(c, view, rows)
     inq = inquirers(c, options)
     # the columns are numpy arrays, collected first and summed once (group_sums)
     f: dict[str, Any] = {k: key_values[k] if key_values and k in key_values else c[k] for k in keys}
@@ -230,6 +257,8 @@ def chat_sums(chats: pd.DataFrame, keys: list[str], options: KpiOptions, by_agen
     f["caused_refund_yuan"] = np.where(refunds & caused, value, 0.0)
     f["queue_wait_sum"] = c["queue_wait_s"]
     first = c["first_response_s"].to_numpy()
+    if view in ("all", "bot") and "bot_first_response_s" in c.columns:  # the bot's reply counts (the earlier one)
+        first = np.fmin(first, c["bot_first_response_s"].to_numpy())
     has_first = ~np.isnan(first)
     f["first_resp_sum"] = np.where(has_first, first, 0.0)
     f["first_resp_n"] = has_first
@@ -250,13 +279,17 @@ def chat_sums(chats: pd.DataFrame, keys: list[str], options: KpiOptions, by_agen
 
 
 def msg_sums(msgs: pd.DataFrame, keys: list[str], options: KpiOptions, *, rows: np.ndarray | None = None,
-             key_values: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+             key_values: dict[str, np.ndarray] | None = None, view: str | None = None) -> pd.DataFrame:
     """Per-group sums of the message-level indicators (response times, reply windows, agent lines, typing);
-    ``rows`` and ``key_values`` as in :func:`chat_sums`."""
+    ``rows``, ``key_values`` and ``view`` as in :func:`chat_sums`."""
     m = msgs
+    rows = view_rows(m, view, rows)
     f: dict[str, Any] = {k: key_values[k] if key_values and k in key_values else m[k] for k in keys}
     sent = m["sent_s"].to_numpy()
-    resp = m["reply_s"].to_numpy() - sent
+    reply = m["reply_s"].to_numpy()
+    if view in ("all", "bot") and "bot_reply_s" in m.columns:  # the bot's reply counts (the earlier one)
+        reply = np.fmin(reply, m["bot_reply_s"].to_numpy())
+    resp = reply - sent
     replied = ~np.isnan(resp)
     win = in_window(sent, options.reply_window_h)
     f["resp_sum"] = np.where(replied, resp, 0.0)
@@ -389,6 +422,7 @@ def kpi_table(
     options: KpiOptions | None = None,
     reps: range | list[int] | None = None,
     three_min_basis: str = "message",
+    view: str | None = None,
 ) -> pd.DataFrame:
     """KPI table for one grouping.
 
@@ -404,6 +438,8 @@ def kpi_table(
         options: the platform's KPI definitions (``[kpi]``; default: the schema's defaults).
         reps: every replication id (default: those present in the records).
         three_min_basis: "message" or "round" (see :func:`ratios`; :func:`three_min_basis`).
+        view: with the bot front line's records, "human", "bot" or "all" (:data:`VIEWS`); None = every chat
+            with the records' own replies (a run without a bot has one view).
 
     Returns:
         A flat DataFrame with columns rep, [agent], [period name] and every KPI code.
@@ -420,8 +456,8 @@ def kpi_table(
         mkeys[period] = period_of(msgs["day"].to_numpy(), period, days)
         keys = keys + [period]
     options = options or KpiOptions()
-    cs = chat_sums(chats, keys, options, by_agent=by_agent, rows=crows, key_values=ckeys)
-    ms = msg_sums(msgs, keys, options, rows=mrows, key_values=mkeys)
+    cs = chat_sums(chats, keys, options, by_agent=by_agent, rows=crows, key_values=ckeys, view=view)
+    ms = msg_sums(msgs, keys, options, rows=mrows, key_values=mkeys, view=view)
     s = cs.join(ms, how="outer").fillna(0)
     # on-duty time: same in every replication
     d = duty if period is None else duty.assign(**{period: period_of(duty["day"], period, days)})

@@ -173,5 +173,41 @@ def apply_outcomes(s: Scenario, chats: pd.DataFrame, d: Any, agents: pd.DataFram
         conversion_shock=1.0 if sh is None else sh.conversion_of(agent, chats["day"].to_numpy()),
         satisfied_shock=0.0 if sh is None else sh.satisfied_of(agent),
     )
+    if "bot_resolved" in chats.columns and getattr(d, "bot", None) is not None:
+        cols = bot_outcomes(s, cols, d.bot, chats["bot_resolved"].to_numpy(dtype=bool), genuine)
     # one new frame (as chats.assign(**cols), without inserting the columns one by one)
     return pd.DataFrame({**{k: chats[k] for k in chats.columns}, **cols}, index=chats.index)
+
+
+def bot_outcomes(s: Scenario, cols: dict[str, np.ndarray], b: Any, resolved: np.ndarray,
+                 genuine: np.ndarray) -> dict[str, np.ndarray]:
+    """The outcome columns with the bot-resolved chats' own outcomes (``[bot]``, stream ``bot``).
+
+    A genuine pre-sale inquirer the bot resolved pays with probability ``bot.conversion`` (ordered if
+    U < conversion / payment rate, paid if ordered and U' < payment rate, as for the agents); the order value is
+    ``base_aov_yuan x LN(aov_cv)`` and refunds at ``refund_share``; a resolved chat is rated with
+    ``bot.rating_share``, satisfied with ``bot.satisfied_share``, otherwise disappointed with
+    ``outcomes.disappointed_share_of_bad``, else neutral. No agent is credited, and no bad rating is an agent's
+    attitude.
+    """
+    bot, o = s.bot, s.outcomes
+    r = float(np.clip(o.payment_rate, 1e-9, 1.0))
+    p = np.where(resolved & genuine, bot.conversion, 0.0)
+    ordered = b.u_order < np.minimum(1.0, p / r)
+    paid = ordered & (b.u_pay < r)
+    value = np.where(paid, o.base_aov_yuan * lognormal_mean1(b.z_aov, o.aov_cv), 0.0)
+    refunded = paid & (b.u_refund < o.refund_share)
+    rated = resolved & (b.u_rate < bot.rating_share)
+    rating = np.where(rated, np.where(b.u_sat < bot.satisfied_share, Rating.SATISFIED,
+                                      np.where(b.u_disappointed < o.disappointed_share_of_bad, Rating.DISAPPOINTED,
+                                               Rating.NEUTRAL)), Rating.NONE).astype(np.int8)
+    out = dict(cols)
+    for k, v in (("ordered", ordered), ("paid", paid), ("value_yuan", value), ("refunded", refunded),
+                 ("rating", rating)):
+        out[k] = np.where(resolved, v, cols[k])
+    for k in ("caused_refund", "attributed", "bad_attitude"):
+        out[k] = cols[k] & ~resolved
+    out["rating"] = out["rating"].astype(np.int8)
+    if "hidden" in out:
+        out["hidden"] = out["hidden"] & ~resolved
+    return out

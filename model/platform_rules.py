@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from model.kpicodes import KPI_CODES
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -81,6 +83,22 @@ class Pack:
     rules: tuple[DatedRule, ...] = ()
     exemptions: tuple[Exemption, ...] = ()
     promotions: tuple[dict[str, Any], ...] = ()
+    bot: BotCounting | None = None
+
+
+@dataclass(frozen=True)
+class BotCounting:
+    """How a platform counts the bot front line in its rates (the pack's ``[bot]`` table).
+
+    Attributes:
+        counts_bot: KPI codes whose platform figure counts the bot's replies and ratings (the "all" view:
+            bot-handled chats count, and a handed-over chat's first response is the bot's first reply); every
+            other code counts human-handled chats only (the "human" view; docs/kpi.md, "Bot replies").
+    """
+
+    counts_bot: tuple[str, ...] = ()
+    note: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,8 +161,18 @@ def parse_pack(data: dict[str, Any], file: str = "<rule pack>") -> Pack:
         if start is None or end is None or end < start:
             raise _pack_error("an exemption needs start <= end (dates)", file, key)
         ex.append(Exemption(start, end, tuple(e.get("kpis", [])), str(e.get("reason", "")), str(e.get("source", ""))))
+    bot = data.get("bot")
+    counting = None
+    if bot is not None:
+        codes = bot.get("counts_bot", []) if isinstance(bot, dict) else None
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise _pack_error("counts_bot must be a list of KPI codes", file, "bot.counts_bot")
+        unknown = [c for c in codes if c not in KPI_CODES]
+        if unknown:
+            raise _pack_error(f"unknown KPI codes {unknown}", file, "bot.counts_bot")
+        counting = BotCounting(tuple(codes), str(bot.get("note", "")), str(bot.get("source", "")))
     return Pack(platform, str(data.get("name", platform)), file, tuple(rules), tuple(ex),
-                tuple(data.get("promotions", [])))
+                tuple(data.get("promotions", [])), counting)
 
 
 @lru_cache(maxsize=1)
@@ -200,3 +228,9 @@ def rules_for(platform: str | None) -> tuple[Rule, ...]:
 def rule_for(platform: str | None, kpi: str) -> Rule | None:
     """The platform's rule on one KPI, if any."""
     return next((r for r in rules_for(platform) if r.kpi == kpi), None)
+
+
+def bot_counting(platform: str | None) -> BotCounting:
+    """How ``platform`` counts the bot in its rates (no pack or no ``[bot]`` table: human chats only)."""
+    pack = load_packs().get(platform or "")
+    return pack.bot if pack is not None and pack.bot is not None else BotCounting()

@@ -21,16 +21,17 @@ from model.schemes.pricing import PricingContext, can_pay_negative, pay_table, p
 from model.schemes.spec import Scheme
 
 
-def team_horizon(res: SimResult) -> pd.DataFrame:
+def team_horizon(res: SimResult, view: str | None = None) -> pd.DataFrame:
     """Team KPIs per replication over the horizon, with the silent-order sales the pools need.
 
+    ``view``: with the bot front line, which chats count (:meth:`SimResult.table`; default the platform view).
     Cached on the result like its KPI tables (re-pricing a stored run must not rebuild it); do not modify it.
     """
-    key = ("compare.team_horizon",)
+    key = ("compare.team_horizon",) if view is None or not res.has_bot else ("compare.team_horizon", view)
     cached = res._cache.get(key)
     if cached is not None:
         return cached
-    t = res.table().copy()
+    t = res.table(view=view).copy()
     if len(res.silent_orders):
         t = t.merge(res.silent_orders[["rep", "silent_orders_yuan"]], on="rep", how="left")
     else:
@@ -47,6 +48,21 @@ def pricing_context(res: SimResult, baseline: SimResult, *, scenario: Scenario |
     only when a component of the scheme is evaluated on them (through ``tables``, cached on the result).
     """
     s = scenario or res.scenario
+    if res.has_bot:  # schemes pay on the human view; a component with kpi_basis = "all" on the all view
+        return PricingContext(
+            agent_horizon=res.table(by_agent=True, view="human"),
+            team_horizon=team_horizon(res, "human"),
+            agents=res.agents,
+            baseline_team_horizon=team_horizon(baseline, "human"),
+            gross_margin_share=s.economics.gross_margin_share,
+            days=float(s.meta.days),
+            tables=lambda **kw: res.table(**kw, view="human"),
+            all_basis=PricingContext(
+                agent_horizon=res.table(by_agent=True, view="all"), team_horizon=team_horizon(res, "all"),
+                agents=res.agents, baseline_team_horizon=team_horizon(baseline, "all"),
+                gross_margin_share=s.economics.gross_margin_share, days=float(s.meta.days),
+                tables=lambda **kw: res.table(**kw, view="all")),
+        )
     return PricingContext(
         agent_horizon=res.table(by_agent=True),
         team_horizon=team_horizon(res),

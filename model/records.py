@@ -19,6 +19,7 @@ import pandas as pd
 from model.clock import DAY_S, HOUR_S, ChatStatus, Rating
 
 if TYPE_CHECKING:
+    from model.botfront import BotRecords
     from model.chatcentre import EngineRecords
     from model.draws import Draws
 
@@ -60,6 +61,21 @@ OUTCOME_COLUMNS: dict[str, tuple[str, str]] = {
 #: Outcome columns that only some runs have (absent = False for every chat).
 OPTIONAL_OUTCOME_COLUMNS: dict[str, tuple[str, str]] = {
     "hidden": ("bool", "gaming: a non-buying inquirer the agent kept out of the inquirer count (behaviour)"),
+}
+
+#: Chat columns of a run with the bot front line (``[bot]`` on; absent = every chat handled by humans, no bot).
+BOT_CHAT_COLUMNS: dict[str, tuple[str, str]] = {
+    "handled_by": ("int8", "HandledBy: 0 human (reached the agents, also after a hand-over), 1 bot (resolved by "
+                           "the bot, or bot-only in a bot hour)"),
+    "handed_over": ("bool", "the bot held the chat and handed it to the agents (or the buyer left meanwhile)"),
+    "bot_resolved": ("bool", "the bot resolved the chat alone (its own conversion and rating)"),
+    "bot_first_response_s": ("float64", "the bot's first reply - arrival; NaN when the bot did not reply"),
+}
+
+#: Message columns of a run with the bot front line.
+BOT_MSG_COLUMNS: dict[str, tuple[str, str]] = {
+    "handled_by": ("int8", "the chat's HandledBy code"),
+    "bot_reply_s": ("float64", "time of the bot's reply to the message; NaN where the bot did not reply"),
 }
 
 #: One row per buyer message that was sent.
@@ -121,12 +137,16 @@ def validate_frames(chats: pd.DataFrame, msgs: pd.DataFrame, *, outcomes: bool =
         raise RecordsError("\n".join(problems))
 
 
-def engine_frames(d: Draws, rec: EngineRecords, rep: int, horizon_s: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The chat frame (without outcomes) and message frame of one simulated replication."""
+def engine_frames(d: Draws, rec: EngineRecords, rep: int, horizon_s: float,
+                  bot: BotRecords | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chat frame (without outcomes) and message frame of one simulated replication (``bot``: the bot front
+    line's records; adds :data:`BOT_CHAT_COLUMNS` and :data:`BOT_MSG_COLUMNS`)."""
     t = d.arrival_s
     taken_at = np.where(np.isfinite(rec.chat_assign_s) & ~rec.chat_ghost, rec.chat_assign_s, np.nan)
     left = rec.chat_left_s
     queue_end = np.where(np.isfinite(taken_at), taken_at, np.where(np.isfinite(left), left, horizon_s))
+    if bot is not None:
+        return _bot_frames(d, rec, rep, bot, queue_end)
     chats = pd.DataFrame({
         "rep": np.int32(rep),
         "chat": np.arange(len(t), dtype=np.int32),
@@ -155,5 +175,50 @@ def engine_frames(d: Draws, rec: EngineRecords, rep: int, horizon_s: float) -> t
         "reply_s": reply,
         "lines": np.where(np.isfinite(reply), d.lines, 0).astype(np.int32),
         "type_s": rec.msg_type_s,
+    })
+    return chats, msgs[np.isfinite(sent)]
+
+
+def _bot_frames(d: Draws, rec: EngineRecords, rep: int, bot: BotRecords,
+                queue_end: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`engine_frames` of a run with the bot: the queue wait counts from the hand-over (0 for chats that
+    never reached the queue), and the bot's columns."""
+    t = d.arrival_s
+    queued_from = np.where(np.isfinite(bot.handover_s), bot.handover_s, t)
+    reached = (bot.handled_by == 0) & ~(bot.handed_over & ~np.isfinite(bot.handover_s))
+    chats = pd.DataFrame({
+        "rep": np.int32(rep),
+        "chat": np.arange(len(t), dtype=np.int32),
+        "day": (t // DAY_S).astype(np.int32),
+        "hour": ((t % DAY_S) // HOUR_S).astype(np.int8),
+        "arrival_s": t,
+        "aftersale": d.aftersale,
+        "agent": rec.chat_agent,
+        "status": rec.chat_status,
+        "ghost": rec.chat_ghost,
+        "queue_wait_s": np.where(reached, np.maximum(queue_end - queued_from, 0.0), 0.0),
+        "first_response_s": rec.chat_first_reply_s - t,
+        "returning": d.returning,
+        "advert": d.advert,
+        "unresponsive": d.unresponsive,
+        "purchase_days_ago": d.purchase_days_ago,
+        "handled_by": bot.handled_by,
+        "handed_over": bot.handed_over,
+        "bot_resolved": bot.resolved,
+        "bot_first_response_s": bot.bot_first_s - t,
+    })
+    sent = rec.msg_sent_s
+    reply = rec.msg_reply_s
+    msgs = pd.DataFrame({
+        "rep": np.int32(rep),
+        "chat": rec.msg_chat,
+        "agent": rec.chat_agent[rec.msg_chat],
+        "day": np.where(np.isfinite(sent), sent // DAY_S, t[rec.msg_chat] // DAY_S).astype(np.int32),
+        "sent_s": sent,
+        "reply_s": reply,
+        "lines": np.where(np.isfinite(reply), d.lines, 0).astype(np.int32),
+        "type_s": rec.msg_type_s,
+        "handled_by": bot.handled_by[rec.msg_chat],
+        "bot_reply_s": bot.msg_bot_reply_s,
     })
     return chats, msgs[np.isfinite(sent)]

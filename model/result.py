@@ -10,8 +10,9 @@ import pandas as pd
 from model.clock import ChatStatus
 from model.draws import Draws
 from model.effects import Effects
-from model.kpi import kpi_table, three_min_basis
+from model.kpi import SHOP_TOTAL_CODES, kpi_table, three_min_basis
 from model.outcomes import apply_outcomes
+from model.platform_rules import bot_counting
 from model.records import OPTIONAL_OUTCOME_COLUMNS, OUTCOME_COLUMNS
 from model.schema import Scenario
 
@@ -44,15 +45,34 @@ class SimResult:
     def replications(self) -> int:
         return len(self.draws)
 
-    def table(self, *, by_agent: bool = False, period: str | None = None) -> pd.DataFrame:
-        """KPI table for the team or per agent, for the horizon or per day / week / month (cached)."""
-        key = (by_agent, period)
+    @property
+    def has_bot(self) -> bool:
+        """True when the records carry the bot front line's columns (``handled_by``)."""
+        return "handled_by" in self.chats.columns
+
+    def table(self, *, by_agent: bool = False, period: str | None = None, view: str | None = None) -> pd.DataFrame:
+        """KPI table for the team or per agent, for the horizon or per day / week / month (cached).
+
+        ``view`` matters only with the bot front line (:attr:`has_bot`): "human", "bot", "all"
+        (:data:`model.kpi.VIEWS`) or "platform"; the default is "platform" for the team (each KPI code as the
+        shop's platform counts it: :func:`platform_view`) and "human" per agent (what schemes pay on).
+        """
+        if not self.has_bot:
+            view = None
+        elif view is None:
+            view = "human" if by_agent else "platform"
+        key = (by_agent, period) if view is None else (by_agent, period, view)
         cache = self._cache
         if key not in cache:
             s = self.scenario
-            cache[key] = kpi_table(self.chats, self.msgs, self.duty, by_agent=by_agent, period=period,
-                                   options=s.kpi, reps=range(self.replications),
-                                   three_min_basis=three_min_basis(s.kpi, s.shop.platform))
+            if view == "platform":
+                cache[key] = platform_view(self.table(by_agent=by_agent, period=period, view="human"),
+                                           self.table(by_agent=by_agent, period=period, view="all"),
+                                           s.shop.platform)
+            else:
+                cache[key] = kpi_table(self.chats, self.msgs, self.duty, by_agent=by_agent, period=period,
+                                       options=s.kpi, reps=range(self.replications),
+                                       three_min_basis=three_min_basis(s.kpi, s.shop.platform), view=view)
         return cache[key]
 
     @cached_property
@@ -84,3 +104,17 @@ class SimResult:
             "in_progress_at_end": int((st == ChatStatus.IN_PROGRESS).sum()),
             "messages": int(len(self.msgs)),
         }
+
+
+def platform_view(human: pd.DataFrame, every: pd.DataFrame, platform: str | None) -> pd.DataFrame:
+    """The KPI table as the platform counts the bot: the human view, with the codes the platform's rule pack
+    counts the bot in (``[bot] counts_bot``) and the shop's totals (:data:`model.kpi.SHOP_TOTAL_CODES`: its
+    inquirers, orders, sales and conversion, the bot's included) taken from the all view."""
+    codes = [c for c in (*SHOP_TOTAL_CODES, *bot_counting(platform).counts_bot) if c in every.columns]
+    out = human.copy()
+    keys = [k for k in human.columns if k in ("rep", "agent", "day", "week", "month", "round4")]
+    if list(human[keys].itertuples(index=False)) != list(every[keys].itertuples(index=False)):
+        every = human[keys].merge(every, on=keys, how="left")
+    for c in codes:
+        out[c] = every[c].to_numpy()
+    return out

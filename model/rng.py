@@ -25,6 +25,7 @@ SOURCES: dict[str, int] = {
     "silent_orders": 10,
     "reaction_latency": 11,
     "monthly_shocks": 12,
+    "bot": 13,  # the bot front line (model.botfront): drawn only when a [bot] is on
 }
 
 

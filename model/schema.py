@@ -11,12 +11,20 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from model.clock import WEEK_DAYS
 from model.errors import format_validation_error
 from model.language.base import Strict as _Strict
 from model.language.behaviour import Behaviour
+from model.language.bot import Bot
 from model.language.kpi_options import KpiOptions
 from model.language.tuning import Tuning
 from model.schemes.spec import Scheme, validate_schemes
@@ -410,6 +418,21 @@ class Scenario(_Strict):
     economics: EconomicsConfig = Field(default_factory=EconomicsConfig)
     schemes: list[Scheme] = Field(default_factory=list)
     tuning: Tuning = Field(default_factory=Tuning, description="Constraints of the target optimiser (docs/tuning.md).")
+    bot: Bot | None = Field(None, description="The bot front line before the agents (docs/model.md, 'The bot "
+                            "front line'); absent = no bot.")
+
+    @model_serializer(mode="wrap")
+    def _without_absent_bot(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # a scenario without [bot] dumps as it did before the table existed (run keys, stored sweeps, documents)
+        data = handler(self)
+        if isinstance(data, dict) and data.get("bot", 0) is None:
+            data.pop("bot")
+        return data
+
+    @property
+    def bot_on(self) -> bool:
+        """True when a bot takes part in the run (``[bot]`` with a share above 0 in some hour or bot hours)."""
+        return self.bot is not None and self.bot.active
 
     @model_validator(mode="after")
     def _sizes(self) -> Scenario:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from model import chatcentre
+from model import botfront, chatcentre
 from model.clock import DAY_S
 from model.draws import Draws, make_draws
 from model.effects import Effects
@@ -56,8 +56,12 @@ def run_replication(s: Scenario, rep: int, effects: Effects | None = None) -> di
     """Simulate one replication: draws, engine, records (without outcomes) and the draws for re-pricing."""
     effects = effects or Effects()
     d = make_draws(s, rep)
-    rec = chatcentre.run(engine_input(s, d, agent_table(s), effects))
-    chats, msgs = engine_frames(d, rec, rep, s.meta.days * DAY_S)
+    inp = engine_input(s, d, agent_table(s), effects)
+    if d.bot is not None:  # the bot front line decides before the engine (model.botfront)
+        rec, bot = botfront.run(inp, s.bot, d.bot.u_resolve, d.bot.delay_unit)
+        chats, msgs = engine_frames(d, rec, rep, s.meta.days * DAY_S, bot)
+    else:
+        chats, msgs = engine_frames(d, chatcentre.run(inp), rep, s.meta.days * DAY_S)
     return {"rep": rep, "chats": chats, "msgs": msgs, "draws": d}
 
 

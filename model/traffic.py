@@ -23,10 +23,21 @@ def open_mask(open_hours: tuple[float, float]) -> np.ndarray:
     return np.clip(np.minimum(h + 1, b) - np.maximum(h, a), 0.0, 1.0)
 
 
+def bot_hours_of(s: Scenario) -> list[int]:
+    """The hours of day the shop leaves to the bot alone (``bot.bot_hours``; empty without a bot)."""
+    return list(s.bot.bot_hours) if s.bot_on else []
+
+
 def hourly_rates(s: Scenario, per_day: float, profile: str | list[float]) -> np.ndarray:
-    """Expected arrivals in each hour of the horizon (length days * 24)."""
+    """Expected arrivals in each hour of the horizon (length days * 24).
+
+    With ``bot.bot_hours`` those hours get arrivals at the profile's rate even outside the open hours (the
+    normalisation stays over the open hours: ``per_day`` is still the open hours' traffic)."""
     t = s.traffic
     mask = open_mask(t.open_hours)
+    extra = bot_hours_of(s)
+    if extra:
+        return _rates_with_bot_hours(s, per_day, profile, mask, extra)
     base = np.asarray(profile_weights(profile), dtype=float) * mask
     promo = {p.day: p for p in t.promo_days}
     out = np.empty(s.meta.days * DAY_H)
@@ -42,8 +53,30 @@ def hourly_rates(s: Scenario, per_day: float, profile: str | list[float]) -> np.
     return out
 
 
-def arrivals(rng: np.random.Generator, rates: np.ndarray, open_hours: tuple[float, float] = (0.0, 24.0)) -> np.ndarray:
-    """Sorted arrival times (s) of a Poisson process with the given expected count per hour."""
+def _rates_with_bot_hours(s: Scenario, per_day: float, profile: str | list[float], mask: np.ndarray,
+                          bot_hours: list[int]) -> np.ndarray:
+    t = s.traffic
+    full = mask.copy()
+    full[bot_hours] = 1.0
+    promo = {p.day: p for p in t.promo_days}
+    out = np.empty(s.meta.days * DAY_H)
+    for d in range(s.meta.days):
+        prof = profile
+        factor = t.weekday_factors[(s.meta.start_weekday + d) % WEEK_DAYS]
+        if d in promo:
+            factor *= promo[d].multiplier
+            if promo[d].intraday_profile is not None:
+                prof = promo[d].intraday_profile
+        w = np.asarray(profile_weights(prof), dtype=float)
+        total = (w * mask).sum()
+        out[d * DAY_H:(d + 1) * DAY_H] = 0.0 if total <= 0 else per_day * factor * w * full / total
+    return out
+
+
+def arrivals(rng: np.random.Generator, rates: np.ndarray, open_hours: tuple[float, float] = (0.0, 24.0),
+             bot_hours: list[int] | None = None) -> np.ndarray:
+    """Sorted arrival times (s) of a Poisson process with the given expected count per hour (``bot_hours``:
+    hours of day open in full whatever the open hours)."""
     counts = rng.poisson(rates)
     n = int(counts.sum())
     start = np.repeat(np.arange(len(rates), dtype=float) * HOUR_S, counts)
@@ -52,6 +85,9 @@ def arrivals(rng: np.random.Generator, rates: np.ndarray, open_hours: tuple[floa
     hour_of_day = np.repeat(np.arange(len(rates)) % DAY_H, counts).astype(float)
     lo = np.clip(a - hour_of_day, 0.0, 1.0)
     hi = np.clip(b - hour_of_day, 0.0, 1.0)
+    if bot_hours:
+        whole = np.isin(hour_of_day, bot_hours)
+        lo, hi = np.where(whole, 0.0, lo), np.where(whole, 1.0, hi)
     u = rng.random(n)
     times = start + (lo + u * (hi - lo)) * HOUR_S
     times.sort()
@@ -66,10 +102,11 @@ def generate(s: Scenario, rngs: dict[str, np.random.Generator],
     :mod:`model.shocks`), or None."""
     f = 1.0 if volume is None else volume
     pre = arrivals(rngs["arrivals_presale"],
-                   hourly_rates(s, s.traffic.inquiries_per_day, s.traffic.intraday_profile) * f, s.traffic.open_hours)
+                   hourly_rates(s, s.traffic.inquiries_per_day, s.traffic.intraday_profile) * f, s.traffic.open_hours,
+                   bot_hours_of(s))
     after_profile = s.traffic.aftersale_profile or s.traffic.intraday_profile
     post = arrivals(rngs["arrivals_aftersale"], hourly_rates(s, s.traffic.aftersale_per_day, after_profile) * f,
-                    s.traffic.open_hours)
+                    s.traffic.open_hours, bot_hours_of(s))
     t = np.concatenate([pre, post])
     flag = np.concatenate([np.zeros(len(pre), bool), np.ones(len(post), bool)])
     order = np.argsort(t, kind="stable")

@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                   "model.naming", "model.schemes", "model.schemes.spec", "model.schemes.assumption",
                   "model.schemes.targets", "model.schemes.describe")),
     ("effects", ("model.effects",)),
-    ("engine", ("model.shocks", "model.traffic", "model.chatcentre", "model.draws", "model.outcomes", "model.records", "model.team",
+    ("engine", ("model.shocks", "model.traffic", "model.chatcentre", "model.botfront", "model.draws", "model.outcomes", "model.records", "model.team",
                 "model.kpi", "model.result", "model.simulate", "model.checks")),
     ("pricing", ("model.schemes.pricing", "model.economics", "model.priced")),
     ("behaviour", ("model.behaviour", "model.behaviour.*")),

@@ -95,11 +95,13 @@ def apply_changes(
     replications: int,
     overrides: list[str] | None = None,
     file: str = "<scenario>",
+    bot_share: float | None = None,
 ) -> Changes:
     """Return the scenario the widgets describe: one :func:`model.edits.with_edits` call.
 
     The model's edit re-spreads shifts over a new agent count and reports promotion days beyond a shorter
     horizon, exactly as for ``--set`` and sweeps. ``overrides`` (``dotted.key=value``) win over the widgets.
+    ``bot_share``: the bot's resolution share (``bot.resolve_share``), set only when it differs from the file's.
 
     Raises:
         ScenarioError: when the result is not a valid scenario.
@@ -111,6 +113,9 @@ def apply_changes(
         "meta.days": int(days),
         "meta.replications": int(replications),
     }
+    current = base.bot.resolve_share if base.bot is not None else 0.0
+    if bot_share is not None and not isinstance(current, list) and float(bot_share) != float(current):
+        changes["bot.resolve_share"] = float(bot_share)  # the bot slider (a shop without [bot] at 0 stays as it is)
     if overrides:
         changes.update(parse_overrides(overrides))
     notices: list[Notice] = []

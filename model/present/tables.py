@@ -51,10 +51,27 @@ def summary_table(doc: dict[str, Any]) -> str:
     lines.append(rule)
     lines.append(f"到达 arrived {c['arrived']:,} · 接待完成 answered {c['answered']:,} · 放弃 abandoned "
                  f"{c['abandoned']:,} · 进行中 in progress {c['in_progress_at_end']:,} · 买家消息 messages {c['messages']:,}")
+    if doc.get("bot"):
+        lines.extend(bot_lines(doc["bot"]))
     if any(v.get("note") == "clipped" for v in doc["team"].values() if isinstance(v, dict)):
         lines.append("^ 区间已截到可能的范围 interval cut at the possible range (e.g. 0-100%)")
     lines.append("— 无分母(如没有咨询)no denominator (e.g. no chats)")
     return "\n".join(lines)
+
+
+def bot_lines(b: dict[str, Any]) -> list[str]:
+    """The bot front line under the summary: who handled the chats and how the platform counts the bot."""
+    def pct(x: dict[str, Any] | None) -> str:
+        m = (x or {}).get("mean")
+        return "—" if m is None else f"{100 * m:.1f}%"
+
+    counted = ", ".join(b.get("counts_bot") or []) or "— (none)"
+    views = b.get("views") or {}
+    human = (views.get("human") or {}).get("first_response_s") or {}
+    fr = "—" if human.get("mean") is None else f"{human['mean']:.1f} s"
+    return [f"机器人 bot: 机器人接待 handled by the bot {pct(b.get('handled_by_bot_share'))} · 转人工 handed over "
+            f"{pct(b.get('handed_over_share'))} · 人工首次响应 human first response {fr}",
+            f"  平台计入机器人的指标 the platform counts the bot in: {counted} (其余为人工 others: human chats only)"]
 
 
 def warnings_text(doc: dict[str, Any]) -> str:

@@ -84,6 +84,7 @@ class PricingContext:
     gross_margin_share: float = 0.3
     days: float = 30.0
     tables: Callable[..., pd.DataFrame] | None = None
+    all_basis: PricingContext | None = None
 
 
 @dataclass
@@ -703,13 +704,19 @@ def price_scheme(scheme: Scheme, ctx: PricingContext) -> pd.DataFrame:
         tells whether it held; the pay it withholds is removed from the gated components' rows.
     """
     p = _Prep(ctx)
+    p_all: _Prep | None = None
     flat = scheme.flat_components()
     priced: dict[str, _Priced] = {}
     points: dict[str, pd.Series] = {}
     for lab, c, _ in flat:
         pricer = PRICERS.get(type(c))
         if pricer is not None:
-            priced[lab] = pricer(c, p)
+            on = p
+            if getattr(c, "kpi_basis", None) == "all" and ctx.all_basis is not None:
+                # the component pays on KPIs that count the bot's replies and chats (docs/schemes.md, kpi_basis)
+                p_all = p_all or _Prep(ctx.all_basis)
+                on = p_all
+            priced[lab] = pricer(c, on)
             if priced[lab].points is not None:
                 points[lab] = priced[lab].points
     for lab, c, _ in flat:

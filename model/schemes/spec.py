@@ -134,11 +134,15 @@ class _Component(_Base):
         roles: agent roles the component applies to (default: every agent); others get 0 and do not rank.
         period: the period the component's amounts and count/sales targets are quoted for (month = 30 days,
             week = 7 days, day); prorated to the simulated horizon.
+        kpi_basis: with the bot front line, "human" (default, None) or "all" (docs/schemes.md).
     """
 
     label: str | None = None
     roles: list[Role] | None = None
     period: Period = "month"
+    kpi_basis: Literal["human", "all"] | None = Field(
+        None, description="With a [bot]: the KPIs this component pays on count the human-handled chats only "
+        "('human', the default: the usual case) or every chat with the bot's replies and ratings ('all').")
 
 
 class PoolSpec(_Base):

@@ -79,11 +79,17 @@ def parse_line(text: str) -> tuple[str, float]:
 
 
 def hourly_chats(s: Scenario, day: int) -> np.ndarray:
-    """Expected chats (pre-sale + after-sale) in each hour of a day of the horizon."""
+    """Expected chats (pre-sale + after-sale) that reach the agents in each hour of a day of the horizon: with a
+    ``[bot]``, less the share the bot resolves in that hour, and none in the bot hours (docs/model.md 4b)."""
     t = s.traffic
     pre = hourly_rates(s, t.inquiries_per_day, t.intraday_profile)
     post = hourly_rates(s, t.aftersale_per_day, t.aftersale_profile or t.intraday_profile)
-    return (pre + post)[day * 24:(day + 1) * 24]
+    out = (pre + post)[day * 24:(day + 1) * 24]
+    if s.bot_on:
+        keep = 1.0 - np.asarray(s.bot.hourly_share(), dtype=float)
+        keep[s.bot.bot_hours] = 0.0
+        out = out * keep
+    return out
 
 
 def busiest_day(s: Scenario) -> int:

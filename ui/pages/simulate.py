@@ -35,7 +35,7 @@ HEADLINE = ("inquiry_conversion", "sales_yuan", "first_response_s", "three_min_r
             "abandon_rate", "good_rating_rate", "utilization")
 SOURCE_KEY = "_sim_source"  # which scenario the slider values belong to (not a widget)
 #: Widgets whose values survive a visit to another page (ui.state.remember_widgets / restore_widgets).
-WIDGETS = ("scenario", "agents", "inquiries", "concurrency", "days", "reps", "overrides")
+WIDGETS = ("scenario", "agents", "inquiries", "concurrency", "days", "reps", "bot_share", "overrides")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -51,7 +51,14 @@ def _defaults(base: Scenario) -> dict[str, int]:
         "concurrency": base.agents.max_concurrent_chats,
         "days": min(base.meta.days, max(7, promo_end)),
         "reps": min(base.meta.replications, 3),
+        "bot_share": _bot_percent(base),
     }
+
+
+def _bot_percent(base: Scenario) -> int:
+    """The file's bot resolution share in percent (0 without [bot]; per-hour shares are not on the slider)."""
+    share = base.bot.resolve_share if base.bot is not None else 0.0
+    return 0 if isinstance(share, list) else int(round(100 * share))
 
 
 def _bounds(base: Scenario) -> dict[str, tuple[int, int, int]]:
@@ -67,6 +74,7 @@ def _bounds(base: Scenario) -> dict[str, tuple[int, int, int]]:
         "concurrency": (1, max(10, base.agents.max_concurrent_chats), 1),
         "days": (1, 366, 1),
         "reps": (1, 50, 1),
+        "bot_share": (0, 100, 5),
     }
 
 
@@ -133,6 +141,13 @@ def _controls(lang: str, base: Scenario, source: str) -> dict[str, Any]:
             lo, hi, step = bounds[key]
             out[key] = st.slider(t(label, lang), min_value=lo, max_value=hi, step=step, key=key,
                                  help=t(f"{label}_help", lang))
+        if base.bot is not None and isinstance(base.bot.resolve_share, list):
+            st.caption(t("sim.bot_share_by_hour", lang))
+            out["bot_share"] = None
+        else:
+            lo, hi, step = bounds["bot_share"]
+            out["bot_share"] = st.slider(t("sim.bot_share", lang), min_value=lo, max_value=hi, step=step, key="bot_share",
+                                         help=t("sim.bot_share_help", lang))
         c1, c2 = st.columns(2)
         for col, key, label in ((c1, "days", "sim.days"), (c2, "reps", "sim.reps")):
             lo, hi, step = bounds[key]
@@ -160,6 +175,19 @@ def _headline(doc: dict[str, Any], lang: str, platform: str, agents: int, days: 
                     kpi_card(code, label, iv, lang, platform=platform, help=hlp)
 
 
+def _bot_caption(b: dict[str, Any], lang: str) -> None:
+    """Who handled the chats with the bot front line, and what the platform counts the bot in."""
+    def pct(x: dict[str, Any] | None) -> str:
+        m = (x or {}).get("mean")
+        return "—" if m is None else f"{100 * m:.1f}%"
+
+    fr = ((b.get("views") or {}).get("human") or {}).get("first_response_s") or {}
+    counted = ", ".join(kpi_label(c, lang) for c in b.get("counts_bot") or []) or t("sim.bot_counted_none", lang)
+    st.caption(t("sim.bot_caption", lang, handled=pct(b.get("handled_by_bot_share")),
+                 handed=pct(b.get("handed_over_share")),
+                 human_fr="—" if fr.get("mean") is None else f"{fr['mean']:.1f} s", counted=counted))
+
+
 def render(scenario_dir: Path | None = None) -> None:
     """Draw the Simulate page. ``scenario_dir`` replaces ``scenarios/`` (tests)."""
     lang = current_lang()
@@ -174,7 +202,8 @@ def render(scenario_dir: Path | None = None) -> None:
     try:
         changed = sc.apply_changes(
             base=base, agents=w["agents"], inquiries_per_day=w["inquiries"], max_concurrent_chats=w["concurrency"],
-            days=w["days"], replications=w["reps"], overrides=sc.parse_override_lines(text=w["overrides"]), file=name)
+            days=w["days"], replications=w["reps"], overrides=sc.parse_override_lines(text=w["overrides"]), file=name,
+            bot_share=None if w["bot_share"] is None else w["bot_share"] / 100)
         with st.spinner(t("sim.running", lang)):
             doc = _run_cached(scenario_json=sc.scenario_json(s=changed.scenario))
     except ScenarioError as e:
@@ -197,6 +226,8 @@ def render(scenario_dir: Path | None = None) -> None:
     st.caption(t("sim.counts", lang, arrived=count(c["arrived"]), answered=count(c["answered"]),
                  abandoned=count(c["abandoned"]), in_progress=count(c["in_progress_at_end"]),
                  messages=count(c["messages"])))
+    if doc.get("bot"):
+        _bot_caption(doc["bot"], lang)
 
     st.subheader(t("sim.intraday", lang))
     left, right = st.columns(2)

@@ -36,6 +36,13 @@ ZH: dict[str, str] = {
     "sim.days_help": "天数越少越快；金额按模拟的天数计算。",
     "sim.reps": "重复次数",
     "sim.reps_help": "独立重复模拟的次数，用于 95% 置信区间（至少 2 次才有区间）。",
+    "sim.bot_share": "机器人独立解决占比（%）",
+    "sim.bot_share_help": "店小蜜 / 智能客服在客服之前独立解决的会话占比；其余在转人工等待后进入排队。0 = 不用机器人。"
+                          "平台如何计入机器人回复见 docs/kpi.md。",
+    "sim.bot_share_by_hour": "机器人解决占比按小时设置（场景文件 [bot]），此处不调整。",
+    "sim.bot_caption": "机器人：独立接待 {handled} · 转人工 {handed} · 人工首次响应 {human_fr} · "
+                       "平台计入机器人的指标：{counted}（其余只计人工会话）",
+    "sim.bot_counted_none": "无",
     "sim.advanced": "高级：修改任意参数",
     "sim.overrides": "每行一个 键=值（与命令行 --set 相同）",
     "sim.overrides_help": "例如 customers.patience.mean_s=120；键名见 docs/scenario.md。",
@@ -130,6 +137,14 @@ EN: dict[str, str] = {
     "sim.days_help": "Fewer days run faster; money is for the simulated days.",
     "sim.reps": "Replications",
     "sim.reps_help": "Independent replications for the 95% intervals (at least 2 for an interval).",
+    "sim.bot_share": "Share the bot resolves alone (%)",
+    "sim.bot_share_help": "Share of the chats the bot (店小蜜 / smart service) resolves before the agents; the rest "
+                          "reach the queue after the hand-over. 0 = no bot. How the platform counts bot replies: "
+                          "docs/kpi.md.",
+    "sim.bot_share_by_hour": "The bot's share is set per hour ([bot] in the scenario file) and is not changed here.",
+    "sim.bot_caption": "Bot: handled alone {handled} · handed over {handed} · human first response {human_fr} · "
+                       "the platform counts the bot in: {counted} (the rest count human chats only)",
+    "sim.bot_counted_none": "none",
     "sim.advanced": "Advanced: change any key",
     "sim.overrides": "One key=value per line (same as --set on the command line)",
     "sim.overrides_help": "For example customers.patience.mean_s=120; keys are listed in docs/scenario.md.",
