@@ -24,6 +24,7 @@ from model.months import month_path
 from model.pipeline import Runner, compare_schemes
 from model.platform_rules import bot_counting
 from model.result import SimResult
+from model.language.behaviour import ESTIMABLE
 from model.schema import Scenario
 from model.simulate import simulate
 
@@ -107,9 +108,14 @@ def run_document(res: SimResult, *, level: float = 0.95) -> dict[str, Any]:
 
 def _add_plan(doc: dict[str, Any], s: Scenario) -> None:
     """A planned scenario's ``[meta.plan]`` as ``doc["plan"]`` (the deck's next-month slide), with the agents the
-    scenario has now (an edit after planning may have changed them)."""
+    scenario has now (an edit after planning may have changed them); and, when the agents' response was estimated
+    from the shop's months, ``doc["response"]`` (``[behaviour.estimated]``: months, intervals, back-test)."""
     if s.meta.plan is not None:
         doc["plan"] = {**s.meta.plan.model_dump(mode="json"), "agents_now": s.agents.count}
+    est = s.behaviour.estimated
+    if est is not None and s.behaviour.active:
+        doc["response"] = {**est.model_dump(mode="json"),
+                           "values": {p: getattr(s.behaviour, p) for p in ESTIMABLE}}
 
 
 #: KPI codes the run document's ``bot`` block gives in each view (human / bot / all / platform).

@@ -344,3 +344,51 @@ def test_next_month_slide_from_the_plan(cli_run, lang) -> None:
     edited = {**planned, "plan": {**PLAN, "agents_now": 10}}
     body2 = _texts(Presentation(io.BytesIO(build_deck(edited, lang=lang))))
     assert ("现有 10 名客服" if lang == "zh" else "now has 10 agents") in body2
+
+
+RESPONSE = {"months": ["2026-07", "2026-08", "2026-09", "2026-10"], "not_identified": ["service_cost_yuan"],
+            "intervals": {"selling_cost_yuan": [1372.1, 4557.6], "speed_cost_yuan": [97.2, 322.1],
+                          "decision_noise_yuan": [2.5, 48.0]},
+            "values": {"selling_cost_yuan": 2021.1, "speed_cost_yuan": 169.5, "service_cost_yuan": 1500.0,
+                       "decision_noise_yuan": 14.4},
+            "backtest": {"month": "2026-10", "scheme": "好评 95% + 转化 48%", "fit_months": ["2026-07", "2026-08", "2026-09"],
+                         "kpis": {"inquiry_conversion": [0.415, 0.3717, 0.4634, 0.446],
+                                  "good_rating_rate": [0.95, 0.93, 0.97, 0.909]}}}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_response_slide_shows_the_estimate_and_its_backtest(cli_run, lang) -> None:
+    """A scenario whose response was estimated from its months (``doc["response"]``) gets a slide with each
+    parameter's interval, the one the months could not identify in words, and the back-test table (forecast,
+    interval, actual, inside or not); without it, no such slide."""
+    doc, _, _ = cli_run
+    title = t("deck.resp_title", lang)
+    assert title not in _texts(Presentation(io.BytesIO(build_deck(doc, lang=lang))))
+    prs = Presentation(io.BytesIO(build_deck({**copy.deepcopy(doc), "response": RESPONSE}, lang=lang)))
+    slide = next(sl for sl in prs.slides if _title(sl) == title)
+    body = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "2,021" in body and "1,372 – 4,558" in body and "97 – 322" in body
+    assert t("deck.resp_kept", lang).format(what=t("deck.resp_param.service_cost_yuan", lang), v="1,500") in body
+    table = _shape(slide, "Back-test table").table
+    cells = [[table.cell(r, c).text for c in range(5)] for r in range(1, 3)]
+    assert cells[0][1] == "41.5%" and cells[0][3] == "44.6%" and cells[0][4] == t("deck.resp_inside", lang)
+    assert cells[1][4] == t("deck.resp_outside", lang)  # 90.9% actual below the 93-97% interval
+    assert "_" not in body + " ".join(c for row in cells for c in row)
+    assert slide.has_notes_slide and "2026-07" in slide.notes_slide.notes_text_frame.text
+
+
+def test_run_document_carries_an_estimated_response() -> None:
+    """The run and comparison documents carry ``[behaviour.estimated]`` (the deck's response slide) only when the
+    scenario has one."""
+    from model.document import comparison_document
+    from model.edits import with_edits
+
+    s = with_edits(load_scenario(SEED000), {"meta.days": 1, "meta.replications": 1, "behaviour.model": "effort_equilibrium"},
+                   notices=[])
+    assert "response" not in comparison_document(s)
+    est = {k: v for k, v in RESPONSE.items() if k != "values"}
+    s2 = with_edits(s, {"behaviour.estimated": est, "behaviour.selling_cost_yuan": 2021.1}, notices=[])
+    doc = comparison_document(s2)
+    assert doc["response"]["months"] == RESPONSE["months"]
+    assert doc["response"]["values"]["selling_cost_yuan"] == 2021.1
+    assert doc["response"]["backtest"]["kpis"]["inquiry_conversion"][3] == 0.446

@@ -27,7 +27,7 @@ from pptx.util import Emu, Inches, Pt
 from model.kpicodes import KPI_CODES
 from model.platform_rules import rule_for
 from model.present.format import interval_level
-from model.present.i18n import t
+from model.present.i18n import kpi_label, t
 from model.present.rules import line_text, pack_label
 from model.present.story import agent_states, breaches, reach_chance, recommend, top_assumptions
 from model.schemes.describe import BASIS_NOTES, basis, basis_label, describe_scheme, kpi_level, kpi_name
@@ -453,6 +453,53 @@ def plan_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float)
            Inches(1.4), Inches(12.3), Inches(5.0), size=18)
 
 
+#: The parameters of an estimated response, in the deck's words (catalogue keys).
+_RESPONSE_PARAMS = ("selling_cost_yuan", "speed_cost_yuan", "service_cost_yuan", "decision_noise_yuan")
+
+
+def response_slide(d: _Deck, doc: dict[str, Any]) -> None:
+    """Where the agents' response comes from (``doc["response"]``: estimated from the shop's months): each
+    parameter with its interval, and the back-test of the last month (forecast, interval, actual), team level.
+    Absent when the response is assumed (the how-sure slide says so)."""
+    r = doc.get("response")
+    if not isinstance(r, dict) or not r.get("months"):
+        return
+    lang = d.lang
+    months = list(r["months"])
+    sep = "、" if lang == "zh" else ", "
+    lines = [t("deck.resp_from", lang).format(n=len(months), months=sep.join(months))]
+    values = r.get("values") or {}
+    for p in _RESPONSE_PARAMS:
+        iv = (r.get("intervals") or {}).get(p)
+        v = values.get(p)
+        if v is None:
+            continue
+        what = t(f"deck.resp_param.{p}", lang)
+        if iv:
+            lines.append("   " + t("deck.resp_param", lang).format(what=what, v=f"{v:,.0f}", lo=f"{iv[0]:,.0f}",
+                                                                   hi=f"{iv[1]:,.0f}"))
+        else:
+            lines.append("   " + t("deck.resp_kept", lang).format(what=what, v=f"{v:,.0f}"))
+    bt = r.get("backtest")
+    s = d.slide(t("deck.resp_title", lang), t("deck.resp_note", lang),
+                notes=t("deck.resp_notes", lang).format(months=sep.join(months)))
+    if bt:
+        lines.append(t("deck.resp_bt", lang).format(fit=sep.join(bt["fit_months"]), month=bt["month"],
+                                                    scheme=bt.get("scheme") or t("deck.base_only", lang)))
+    d.text(s, "\n".join("• " + ln if not ln.startswith("   ") else ln for ln in lines), Inches(0.5), Inches(1.3),
+           Inches(12.3), Inches(2.6), size=16)
+    if bt and bt.get("kpis"):
+        rows = []
+        for code, (f, lo, hi, act) in bt["kpis"].items():
+            ok = lo <= act <= hi
+            rows.append([kpi_label(code, lang) if code in KPI_CODES else code, _kpi_text(code, f, lang),
+                         f"{_kpi_text(code, lo, lang)} – {_kpi_text(code, hi, lang)}", _kpi_text(code, act, lang),
+                         t("deck.resp_inside" if ok else "deck.resp_outside", lang)])
+        d.table(s, [t("deck.kpi", lang), t("deck.resp_forecast", lang), t("deck.resp_interval", lang),
+                    t("deck.resp_actual", lang), t("deck.status", lang)], rows, Inches(0.5), Inches(4.0),
+                Inches(12.3), size=12, widths=[3, 2, 3.5, 2, 1.8], name="Back-test table")
+
+
 def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     """The comparison as a PowerPoint deck (.pptx bytes).
 
@@ -484,6 +531,7 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     # what the agents will do (the recommended scheme and at most one more), and how sure
     behaviour_slides(d, doc, rec)
     sure_slide(d, doc, rec, level)
+    response_slide(d, doc)  # a response estimated from the shop's months only
     plan_slide(d, doc, rec, level)  # a planned month only
 
     # 2. current state
