@@ -1,4 +1,4 @@
-"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|tuning|floor|profile|plan|quick|portfolio|agreement
+"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|tuning|floor|profile|plan|quick|portfolio|agreement|response
 ...] [--quick]``: the performance budget."""
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ FIGURES = {
 EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top functions (cProfile), the CLI run's stages
          "floor": "bench.floor",  # issue 17: the four engine figures in one run with their budgets (not in the default)
          "history": "bench.history_import",  # informational: import speed near the upload limit (issue 9)
-         "agreement": "bench.agreement"}  # issue 20: the agents' forecast vs the engine (uplift, reach), not a timing
+         "agreement": "bench.agreement",  # issue 20: the agents' forecast vs the engine (uplift, reach), not a timing
+         "response": "bench.response"}  # issue 14: the response estimate's cost, recovery, effect sizes
 
 
 def main(argv: list[str] | None = None) -> int:

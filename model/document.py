@@ -20,11 +20,11 @@ from model.checks import run_warnings
 from model.clock import ChatStatus
 from model.kpi import interval, summarise
 from model.kpicodes import KPI_CODES
+from model.language.behaviour import ESTIMABLE
 from model.months import month_path
 from model.pipeline import Runner, compare_schemes
 from model.platform_rules import bot_counting
 from model.result import SimResult
-from model.language.behaviour import ESTIMABLE
 from model.schema import Scenario
 from model.simulate import simulate
 

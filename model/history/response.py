@@ -459,7 +459,7 @@ def _merge(histories: list[History]) -> History:
 
 
 def estimate(months: list[Month], template: Scenario | None = None, *, replications: int = 2,
-             bootstrap: int = BOOTSTRAP, passes: int = 2, params: tuple[str, ...] = ESTIMABLE,
+             bootstrap: int = BOOTSTRAP, passes: int = 1, params: tuple[str, ...] = ESTIMABLE,
              progress: Callable[[int, int], None] | None = None, seed: int = 0,
              norm: tuple[Scenario, tuple[str, str]] | None = None) -> Estimate:
     """Fit the response parameters to the months.
