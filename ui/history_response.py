@@ -20,7 +20,7 @@ import streamlit as st
 from model.errors import ScenarioError
 from model.history.months import BASE_ONLY, match_months, parse_month_schemes, split_months
 from model.history.validate import History
-from model.present.format import kpi_value, pct
+from model.present.format import kpi_value, money, pct
 from model.present.i18n import t
 from ui import scenarios as sc
 from ui.state import CALIBRATED_KEY
@@ -84,20 +84,26 @@ def _run(h: History, doc: dict, file: str, template: str | None, lang: str) -> d
     return {"est": est, "bt": bt, "toml": text}
 
 
+def _num(v: float) -> str:
+    """A parameter value: whole yuan from 100 up, three significant digits below (no exponents)."""
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+
+
 def _params_frame(est: Any, lang: str) -> pd.DataFrame:
     rows = []
     for r in est.table():
         ok = r["identified"]
-        rows.append({t("resp.col.param", lang): r[lang], t("resp.col.start", lang): f"{r['start']:,.4g}",
-                     t("resp.col.estimate", lang): f"{r['estimate']:,.4g}",
-                     t("resp.col.interval", lang): f"{r['low']:,.4g} – {r['high']:,.4g}" if ok
+        rows.append({t("resp.col.param", lang): t("resp.param_unit", lang, name=r[lang]),
+                     t("resp.col.start", lang): _num(r["start"]),
+                     t("resp.col.estimate", lang): _num(r["estimate"]),
+                     t("resp.col.interval", lang): f"{_num(r['low'])} – {_num(r['high'])}" if ok
                      else t("resp.not_identified", lang),
                      t("resp.col.note", lang): r[f"reason_{lang}"]})
     return pd.DataFrame(rows)
 
 
 def _value(code: str, v: float, lang: str) -> str:
-    return kpi_value(code, v, lang) if code != "sales_yuan" else f"{v:,.0f}"
+    return kpi_value(code, v, lang) if code != "sales_yuan" else money(v, lang)
 
 
 def _bt_frame(bt: dict[str, Any], lang: str) -> pd.DataFrame:
@@ -117,11 +123,11 @@ def backtest_chart(bt: dict[str, Any], code: str, lang: str) -> alt.Chart:
     df = pd.DataFrame(rows)
     share = code in ("inquiry_conversion", "good_rating_rate")
     fmt = ".1%" if share else ",.1f"
-    title = {"zh": "客服", "en": "agent"}[lang]
+    title = t("resp.chart_agent", lang)
     y = alt.Y("agent:N", title=title, sort=None)
     scale = alt.Scale(zero=False)
     band = alt.Chart(df).mark_bar(size=10, opacity=0.35, color="#4c78a8").encode(
-        y=y, x=alt.X("low:Q", title=t("resp.chart_x", lang), scale=scale, axis=alt.Axis(format=fmt)), x2="high:Q")
+        y=y, x=alt.X("low:Q", title=bt["team"][code][lang], scale=scale, axis=alt.Axis(format=fmt)), x2="high:Q")
     tick = alt.Chart(df).mark_tick(color="#4c78a8", thickness=2, size=14).encode(
         y=y, x=alt.X("forecast:Q", scale=scale), tooltip=[alt.Tooltip("forecast:Q", format=fmt)])
     dot = alt.Chart(df).mark_point(color="#e45756", filled=True, size=70).encode(
@@ -174,6 +180,7 @@ def render_tab(h: History, src: dict[str, Any], lang: str) -> None:
         code = choose(st.radio, t("resp.chart_kpi", lang), codes, key="hist_bt_kpi", format_func=labels.get,
                       horizontal=True)
         st.altair_chart(backtest_chart(bt, code, lang), key="hist_bt_agents")
+        st.caption(t("resp.chart_x", lang))
         share = bt["inside_share"].get(code)
         if share is not None:
             st.caption(t("resp.bt_agents_note", lang, share=pct(share, lang, digits=0)))

@@ -200,7 +200,7 @@ EN: dict[str, str] = {
     "deck.resp_param.speed_cost_yuan": "cost of speed effort (yuan a month)",
     "deck.resp_param.service_cost_yuan": "cost of service effort (yuan a month)",
     "deck.resp_param.decision_noise_yuan": "decision noise (yuan a month)",
-    "deck.resp_bt": "Back-test: fitted on {fit}, {month} forecast under its own scheme ({scheme}):",
+    "deck.resp_bt": "Back-test: fitted on {fit}; {month} forecast under its own scheme ({scheme}):",
     "deck.resp_forecast": "Forecast",
     "deck.resp_interval": "90% interval",
     "deck.resp_actual": "Actual",
