@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from model.behaviour.band import flips as band_flips
 from model.behaviour.solver import TRYING
 from model.language.tuning import Tuning
 from model.platform_rules import rules_for
+from model.present.band_text import has_band, top_rows
 from model.text import finite as _num
 
 MAX_P_LOSS = Tuning().max_p_net_loss
@@ -92,6 +94,20 @@ def top_assumptions(table: dict[str, Any], n: int = 3) -> list[dict[str, Any]]:
                      "swing": max(abs(lo - base), abs(hi - base))})
     rows.sort(key=lambda r: -r["swing"])
     return rows[:n]
+
+
+def how_sure(doc: dict[str, Any], rec: dict[str, Any] | None = None) -> dict[str, Any]:
+    """How sure the recommendation is, from the document's bands (:func:`model.behaviour.band.attach_bands`):
+    ``{scheme, basis, band, top: [{param, zh, en, low_value, high_value, source, lo, hi}], flips}``; ``band`` None
+    when the recommended scheme has none (behaviour off, the baseline kept, a document without bands)."""
+    rec = rec or recommend(doc)
+    name = rec.get("scheme")
+    b = (doc.get("schemes") or {}).get(name) or {}
+    band = b.get("band")
+    basis = (band or {}).get("basis") or doc.get("band_basis")
+    return {"scheme": name, "basis": basis, "band": band if has_band(band) else None,
+            "top": top_rows(band) if has_band(band) else [],
+            "flips": band_flips(doc, name) if basis and basis.get("kind") != "mechanics" else []}
 
 
 def tuning_deck_document(tune_doc: dict[str, Any]) -> dict[str, Any]:
