@@ -26,16 +26,19 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from model.behaviour.band import attach_bands
 from model.document import comparison_document
 from model.effects import Effects
 from model.errors import ScenarioError
 from model.pipeline import RunCache, run_for
+from model.present.band_text import basis_text, flip_text, has_band, range_text, top_rows, top_text
 from model.present.charts_compare import all_charts, component_label
 from model.present.deck import build_deck
 from model.present.format import interval_level, md_plain, money, pct
 from model.present.html_report import agent_pay_rows, build_report, comparison_rows
 from model.present.i18n import t
 from model.present.i18n.errors import localise
+from model.present.story import how_sure
 from model.quick import GAP_SHARE, quick_comparison, quick_gap
 from model.scenario import read_toml
 from model.schema import Scenario, scenario_from_dict
@@ -253,7 +256,17 @@ def _edited_document(lang: str, state: dict[str, Any], raw: dict[str, Any], name
         st.error(f"{t('cmp.bad_input', lang)}\n\n{e}")
         return None
     doc["scenario"]["file"] = name
+    with_band(doc, scen, lang)
     return doc, scen
+
+
+def with_band(doc: dict[str, Any], scen: Scenario, lang: str) -> dict[str, Any]:
+    """Each scheme's band over the behaviour assumptions on its block (the agents' forecast on the cached base
+    run, kept in that run's cache: a target move re-solves only the scheme that moved)."""
+    if not scen.behaviour.active:
+        return attach_bands(doc, scen, None)
+    with st.spinner(t("band.running", lang)):
+        return attach_bands(doc, scen, run_for(scen, Effects(), cache=run_cache()))
 
 
 def quick_or_full(scen: Scenario, lang: str) -> dict[str, Any]:
@@ -326,8 +339,18 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
     _downloads(doc, lang)
 
 
+def _flips(doc: dict[str, Any], lang: str) -> None:
+    """Where the recommended scheme loses its place inside the band (or that it keeps it)."""
+    sure = how_sure(doc)
+    if sure["flips"]:
+        st.warning("  \n".join(md_plain(flip_text(f, sure["scheme"], lang)) for f in sure["flips"]))
+    elif sure["band"] is not None:
+        st.caption(t("band.no_flip", lang))
+
+
 def _cards(doc: dict[str, Any], lang: str) -> None:
-    """One card per scheme: net gain with its interval, bonus cost, uplift, P(loss), share reaching targets."""
+    """One card per scheme: net gain with its interval and band over the behaviour assumptions (with the basis),
+    bonus cost, uplift, P(loss), share reaching targets; below them, where the recommendation flips."""
     level = interval_level(doc)
     base = doc.get("baseline_scheme")
     items = list(doc["schemes"].items())
@@ -337,6 +360,7 @@ def _cards(doc: dict[str, Any], lang: str) -> None:
         for j, (col, (name, b)) in enumerate(zip(cols, items[i:i + per_row], strict=False)):
             with col.container(border=True, key=f"cmp_card_{i + j}"):
                 _card(name, b, lang, level, is_base=(name == base), spec=(doc.get("scheme_specs") or {}).get(name))
+    _flips(doc, lang)
 
 
 def _stat(block: dict[str, Any], code: str, part: str = "mean") -> Any:
@@ -361,6 +385,7 @@ def _card(name: str, b: dict[str, Any], lang: str, level: float, *, is_base: boo
         st.caption(t("card.interval", lang, level=level, lo=money(lo, lang), hi=money(hi, lang)))
     else:
         st.caption(t("card.no_interval", lang))
+    _band(b.get("band"), lang)
     colon = "：" if lang == "zh" else ": "
     p_loss = _stat(b, "p_net_loss")
     lines = [f"{t('card.bonus', lang)}{colon}**{money(_stat(b, 'bonus_cost_yuan'), lang)}**",
@@ -374,6 +399,16 @@ def _card(name: str, b: dict[str, Any], lang: str, level: float, *, is_base: boo
     if not reach:
         lines.append(t("card.no_targets", lang))
     st.markdown("  \n".join(lines))
+
+
+def _band(band: dict[str, Any] | None, lang: str) -> None:
+    """The card's band over the behaviour assumptions, the three that move it most, and the basis."""
+    if band is None:
+        return
+    if has_band(band):
+        st.markdown(md_plain(range_text(band, lang)))
+        st.caption(t("band.top", lang) + "  \n" + "  \n".join(md_plain(top_text(r, lang)) for r in top_rows(band)))
+    st.caption(basis_text(band.get("basis"), lang))
 
 
 def _assumptions(doc: dict[str, Any], lang: str) -> None:
