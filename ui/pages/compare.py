@@ -343,7 +343,8 @@ def _flips(doc: dict[str, Any], lang: str) -> None:
     """Where the recommended scheme loses its place inside the band (or that it keeps it)."""
     sure = how_sure(doc)
     if sure["flips"]:
-        st.warning("  \n".join(md_plain(flip_text(f, sure["scheme"], lang)) for f in sure["flips"]))
+        st.warning("  \n".join(flip_text({**f, "winner": md_plain(f["winner"])}, md_plain(sure["scheme"]), lang)
+                               for f in sure["flips"]))
     elif sure["band"] is not None:
         st.caption(t("band.no_flip", lang))
 
@@ -406,8 +407,8 @@ def _band(band: dict[str, Any] | None, lang: str) -> None:
     if band is None:
         return
     if has_band(band):
-        st.markdown(md_plain(range_text(band, lang)))
-        st.caption(t("band.top", lang) + "  \n" + "  \n".join(md_plain(top_text(r, lang)) for r in top_rows(band)))
+        st.markdown(range_text(band, lang))  # our own words and numbers: no user text to escape
+        st.caption(t("band.top", lang) + "  \n" + "  \n".join(top_text(r, lang) for r in top_rows(band)))
     st.caption(basis_text(band.get("basis"), lang))
 
 
