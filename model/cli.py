@@ -267,7 +267,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
         with make_executor(workers=args.workers, scheduler=args.scheduler,
                            timeout_s=args.scheduler_timeout) as (ex, n):
             doc = tune(s, axes=axes, store_path=args.store, executor=ex, workers=n, progress=progress,
-                       on_plan=plan, file=str(args.scenario))
+                       on_plan=plan, file=str(args.scenario), band=not args.no_band)
     finally:
         if bar is not None:
             bar.close()
@@ -409,6 +409,8 @@ def _add_tune_parser(sub: Any) -> None:
                        ("--min-good-rating", "lowest good-rating rate"),
                        ("--max-bad-attitude", "largest bad-attitude share")):
         tp.add_argument(flag, type=float, default=None, help=f"{what} (overrides [tuning])")
+    tp.add_argument("--no-band", action="store_true", help="skip the recommendation's band over the behaviour "
+                    "assumptions (one base run and about a dozen equilibrium solves)")
     tp.set_defaults(func=_tune_entry)
 
 

@@ -206,3 +206,33 @@ def test_app_cards_show_basis_and_band_in_zh_and_en() -> None:
         assert t("band.basis_defaults", lang) in body
         assert t("band.range", lang).split("{")[0] in body
         assert t("band.top", lang) in body
+
+
+def test_the_tuning_recommendation_carries_its_band(shop) -> None:
+    from model.present.story import tuning_deck_document
+    from model.present.tables import tune_table
+    from model.tuning.tune import recommendation_band
+
+    s, base, _ = shop
+    best = {"point_id": 0, "scheme": "达标奖 45%", "label": "达标奖 46%", "kpi": "inquiry_conversion", "target": 0.46,
+            "amount_yuan": 1000.0, "keys": {"schemes.1.components.0.target": 0.46}, "net_gain_yuan": 12345.0,
+            "net_gain_lo": 10000.0, "net_gain_hi": 15000.0, "payout_yuan": 900.0, "p_net_loss": 0.0,
+            "reach_share": 0.5, "gross_profit_uplift_yuan": 13000.0}
+    doc = {"recommendation": {"scheme": "达标奖 45%", "keeps_baseline": False}, "best_point": best}
+    band = recommendation_band(s, doc, base=base)
+    assert band["net_gain_yuan"]["low"] <= 12345.0 <= band["net_gain_yuan"]["high"]
+    assert band["net_gain_yuan"]["point"] == 12345.0 and len(band["top"]) == 3
+    kept = recommendation_band(s, {"recommendation": {"keeps_baseline": True}, "best_point": best}, base=base)
+    assert kept["net_gain_yuan"] is None and kept["basis"] == {"kind": "defaults"}
+    deck_doc = tuning_deck_document({**doc, "band": band, "scenario": {"name": "x", "days": 3}})
+    text = _sure_text(build_deck(deck_doc, lang="en"), "en")
+    assert t("band.basis_defaults", "en") in text and top_text(how_sure(deck_doc)["top"][0], "en") in text
+    assert "Band of the recommended point" in tune_table({**_tune_doc_stub(), "band": band})
+
+
+def _tune_doc_stub() -> dict:
+    return {"recommendation": {"scheme": "达标奖 45%", "kpi": "inquiry_conversion", "target": 0.46, "amount_yuan": 1000.0,
+                               "expected_net_gain_yuan": 12345.0, "reason": {"zh": "理由", "en": "reason"}},
+            "best_point": {}, "frontier": {"scheme": "达标奖 45%", "net_gain_vs_payout": []}, "binding_constraint": None,
+            "constraints": {}, "points": [], "scenario": {"name": "x", "days": 3, "replications": 1},
+            "sweep": {"id": "x", "points": 1, "computed": 1, "store": "s.duckdb"}}

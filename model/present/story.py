@@ -126,8 +126,11 @@ def tuning_deck_document(tune_doc: dict[str, Any]) -> dict[str, Any]:
                            "bonus_cost_yuan": iv(best.get("payout_yuan")),
                            "p_net_loss": iv(best.get("p_net_loss"))},
              "reach_share": best.get("reach_share"), "behaviour": None, "agents": []}
+    if tune_doc.get("band"):
+        block["band"] = tune_doc["band"]
     sc = dict(tune_doc.get("scenario") or {})
     sc.setdefault("days", tune_doc.get("money_horizon_days"))
     return {"scenario": sc, "schemes": {name: block}, "recommendation": {**rec, "scheme": name},
             "binding_constraint": tune_doc.get("binding_constraint"), "constraints": tune_doc.get("constraints"),
-            "baseline_scheme": None, "agents_shown": False}
+            "baseline_scheme": None, "agents_shown": False,
+            "band_basis": (tune_doc.get("band") or {}).get("basis")}

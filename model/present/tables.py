@@ -247,6 +247,9 @@ def tune_table(doc: dict[str, Any]) -> str:
             amt = "—" if p["amount_yuan"] is None else f"{p['amount_yuan']:,.0f}"
             reach = "—" if p["reach_share"] is None else f"{100 * p['reach_share']:.0f}%"
             lines.append(f"{tgt:>14}{amt:>14}{p['payout_yuan']:>14,.0f}{p['net_gain_yuan']:>18,.0f}{reach:>12}")
+    if doc.get("band"):
+        lines += ["", "推荐点的假设区间 Band of the recommended point over the behaviour assumptions:"]
+        lines += [f"  {z} | {e}" for z, e in zip(band_lines(doc["band"], "zh"), band_lines(doc["band"], "en"), strict=True)]
     return "\n".join(lines)
 
 

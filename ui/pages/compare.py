@@ -31,7 +31,7 @@ from model.document import comparison_document
 from model.effects import Effects
 from model.errors import ScenarioError
 from model.pipeline import RunCache, run_for
-from model.present.band_text import basis_text, flip_text, has_band, range_text, top_rows, top_text
+from model.present.band_text import flip_text
 from model.present.charts_compare import all_charts, component_label
 from model.present.deck import build_deck
 from model.present.format import interval_level, md_plain, money, pct
@@ -48,7 +48,7 @@ from ui.behaviour_view import render_behaviour
 from ui.calculator import render_calculator
 from ui.scenarios import read_upload
 from ui.state import PLANNED_CHOICE, PLANNED_KEY, current_lang, remember_widgets, restore_widgets
-from ui.widgets import choose, scenario_title, scenario_upload, show_error, show_warnings
+from ui.widgets import choose, scenario_title, scenario_upload, show_band, show_error, show_warnings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -386,7 +386,7 @@ def _card(name: str, b: dict[str, Any], lang: str, level: float, *, is_base: boo
         st.caption(t("card.interval", lang, level=level, lo=money(lo, lang), hi=money(hi, lang)))
     else:
         st.caption(t("card.no_interval", lang))
-    _band(b.get("band"), lang)
+    show_band(b.get("band"), lang)
     colon = "：" if lang == "zh" else ": "
     p_loss = _stat(b, "p_net_loss")
     lines = [f"{t('card.bonus', lang)}{colon}**{money(_stat(b, 'bonus_cost_yuan'), lang)}**",
@@ -400,16 +400,6 @@ def _card(name: str, b: dict[str, Any], lang: str, level: float, *, is_base: boo
     if not reach:
         lines.append(t("card.no_targets", lang))
     st.markdown("  \n".join(lines))
-
-
-def _band(band: dict[str, Any] | None, lang: str) -> None:
-    """The card's band over the behaviour assumptions, the three that move it most, and the basis."""
-    if band is None:
-        return
-    if has_band(band):
-        st.markdown(range_text(band, lang))  # our own words and numbers: no user text to escape
-        st.caption(t("band.top", lang) + "  \n" + "  \n".join(top_text(r, lang) for r in top_rows(band)))
-    st.caption(basis_text(band.get("basis"), lang))
 
 
 def _assumptions(doc: dict[str, Any], lang: str) -> None:
