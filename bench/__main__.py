@@ -1,4 +1,4 @@
-"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|tuning|floor|profile|plan|quick|portfolio|agreement|response
+"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|tuning|floor|profile|plan|quick|portfolio|band|agreement|response
 ...] [--quick]``: the performance budget."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ FIGURES = {
     "plan": "bench.plan",            # plan on 90 hourly days < 1 minute (issue 15), ratio to one simulated month
     "quick": "bench.quick",          # issue 18: quick forecast vs full simulation (gap, ranking, move time)
     "portfolio": "bench.portfolio",  # issue 16: 50 small shops, Dask vs local processes vs one worker, memory
+    "band": "bench.band",            # issue 14.5 / 19.3: a scheme's band over the assumptions vs one solve
     "stability": "bench.stability",  # issue 20: the forecast's spread across noise seeds, curve roughness, best target
 }
 EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top functions (cProfile), the CLI run's stages

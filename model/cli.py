@@ -114,7 +114,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise ScenarioError("has no [[schemes]] to compare; add at least one scheme", file=str(args.scenario),
                             key="schemes")
     _check_size(args, s)
-    doc = evaluate(s, replications=args.reps, seed=args.seed, workers=args.workers)
+    doc = evaluate(s, replications=args.reps, seed=args.seed, workers=args.workers, band=not args.no_band)
     doc["scenario"]["file"] = str(args.scenario)
     if args.json:
         _write_json(doc, args.json)
@@ -181,7 +181,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not s.schemes:
         raise ScenarioError("has no [[schemes]] to present; add at least one scheme", file=str(args.scenario),
                             key="schemes")
-    doc = evaluate(s, replications=args.reps, seed=args.seed, workers=args.workers)
+    doc = evaluate(s, replications=args.reps, seed=args.seed, workers=args.workers, band=not args.no_band)
     doc["scenario"]["file"] = Path(args.scenario).name
     if args.json:
         _write_json(doc, args.json)
@@ -267,7 +267,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
         with make_executor(workers=args.workers, scheduler=args.scheduler,
                            timeout_s=args.scheduler_timeout) as (ex, n):
             doc = tune(s, axes=axes, store_path=args.store, executor=ex, workers=n, progress=progress,
-                       on_plan=plan, file=str(args.scenario))
+                       on_plan=plan, file=str(args.scenario), band=not args.no_band)
     finally:
         if bar is not None:
             bar.close()
@@ -321,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
     c = sub.add_parser("compare", help="compare every scheme in the scenario (economics table)")
     common(c)
+    c.add_argument("--no-band", action="store_true", help="skip each scheme's band over the behaviour assumptions " "(the agents' forecast at the ends of each parameter's range: about a dozen equilibrium solves per scheme)")
     c.set_defaults(func=cmd_compare)
     se = sub.add_parser("sensitivity", help="how the best target, net gain and response time move with each "
                         "behavioural parameter (tornado table)")
@@ -332,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--pptx", default=None, metavar="OUT.pptx", help="write the PowerPoint deck")
     rp.add_argument("--html", default=None, metavar="OUT.html", help="write the self-contained HTML report")
     rp.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the deck and report (zh)")
+    rp.add_argument("--no-band", action="store_true", help="skip each scheme's band over the behaviour assumptions " "(the agents' forecast at the ends of each parameter's range: about a dozen equilibrium solves per scheme)")
     rp.set_defaults(func=cmd_report)
     _add_tune_parser(sub)
     _add_staffing_parser(sub)
@@ -435,6 +437,8 @@ def _add_tune_parser(sub: Any) -> None:
                        ("--min-good-rating", "lowest good-rating rate"),
                        ("--max-bad-attitude", "largest bad-attitude share")):
         tp.add_argument(flag, type=float, default=None, help=f"{what} (overrides [tuning])")
+    tp.add_argument("--no-band", action="store_true", help="skip the recommendation's band over the behaviour "
+                    "assumptions (one base run and about a dozen equilibrium solves)")
     tp.set_defaults(func=_tune_entry)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.behaviour.band import attach_bands
 from model.checks import run_warnings
 from model.clock import ChatStatus
 from model.kpi import interval, summarise
@@ -152,6 +153,7 @@ def evaluate(
     seed: int | None = None,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    band: bool = False,
 ) -> dict[str, Any]:
     """Simulate a scenario and return the run document (team KPIs, agents, counts, schemes).
 
@@ -161,14 +163,16 @@ def evaluate(
         seed: override of ``meta.seed``.
         workers: processes for replications.
         progress: called as ``progress(done, total)``.
+        band: put each scheme's band over the behaviour assumptions on its block (``band``; and
+            ``band_basis``), from the agents' forecast on this run (:func:`model.behaviour.band.attach_bands`).
 
     Returns:
         The JSON-ready document of DESIGN.md's contract.
     """
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as ex:
-            return _evaluate(scenario, replications, seed, ex, progress)
-    return _evaluate(scenario, replications, seed, None, progress)
+            return _evaluate(scenario, replications, seed, ex, progress, band)
+    return _evaluate(scenario, replications, seed, None, progress, band)
 
 
 def comparison_document(
@@ -210,11 +214,13 @@ def comparison_document(
 
 
 def _evaluate(scenario: Scenario, replications: int | None, seed: int | None, executor: Executor | None,
-              progress: Callable[[int, int], None] | None) -> dict[str, Any]:
+              progress: Callable[[int, int], None] | None, band: bool = False) -> dict[str, Any]:
     res = simulate(scenario, replications=replications, seed=seed, executor=executor, progress=progress)
     doc = run_document(res)
     if res.scenario.schemes:
         comp = comparison_document(res.scenario, base=res, executor=executor)
         doc.update({k: v for k, v in comp.items() if k != "scenario"})
         doc["warnings"] = run_warnings(res.scenario, doc)
+        if band:
+            attach_bands(doc, res.scenario, res)
     return clean(doc)

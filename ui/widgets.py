@@ -12,6 +12,7 @@ from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
 from model.limits import MAX_SCENARIO_BYTES
 from model.platform_rules import Rule, rule_for, rules_for
+from model.present.band_text import basis_text, has_band, range_text, top_rows, top_text
 from model.present.charts_simulate import agent_chart
 from model.present.format import WAN, count, kpi_value, pct
 from model.present.i18n import kpi_label, t
@@ -215,3 +216,14 @@ def agent_section(agents: pd.DataFrame, lang: str, platform: str) -> None:
 def _table_height(rows: int) -> int:
     """Pixel height that shows ``rows`` rows and the header without an inner scroll bar."""
     return 35 * (rows + 1) + 3
+
+
+def show_band(band: dict[str, Any] | None, lang: str) -> None:
+    """A forecast's band over the behaviour assumptions (its range, the three that move it most) and its basis
+    (the compare cards, the tuning recommendation); nothing without a band block."""
+    if band is None:
+        return
+    if has_band(band):
+        st.markdown(range_text(band, lang))  # our own words and numbers: no user text to escape
+        st.caption(t("band.top", lang) + "  \n" + "  \n".join(top_text(r, lang) for r in top_rows(band)))
+    st.caption(basis_text(band.get("basis"), lang))

@@ -26,10 +26,11 @@ from pptx.util import Emu, Inches, Pt
 
 from model.kpicodes import KPI_CODES
 from model.platform_rules import rule_for
+from model.present.band_text import basis_text, flip_text, top_text
 from model.present.format import interval_level
 from model.present.i18n import kpi_label, t
 from model.present.rules import line_text, pack_label
-from model.present.story import agent_states, breaches, reach_chance, recommend, top_assumptions
+from model.present.story import agent_states, breaches, how_sure, reach_chance, recommend, top_assumptions
 from model.schemes.describe import BASIS_NOTES, basis, basis_label, describe_scheme, kpi_level, kpi_name
 from model.text import finite as _num
 
@@ -385,7 +386,10 @@ def behaviour_slides(d: _Deck, doc: dict[str, Any], rec: dict[str, Any]) -> None
 
 
 def sure_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float) -> None:
-    """How sure: the headline's interval and P(net loss); the sensitivity table's top three assumptions."""
+    """How sure: the headline's interval and P(net loss); the basis of the response, the band over the behaviour
+    assumptions, the three that move the headline most with its range across each (all from the run's ``band``
+    blocks), and where the recommendation flips inside the band. A document without bands falls back on a
+    sensitivity table (``python -m model sensitivity --json``) when it carries one."""
     lang = d.lang
     name = rec.get("scheme")
     b = (doc.get("schemes") or {}).get(name) or {}
@@ -393,17 +397,30 @@ def sure_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float)
     lines = [t("deck.sure_ci", lang).format(scheme=name, level=level, net=money(_stat(b, "net_gain_yuan"), lang),
                                             lo=money(lo, lang), hi=money(hi, lang)),
              t("deck.sure_p", lang).format(p=percent(_stat(b, "p_net_loss")))]
+    sure = how_sure(doc, rec)
+    if sure["basis"]:
+        lines.append(basis_text(sure["basis"], lang))
     table = doc.get("sensitivity")
-    top = top_assumptions(table) if isinstance(table, dict) and table.get("scheme") in (None, name) else []
-    if top:
+    if sure["band"] is not None:
+        ng = sure["band"]["net_gain_yuan"]
+        lines.append(t("deck.sure_band", lang).format(lo=money(ng["low"], lang), hi=money(ng["high"], lang)))
+        lines.append(t("deck.sure_top", lang))
+        lines += ["   " + top_text(r, lang) for r in sure["top"]]
+    elif isinstance(table, dict) and table.get("scheme") in (None, name) and (top := top_assumptions(table)):
         lines.append(t("deck.sure_top", lang))
         lines += ["   " + t("deck.sure_row", lang).format(what=r[lang], lo=money(min(r["low"], r["high"]), lang),
                                                           hi=money(max(r["low"], r["high"]), lang)) for r in top]
-    elif b.get("behaviour"):
+    elif b.get("behaviour") and not (sure["basis"] or {}).get("kind"):
         lines.append(t("deck.sure_no_table", lang))
+    if sure["flips"]:
+        lines += [flip_text(f, name, lang) for f in sure["flips"][:3]]
+        if len(sure["flips"]) > 3:
+            lines.append("   " + t("deck.sure_more_flips", lang).format(n=len(sure["flips"]) - 3))
+    elif sure["band"] is not None:
+        lines.append(t("band.no_flip", lang))
     s = d.slide(t("deck.sure_title", lang), notes=t("deck.sure_notes", lang).format(level=level))
     d.text(s, "\n".join("• " + ln if not ln.startswith("   ") else ln for ln in lines), Inches(0.5), Inches(1.4),
-           Inches(12.3), Inches(5.0), size=18)
+           Inches(12.3), Inches(5.0), size=16 if len(lines) > 7 else 18)
 
 
 def _count(x: Any) -> str:

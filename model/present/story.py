@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from model.behaviour.band import flips as band_flips
 from model.behaviour.solver import TRYING
 from model.language.tuning import Tuning
 from model.platform_rules import rules_for
+from model.present.band_text import has_band, top_rows
 from model.text import finite as _num
 
 MAX_P_LOSS = Tuning().max_p_net_loss
@@ -94,6 +96,20 @@ def top_assumptions(table: dict[str, Any], n: int = 3) -> list[dict[str, Any]]:
     return rows[:n]
 
 
+def how_sure(doc: dict[str, Any], rec: dict[str, Any] | None = None) -> dict[str, Any]:
+    """How sure the recommendation is, from the document's bands (:func:`model.behaviour.band.attach_bands`):
+    ``{scheme, basis, band, top: [{param, zh, en, low_value, high_value, source, lo, hi}], flips}``; ``band`` None
+    when the recommended scheme has none (behaviour off, the baseline kept, a document without bands)."""
+    rec = rec or recommend(doc)
+    name = rec.get("scheme")
+    b = (doc.get("schemes") or {}).get(name) or {}
+    band = b.get("band")
+    basis = (band or {}).get("basis") or doc.get("band_basis")
+    return {"scheme": name, "basis": basis, "band": band if has_band(band) else None,
+            "top": top_rows(band) if has_band(band) else [],
+            "flips": band_flips(doc, name) if basis and basis.get("kind") != "mechanics" else []}
+
+
 def tuning_deck_document(tune_doc: dict[str, Any]) -> dict[str, Any]:
     """A deck-able document from a tune document (``python -m model tune --json``): the recommended point as the
     one scheme (its net gain, interval, bonus cost, P(net loss), reach share), with the recommendation, the binding
@@ -110,8 +126,11 @@ def tuning_deck_document(tune_doc: dict[str, Any]) -> dict[str, Any]:
                            "bonus_cost_yuan": iv(best.get("payout_yuan")),
                            "p_net_loss": iv(best.get("p_net_loss"))},
              "reach_share": best.get("reach_share"), "behaviour": None, "agents": []}
+    if tune_doc.get("band"):
+        block["band"] = tune_doc["band"]
     sc = dict(tune_doc.get("scenario") or {})
     sc.setdefault("days", tune_doc.get("money_horizon_days"))
     return {"scenario": sc, "schemes": {name: block}, "recommendation": {**rec, "scheme": name},
             "binding_constraint": tune_doc.get("binding_constraint"), "constraints": tune_doc.get("constraints"),
-            "baseline_scheme": None, "agents_shown": False}
+            "baseline_scheme": None, "agents_shown": False,
+            "band_basis": (tune_doc.get("band") or {}).get("basis")}

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from model.kpicodes import CONTRACT_CODES, KPI_CODES
+from model.present.band_text import band_lines, basis_text, flip_text, has_band
 from model.present.i18n import t
+from model.present.story import how_sure
 from model.text import display_width, ljust, rjust, truncate
 
 
@@ -169,9 +171,29 @@ def comparison_text(doc: dict[str, Any]) -> str:
     parts = [comparison_table(doc)]
     if doc.get("behaviour_model", "none") != "none":
         parts.append(behaviour_table(doc))
+    if doc.get("band_basis"):
+        parts.append(band_table(doc))
     if doc.get("warnings"):
         parts.append(warnings_text(doc))
     return "\n\n".join(parts)
+
+
+def band_table(doc: dict[str, Any]) -> str:
+    """Each scheme's band over the behaviour assumptions (zh and en lines), and where the recommendation flips."""
+    lines = ["假设区间 Band over the behaviour assumptions (智能体预测 agents' forecast, 逐个假设取范围两端 one "
+             "assumption at a time at the ends of its range)",
+             f"  {basis_text(doc.get('band_basis'), 'zh')} | {basis_text(doc.get('band_basis'), 'en')}"]
+    for name, b in (doc.get("schemes") or {}).items():
+        band = b.get("band")
+        if not has_band(band):
+            continue
+        zh, en = band_lines(band, "zh")[1:], band_lines(band, "en")[1:]
+        lines.append(f"  {b.get('label') or name}:")
+        lines += [f"    {z} | {e}" for z, e in zip(zh, en, strict=True)]
+    sure = how_sure(doc)
+    for f in sure["flips"]:
+        lines.append(f"  ! {flip_text(f, sure['scheme'], 'zh')} | {flip_text(f, sure['scheme'], 'en')}")
+    return "\n".join(lines)
 
 
 def sensitivity_table(table: dict[str, Any], swing) -> str:
@@ -242,6 +264,9 @@ def tune_table(doc: dict[str, Any]) -> str:
             amt = "—" if p["amount_yuan"] is None else f"{p['amount_yuan']:,.0f}"
             reach = "—" if p["reach_share"] is None else f"{100 * p['reach_share']:.0f}%"
             lines.append(f"{tgt:>14}{amt:>14}{p['payout_yuan']:>14,.0f}{p['net_gain_yuan']:>18,.0f}{reach:>12}")
+    if doc.get("band"):
+        lines += ["", "推荐点的假设区间 Band of the recommended point over the behaviour assumptions:"]
+        lines += [f"  {z} | {e}" for z, e in zip(band_lines(doc["band"], "zh"), band_lines(doc["band"], "en"), strict=True)]
     return "\n".join(lines)
 
 

@@ -12,11 +12,14 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
+from model.behaviour.band import CODES, basis, scheme_band
+from model.effects import Effects
 from model.errors import ScenarioError
 from model.language.tuning import Tuning
+from model.pipeline import run_for
 from model.schema import Scenario, scenario_from_dict
 from model.tuning.optimise import recommend
-from model.tuning.run import scenario_hash
+from model.tuning.run import apply_point, scenario_hash
 from model.tuning.spec import SweepSpec, default_grid, grid
 from model.tuning.store import DEFAULT_STORE, SweepStore
 from model.tuning.sweep import (
@@ -49,6 +52,7 @@ def tune(
     on_plan: Callable[[SweepSpec, float], None] | None = None,
     file: str = "<scenario>",
     estimate: bool = True,
+    band: bool = False,
 ) -> dict[str, Any]:
     """Run (or resume) the tuning sweep of a scenario and return the tune document.
 
@@ -62,6 +66,8 @@ def tune(
         on_plan: called with the spec and the estimated seconds before the sweep starts.
         file: the scenario file (messages, record).
         estimate: time one replication and refuse a sweep of more than a day.
+        band: put the recommendation's band over the behaviour assumptions on the document (``band``, see
+            :func:`recommendation_band`; one base run and about a dozen equilibrium solves).
 
     Raises:
         ScenarioError: bad keys or values, a sweep too long, no feasible target (NoFeasibleTarget), a lost
@@ -77,7 +83,35 @@ def tune(
         run = run_sweep(base, spec, st, executor=executor, workers=workers, progress=progress, file=file,
                         estimate=estimate, per_point_s=per_point)
         rows = st.rows(run.sweep_id)
-    return document(base, summary_rows=rows, run=run, spec=spec, store_path=store_path, file=file)
+    doc = document(base, summary_rows=rows, run=run, spec=spec, store_path=store_path, file=file)
+    if band:
+        doc["band"] = recommendation_band(base, doc, file=file)
+    return doc
+
+
+def recommendation_band(s: Scenario, doc: dict[str, Any], *, base: Any = None, file: str = "<scenario>") -> dict[str, Any]:
+    """The band of the recommended point's net gain over the behaviour assumptions
+    (:func:`model.behaviour.band.scheme_band`), centred on the sweep's own numbers for that point.
+
+    The point's scenario is the sweep's edits applied to ``s``; its base run is ``base`` or made here (one
+    simulation without effects). Keeping the baseline, or agents who do not respond, gives the basis only.
+    """
+    best = doc.get("best_point") or {}
+    rec = doc.get("recommendation") or {}
+    empty = {"basis": basis(s.behaviour), **dict.fromkeys(CODES), "params": [], "top": []}
+    if rec.get("keeps_baseline") or not best or not s.behaviour.active:
+        return empty
+    ps = apply_point(s, best.get("keys") or {}, file=file)
+    by = {sc.name: sc for sc in ps.schemes}
+    sc = by.get(best.get("scheme"))
+    if sc is None:
+        return empty
+    base = base if base is not None else run_for(ps, Effects())
+    margin = ps.economics.gross_margin_share
+    up = best.get("gross_profit_uplift_yuan")
+    point = {"net_gain_yuan": best.get("net_gain_yuan"), "bonus_cost_yuan": best.get("payout_yuan"),
+             "uplift_yuan": None if up is None or not margin else up / margin}
+    return scheme_band(ps, sc, base, baseline=by.get(ps.economics.baseline_scheme or ""), point=point)
 
 
 def document(s: Scenario, *, summary_rows: Any, run: Any, spec: SweepSpec | None, store_path: str | Path,

@@ -26,10 +26,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from model.behaviour.band import attach_bands
 from model.document import comparison_document
 from model.effects import Effects
 from model.errors import ScenarioError
 from model.pipeline import RunCache, run_for
+from model.present.band_text import flip_text
 from model.present.charts_compare import all_charts, component_label
 from model.present.deck import build_deck
 from model.present.format import interval_level, md_plain, money, pct
@@ -37,6 +39,7 @@ from model.present.html_report import agent_pay_rows, build_report, comparison_r
 from model.present.i18n import t
 from model.present.i18n.errors import localise
 from model.present.rules import rules_statement
+from model.present.story import how_sure
 from model.quick import GAP_SHARE, quick_comparison, quick_gap
 from model.scenario import read_toml
 from model.schema import Scenario, scenario_from_dict
@@ -46,7 +49,7 @@ from ui.behaviour_view import render_behaviour
 from ui.calculator import render_calculator
 from ui.scenarios import read_upload
 from ui.state import PLANNED_CHOICE, PLANNED_KEY, current_lang, remember_widgets, restore_widgets
-from ui.widgets import choose, scenario_title, scenario_upload, show_error, show_warnings
+from ui.widgets import choose, scenario_title, scenario_upload, show_band, show_error, show_warnings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -254,7 +257,17 @@ def _edited_document(lang: str, state: dict[str, Any], raw: dict[str, Any], name
         st.error(f"{t('cmp.bad_input', lang)}\n\n{e}")
         return None
     doc["scenario"]["file"] = name
+    with_band(doc, scen, lang)
     return doc, scen
+
+
+def with_band(doc: dict[str, Any], scen: Scenario, lang: str) -> dict[str, Any]:
+    """Each scheme's band over the behaviour assumptions on its block (the agents' forecast on the cached base
+    run, kept in that run's cache: a target move re-solves only the scheme that moved)."""
+    if not scen.behaviour.active:
+        return attach_bands(doc, scen, None)
+    with st.spinner(t("band.running", lang)):
+        return attach_bands(doc, scen, run_for(scen, Effects(), cache=run_cache()))
 
 
 def quick_or_full(scen: Scenario, lang: str) -> dict[str, Any]:
@@ -328,8 +341,19 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
     _downloads(doc, lang)
 
 
+def _flips(doc: dict[str, Any], lang: str) -> None:
+    """Where the recommended scheme loses its place inside the band (or that it keeps it)."""
+    sure = how_sure(doc)
+    if sure["flips"]:
+        st.warning("  \n".join(flip_text({**f, "winner": md_plain(f["winner"])}, md_plain(sure["scheme"]), lang)
+                               for f in sure["flips"]))
+    elif sure["band"] is not None:
+        st.caption(t("band.no_flip", lang))
+
+
 def _cards(doc: dict[str, Any], lang: str) -> None:
-    """One card per scheme: net gain with its interval, bonus cost, uplift, P(loss), share reaching targets."""
+    """One card per scheme: net gain with its interval and band over the behaviour assumptions (with the basis),
+    bonus cost, uplift, P(loss), share reaching targets; below them, where the recommendation flips."""
     level = interval_level(doc)
     base = doc.get("baseline_scheme")
     items = list(doc["schemes"].items())
@@ -339,6 +363,7 @@ def _cards(doc: dict[str, Any], lang: str) -> None:
         for j, (col, (name, b)) in enumerate(zip(cols, items[i:i + per_row], strict=False)):
             with col.container(border=True, key=f"cmp_card_{i + j}"):
                 _card(name, b, lang, level, is_base=(name == base), spec=(doc.get("scheme_specs") or {}).get(name))
+    _flips(doc, lang)
 
 
 def _stat(block: dict[str, Any], code: str, part: str = "mean") -> Any:
@@ -363,6 +388,7 @@ def _card(name: str, b: dict[str, Any], lang: str, level: float, *, is_base: boo
         st.caption(t("card.interval", lang, level=level, lo=money(lo, lang), hi=money(hi, lang)))
     else:
         st.caption(t("card.no_interval", lang))
+    show_band(b.get("band"), lang)
     colon = "：" if lang == "zh" else ": "
     p_loss = _stat(b, "p_net_loss")
     lines = [f"{t('card.bonus', lang)}{colon}**{money(_stat(b, 'bonus_cost_yuan'), lang)}**",

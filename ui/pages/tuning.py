@@ -25,7 +25,7 @@ from model.schema import scenario_from_dict
 from model.tuning.store import DEFAULT_STORE, SweepStore
 from ui.pages.compare import ROOT, SCENARIOS, scheme_scenarios
 from ui.state import current_lang
-from ui.widgets import choose
+from ui.widgets import choose, show_band
 
 DEFAULT_DAYS = 7
 DEFAULT_REPS = 2
@@ -132,10 +132,12 @@ def _run(s: Any, path: str, store: str, lang: str, *, workers: int, scheduler: s
     try:
         if scheduler:
             with make_executor(scheduler=scheduler) as (ex, n):
-                doc = tune(s, store_path=store, executor=ex, workers=n, progress=progress, on_plan=plan, file=path)
+                doc = tune(s, store_path=store, executor=ex, workers=n, progress=progress, on_plan=plan, file=path,
+                           band=True)
         else:
             ex = _pool(workers) if workers > 1 else None
-            doc = tune(s, store_path=store, executor=ex, workers=workers, progress=progress, on_plan=plan, file=path)
+            doc = tune(s, store_path=store, executor=ex, workers=workers, progress=progress, on_plan=plan, file=path,
+                       band=True)
         st.session_state[DOC_KEY] = doc
     except ScenarioError as err:
         st.session_state.pop(DOC_KEY, None)
@@ -182,6 +184,7 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     m3.metric(t("tun.metric.gain", lang), f"{rec['expected_net_gain_yuan']:,.0f}")
     m4.metric(t("tun.metric.reach", lang), "—" if rec.get("keeps_baseline") else _pct(best.get("reach_share")))
     (st.info if rec.get("keeps_baseline") else st.success)(rec["reason"][lang])
+    show_band(doc.get("band"), lang)
     edge = tune_edge_text(rec, lang)
     if edge:
         st.warning(edge)

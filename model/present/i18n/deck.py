@@ -95,8 +95,11 @@ ZH: dict[str, str] = {
     "deck.sure_p": "模拟中亏钱的比例：{p}",
     "deck.sure_top": "最影响结论的三个假设（取低值和高值时预测净收益的范围）：",
     "deck.sure_row": "{what}：{lo} – {hi}",
-    "deck.sure_no_table": "没有做敏感性分析（python -m model sensitivity 可以算哪些假设最影响结论）",
-    "deck.sure_notes": "区间是 {level:.0f}% 区间，来自多次重复模拟；敏感性分析逐个改变客服行为的假设，看预测净收益变化多少。",
+    "deck.sure_no_table": "没有计算假设区间（python -m model report 会计算哪些假设最影响结论）",
+    "deck.sure_band": "逐个改变客服行为假设（取各自范围的两端）时，净收益在 {lo} – {hi} 之间",
+    "deck.sure_more_flips": "另有 {n} 处假设取值会改变推荐",
+    "deck.sure_notes": "区间是 {level:.0f}% 区间，来自多次重复模拟；假设区间逐个把客服行为的假设移到其范围的两端"
+                       "（有本店估计时用估计区间，否则用文献范围），用客服的预测看净收益变化多少。",
     "deck.plan_title": "下月计划（{month}）：要多少人、花多少钱？",
     "deck.plan_note": "来自 python -m model plan 写入场景的 [meta.plan]；金额为该场景模拟的下月。",
     "deck.plan_volume": "询单量预测：{mean} 人次（每日 {level:.0f}% 区间合计 {lo} – {hi}）",
@@ -211,9 +214,13 @@ EN: dict[str, str] = {
     "deck.sure_p": "Share of simulations that lose money: {p}",
     "deck.sure_top": "The three assumptions that move the answer most (forecast net gain at their low and high):",
     "deck.sure_row": "{what}: {lo} – {hi}",
-    "deck.sure_no_table": "No sensitivity analysis (python -m model sensitivity shows which assumptions matter)",
-    "deck.sure_notes": "The interval is a {level:.0f}% interval over replications; the sensitivity analysis moves "
-                       "one behavioural assumption at a time and watches the forecast net gain.",
+    "deck.sure_no_table": "No band over the assumptions (python -m model report computes which assumptions matter)",
+    "deck.sure_band": "Moving one behavioural assumption at a time to either end of its range, the net gain runs "
+                      "from {lo} to {hi}",
+    "deck.sure_more_flips": "{n} more assumption values change the recommendation",
+    "deck.sure_notes": "The interval is a {level:.0f}% interval over replications; the band moves one behavioural "
+                       "assumption at a time to either end of its range (the shop's estimated interval when there "
+                       "is one, else the literature's range) and watches the agents' forecast of the net gain.",
     "deck.plan_title": "Next month ({month}): how many people, at what cost?",
     "deck.plan_note": "From the [meta.plan] that python -m model plan wrote into the scenario; money is the "
                       "simulated planned month.",
