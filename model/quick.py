@@ -162,6 +162,10 @@ class QuickResult:
         self._agent, self._residual = agent, residual
         self.effects = Effects()
 
+    #: The quick forecast's sums are the base run's per-agent sums, not split into human and bot chats: it prices
+    #: every chat as the scenario without a bot would (a bot scenario's confirmed answer is the full simulation's).
+    has_bot = False
+
     @property
     def replications(self) -> int:
         return self._agent.shape[0]
@@ -170,7 +174,8 @@ class QuickResult:
     def _cache(self) -> dict:
         return {}
 
-    def table(self, *, by_agent: bool = False, period: str | None = None) -> pd.DataFrame:
+    def table(self, *, by_agent: bool = False, period: str | None = None, view: str | None = None) -> pd.DataFrame:
+        """KPI tables like :meth:`model.result.SimResult.table` (``view`` ignored: no human/bot split, see has_bot)."""
         key = (by_agent, period)
         if key in self._cache:
             return self._cache[key]

@@ -12,7 +12,6 @@ from typing import Any
 from model.kpicodes import CONTRACT_CODES, KPI_CODES
 from model.present.band_text import band_lines, basis_text, flip_text, has_band
 from model.present.i18n import t
-from model.present.story import how_sure
 from model.text import display_width, ljust, rjust, truncate
 
 
@@ -190,6 +189,8 @@ def band_table(doc: dict[str, Any]) -> str:
         zh, en = band_lines(band, "zh")[1:], band_lines(band, "en")[1:]
         lines.append(f"  {b.get('label') or name}:")
         lines += [f"    {z} | {e}" for z, e in zip(zh, en, strict=True)]
+    from model.present.story import how_sure  # story pulls in the behaviour layer (numpy): not on --help's path
+
     sure = how_sure(doc)
     for f in sure["flips"]:
         lines.append(f"  ! {flip_text(f, sure['scheme'], 'zh')} | {flip_text(f, sure['scheme'], 'en')}")
