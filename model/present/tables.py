@@ -189,7 +189,9 @@ def band_table(doc: dict[str, Any]) -> str:
         zh, en = band_lines(band, "zh")[1:], band_lines(band, "en")[1:]
         lines.append(f"  {b.get('label') or name}:")
         lines += [f"    {z} | {e}" for z, e in zip(zh, en, strict=True)]
-    from model.present.story import how_sure  # story pulls in the behaviour layer (numpy): not on --help's path
+    from model.present.story import (
+        how_sure,  # story pulls in the behaviour layer (numpy): not on --help's path
+    )
 
     sure = how_sure(doc)
     for f in sure["flips"]:
