@@ -198,6 +198,11 @@ def test_app_cards_show_basis_and_band_in_zh_and_en() -> None:
     at.number_input(key="cmp_days").set_value(2).run()
     at.number_input(key="cmp_reps").set_value(1).run()
     assert not at.exception, [e.value for e in at.exception]
+    # the answer came at once; the bands are computed off its path and said to be coming
+    assert t("band.pending", "zh") in texts()
+    assert t("band.pending_flips", "zh") in texts()
+    assert t("band.range", "zh").split("{")[0] not in texts()
+    assert _runner().wait(timeout=wait_limit_s(400))
     for lang in ("zh", "en"):
         at.session_state["lang"] = lang
         at.run()
@@ -206,6 +211,85 @@ def test_app_cards_show_basis_and_band_in_zh_and_en() -> None:
         assert t("band.basis_defaults", lang) in body
         assert t("band.range", lang).split("{")[0] in body
         assert t("band.top", lang) in body
+        assert t("band.pending", lang) not in body and t("band.pending_flips", lang) not in body
+
+
+def _runner():
+    from ui.pages.compare import band_runner
+
+    return band_runner()
+
+
+def test_a_band_not_cached_yet_is_pending_and_lands_when_computed(shop) -> None:
+    """The compare page's quick answer asks for cached bands only: a scheme whose band needs solves is marked
+    pending (and no flip is judged on half the bands); once computed, the same call attaches it from the cache."""
+    s, base, full = shop
+    s2 = load_scenario(SHOP, [*SETS, "schemes.1.components.0.target=0.47"])  # a move: that scheme's band is new
+    base2 = run_for(s2, Effects(), cache=None)
+    doc = comparison_document(s2, base=base2)
+    attach_bands(doc, s2, base2, solve=False)
+    assert doc["band_pending"], "a band that needs solves must not be computed on the answer's path"
+    for name in doc["band_pending"]:
+        assert doc["schemes"][name]["band"]["pending"] is True
+    assert flips(doc, next(iter(doc["schemes"]))) is None
+    assert how_sure(doc)["pending"] is True and how_sure(doc)["flips"] == []
+    attach_bands(copy.deepcopy(doc), s2, base2)  # the background job
+    attach_bands(doc, s2, base2, solve=False)
+    assert "band_pending" not in doc
+    moved = s2.schemes[1].name
+    assert doc["schemes"][moved]["band"]["net_gain_yuan"]["low"] <= doc["schemes"][moved]["band"]["net_gain_yuan"]["high"]
+    assert how_sure(doc)["pending"] is False
+
+
+def test_a_stopped_band_stops_before_its_next_solve(shop) -> None:
+    """The next slider move stops a band still solving for the previous one: with the stop event set the band
+    makes no new solve, says pending, and keeps the solves it made (a later request reuses them)."""
+    import threading
+
+    from model.behaviour import band as band_mod
+
+    s = load_scenario(SHOP, [*SETS, "schemes.1.components.0.target=0.46"])
+    base = run_for(s, Effects(), cache=None)
+    doc = comparison_document(s, base=base)
+    stop = threading.Event()
+    stop.set()
+    calls = []
+    real = band_mod.equilibrium
+    band_mod.equilibrium = lambda *a, **k: calls.append(1) or real(*a, **k)
+    try:
+        attach_bands(doc, s, base, stop=stop)
+    finally:
+        band_mod.equilibrium = real
+    assert calls == [] and doc["band_pending"]
+
+
+def test_the_runner_stops_a_superseded_job_and_reports_a_failure() -> None:
+    import threading
+
+    from ui.background import Runner
+
+    r = Runner()
+    started, release = threading.Event(), threading.Event()
+    seen = {}
+
+    def slow(stop):
+        started.set()
+        release.wait(10)
+        seen["stopped"] = stop.is_set()
+
+    r.submit("a", slow, owner="session")
+    assert started.wait(10) and r.pending("a")
+    r.supersede("session", "b")  # the same session moved on
+    release.set()
+    assert r.wait(10) and seen["stopped"] is True and r.done("a")
+
+    def bad(stop):
+        raise ValueError("no base run")
+
+    r.submit("c", bad)
+    assert r.wait(10) and isinstance(r.error("c"), ValueError)
+    again = r.submit("c", lambda stop: None)  # a failed job is reported, never retried in a loop
+    assert isinstance(again.future.exception(), ValueError)
 
 
 def test_the_tuning_recommendation_carries_its_band(shop) -> None:

@@ -223,6 +223,10 @@ def show_band(band: dict[str, Any] | None, lang: str) -> None:
     (the compare cards, the tuning recommendation); nothing without a band block."""
     if band is None:
         return
+    if band.get("pending"):  # computed off the answer's path (ui.pages.compare), shown when ready
+        st.caption(t("band.pending", lang))
+        st.caption(basis_text(band.get("basis"), lang))
+        return
     if has_band(band):
         st.markdown(range_text(band, lang))  # our own words and numbers: no user text to escape
         st.caption(t("band.top", lang) + "  \n" + "  \n".join(top_text(r, lang) for r in top_rows(band)))

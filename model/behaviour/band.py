@@ -85,10 +85,18 @@ def _key(scenario, scheme) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def headline(scenario, scheme, base) -> dict[str, float]:
+class Pending(Exception):
+    """A band that is not in the cache yet (``solve=False``), or whose computation was called off (``stop``)."""
+
+
+def headline(scenario, scheme, base, *, solve: bool = True, stop=None) -> dict[str, float]:
     """The agents' forecast of one scheme on ``base``: ``net_gain_yuan`` (uplift x margin - variable pay -
     service cost), ``uplift_yuan`` (against no extra effort) and ``bonus_cost_yuan`` (variable pay); zeros for
-    base pay only (``scheme`` None). Kept in the base run's cache by scenario and scheme."""
+    base pay only (``scheme`` None). Kept in the base run's cache by scenario and scheme.
+
+    Raises :class:`Pending` instead of solving when ``solve`` is False and the answer is not cached, or when
+    ``stop`` (a :class:`threading.Event`) is set before the solve starts.
+    """
     if scheme is None:
         return dict.fromkeys(CODES, 0.0)
     cache = base._cache.setdefault(("behaviour.band",), OrderedDict())
@@ -98,6 +106,8 @@ def headline(scenario, scheme, base) -> dict[str, float]:
         if hit is not None:
             cache.move_to_end(key)
             return hit
+    if not solve or (stop is not None and stop.is_set()):
+        raise Pending(scheme.name)
     f = equilibrium(scenario, scheme, base, base_record(base)).forecast
     out = {"net_gain_yuan": float(net_gain_yuan(scenario.economics, f["sales_uplift_yuan"], f["variable_pay_yuan"],
                                                 f["bad_ratings_change"])),
@@ -109,15 +119,16 @@ def headline(scenario, scheme, base) -> dict[str, float]:
     return out
 
 
-def _relative(scenario, scheme, baseline, base) -> dict[str, float]:
-    h, b = headline(scenario, scheme, base), headline(scenario, baseline, base)
+def _relative(scenario, scheme, baseline, base, **how) -> dict[str, float]:
+    h, b = headline(scenario, scheme, base, **how), headline(scenario, baseline, base, **how)
     # net gain and uplift are against the baseline scheme; the bonus cost is the scheme's own
     return {"net_gain_yuan": h["net_gain_yuan"] - b["net_gain_yuan"], "uplift_yuan": h["uplift_yuan"] - b["uplift_yuan"],
             "bonus_cost_yuan": h["bonus_cost_yuan"]}
 
 
 def scheme_band(scenario, scheme, base, *, baseline=None, point: dict[str, float | None] | None = None,
-                params: tuple[str, ...] | list[str] | None = None) -> dict[str, Any]:
+                params: tuple[str, ...] | list[str] | None = None, solve: bool = True,
+                stop=None) -> dict[str, Any]:
     """The band of one scheme's forecast (see the module doc).
 
     Args:
@@ -127,6 +138,9 @@ def scheme_band(scenario, scheme, base, *, baseline=None, point: dict[str, float
         baseline: the baseline scheme (None = base pay only).
         point: the document's numbers by :data:`CODES` the band is centred on (default: the agents' forecast).
         params: the parameters to move (default: :func:`band_params`).
+        solve: False = answer from the cache only (raises :class:`Pending` when a solve is missing).
+        stop: a :class:`threading.Event`; once set, the band stops before its next solve (raises
+            :class:`Pending`; the solves done so far stay cached).
 
     Returns:
         ``{"basis", "net_gain_yuan"|"uplift_yuan"|"bonus_cost_yuan": {"point", "low", "high"}, "params": [{param,
@@ -138,7 +152,8 @@ def scheme_band(scenario, scheme, base, *, baseline=None, point: dict[str, float
     if not cfg.active:
         out.update(dict.fromkeys(CODES), params=[], top=[])
         return out
-    here = _relative(scenario, scheme, baseline, base)
+    how = {"solve": solve, "stop": stop}
+    here = _relative(scenario, scheme, baseline, base, **how)
     centre = {c: (point or {}).get(c) for c in CODES}
     centre = {c: here[c] if v is None else float(v) for c, v in centre.items()}
     rows = []
@@ -148,7 +163,7 @@ def scheme_band(scenario, scheme, base, *, baseline=None, point: dict[str, float
                                "high_value": r["high"], "source": r["source"]}
         for side in ("low", "high"):
             s2 = scenario.model_copy(update={"behaviour": cfg.model_copy(update={name: r[side]})})
-            moved = _relative(s2, scheme, baseline, base)
+            moved = _relative(s2, scheme, baseline, base, **how)
             row[side] = {c: centre[c] + moved[c] - here[c] for c in CODES}
         row["swing"] = max(abs(row["low"]["net_gain_yuan"] - centre["net_gain_yuan"]),
                            abs(row["high"]["net_gain_yuan"] - centre["net_gain_yuan"]))
@@ -162,16 +177,22 @@ def scheme_band(scenario, scheme, base, *, baseline=None, point: dict[str, float
     return out
 
 
-def attach_bands(doc: dict[str, Any], scenario, base) -> dict[str, Any]:
+def attach_bands(doc: dict[str, Any], scenario, base, *, solve: bool = True, stop=None) -> dict[str, Any]:
     """Put a ``band`` block on every scheme block of a comparison document (in place; returned).
 
     The baseline scheme's block gets the basis only (its net gain against itself is zero at every end).
     ``doc["band_basis"]`` repeats the basis for the whole document.
+
+    With ``solve=False`` (the compare page's quick answer) only cached bands are attached; a scheme whose band
+    still needs solves gets ``{"basis", "pending": True}`` and ``doc["band_pending"]`` lists those schemes, so
+    a caller can compute them off the answer's path (``solve=True``, optionally with a ``stop`` event, see
+    :func:`scheme_band`) and attach them when they are ready.
     """
     by_name = {sc.name: sc for sc in scenario.schemes}
     base_name = scenario.economics.baseline_scheme
     baseline = by_name.get(base_name) if base_name else None
     doc["band_basis"] = basis(scenario.behaviour)
+    pending: list[str] = []
     for name, block in (doc.get("schemes") or {}).items():
         sc = by_name.get(name)
         if sc is None:
@@ -182,7 +203,17 @@ def attach_bands(doc: dict[str, Any], scenario, base) -> dict[str, Any]:
             continue
         econ = block.get("economics") or {}
         point = {c: (econ.get(c) or {}).get("mean") for c in CODES}
-        block["band"] = scheme_band(scenario, sc, base, baseline=baseline, point=point)
+        try:
+            block["band"] = scheme_band(scenario, sc, base, baseline=baseline, point=point, solve=solve, stop=stop)
+        except Pending:
+            if solve and stop is None:
+                raise
+            block["band"] = {"basis": doc["band_basis"], "pending": True}
+            pending.append(name)
+    if pending:
+        doc["band_pending"] = pending
+    else:
+        doc.pop("band_pending", None)
     return doc
 
 
@@ -196,11 +227,14 @@ def _net_at(block: dict[str, Any], param: str, side: str) -> float | None:
     return None
 
 
-def flips(doc: dict[str, Any], recommended: str | None) -> list[dict[str, Any]]:
+def flips(doc: dict[str, Any], recommended: str | None) -> list[dict[str, Any]] | None:
     """Where another scheme beats ``recommended`` inside the band: ``[{param, zh, en, side, value, winner,
     winner_net, recommended_net}]``, one row per (parameter, end) at which the best other scheme's net gain
-    exceeds the recommended one's (the largest winner at that end)."""
+    exceeds the recommended one's (the largest winner at that end). None while a band is still being computed
+    (``doc["band_pending"]``): a flip is never judged on half the bands."""
     schemes = doc.get("schemes") or {}
+    if doc.get("band_pending"):
+        return None
     if recommended not in schemes:
         return []
     names = [n for n in schemes if n != recommended]

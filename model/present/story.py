@@ -98,16 +98,17 @@ def top_assumptions(table: dict[str, Any], n: int = 3) -> list[dict[str, Any]]:
 
 def how_sure(doc: dict[str, Any], rec: dict[str, Any] | None = None) -> dict[str, Any]:
     """How sure the recommendation is, from the document's bands (:func:`model.behaviour.band.attach_bands`):
-    ``{scheme, basis, band, top: [{param, zh, en, low_value, high_value, source, lo, hi}], flips}``; ``band`` None
-    when the recommended scheme has none (behaviour off, the baseline kept, a document without bands)."""
+    ``{scheme, basis, band, top: [{param, zh, en, low_value, high_value, source, lo, hi}], flips, pending}``; ``band``
+    None when the recommended scheme has none (behaviour off, the baseline kept, a document without bands);
+    ``pending`` True (and no flips) while some scheme's band is still being computed."""
     rec = rec or recommend(doc)
     name = rec.get("scheme")
     b = (doc.get("schemes") or {}).get(name) or {}
     band = b.get("band")
     basis = (band or {}).get("basis") or doc.get("band_basis")
+    flips = band_flips(doc, name) if basis and basis.get("kind") != "mechanics" else []
     return {"scheme": name, "basis": basis, "band": band if has_band(band) else None,
-            "top": top_rows(band) if has_band(band) else [],
-            "flips": band_flips(doc, name) if basis and basis.get("kind") != "mechanics" else []}
+            "top": top_rows(band) if has_band(band) else [], "flips": flips or [], "pending": flips is None}
 
 
 def tuning_deck_document(tune_doc: dict[str, Any]) -> dict[str, Any]:

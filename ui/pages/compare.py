@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from model.scenario import read_toml
 from model.schema import Scenario, scenario_from_dict
 from model.schemes.describe import basis, basis_label, describe_scheme
 from ui import scheme_editor as ed
+from ui.background import Runner
 from ui.behaviour_view import render_behaviour
 from ui.calculator import render_calculator
 from ui.scenarios import read_upload
@@ -261,13 +263,54 @@ def _edited_document(lang: str, state: dict[str, Any], raw: dict[str, Any], name
     return doc, scen
 
 
+@st.cache_resource(show_spinner=False)
+def band_runner() -> Runner:
+    """The worker thread that computes bands off the answer's path (shared by every session of the process)."""
+    return Runner()
+
+
+def _session_token() -> str:
+    ss = st.session_state
+    if "_cmp_session" not in ss:
+        ss["_cmp_session"] = uuid.uuid4().hex
+    return ss["_cmp_session"]
+
+
 def with_band(doc: dict[str, Any], scen: Scenario, lang: str) -> dict[str, Any]:
     """Each scheme's band over the behaviour assumptions on its block (the agents' forecast on the cached base
-    run, kept in that run's cache: a target move re-solves only the scheme that moved)."""
+    run, kept in that run's cache).
+
+    With agents responding the page never waits for a band: the cached ones are attached at once, the others are
+    marked ``pending`` and computed by :func:`band_runner` (a target move re-solves only the scheme that moved;
+    the next move stops a band still running for an older one); :func:`_band_poll` reruns the page when it is
+    done. Behaviour off: the mechanics basis, no band.
+    """
     if not scen.behaviour.active:
         return attach_bands(doc, scen, None)
-    with st.spinner(t("band.running", lang)):
-        return attach_bands(doc, scen, run_for(scen, Effects(), cache=run_cache()))
+    base = run_for(scen, Effects(), cache=run_cache())
+    attach_bands(doc, scen, base, solve=False)
+    if doc.get("band_pending"):
+        key = band_key(scen)
+        skeleton = {"schemes": {n: {"economics": b.get("economics")} for n, b in doc["schemes"].items()}}
+        runner = band_runner()
+        runner.submit(key, lambda stop: attach_bands(skeleton, scen, base, stop=stop), owner=_session_token())
+        if runner.error(key) is not None:  # said once, never retried in a loop
+            st.warning(t("band.failed", lang, error=str(runner.error(key))))
+            doc.pop("band_pending", None)
+    return doc
+
+
+def band_key(scen: Scenario) -> str:
+    """What a scenario's bands depend on (the whole scenario: its schemes, behaviour and run settings)."""
+    return json.dumps(scen.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+
+
+@st.fragment(run_every=1.0)
+def _band_poll(key: str, lang: str) -> None:
+    """While the bands of ``key`` are computed: say so, and rerun the whole page once they are ready."""
+    if band_runner().done(key):
+        st.rerun(scope="app")
+    st.caption(t("band.pending_flips", lang))
 
 
 def quick_or_full(scen: Scenario, lang: str) -> dict[str, Any]:
@@ -278,8 +321,9 @@ def quick_or_full(scen: Scenario, lang: str) -> dict[str, Any]:
     forecast of the same scenario was shown before.
     """
     ss = st.session_state
-    key = json.dumps(scen.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    key = band_key(scen)
     ss["_cmp_doc_key"] = key
+    band_runner().supersede(_session_token(), key)  # a band still solving for the previous move stops
     store = shown_docs()
     if ss.get("cmp_confirm_key") == key and key not in store["full"]:
         with st.spinner(t("cmp.running", lang)):
@@ -334,16 +378,21 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
     _shown(doc, lang)
     show_warnings(doc, lang)
     _cards(doc, lang)
+    if doc.get("band_pending"):
+        _band_poll(band_key(scen), lang)
     render_behaviour(doc, scen, lang, cache=run_cache(), heavy=doc.get("shown") != "quick")
     _assumptions(doc, lang)
     _charts(doc, lang)
     _tables(doc, lang)
-    _downloads(doc, lang)
+    _downloads(doc, lang, scen)
 
 
 def _flips(doc: dict[str, Any], lang: str) -> None:
-    """Where the recommended scheme loses its place inside the band (or that it keeps it)."""
+    """Where the recommended scheme loses its place inside the band (or that it keeps it); nothing while bands
+    are being computed (:func:`_band_poll` says so)."""
     sure = how_sure(doc)
+    if sure["pending"]:
+        return
     if sure["flips"]:
         st.warning("  \n".join(flip_text({**f, "winner": md_plain(f["winner"])}, md_plain(sure["scheme"]), lang)
                                for f in sure["flips"]))
@@ -437,15 +486,22 @@ def _tables(doc: dict[str, Any], lang: str) -> None:
         st.dataframe(pd.DataFrame(rows, columns=heads), hide_index=True, key="cmp_agents")
 
 
-def _downloads(doc: dict[str, Any], lang: str) -> None:
-    """The deck and the HTML report, built only when clicked (re-pricing never waits for them)."""
+def _downloads(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
+    """The deck and the HTML report, built only when clicked (re-pricing never waits for them); a band still
+    being computed in the background is computed for them first (a download never lacks what the page promises)."""
     frozen = json.dumps(doc, ensure_ascii=False)
 
+    def complete() -> dict[str, Any]:
+        d = json.loads(frozen)
+        if d.get("band_pending"):
+            attach_bands(d, scen, run_for(scen, Effects(), cache=run_cache()))
+        return d
+
     def html() -> bytes:
-        return build_report(json.loads(frozen), lang).encode("utf-8")
+        return build_report(complete(), lang).encode("utf-8")
 
     def pptx() -> bytes:
-        return build_deck(json.loads(frozen), lang=lang)
+        return build_deck(complete(), lang=lang)
 
     a, b = st.columns(2)
     a.download_button(t("res.download_deck", lang), data=pptx, file_name="scheme_comparison.pptx",

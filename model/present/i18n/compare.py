@@ -146,7 +146,9 @@ ZH: dict[str, str] = {
     "band.flip": "推荐在假设范围内会变：{what}取{end}（{value}）时，「{winner}」净收益 {wnet}，高于「{rec}」的 {rnet}",
     "band.no_flip": "在各假设的范围内，推荐的方案都不变",
     "band.baseline": "基准方案：其他方案的区间都相对它计算",
-    "band.running": "正在计算假设区间（每个方案约十几次均衡求解）…",
+    "band.pending": "假设区间计算中（后台进行，几秒后自动显示；上面的数字已可用）…",
+    "band.pending_flips": "假设区间算好后，这里会说明推荐是否会变。",
+    "band.failed": "假设区间没能算出（{error}）；上面的数字不受影响。",
     "res.download_deck": "下载汇报 PPT",
     "res.download_deck_help": "PowerPoint 演示文稿：每页回答一个问题，图表和表格可在 PowerPoint/WPS 中直接编辑。",
     # results
@@ -360,7 +362,9 @@ EN: dict[str, str] = {
                  "{wnet}, above '{rec}' ({rnet})",
     "band.no_flip": "The recommended scheme stays best across every assumption's range",
     "band.baseline": "The baseline: the other schemes' bands are against it",
-    "band.running": "Computing the band over the assumptions (about a dozen equilibrium solves per scheme)…",
+    "band.pending": "Band over the assumptions: computing in the background, shown here in a few seconds (the numbers above are ready)…",
+    "band.pending_flips": "Once the bands are ready, this says whether the recommendation changes inside them.",
+    "band.failed": "The band over the assumptions could not be computed ({error}); the numbers above are unaffected.",
     "res.download_deck": "Download the deck (PowerPoint)",
     "res.download_deck_help": "A PowerPoint deck, one question per slide; charts and tables stay editable in "
                               "PowerPoint/WPS.",
