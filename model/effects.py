@@ -17,7 +17,11 @@ from model.schemes.spec import Scheme
 
 
 def _key(v: float | np.ndarray) -> tuple[float, ...]:
-    return tuple(np.atleast_1d(np.asarray(v, dtype=float)).round(12).tolist())
+    """A value's key: per-agent arrays of one value key as that scalar (the same run: one engine run, not two)."""
+    a = np.atleast_1d(np.asarray(v, dtype=float)).round(12)
+    if a.size > 1 and np.all(a == a[0]):
+        a = a[:1]
+    return tuple(a.tolist())
 
 
 @dataclass

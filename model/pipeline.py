@@ -31,6 +31,7 @@ from model.behaviour.api import respond
 from model.effects import Effects, assumed_effects, compose
 from model.priced import Priced, price_result, scheme_document
 from model.result import SimResult
+from model.retime import retime
 from model.schema import Scenario
 from model.schemes.spec import Scheme
 from model.simulate import simulate
@@ -131,8 +132,10 @@ def run_for(scenario: Scenario, effects: Effects, *, base: SimResult | None = No
         base = run_for(scenario, plain, runner=run, cache=cache)
     if base is not None and effects.engine_key() == base.effects.engine_key():
         res = base if effects.outcome_key() == base.effects.outcome_key() else base.with_effects(effects)
-    else:
-        res = run(scenario, effects)
+    else:  # other reply speeds: re-time the base run's chats when the queue does not matter, else simulate
+        res = retime(base, effects) if base is not None and scenario.meta.share_engine else None
+        if res is None:
+            res = run(scenario, effects)
     cache[key] = res
     return res
 

@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                   "model.schemes.targets", "model.schemes.describe")),
     ("effects", ("model.effects",)),
     ("engine", ("model.shocks", "model.traffic", "model.chatcentre", "model.botfront", "model.draws", "model.outcomes", "model.records", "model.team",
-                "model.kpi", "model.result", "model.simulate", "model.checks")),
+                "model.kpi", "model.result", "model.simulate", "model.retime", "model.checks")),
     ("pricing", ("model.schemes.pricing", "model.economics", "model.priced")),
     ("behaviour", ("model.behaviour", "model.behaviour.*")),
     ("pipeline", ("model.pipeline", "model.months")),

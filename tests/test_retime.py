@@ -1,0 +1,85 @@
+"""Re-timed runs (model/retime.py, opt-in ``meta.share_engine``): exact at equal speeds, close to simulating
+again where the router keeps the queue as it was, refused where the queue matters, and off by default."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from model.effects import Effects
+from model.pipeline import effects_for, run_for
+from model.retime import retime, why_not
+from model.scenario import load_scenario
+from model.simulate import simulate
+
+SHOP = ROOT / "scenarios" / "taobao_10_agents.toml"
+
+
+@pytest.fixture(scope="module")
+def shop():
+    s = load_scenario(SHOP, ["meta.days=3", "meta.replications=2"])
+    return s, simulate(s)
+
+
+def test_equal_speeds_give_the_base_records_exactly(shop) -> None:
+    s, base = shop
+    same = retime(base, Effects(reply_time_mult=np.ones(s.agents.count), latency_mult=np.ones(s.agents.count)))
+    assert same is not None
+    assert same.chats.equals(base.chats) and same.msgs.equals(base.msgs)
+
+
+def test_faster_replies_are_re_timed_close_to_simulating_again(shop) -> None:
+    """Every agent 30% faster (typing and latency): the re-timed run answers faster and keeps more buyers, as
+    the simulation does, within a few seconds and half a point of it."""
+    s, base = shop
+    eff = Effects(reply_time_mult=0.7, latency_mult=0.7)
+    rt, sim = retime(base, eff), simulate(s, effects=eff)
+    assert rt is not None
+    a, b, z = (r.table().mean(numeric_only=True) for r in (rt, sim, base))
+    assert a["avg_response_s"] < 0.85 * z["avg_response_s"]
+    assert a["abandon_rate"] < z["abandon_rate"]
+    assert abs(a["avg_response_s"] - b["avg_response_s"]) < 0.1 * b["avg_response_s"]
+    assert abs(a["abandon_rate"] - b["abandon_rate"]) < 0.01
+    assert abs(a["sales_yuan"] / b["sales_yuan"] - 1) < 0.03
+    assert len(rt.chats) == len(base.chats)  # the same buyers, only their timing moved
+
+
+def test_slower_replies_lose_buyers(shop) -> None:
+    s, base = shop
+    rt = retime(base, Effects(reply_time_mult=2.0, latency_mult=2.0))
+    assert rt is not None
+    assert rt.table()["abandon_rate"].mean() > base.table()["abandon_rate"].mean()
+    # an abandoner has no reply and no first response
+    ab = rt.chats[(rt.chats["status"] == 2) & ~rt.chats["ghost"]]  # (a ghost: a reply typed to nobody)
+    assert ab["first_response_s"].isna().all()
+
+
+def test_a_queue_that_matters_is_simulated_again() -> None:
+    s = load_scenario(ROOT / "scenarios" / "double11_peak.toml", ["meta.days=1", "meta.replications=1"])
+    base = simulate(s)
+    assert "waited for an agent" in why_not(base)
+    assert retime(base, Effects(reply_time_mult=0.8)) is None
+
+
+def test_share_engine_is_off_by_default_and_used_when_asked(shop, monkeypatch) -> None:
+    """Off by default: every scheme's run is a simulation (the golden comparisons stay as they are); with
+    ``meta.share_engine = true`` the pipeline re-times instead of simulating."""
+    s, base = shop
+    assert s.meta.share_engine is False
+    sc = s.schemes[1]
+    eff, _ = effects_for(sc, s, base)
+    calls = []
+    runner = lambda scen, e: calls.append(1) or simulate(scen, effects=e)  # noqa: E731
+    run_for(s, eff, base=base, runner=runner)
+    assert calls == [1]
+    shared = s.model_copy(update={"meta": s.meta.model_copy(update={"share_engine": True})})
+    run_for(shared, eff, base=base, runner=runner)
+    assert calls == [1]
+
+
+def test_per_agent_arrays_of_one_value_share_the_scalar_run() -> None:
+    """Base pay only under the behaviour model gives per-agent arrays of ones: the same run as no effects."""
+    assert Effects(reply_time_mult=np.ones(5)).engine_key() == Effects().engine_key()
+    assert Effects(conversion_mult=np.full(5, 1.0)).outcome_key() == Effects().outcome_key()
+    assert Effects(reply_time_mult=np.array([1.0, 0.9])).engine_key() != Effects().engine_key()
