@@ -115,8 +115,9 @@ def _typist_starts(agent: np.ndarray, noticed: np.ndarray, typ: np.ndarray) -> n
 def _loads(agent: np.ndarray, at: np.ndarray, c_agent: np.ndarray, c_from: np.ndarray, c_to: np.ndarray
            ) -> np.ndarray:
     """Open chats of ``agent`` at time ``at`` (chats ``[c_from, c_to)`` of agent ``c_agent``), at least 1."""
-    opened = np.sort(c_agent * SPAN + c_from)
-    closed = np.sort(c_agent * SPAN + c_to)
+    # an open end (in progress at the horizon) stays inside the agent's own span of the stacked axis
+    opened = np.sort(c_agent * SPAN + np.minimum(c_from, SPAN / 2))
+    closed = np.sort(c_agent * SPAN + np.minimum(c_to, SPAN / 2))
     key = agent * SPAN + at
     return np.maximum(np.searchsorted(opened, key, "right") - np.searchsorted(closed, key, "right"), 1)
 
@@ -126,58 +127,76 @@ def _loads(agent: np.ndarray, at: np.ndarray, c_agent: np.ndarray, c_from: np.nd
 MAX_ROUTE_PAIRS = 4_000_000
 
 
-def _route(s, agents: pd.DataFrame, ch, at, kind, dur_fixed, dur_typing, served_by, deadline, base_agent):
+def _route(s, agents: pd.DataFrame, ch, at, kind, lat1, rf1, lat_units, reply_s, think_s, first_unit, deadline,
+           base_agent):
     """Least-busy routing of the re-timed chats ``ch`` (in the order they were taken, at times ``at``) under
     the new speeds, as the engine's router: the on-duty agent who may serve the chat's kind with the fewest open
     chats, ties to the agent longest at that load; an agent at its cap takes none (no agent free: the recorded
-    agent is kept). Each chat's end is estimated when it is routed: ``at + dur_fixed[a] + dur_typing[a] x
-    slowdown at the new load`` if the buyer is served (``served_by[a]``), else its patience deadline.
+    agent is kept). Each chat's end is estimated when it is routed: ``at + latency_a x lat_units + think_s +
+    reply factor_a x reply_s x slowdown at the new load`` if the buyer is served (``at + latency_a x
+    first_unit < deadline``), else its patience deadline.
 
     Returns the agent of each chat of ``ch``.
     """
     import heapq
-    from bisect import bisect_right
 
     from model.chatcentre import ROLES
     from model.team import duty_intervals
 
     n = s.agents.count
-    serves = [set(ROLES[r]) for r in agents["role"].tolist()]
     caps = [int(x) for x in agents["max_concurrent_chats"].tolist()]
     slow = list(s.agents.concurrency_slowdown)
     slow = slow + slow[-1:] * max(0, max(caps, default=1) - len(slow))
+    # who may take each chat, vectorised: the agent serves its kind and is on duty then
+    elig = np.ones((len(ch), n), dtype=bool)
+    roles = agents["role"].tolist()
+    for a in range(n):
+        serves = ROLES[roles[a]]
+        if len(serves) < 2:
+            elig[:, a] &= np.isin(kind, serves)
     duty = duty_intervals(s)
-    starts = None if duty is None else [[x for x, _ in iv] for iv in duty]
-    ends = None if duty is None else [[y for _, y in iv] for iv in duty]
+    if duty is not None:
+        for a, iv in enumerate(duty):
+            if not iv:
+                elig[:, a] = False
+                continue
+            lo = np.array([x for x, _ in iv])
+            hi = np.array([y for _, y in iv])
+            q = np.searchsorted(lo, at, "right") - 1
+            elig[:, a] &= (q >= 0) & (at < hi[np.maximum(q, 0)])
+    rows = elig.tolist()
+    L, F = [float(x) for x in lat1], [float(x) for x in rf1]
+    U, RS, TS, U0 = lat_units.tolist(), reply_s.tolist(), think_s.tolist(), first_unit.tolist()
+    times, dl, mine = at.tolist(), deadline.tolist(), base_agent.tolist()
     open_ends: list[list[float]] = [[] for _ in range(n)]
     since = [0.0] * n  # when the agent's load last changed (ties go to the longest at that load)
-    out = np.empty(len(ch), dtype=np.int64)
-    agents_range = range(n)
-    for r in range(len(ch)):
-        t, k = at[r], kind[r]
+    out = [0] * len(ch)
+    pop, push = heapq.heappop, heapq.heappush
+    for r, t in enumerate(times):
+        er = rows[r]
         best, best_load, best_since = -1, 1 << 30, 0.0
-        for a in agents_range:
+        for a in range(n):
+            if not er[a]:
+                continue
             h = open_ends[a]
             while h and h[0] <= t:
-                since[a] = heapq.heappop(h)
+                since[a] = pop(h)
             load = len(h)
-            if load >= caps[a] or k not in serves[a]:
-                continue
-            if starts is not None:
-                q = bisect_right(starts[a], t) - 1
-                if q < 0 or t >= ends[a][q]:
-                    continue
             if load < best_load or (load == best_load and since[a] < best_since):
-                best, best_load, best_since = a, load, since[a]
+                if load < caps[a]:
+                    best, best_load, best_since = a, load, since[a]
         if best < 0:
-            best = int(base_agent[r])
-            best_load = len(open_ends[best])
+            best = int(mine[r])
+            h = open_ends[best]
+            while h and h[0] <= t:
+                since[best] = pop(h)
+            best_load = len(h)
         out[r] = best
-        end = (t + dur_fixed[r, best] + dur_typing[r, best] * slow[min(best_load, len(slow) - 1)]
-               if served_by[r, best] else deadline[r])
-        heapq.heappush(open_ends[best], end)
+        lat = L[best]
+        push(open_ends[best], t + lat * U[r] + TS[r] + F[best] * RS[r] * slow[min(best_load, len(slow) - 1)]
+             if t + lat * U0[r] < dl[r] else dl[r])
         since[best] = t
-    return out
+    return np.asarray(out, dtype=np.int64)
 
 
 def _retime_rep(s, d, base: SimResult, effects: Effects, c: pd.DataFrame, m: pd.DataFrame):
@@ -223,10 +242,8 @@ def _retime_rep(s, d, base: SimResult, effects: Effects, c: pd.DataFrame, m: pd.
         T = np.add.reduceat(np.where(first, 0.0, d.think_s[np.maximum(g - 1, 0)]), starts_at)
         order = np.argsort(assign[ch], kind="stable")
         o = ch[order]
-        served_by = (assign[o][:, None] + lat1[None, :] * d.latency_unit[off[o]][:, None]) < deadline[o][:, None]
-        routed = _route(s, base.agents, o, assign[o], d.aftersale[o].astype(int),
-                        lat1[None, :] * U[order][:, None] + T[order][:, None], rf1[None, :] * R[order][:, None],
-                        served_by, deadline[o], agent[o])
+        routed = _route(s, base.agents, o, assign[o], d.aftersale[o].astype(int), lat1, rf1, U[order], R[order],
+                        T[order], d.latency_unit[off[o]], deadline[o], agent[o])
         agent = agent.copy()
         agent[o] = routed
         a = agent[mc]
@@ -260,10 +277,13 @@ def _retime_rep(s, d, base: SimResult, effects: Effects, c: pd.DataFrame, m: pd.
         noticed = start - wait
         served = start[first] < deadline[ch]  # the first reply starts before the buyer's patience runs out
         live = served[chat_of]
-        start_l = _typist_starts(a[live], noticed[live], typ[live])
+        # the typist's queue: the served buyers' replies, and the first message of each buyer who leaves as a
+        # probe that types nothing (it waits behind the replies noticed before it, as that buyer would)
+        probe = first & ~live
+        q = live | probe
+        start_q = _typist_starts(a[q], noticed[q], np.where(live[q], typ[q], 0.0))
         wait = np.zeros(len(mc))
-        wait[live] = np.maximum(start_l - noticed[live], 0.0)
-        # typist waits of the buyers who leave: until the deadline (they leave the typist's queue then)
+        wait[q] = np.maximum(start_q - noticed[q], 0.0)
         last = np.r_[np.flatnonzero(first)[1:] - 1, len(mc) - 1]
         end = np.where(served, reply[last], deadline[ch])
         load = _loads(a, start, np.r_[agent[ch], fa], np.r_[assign[ch], ff], np.r_[end, np.full(len(fa), np.inf)])
