@@ -132,7 +132,13 @@ def on_all_basis(base: BaseRecord, sums: np.ndarray) -> np.ndarray:
         return sums
     chats = COL["chats"]
     vol = _div(sums[..., chats], np.broadcast_to(base.sums[None, ..., chats], sums.shape[:-1]), 1.0)
-    out = np.maximum(sums + base.all_delta[None] * vol[..., None], 0.0)
+    return with_bot_part(sums, base.all_delta[None] * vol[..., None])
+
+
+def with_bot_part(sums: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """Human-view sums (..., columns) plus the bot's part ``delta`` (the all view's difference, same shape), no
+    sum below 0 and counts within a window kept within it (:func:`on_all_basis`, the quick forecast's all view)."""
+    out = np.maximum(sums + delta, 0.0)
     for col, bound in _BOUNDED:
         out[..., COL[col]] = np.minimum(out[..., COL[col]], out[..., COL[bound]])
     return out
