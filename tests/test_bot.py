@@ -67,6 +67,28 @@ def test_rule_packs_say_how_each_platform_counts_the_bot():
         assert bot_counting(p).source
 
 
+def test_language_tables_share_the_strict_base():
+    """[bot], [behaviour], [tuning] and [kpi] validate through one base (model.language.base.Strict): unknown keys,
+    true/false or text for numbers and NaN are refused the same way in each."""
+    from model.language.base import Strict
+    from model.language.behaviour import Behaviour
+    from model.language.bot import HandoverDelay
+    from model.language.tuning import Tuning
+
+    for cls in (Bot, HandoverDelay, Behaviour, Tuning, KpiOptions):
+        assert issubclass(cls, Strict), cls
+        assert cls.model_config["extra"] == "forbid" and cls.model_config["allow_inf_nan"] is False
+    assert Behaviour.model_config["frozen"] is True
+    data = load_scenario(TAOBAO, SHORT).model_dump(mode="json", exclude_none=True)
+    for table, key in (("bot", "first_reply_s"), ("behaviour", "selling_cost_yuan"), ("tuning", "min_reach_share")):
+        for bad in (True, "3", float("nan"), 1e300):
+            with pytest.raises(ScenarioError) as e:
+                scenario_from_dict({**data, table: {key: bad}})
+            assert f"{table}.{key}" in str(e.value), (table, bad, str(e.value))
+        with pytest.raises(ScenarioError, match=f"{table}.no_such_key"):
+            scenario_from_dict({**data, table: {"no_such_key": 1}})
+
+
 # ---------------------------------------------------------------------------------------- bot share 0 = today
 def _doc(sets: list[str]) -> str:
     return json.dumps(evaluate(load_scenario(TAOBAO, SHORT + sets)), ensure_ascii=False, sort_keys=True)
