@@ -48,30 +48,21 @@ def pricing_context(res: SimResult, baseline: SimResult, *, scenario: Scenario |
     only when a component of the scheme is evaluated on them (through ``tables``, cached on the result).
     """
     s = scenario or res.scenario
-    if res.has_bot:  # schemes pay on the human view; a component with kpi_basis = "all" on the all view
+
+    def on(view: str | None, all_basis: PricingContext | None = None) -> PricingContext:
         return PricingContext(
-            agent_horizon=res.table(by_agent=True, view="human"),
-            team_horizon=team_horizon(res, "human"),
+            agent_horizon=res.table(by_agent=True, view=view),
+            team_horizon=team_horizon(res, view),
             agents=res.agents,
-            baseline_team_horizon=team_horizon(baseline, "human"),
+            baseline_team_horizon=team_horizon(baseline, view),
             gross_margin_share=s.economics.gross_margin_share,
             days=float(s.meta.days),
-            tables=lambda **kw: res.table(**kw, view="human"),
-            all_basis=PricingContext(
-                agent_horizon=res.table(by_agent=True, view="all"), team_horizon=team_horizon(res, "all"),
-                agents=res.agents, baseline_team_horizon=team_horizon(baseline, "all"),
-                gross_margin_share=s.economics.gross_margin_share, days=float(s.meta.days),
-                tables=lambda **kw: res.table(**kw, view="all")),
+            tables=res.table if view is None else lambda **kw: res.table(**kw, view=view),
+            all_basis=all_basis,
         )
-    return PricingContext(
-        agent_horizon=res.table(by_agent=True),
-        team_horizon=team_horizon(res),
-        agents=res.agents,
-        baseline_team_horizon=team_horizon(baseline),
-        gross_margin_share=s.economics.gross_margin_share,
-        days=float(s.meta.days),
-        tables=res.table,
-    )
+
+    # with the bot front line schemes pay on the human view; a component with kpi_basis = "all" on the all view
+    return on("human", on("all")) if res.has_bot else on(None)
 
 
 @dataclass

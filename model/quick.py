@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from model.behaviour.api import equilibrium, report_of
-from model.behaviour.kpimodel import BaseRecord, base_record, draw_noise, forecast_sums
+from model.behaviour.kpimodel import BaseRecord, base_record, draw_noise, forecast_sums, with_bot_part
 from model.behaviour.solver import Equilibrium
 from model.checks import run_warnings
 from model.document import clean
@@ -43,7 +43,7 @@ from model.effects import Effects
 from model.kpi import SUM_COLUMNS, chat_sums, msg_sums, period_of, ratios, three_min_basis
 from model.pipeline import run_key
 from model.priced import Priced, price_result, scheme_document
-from model.result import SimResult
+from model.result import SimResult, platform_view
 from model.schema import Scenario
 from model.schemes.spec import Scheme
 
@@ -88,18 +88,63 @@ def _hash(*parts: Any) -> str:
 
 
 @dataclasses.dataclass
+class BotSums:
+    """With the bot front line, what the quick forecast adds to the human view's sums (agents' effort does not
+    move the bot's part: the bot's chats and its replies are the base run's).
+
+    Attributes:
+        all_delta: array like ``BaseSums.agent``: each agent's sums on the all view minus the human view (the bot's
+            first replies on the chats it handed over).
+        all_residual: array like ``BaseSums.residual``: the all view's team sums not credited to an agent.
+        bot_team: array like ``BaseSums.residual``: the bot view's team sums (its chats alone).
+    """
+
+    all_delta: np.ndarray
+    all_residual: np.ndarray
+    bot_team: np.ndarray
+
+
+@dataclasses.dataclass
 class BaseSums:
     """The base run's sums per (replication, agent, day), and the team's remainder per (replication, day).
 
     Attributes:
-        agent: array (reps, agents, days, len(SUM_COLUMNS)); duty per agent and day in every replication.
+        agent: array (reps, agents, days, len(SUM_COLUMNS)); duty per agent and day in every replication (with the
+            bot front line: the human view, :data:`model.kpi.VIEWS`).
         residual: array (reps, days, columns): team sums not credited to an agent (unanswered inquirers ...).
         record: the agents' base record of the behaviour model (what the equilibrium is solved on).
+        bot: with the bot front line, the other views' sums (:class:`BotSums`); None without a bot.
     """
 
     agent: np.ndarray
     residual: np.ndarray
     record: BaseRecord
+    bot: BotSums | None = None
+
+
+def _view_sums(base: SimResult, view: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (replication, agent, day) sums, the team's per (replication, day) and the team's remainder, on a view."""
+    s = base.scenario
+    n, days, reps = s.agents.count, s.meta.days, max(base.replications, 1)
+    opts = s.kpi
+    c, m = base.chats, base.msgs
+    ca, ma = c[c["agent"] >= 0], m[m["agent"] >= 0]
+    ag = chat_sums(ca, ["rep", "agent", "day"], opts, by_agent=True, view=view).join(
+        msg_sums(ma, ["rep", "agent", "day"], opts, view=view), how="outer").fillna(0)
+    full = pd.MultiIndex.from_product([range(reps), range(n), range(days)], names=["rep", "agent", "day"])
+    ag = ag.reindex(columns=_COLS, fill_value=0.0).reindex(full, fill_value=0.0)
+    agent = ag.to_numpy(dtype=float).reshape(reps, n, days, len(_COLS))
+    duty = base.duty.groupby(["agent", "day"])["duty_s"].sum()
+    duty = duty.reindex(pd.MultiIndex.from_product([range(n), range(days)]), fill_value=0.0)
+    agent[:, :, :, _C["duty_s"]] = duty.to_numpy(dtype=float).reshape(n, days)[None]
+    team = chat_sums(c, ["rep", "day"], opts, view=view).join(msg_sums(m, ["rep", "day"], opts, view=view),
+                                                              how="outer").fillna(0)
+    tfull = pd.MultiIndex.from_product([range(reps), range(days)], names=["rep", "day"])
+    team = team.reindex(columns=_COLS, fill_value=0.0).reindex(tfull, fill_value=0.0)
+    team = team.to_numpy(dtype=float).reshape(reps, days, len(_COLS))
+    residual = team - agent.sum(axis=1)
+    residual[:, :, _C["duty_s"]] = 0.0
+    return agent, team, np.maximum(residual, 0.0)
 
 
 def base_sums(base: SimResult) -> BaseSums:
@@ -108,25 +153,15 @@ def base_sums(base: SimResult) -> BaseSums:
     hit = base._cache.get(key)
     if hit is not None:
         return hit
-    s = base.scenario
-    n, days, reps = s.agents.count, s.meta.days, max(base.replications, 1)
-    opts = s.kpi
-    c, m = base.chats, base.msgs
-    ca, ma = c[c["agent"] >= 0], m[m["agent"] >= 0]
-    ag = chat_sums(ca, ["rep", "agent", "day"], opts, by_agent=True).join(
-        msg_sums(ma, ["rep", "agent", "day"], opts), how="outer").fillna(0)
-    full = pd.MultiIndex.from_product([range(reps), range(n), range(days)], names=["rep", "agent", "day"])
-    ag = ag.reindex(columns=_COLS, fill_value=0.0).reindex(full, fill_value=0.0)
-    agent = ag.to_numpy(dtype=float).reshape(reps, n, days, len(_COLS))
-    duty = base.duty.groupby(["agent", "day"])["duty_s"].sum()
-    duty = duty.reindex(pd.MultiIndex.from_product([range(n), range(days)]), fill_value=0.0)
-    agent[:, :, :, _C["duty_s"]] = duty.to_numpy(dtype=float).reshape(n, days)[None]
-    team = chat_sums(c, ["rep", "day"], opts).join(msg_sums(m, ["rep", "day"], opts), how="outer").fillna(0)
-    tfull = pd.MultiIndex.from_product([range(reps), range(days)], names=["rep", "day"])
-    team = team.reindex(columns=_COLS, fill_value=0.0).reindex(tfull, fill_value=0.0)
-    residual = team.to_numpy(dtype=float).reshape(reps, days, len(_COLS)) - agent.sum(axis=1)
-    residual[:, :, _C["duty_s"]] = 0.0
-    out = BaseSums(agent, np.maximum(residual, 0.0), base_record(base))
+    if not base.has_bot:
+        agent, _, residual = _view_sums(base, None)
+        out = BaseSums(agent, residual, base_record(base))
+    else:  # the human view is moved by effort; the bot's part of the all view and the bot view are the base run's
+        agent, _, residual = _view_sums(base, "human")
+        every, _, all_residual = _view_sums(base, "all")
+        _, bot_team, _ = _view_sums(base, "bot")
+        bot_team[:, :, _C["duty_s"]] = 0.0
+        out = BaseSums(agent, residual, base_record(base), BotSums(every - agent, all_residual, bot_team))
     base._cache[key] = out
     return out
 
@@ -154,17 +189,24 @@ def moved_sums(scenario: Scenario, sums: BaseSums, effort: np.ndarray) -> np.nda
 
 
 class QuickResult:
-    """A run's stand-in made of moved sums: the KPI tables :mod:`model.priced` reads, per horizon and period."""
+    """A run's stand-in made of moved sums: the KPI tables :mod:`model.priced` reads, per horizon and period.
 
-    def __init__(self, scenario: Scenario, base: SimResult, agent: np.ndarray, residual: np.ndarray) -> None:
+    With the bot front line (``bot``, :class:`BotSums`) it answers every view of :meth:`SimResult.table`: human =
+    the moved sums, all = the moved sums plus the bot's part of each agent's record and the all view's remainder,
+    bot = the base run's bot chats, platform = :func:`model.result.platform_view` of the human and all views.
+    """
+
+    def __init__(self, scenario: Scenario, base: SimResult, agent: np.ndarray, residual: np.ndarray,
+                 bot: BotSums | None = None) -> None:
         self.scenario, self.agents, self.silent_orders = scenario, base.agents, base.silent_orders
         self.draws = base.draws
-        self._agent, self._residual = agent, residual
+        self._agent, self._residual, self._bot = agent, residual, bot
         self.effects = Effects()
 
-    #: The quick forecast's sums are the base run's per-agent sums, not split into human and bot chats: it prices
-    #: every chat as the scenario without a bot would (a bot scenario's confirmed answer is the full simulation's).
-    has_bot = False
+    @property
+    def has_bot(self) -> bool:
+        """True when the stand-in carries the bot front line's views (as :attr:`SimResult.has_bot`)."""
+        return self._bot is not None
 
     @property
     def replications(self) -> int:
@@ -174,14 +216,37 @@ class QuickResult:
     def _cache(self) -> dict:
         return {}
 
+    def _sums(self, view: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """Per-agent sums and the team's remainder on a view (None: the one view of a run without a bot)."""
+        b = self._bot
+        if view in (None, "human"):
+            return self._agent, self._residual
+        if view == "all":
+            return with_bot_part(self._agent, b.all_delta), b.all_residual
+        if view == "bot":  # no agent handles a bot chat; the team's sums are the bot's chats (duty: the agents')
+            agent = np.zeros_like(self._agent)
+            agent[..., _C["duty_s"]] = self._agent[..., _C["duty_s"]]
+            return agent, b.bot_team
+        raise ValueError(f"unknown view '{view}'; one of human, bot, all, platform")
+
     def table(self, *, by_agent: bool = False, period: str | None = None, view: str | None = None) -> pd.DataFrame:
-        """KPI tables like :meth:`model.result.SimResult.table` (``view`` ignored: no human/bot split, see has_bot)."""
-        key = (by_agent, period)
+        """KPI tables like :meth:`model.result.SimResult.table`, with its views and defaults."""
+        if not self.has_bot:
+            view = None
+        elif view is None:
+            view = "human" if by_agent else "platform"
+        key = (by_agent, period) if view is None else (by_agent, period, view)
         if key in self._cache:
             return self._cache[key]
         s = self.scenario
-        reps, n, days, cols = self._agent.shape
-        sums = self._agent if by_agent else (self._agent.sum(axis=1) + self._residual)[:, None]
+        if view == "platform":
+            out = platform_view(self.table(by_agent=by_agent, period=period, view="human"),
+                                self.table(by_agent=by_agent, period=period, view="all"), s.shop.platform)
+            self._cache[key] = out
+            return out
+        agent, residual = self._sums(view)
+        reps, n, days, cols = agent.shape
+        sums = agent if by_agent else (agent.sum(axis=1) + residual)[:, None]
         if period is None:
             block, nb = np.zeros(days, dtype=int), 1
         else:
@@ -226,7 +291,7 @@ def quick_comparison(scenario: Scenario, base: SimResult) -> dict[str, Any]:
     s = scenario
     sums = base_sums(base)
     behaviour = s.behaviour.active
-    plain = QuickResult(s, base, sums.agent, sums.residual)
+    plain = QuickResult(s, base, sums.agent, sums.residual, sums.bot)
     results: dict[str | None, tuple[QuickResult, dict[str, Any] | None]] = {None: (plain, None)}
 
     def result_of(sc: Scheme | None) -> tuple[QuickResult, dict[str, Any] | None]:
@@ -238,7 +303,7 @@ def quick_comparison(scenario: Scenario, base: SimResult) -> dict[str, Any]:
         else:
             eq = _equilibrium(s, sc, base, sums)
             moved = moved_sums(s, sums, eq.effort)
-            results[name] = (QuickResult(s, base, moved, sums.residual) if moved is not sums.agent else plain,
+            results[name] = (QuickResult(s, base, moved, sums.residual, sums.bot) if moved is not sums.agent else plain,
                              report_of(eq, s.behaviour))
         return results[name]
 

@@ -140,13 +140,23 @@ def validate_frames(chats: pd.DataFrame, msgs: pd.DataFrame, *, outcomes: bool =
 def engine_frames(d: Draws, rec: EngineRecords, rep: int, horizon_s: float,
                   bot: BotRecords | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The chat frame (without outcomes) and message frame of one simulated replication (``bot``: the bot front
-    line's records; adds :data:`BOT_CHAT_COLUMNS` and :data:`BOT_MSG_COLUMNS`)."""
+    line's records; adds :data:`BOT_CHAT_COLUMNS` and :data:`BOT_MSG_COLUMNS`, and the queue wait counts from the
+    hand-over, 0 for chats that never reached the queue)."""
     t = d.arrival_s
     taken_at = np.where(np.isfinite(rec.chat_assign_s) & ~rec.chat_ghost, rec.chat_assign_s, np.nan)
     left = rec.chat_left_s
     queue_end = np.where(np.isfinite(taken_at), taken_at, np.where(np.isfinite(left), left, horizon_s))
-    if bot is not None:
-        return _bot_frames(d, rec, rep, bot, queue_end)
+    bot_chats: dict[str, np.ndarray] = {}
+    bot_msgs: dict[str, np.ndarray] = {}
+    if bot is None:
+        queue_wait = queue_end - t
+    else:
+        queued_from = np.where(np.isfinite(bot.handover_s), bot.handover_s, t)
+        reached = (bot.handled_by == 0) & ~(bot.handed_over & ~np.isfinite(bot.handover_s))
+        queue_wait = np.where(reached, np.maximum(queue_end - queued_from, 0.0), 0.0)
+        bot_chats = {"handled_by": bot.handled_by, "handed_over": bot.handed_over, "bot_resolved": bot.resolved,
+                     "bot_first_response_s": bot.bot_first_s - t}
+        bot_msgs = {"handled_by": bot.handled_by[rec.msg_chat], "bot_reply_s": bot.msg_bot_reply_s}
     chats = pd.DataFrame({
         "rep": np.int32(rep),
         "chat": np.arange(len(t), dtype=np.int32),
@@ -157,12 +167,13 @@ def engine_frames(d: Draws, rec: EngineRecords, rep: int, horizon_s: float,
         "agent": rec.chat_agent,
         "status": rec.chat_status,
         "ghost": rec.chat_ghost,
-        "queue_wait_s": queue_end - t,
+        "queue_wait_s": queue_wait,
         "first_response_s": rec.chat_first_reply_s - t,
         "returning": d.returning,
         "advert": d.advert,
         "unresponsive": d.unresponsive,
         "purchase_days_ago": d.purchase_days_ago,
+        **bot_chats,
     })
     sent = rec.msg_sent_s
     reply = rec.msg_reply_s
@@ -175,50 +186,6 @@ def engine_frames(d: Draws, rec: EngineRecords, rep: int, horizon_s: float,
         "reply_s": reply,
         "lines": np.where(np.isfinite(reply), d.lines, 0).astype(np.int32),
         "type_s": rec.msg_type_s,
-    })
-    return chats, msgs[np.isfinite(sent)]
-
-
-def _bot_frames(d: Draws, rec: EngineRecords, rep: int, bot: BotRecords,
-                queue_end: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`engine_frames` of a run with the bot: the queue wait counts from the hand-over (0 for chats that
-    never reached the queue), and the bot's columns."""
-    t = d.arrival_s
-    queued_from = np.where(np.isfinite(bot.handover_s), bot.handover_s, t)
-    reached = (bot.handled_by == 0) & ~(bot.handed_over & ~np.isfinite(bot.handover_s))
-    chats = pd.DataFrame({
-        "rep": np.int32(rep),
-        "chat": np.arange(len(t), dtype=np.int32),
-        "day": (t // DAY_S).astype(np.int32),
-        "hour": ((t % DAY_S) // HOUR_S).astype(np.int8),
-        "arrival_s": t,
-        "aftersale": d.aftersale,
-        "agent": rec.chat_agent,
-        "status": rec.chat_status,
-        "ghost": rec.chat_ghost,
-        "queue_wait_s": np.where(reached, np.maximum(queue_end - queued_from, 0.0), 0.0),
-        "first_response_s": rec.chat_first_reply_s - t,
-        "returning": d.returning,
-        "advert": d.advert,
-        "unresponsive": d.unresponsive,
-        "purchase_days_ago": d.purchase_days_ago,
-        "handled_by": bot.handled_by,
-        "handed_over": bot.handed_over,
-        "bot_resolved": bot.resolved,
-        "bot_first_response_s": bot.bot_first_s - t,
-    })
-    sent = rec.msg_sent_s
-    reply = rec.msg_reply_s
-    msgs = pd.DataFrame({
-        "rep": np.int32(rep),
-        "chat": rec.msg_chat,
-        "agent": rec.chat_agent[rec.msg_chat],
-        "day": np.where(np.isfinite(sent), sent // DAY_S, t[rec.msg_chat] // DAY_S).astype(np.int32),
-        "sent_s": sent,
-        "reply_s": reply,
-        "lines": np.where(np.isfinite(reply), d.lines, 0).astype(np.int32),
-        "type_s": rec.msg_type_s,
-        "handled_by": bot.handled_by[rec.msg_chat],
-        "bot_reply_s": bot.msg_bot_reply_s,
+        **bot_msgs,
     })
     return chats, msgs[np.isfinite(sent)]

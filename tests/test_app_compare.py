@@ -230,3 +230,31 @@ def test_compare_page_shows_the_run_warnings() -> None:
     assert not at.exception
     notes = " ".join(w.value for w in at.warning)
     assert "Only 2 replication" in notes and "prorated" in notes
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bot_slider_adds_a_bot_front_line_to_the_comparison(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared bot slider (ui.widgets.bot_share_slider) on the Compare page: at 0 the shipped shop has no bot
+    and is compared as it is; above 0 the compared scenario has [bot] with that share; texts from the catalogues."""
+    from ui.pages import compare
+
+    seen: list = []
+    real = compare.comparison_document
+    monkeypatch.setattr(compare, "comparison_document", lambda s, **kw: seen.append(s.bot) or real(s, **kw))
+    st.cache_data.clear()
+    at = _app(lang)
+    assert not at.exception, [e.value for e in at.exception]
+    slider = at.slider(key="cmp_bot_share")
+    assert slider.value == 0 and slider.label == t("sim.bot_share", lang)
+    captions = [c.value for c in at.caption]
+    assert t("cmp.bot_add", lang) in captions and t("cmp.bot_basis", lang) not in captions
+    assert seen and seen[-1] is None  # no bot at 0: the file's scenario (goldens unchanged)
+    at.number_input(key="cmp_days").set_value(1).run()
+    at.slider(key="cmp_bot_share").set_value(30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    captions = [c.value for c in at.caption]
+    assert t("cmp.bot_added", lang) in captions and t("cmp.bot_basis", lang) in captions
+    assert not any("cmp." in c or "sim.bot" in c for c in captions)  # no raw keys
+    assert seen[-1] is not None and seen[-1].resolve_share == pytest.approx(0.3)
+    assert list(_table(at)[t("res.col.scheme", lang)])[:2] == ["仅底薪", SCHEME]

@@ -67,6 +67,28 @@ def test_rule_packs_say_how_each_platform_counts_the_bot():
         assert bot_counting(p).source
 
 
+def test_language_tables_share_the_strict_base():
+    """[bot], [behaviour], [tuning] and [kpi] validate through one base (model.language.base.Strict): unknown keys,
+    true/false or text for numbers and NaN are refused the same way in each."""
+    from model.language.base import Strict
+    from model.language.behaviour import Behaviour
+    from model.language.bot import HandoverDelay
+    from model.language.tuning import Tuning
+
+    for cls in (Bot, HandoverDelay, Behaviour, Tuning, KpiOptions):
+        assert issubclass(cls, Strict), cls
+        assert cls.model_config["extra"] == "forbid" and cls.model_config["allow_inf_nan"] is False
+    assert Behaviour.model_config["frozen"] is True
+    data = load_scenario(TAOBAO, SHORT).model_dump(mode="json", exclude_none=True)
+    for table, key in (("bot", "first_reply_s"), ("behaviour", "selling_cost_yuan"), ("tuning", "min_reach_share")):
+        for bad in (True, "3", float("nan"), 1e300):
+            with pytest.raises(ScenarioError) as e:
+                scenario_from_dict({**data, table: {key: bad}})
+            assert f"{table}.{key}" in str(e.value), (table, bad, str(e.value))
+        with pytest.raises(ScenarioError, match=f"{table}.no_such_key"):
+            scenario_from_dict({**data, table: {"no_such_key": 1}})
+
+
 # ---------------------------------------------------------------------------------------- bot share 0 = today
 def _doc(sets: list[str]) -> str:
     return json.dumps(evaluate(load_scenario(TAOBAO, SHORT + sets)), ensure_ascii=False, sort_keys=True)
@@ -266,6 +288,64 @@ def test_kpi_basis_all_pays_on_the_bot_counted_rate():
         paid[basis] = evaluate(s)["schemes"]["达标"]["economics"]["bonus_cost_yuan"]["mean"]
     assert paid[None] == paid["human"]  # human is the default
     assert paid["all"] > paid["human"]  # the bot's quick first replies lift the agents' rate when they count
+
+
+# ----------------------------------------------------------------------------------- agents respond to the basis
+def _responding_shop(target: float, basis: str | None, bot: bool = True):
+    """Six agents, 400 inquiries a day, a 400 s hand-over (past the 3 minutes: on the human view a handed-over
+    chat's first reply is late, on the all view the bot's first reply counts) and a threshold on the 3-minute rate."""
+    comp = {"type": "threshold", "kpi": "three_min_reply_rate", "target": target, "amount_yuan": 1000.0}
+    if basis:
+        comp["kpi_basis"] = basis
+    data = {"meta": {"name": "t", "days": 7, "seed": 11, "replications": 2},
+            "traffic": {"inquiries_per_day": 400, "intraday_profile": "ecommerce", "open_hours": [8, 24]},
+            "agents": {"count": 6}, "outcomes": {"base_inquiry_conversion": 0.40, "base_aov_yuan": 100.0},
+            "behaviour": {"model": "effort_equilibrium"}, "economics": {"baseline_scheme": "base"},
+            "schemes": [{"name": "base", "components": [{"type": "base_salary", "base_yuan": 4000}]},
+                        {"name": "thr", "components": [{"type": "base_salary", "base_yuan": 4000}, comp]}]}
+    if bot:
+        data["bot"] = {"resolve_share": 0.3, "handover_delay": {"mean_s": 400}}
+    return scenario_from_dict(data)
+
+
+@pytest.fixture(scope="module")
+def responding_base():
+    from model.behaviour.kpimodel import base_record
+
+    out = {}
+    for bot in (True, False):
+        base = simulate(_responding_shop(0.5, None, bot))
+        out[bot] = (base, base_record(base))
+    return out
+
+
+def test_behaviour_prices_each_component_on_its_kpi_basis(responding_base):
+    from model.behaviour.api import equilibrium
+
+    base, rec = responding_base[True]
+    human = base.table(by_agent=True, view="human")["three_min_reply_rate"].mean()
+    every = base.table(by_agent=True, view="all")["three_min_reply_rate"].mean()
+    assert human < 0.3 and every > 0.95  # the hand-over delay makes the human rate low; the bot's replies count
+    assert rec.has_bot and rec.all_delta[..., 0].sum() == 0  # the bot adds replies, not chats, to an agent
+
+    def speed(target, basis):
+        s = _responding_shop(target, basis)
+        return float(equilibrium(s, s.schemes[1], base, rec).effort[:, 1].mean())
+
+    # just above today's human rate: agents paid on the human view work on speed, on the all view it is paid already
+    assert speed(0.22, None) == speed(0.22, "human") > 0.3
+    assert speed(0.22, "all") < 0.05
+    # 98%: out of reach on the human view (nobody tries), within reach on the all view (agents try)
+    assert speed(0.98, "human") < 0.05 < speed(0.98, "all")
+
+
+def test_behaviour_without_a_bot_has_one_basis(responding_base):
+    from model.behaviour.api import equilibrium
+
+    base, rec = responding_base[False]
+    assert not rec.has_bot and rec.all_residual is None
+    eqs = [equilibrium(s, s.schemes[1], base, rec) for s in (_responding_shop(0.6, b, False) for b in ("human", "all"))]
+    assert np.array_equal(eqs[0].effort, eqs[1].effort)
 
 
 # ----------------------------------------------------------------------------------------------------- app

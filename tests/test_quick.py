@@ -96,3 +96,64 @@ def test_a_target_move_re_solves_only_the_scheme_that_moved(shop, monkeypatch) -
     doc = quick_comparison(moved, base)
     assert solved == [moved.schemes[1].name]
     assert doc["schemes"][moved.schemes[2].name] == quick_comparison(s, base)["schemes"][s.schemes[2].name]
+
+
+# ------------------------------------------------------------------------------------------- the bot front line
+@pytest.fixture(scope="module")
+def bot_shop():
+    s = load_scenario(SHOP, ["meta.days=2", "meta.replications=2", "bot.resolve_share=0.3",
+                             "bot.handover_delay.mean_s=400"])
+    cache = RunCache()
+    return s, run_for(s, Effects(), cache=cache), cache
+
+
+def test_bot_views_at_zero_effort_are_the_base_runs_views_exactly(bot_shop) -> None:
+    s, base, _ = bot_shop
+    assert base.has_bot
+    sums = base_sums(base)
+    q = QuickResult(s, base, moved_sums(s, sums, np.zeros((s.agents.count, 4))), sums.residual, sums.bot)
+    assert q.has_bot
+    for view in (None, "human", "all", "bot", "platform"):
+        for by_agent, period in ((False, None), (True, None), (True, "week"), (False, "day")):
+            want = base.table(by_agent=by_agent, period=period, view=view)
+            got = q.table(by_agent=by_agent, period=period, view=view)
+            cols = [c for c in want.columns if c != "duty_s"]
+            pd.testing.assert_frame_equal(got[cols].reset_index(drop=True), want[cols].reset_index(drop=True),
+                                          check_dtype=False, rtol=1e-9, atol=1e-9, obj=f"{view} {by_agent} {period}")
+    # the views differ where the bot counts: the agents' 3-minute rate with the bot's first replies, its chats
+    human, every = q.table(view="human"), q.table(view="all")
+    assert (every["three_min_reply_rate"] > human["three_min_reply_rate"]).all()
+    assert (every["inquiries"] > human["inquiries"]).all()
+
+
+def test_bot_effort_moves_the_human_view_and_leaves_the_bots_part(bot_shop) -> None:
+    s, base, _ = bot_shop
+    sums = base_sums(base)
+    effort = np.zeros((s.agents.count, 4))
+    effort[:, 0] = 1.0
+    q0 = QuickResult(s, base, sums.agent, sums.residual, sums.bot)
+    q1 = QuickResult(s, base, moved_sums(s, sums, effort), sums.residual, sums.bot)
+    gain = lambda view: float(q1.table(view=view)["sales_yuan"].sum() - q0.table(view=view)["sales_yuan"].sum())  # noqa: E731
+    assert gain("human") > 0 and gain("all") == pytest.approx(gain("human"))  # the agents' sales move, the bot's stay
+    pd.testing.assert_frame_equal(q1.table(view="bot"), q0.table(view="bot"))
+
+
+def test_bot_quick_comparison_pays_each_basis_as_the_full_path(bot_shop) -> None:
+    s, base, cache = bot_shop
+    data = s.model_dump(mode="json")
+    comp = {"type": "threshold", "kpi": "three_min_reply_rate", "target": 0.5, "amount_yuan": 100.0}
+    data["behaviour"]["model"] = "none"  # nobody moves: the quick answer is the base run's, priced as the full path
+    data["economics"]["baseline_scheme"] = None
+    data["schemes"] = [{"name": "human", "components": [comp]},
+                       {"name": "all", "components": [dict(comp, kpi_basis="all")]}]
+    from model.schema import scenario_from_dict
+
+    s2 = scenario_from_dict(data)
+    clear_cache()
+    quick = quick_comparison(s2, base)
+    full = comparison_document(s2, cache=cache)
+    cost = lambda doc, name: doc["schemes"][name]["economics"]["bonus_cost_yuan"]["mean"]  # noqa: E731
+    for name in ("human", "all"):
+        assert cost(quick, name) == pytest.approx(cost(full, name))
+        assert quick["schemes"][name]["team"]["three_min_reply_rate"] == full["schemes"][name]["team"]["three_min_reply_rate"]
+    assert cost(quick, "all") > cost(quick, "human")

@@ -122,6 +122,19 @@ def apply_changes(
     return Changes(with_edits(base, changes, notices=notices, file=file), notices)
 
 
+def with_bot_share(bot: dict[str, Any] | None, share: float | None) -> dict[str, Any] | None:
+    """A scenario file's ``[bot]`` table (TOML data; None without one) with the bot slider's resolve share.
+
+    Unchanged when the slider is not shown (``share`` None: shares set per hour) or stands at the file's share (a
+    shop without ``[bot]`` at 0 stays without one); otherwise the table with ``resolve_share = share`` (a shop
+    without ``[bot]`` gets one, the model's defaults for the rest).
+    """
+    current = (bot or {}).get("resolve_share", 0.0)
+    if share is None or isinstance(current, list) or float(share) == float(current):
+        return bot
+    return {**(bot or {}), "resolve_share": float(share)}
+
+
 def parse_override_lines(text: str) -> list[str]:
     """Non-empty, non-comment lines of the overrides box."""
     return [ln.strip() for ln in (text or "").splitlines() if ln.strip() and not ln.strip().startswith("#")]

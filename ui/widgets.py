@@ -66,6 +66,28 @@ def scenario_upload(lang: str, key: str) -> tuple[str, bytes] | None:
     return ss.get(kept)
 
 
+#: The bot slider's (min, max, step) in percent (Simulate and Compare pages).
+BOT_SHARE_BOUNDS = (0, 100, 5)
+
+
+def bot_percent(share: float | list[float] | None) -> int:
+    """A ``[bot] resolve_share`` as the bot slider's percent: 0 without a bot (None) and for shares set per hour
+    (those are not on the slider, :func:`bot_share_slider`)."""
+    return 0 if share is None or isinstance(share, list) else int(round(100 * float(share)))
+
+
+def bot_share_slider(lang: str, share: float | list[float] | None, key: str) -> int | None:
+    """The bot's resolve-share slider (percent, session key ``key``; the page sets its starting value) for a
+    scenario whose ``[bot] resolve_share`` is ``share`` (None: no ``[bot]``; moving the slider above 0 adds a bot
+    front line with the model's defaults). A share set per hour is not on the slider: a caption, and None."""
+    if isinstance(share, list):
+        st.caption(t("sim.bot_share_by_hour", lang))
+        return None
+    lo, hi, step = BOT_SHARE_BOUNDS
+    return st.slider(t("sim.bot_share", lang), min_value=lo, max_value=hi, step=step, key=key,
+                     help=t("sim.bot_share_help", lang))
+
+
 def show_error(err: ScenarioError, lang: str) -> None:
     """Bad input as an error box: the model's message (file, key, what is allowed), never a traceback."""
     st.error(f"{t('sim.bad_input', lang)}\n\n```\n{localise(str(err), lang)}\n```\n\n{t('sim.error_hint', lang)}")

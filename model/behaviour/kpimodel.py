@@ -46,6 +46,12 @@ class BaseRecord:
             them (the engine applies it chat by chat, slow tail included). None: the mean first response alone.
         patience: the buyers' patience law ``(dist, mean_s, cv)`` of ``customers.patience``: who leaves before a
             first reply (with ``first_q``, a faster first reply keeps buyers who would have left).
+        all_delta: with the bot front line, each agent's weekly sums on the all view (the bot's replies count,
+            ``model.kpi.VIEWS``) minus its sums on the human view (``sums``): what the bot adds to the agent's
+            record (its first replies on the chats it handed over), untouched by the agent's effort; None without
+            a bot. :func:`on_all_basis` turns a forecast into the all view (components with ``kpi_basis = "all"``).
+        all_residual: with the bot front line, the team sums of the all view not credited to any agent (the
+            bot's own chats, buyers and sales among them); None without a bot. ``residual`` is the human view's.
     """
 
     sums: np.ndarray
@@ -56,12 +62,21 @@ class BaseRecord:
     three_min_basis: str = "message"
     first_q: np.ndarray | None = None
     patience: tuple[str, float, float] | None = None
+    all_delta: np.ndarray | None = None
+    all_residual: np.ndarray | None = None
+
+    @property
+    def has_bot(self) -> bool:
+        """Whether the record has the all view of the bot front line (``all_delta``)."""
+        return self.all_delta is not None
 
     def collapsed(self) -> BaseRecord:
         """The same record as one block for the whole horizon (schemes without weekly components)."""
         return BaseRecord(self.sums.sum(axis=1, keepdims=True), self.residual.sum(axis=0, keepdims=True),
                           self.latency_s, self.silent_orders_yuan, 1, self.three_min_basis, self.first_q,
-                          self.patience)
+                          self.patience,
+                          None if self.all_delta is None else self.all_delta.sum(axis=1, keepdims=True),
+                          None if self.all_residual is None else self.all_residual.sum(axis=0, keepdims=True))
 
 
 #: Quantiles of each agent's first-response times kept in the base record (midpoints of equal-probability bins).
@@ -96,10 +111,37 @@ def first_response_quantiles(chats: pd.DataFrame, n: int) -> np.ndarray:
 COL = {c: i for i, c in enumerate(SUM_COLUMNS)}
 
 
-def _sums(chats: pd.DataFrame, msgs: pd.DataFrame, keys: list[str], by_agent: bool, options) -> pd.DataFrame:
-    cs = chat_sums(chats, keys, options, by_agent=by_agent)
-    ms = msg_sums(msgs, keys, options)
+def _sums(chats: pd.DataFrame, msgs: pd.DataFrame, keys: list[str], by_agent: bool, options,
+          view: str | None = None) -> pd.DataFrame:
+    cs = chat_sums(chats, keys, options, by_agent=by_agent, view=view)
+    ms = msg_sums(msgs, keys, options, view=view)
     return cs.join(ms, how="outer").fillna(0)
+
+
+#: Count columns bounded by another column of the same sums (a count within a window cannot exceed the window).
+_BOUNDED = (("msgs_3min", "msgs_window"), ("first_30s", "first_window"), ("first_3min", "first_window"),
+            ("first_resp_n", "chats"), ("replied_chats", "chats"))
+
+
+def on_all_basis(base: BaseRecord, sums: np.ndarray) -> np.ndarray:
+    """Forecast sums (rows, agents, weeks, columns) of the whole team on the all view of the bot front line: the
+    bot's part of each agent's record (``base.all_delta``) added to the agent's forecast, scaled by the agent's
+    forecast volume (its chats relative to the base record's), counts within a window kept within it. The bot's
+    part does not move with the agent's effort (docs/model.md, "The bot front line"). Without a bot: ``sums``."""
+    if base.all_delta is None:
+        return sums
+    chats = COL["chats"]
+    vol = _div(sums[..., chats], np.broadcast_to(base.sums[None, ..., chats], sums.shape[:-1]), 1.0)
+    return with_bot_part(sums, base.all_delta[None] * vol[..., None])
+
+
+def with_bot_part(sums: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """Human-view sums (..., columns) plus the bot's part ``delta`` (the all view's difference, same shape), no
+    sum below 0 and counts within a window kept within it (:func:`on_all_basis`, the quick forecast's all view)."""
+    out = np.maximum(sums + delta, 0.0)
+    for col, bound in _BOUNDED:
+        out[..., COL[col]] = np.minimum(out[..., COL[col]], out[..., COL[bound]])
+    return out
 
 
 def base_record(res) -> BaseRecord:  # res: model.simulate.SimResult (not imported: no cycle with simulate)
@@ -122,18 +164,28 @@ def _base_record(res) -> BaseRecord:
     c = res.chats.assign(week=period_of(res.chats["day"], "week"))
     m = res.msgs.assign(week=period_of(res.msgs["day"], "week"))
     options = s.kpi
-    ag = _sums(c[c["agent"] >= 0], m[m["agent"] >= 0], ["rep", "agent", "week"], True, options)
-    ag = ag.reindex(columns=list(SUM_COLUMNS), fill_value=0).groupby(level=["agent", "week"]).sum() / reps
     full = pd.MultiIndex.from_product([range(n), range(weeks)], names=["agent", "week"])
-    ag = ag.reindex(full, fill_value=0.0)
-    sums = ag.to_numpy(dtype=float).reshape(n, weeks, len(SUM_COLUMNS))
     duty = res.duty.assign(week=period_of(res.duty["day"], "week")).groupby(["agent", "week"])["duty_s"].sum()
-    sums[:, :, COL["duty_s"]] = duty.reindex(full, fill_value=0.0).to_numpy().reshape(n, weeks)
-    team = _sums(c, m, ["rep", "week"], False, options).reindex(columns=list(SUM_COLUMNS), fill_value=0)
-    team = team.groupby(level="week").sum().reindex(range(weeks), fill_value=0.0) / reps
-    residual = team.to_numpy(dtype=float) - sums.sum(axis=0)
-    residual[:, COL["duty_s"]] = 0.0
-    residual = np.maximum(residual, 0.0)
+    duty = duty.reindex(full, fill_value=0.0).to_numpy().reshape(n, weeks)
+
+    def record(view: str | None) -> tuple[np.ndarray, np.ndarray]:  # per-agent sums and the team's residual
+        ag = _sums(c[c["agent"] >= 0], m[m["agent"] >= 0], ["rep", "agent", "week"], True, options, view)
+        ag = ag.reindex(columns=list(SUM_COLUMNS), fill_value=0).groupby(level=["agent", "week"]).sum() / reps
+        sums = ag.reindex(full, fill_value=0.0).to_numpy(dtype=float).reshape(n, weeks, len(SUM_COLUMNS))
+        sums[:, :, COL["duty_s"]] = duty
+        team = _sums(c, m, ["rep", "week"], False, options, view).reindex(columns=list(SUM_COLUMNS), fill_value=0)
+        team = team.groupby(level="week").sum().reindex(range(weeks), fill_value=0.0) / reps
+        residual = team.to_numpy(dtype=float) - sums.sum(axis=0)
+        residual[:, COL["duty_s"]] = 0.0
+        return sums, np.maximum(residual, 0.0)
+
+    # with the bot front line: the human view (what schemes pay on by default) and the all view's difference
+    bot = bool(getattr(res, "has_bot", False))
+    sums, residual = record("human" if bot else None)
+    all_delta = all_residual = None
+    if bot:
+        sums_all, all_residual = record("all")
+        all_delta = sums_all - sums
     lat_mean = float(getattr(getattr(s.agents, "reaction_latency", None), "mean_s", 0.0) or 0.0)
     factors = (res.agents["reaction_latency_factor"].to_numpy(dtype=float)
                if "reaction_latency_factor" in res.agents.columns else np.ones(n))
@@ -142,7 +194,7 @@ def _base_record(res) -> BaseRecord:
 
     p = s.customers.patience
     return BaseRecord(sums, residual, lat_mean * factors, silent, weeks, three_min_basis(s.kpi, s.shop.platform),
-                      first_response_quantiles(res.chats, n), (p.dist, p.mean_s, p.cv))
+                      first_response_quantiles(res.chats, n), (p.dist, p.mean_s, p.cv), all_delta, all_residual)
 
 
 def patience_cdf(patience: tuple[str, float, float] | None, t: np.ndarray) -> np.ndarray:

@@ -36,6 +36,7 @@ from model.behaviour.kpimodel import (
     draw_noise,
     forecast_sums,
     kpi_tables,
+    on_all_basis,
     switched,
 )
 from model.kpi import SUM_COLUMNS, LazyRatios
@@ -175,7 +176,11 @@ class _Pricer:
         self.n = base.sums.shape[0]
         self.m = noise.z.shape[0]
         self.weekly = any(getattr(c, "period", "month") == "week" for _, c, _ in scheme.flat_components())
-        self.block = BLOCK_PRICING and block_priceable(scheme)  # pay of many candidate profiles at once on arrays (no tables)
+        # with the bot front line, components with kpi_basis = "all" pay on the all view (docs/schemes.md)
+        self.all_basis = base.has_bot and any(getattr(c, "kpi_basis", None) == "all"
+                                              for _, c, _ in scheme.flat_components())
+        # pay of many candidate profiles at once on arrays (no tables); block pricing knows the human view only
+        self.block = BLOCK_PRICING and block_priceable(scheme) and not self.all_basis
         self.block_agents = BlockAgents.of(agents, self.n) if self.block else None
         if not self.weekly:
             base = self.base = base.collapsed()
@@ -183,6 +188,10 @@ class _Pricer:
         sums0 = forecast_sums(cfg, base, outcomes_cfg, zero, noise, np.arange(self.m))
         _, _, self.team0, _ = kpi_tables(sums0, base.residual, False, base.three_min_basis)
         self.team0["silent_orders_yuan"] = base.silent_orders_yuan
+        if self.all_basis:
+            _, _, self.team0_all, _ = kpi_tables(on_all_basis(base, sums0), base.all_residual, False,
+                                                 base.three_min_basis)
+            self.team0_all["silent_orders_yuan"] = base.silent_orders_yuan
 
     def subset(self, noise: Noise) -> _Pricer:
         """The same pricer on other (fewer) simulated months: a hypercube of its own (the first months of a
@@ -265,8 +274,18 @@ class _Pricer:
         am, aw, tm, tw = kpi_tables(sums, self.base.residual, self.weekly, self.base.three_min_basis)
         tm["silent_orders_yuan"] = self.base.silent_orders_yuan
         base_tm = self.team0.iloc[sample].reset_index(drop=True).assign(rep=np.arange(len(sample)))
+        on_all = None
+        if self.all_basis:  # the same forecast on the all view, for the components with kpi_basis = "all"
+            am2, aw2, tm2, tw2 = kpi_tables(on_all_basis(self.base, sums), self.base.all_residual, self.weekly,
+                                            self.base.three_min_basis)
+            tm2["silent_orders_yuan"] = self.base.silent_orders_yuan
+            on_all = PricingContext(
+                agent_horizon=am2, agent_week=aw2, team_horizon=tm2, team_week=tw2, agents=self.agents,
+                baseline_team_horizon=self.team0_all.iloc[sample].reset_index(drop=True).assign(rep=np.arange(len(sample))),
+                gross_margin_share=self.margin, days=self.days)
         ctx = PricingContext(agent_horizon=am, agent_week=aw, team_horizon=tm, team_week=tw, agents=self.agents,
-                             baseline_team_horizon=base_tm, gross_margin_share=self.margin, days=self.days)
+                             baseline_team_horizon=base_tm, gross_margin_share=self.margin, days=self.days,
+                             all_basis=on_all)
         self.last_team = tm
         long = price_scheme(self.scheme, ctx)
         cell = long["rep"].to_numpy(dtype=np.int64) * self.n + long["agent"].to_numpy(dtype=np.int64)

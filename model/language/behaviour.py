@@ -8,11 +8,11 @@ a convex effort cost, with rank prizes and shared pools solved as an equilibrium
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from model.strict_values import refuse_loose
+from model.language.base import Strict
 
 #: The behaviour parameters the estimator from a shop's months can fit (model.history.response).
 ESTIMABLE = ("selling_cost_yuan", "speed_cost_yuan", "service_cost_yuan", "decision_noise_yuan")
@@ -65,7 +65,7 @@ def _eigenvalues(m: list[list[float]]) -> list[float]:
     return list(np.linalg.eigvalsh(np.asarray(m, dtype=float)))
 
 
-class Behaviour(BaseModel):
+class Behaviour(Strict):
     """How agents respond to a scheme.
 
     Effort ``e`` on each dimension is measured against today's norm (0 = what the team does under base pay only),
@@ -75,12 +75,7 @@ class Behaviour(BaseModel):
     takes ``cross_cost_share`` units from another, counted on the cheaper of the two (the cost must stay convex).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_loose_values(cls, data: Any) -> Any:
-        return refuse_loose(cls, data)  # no true/false or text for numbers, no huge floats (model.strict_values)
+    model_config = ConfigDict(frozen=True)  # with Strict's: unknown keys refused, finite floats, no loose values
 
     model: Literal["none", "effort_equilibrium"] = Field(
         "none", description="'none' keeps effort fixed (pure mechanics); 'effort_equilibrium' lets agents respond.")

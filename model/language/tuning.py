@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
+from model.language.base import Strict
 from model.platform_rules import rule_for
-from model.strict_values import refuse_loose
 
 #: Most values one grid key may take (a sweep's size is also bounded as a whole: model.tuning.spec).
 MAX_GRID_VALUES = 200
@@ -24,19 +24,12 @@ LINE_KPIS: dict[str, str] = {"min_three_min_reply_rate": "three_min_reply_rate",
                              "max_bad_attitude_share": "bad_attitude_share"}
 
 
-class Tuning(BaseModel):
+class Tuning(Strict):
     """Constraints of the target optimiser (``python -m model tune``) and an optional sweep grid.
 
     A recommended target must satisfy every constraint; the one that stops a better target is named as the
     binding constraint. ``None`` switches a line off; the 3-minute line defaults to the shop's platform line.
     """
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_loose_values(cls, data: Any) -> Any:
-        return refuse_loose(cls, data)  # no true/false or text for numbers, no huge floats (model.strict_values)
 
     min_reach_share: float = Field(
         0.3, ge=0, le=1, description="Smallest share of agents who must reach the target (0-1).")

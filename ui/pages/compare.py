@@ -12,7 +12,7 @@ re-prices the cached runs, and a scheme whose assumed effects change reply times
 With agents responding, a move answers at once from the quick forecast (:mod:`model.quick`) and says so; the
 full simulation replaces it on one click (``cmp_confirm``), with the gap shown when it exceeds 3% of revenue.
 
-Widget keys: cmp_scenario, cmp_upload, cmp_days, cmp_reps, cmp_reset, cmp_confirm, the editor's ``cmp_<id>_<field>``
+Widget keys: cmp_scenario, cmp_upload, cmp_days, cmp_reps, cmp_bot_share, cmp_reset, cmp_confirm, the editor's ``cmp_<id>_<field>``
 (ui.scheme_editor), download_report, download_deck.
 """
 
@@ -49,9 +49,18 @@ from ui import scheme_editor as ed
 from ui.background import Runner
 from ui.behaviour_view import render_behaviour
 from ui.calculator import render_calculator
-from ui.scenarios import read_upload
+from ui.scenarios import read_upload, with_bot_share
 from ui.state import PLANNED_CHOICE, PLANNED_KEY, current_lang, remember_widgets, restore_widgets
-from ui.widgets import choose, scenario_title, scenario_upload, show_band, show_error, show_warnings
+from ui.widgets import (
+    bot_percent,
+    bot_share_slider,
+    choose,
+    scenario_title,
+    scenario_upload,
+    show_band,
+    show_error,
+    show_warnings,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -62,7 +71,7 @@ DEFAULT_REPS = 2
 
 SOURCE_KEY = "_cmp_source"  # which scenario the days/replications belong to (not a widget)
 #: Widgets whose values survive a visit to another page (ui.state.remember_widgets / restore_widgets).
-WIDGETS = ("cmp_scenario", "cmp_days", "cmp_reps", "cmp_behaviour")
+WIDGETS = ("cmp_scenario", "cmp_days", "cmp_reps", "cmp_bot_share", "cmp_behaviour")
 
 
 def scheme_scenarios() -> list[str]:
@@ -159,11 +168,18 @@ def _source(lang: str, files: list[str]) -> tuple[str, str, dict[str, Any]] | No
         return None
 
 
+def _file_bot_share(raw: dict[str, Any]) -> float | list[float] | None:
+    """The file's ``[bot] resolve_share`` (None without ``[bot]``)."""
+    bot = raw.get("bot")
+    return None if bot is None else bot.get("resolve_share", 0.0)
+
+
 def _run_settings(lang: str, source: str, raw: dict[str, Any]) -> tuple[int, int]:
-    """Days and replications (sidebar); reset to the file's defaults when another scenario is chosen."""
+    """Days, replications and the bot's share (sidebar); reset to the file's when another scenario is chosen."""
     ss = st.session_state
     file_days = int((raw.get("meta") or {}).get("days", 30))
     file_behaviour = (raw.get("behaviour") or {}).get("model", "none") != "none"
+    file_bot = _file_bot_share(raw)
     max_days = max(31, file_days)
     if ss.get(SOURCE_KEY) != source:
         ss[SOURCE_KEY] = source
@@ -171,7 +187,9 @@ def _run_settings(lang: str, source: str, raw: dict[str, Any]) -> tuple[int, int
         ss["cmp_days"] = file_days if source.startswith("planned:") else min(DEFAULT_DAYS, file_days)
         ss["cmp_reps"] = DEFAULT_REPS
         ss["cmp_behaviour"] = file_behaviour
+        ss["cmp_bot_share"] = bot_percent(file_bot)
     ss.setdefault("cmp_behaviour", file_behaviour)
+    ss.setdefault("cmp_bot_share", bot_percent(file_bot))
     ss.setdefault("cmp_days", min(DEFAULT_DAYS, file_days))
     ss.setdefault("cmp_reps", DEFAULT_REPS)
     ss["cmp_days"] = int(min(max(ss["cmp_days"], 1), max_days))
@@ -181,7 +199,13 @@ def _run_settings(lang: str, source: str, raw: dict[str, Any]) -> tuple[int, int
                                   help=t("cmp.days_help", lang)))
         reps = int(c.number_input(t("cmp.reps", lang), min_value=1, max_value=20, step=1, key="cmp_reps",
                                   help=t("cmp.reps_help", lang)))
+        share = bot_share_slider(lang, file_bot, key="cmp_bot_share")
+        if share is not None and file_bot is None:
+            st.caption(t("cmp.bot_add" if share == 0 else "cmp.bot_added", lang))
+        if share or isinstance(file_bot, list):
+            st.caption(t("cmp.bot_basis", lang))
         st.toggle(t("beh.toggle", lang), key="cmp_behaviour", help=t("beh.toggle_help", lang))
+    ss["_cmp_bot_shown"] = share is not None  # per-hour shares: no slider, the file's [bot] as it is
     remember_widgets(WIDGETS)
     return days, reps
 
@@ -233,6 +257,11 @@ def _edited_document(lang: str, state: dict[str, Any], raw: dict[str, Any], name
         return None
     data = dict(raw)
     data["meta"] = {**(raw.get("meta") or {}), "days": days, "replications": reps}
+    ss = st.session_state
+    if ss.get("_cmp_bot_shown"):  # the bot slider: the file's [bot] with its share (none at 0 without a [bot])
+        bot = with_bot_share(raw.get("bot"), ss["cmp_bot_share"] / 100)
+        if bot is not None:
+            data["bot"] = bot
     model = "effort_equilibrium" if st.session_state.get("cmp_behaviour") else "none"
     behaviour = {**(raw.get("behaviour") or {}), "model": model}
     if model == "none":

@@ -1,6 +1,6 @@
 """模拟 / Simulate: one scenario, sliders for staffing, volume and concurrency, team KPIs with intervals.
 
-Widget keys (stable, ASCII): scenario, upload, agents, inquiries, concurrency, days, reps, overrides,
+Widget keys (stable, ASCII): scenario, upload, agents, inquiries, concurrency, bot_share, days, reps, overrides,
 agent_kpi_zh / agent_kpi_en (the KPI of the per-agent chart; the choice is kept in session key agent_kpi).
 """
 
@@ -21,7 +21,10 @@ from model.schema import MAX_AGENTS, Scenario
 from ui import scenarios as sc
 from ui.state import CALIBRATED_CHOICE, CALIBRATED_KEY, current_lang, remember_widgets, restore_widgets
 from ui.widgets import (
+    BOT_SHARE_BOUNDS,
     agent_section,
+    bot_percent,
+    bot_share_slider,
     choose,
     kpi_card,
     scenario_title,
@@ -57,8 +60,7 @@ def _defaults(base: Scenario) -> dict[str, int]:
 
 def _bot_percent(base: Scenario) -> int:
     """The file's bot resolution share in percent (0 without [bot]; per-hour shares are not on the slider)."""
-    share = base.bot.resolve_share if base.bot is not None else 0.0
-    return 0 if isinstance(share, list) else int(round(100 * share))
+    return bot_percent(base.bot.resolve_share if base.bot is not None else None)
 
 
 def _bounds(base: Scenario) -> dict[str, tuple[int, int, int]]:
@@ -74,7 +76,7 @@ def _bounds(base: Scenario) -> dict[str, tuple[int, int, int]]:
         "concurrency": (1, max(10, base.agents.max_concurrent_chats), 1),
         "days": (1, 366, 1),
         "reps": (1, 50, 1),
-        "bot_share": (0, 100, 5),
+        "bot_share": BOT_SHARE_BOUNDS,
     }
 
 
@@ -141,13 +143,8 @@ def _controls(lang: str, base: Scenario, source: str) -> dict[str, Any]:
             lo, hi, step = bounds[key]
             out[key] = st.slider(t(label, lang), min_value=lo, max_value=hi, step=step, key=key,
                                  help=t(f"{label}_help", lang))
-        if base.bot is not None and isinstance(base.bot.resolve_share, list):
-            st.caption(t("sim.bot_share_by_hour", lang))
-            out["bot_share"] = None
-        else:
-            lo, hi, step = bounds["bot_share"]
-            out["bot_share"] = st.slider(t("sim.bot_share", lang), min_value=lo, max_value=hi, step=step, key="bot_share",
-                                         help=t("sim.bot_share_help", lang))
+        out["bot_share"] = bot_share_slider(lang, base.bot.resolve_share if base.bot is not None else None,
+                                            key="bot_share")
         c1, c2 = st.columns(2)
         for col, key, label in ((c1, "days", "sim.days"), (c2, "reps", "sim.reps")):
             lo, hi, step = bounds[key]

@@ -31,6 +31,9 @@ ZH: dict[str, str] = {
     "cmp.days_help": "天数越少越快；金额（奖金、增收）都按模拟的天数计算。",
     "cmp.reps": "重复次数",
     "cmp.reps_help": "独立重复模拟的次数，用于 90% 区间（至少 2 次才有区间）。",
+    "cmp.bot_add": "该场景没有机器人前线；把上面的滑块调到 0 以上，即按默认设置在客服之前加上机器人（店小蜜 / 智能客服）。",
+    "cmp.bot_added": "已按默认设置加上机器人前线（转人工等待、机器人转化率与评价为默认值，见 docs/model.md）。",
+    "cmp.bot_basis": "有机器人时，方案默认只按人工接待的会话计 KPI；组件设 kpi_basis = \"all\" 则按全部会话（含机器人回复）计。",
     "cmp.reset": "重新载入文件中的方案",
     "cmp.caption": "{name} · {days} 天 · {reps} 次重复 · 种子 {seed} · 金额为模拟期合计",
     "cmp.running": "正在模拟……",
@@ -242,6 +245,12 @@ EN: dict[str, str] = {
     "cmp.days_help": "Fewer days run faster; money (bonus, uplift) is for the simulated days.",
     "cmp.reps": "Replications",
     "cmp.reps_help": "Independent replications, for the 90% intervals (at least 2 for an interval).",
+    "cmp.bot_add": "This shop has no bot front line; move the slider above 0 to put a bot (店小蜜 / smart service) in "
+                   "front of the agents with the default settings.",
+    "cmp.bot_added": "A bot front line with the default settings is added (hand-over delay, the bot's conversion and "
+                     "ratings at their defaults, docs/model.md).",
+    "cmp.bot_basis": "With a bot, schemes pay on the chats the agents handled by default; a component with "
+                     "kpi_basis = \"all\" pays on every chat, the bot's replies counted.",
     "cmp.reset": "Reload the schemes from the file",
     "cmp.caption": "{name} · {days} days · {reps} replications · seed {seed} · money for the simulated horizon",
     "cmp.running": "Simulating…",
