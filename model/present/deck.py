@@ -394,8 +394,9 @@ def sure_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float)
     name = rec.get("scheme")
     b = (doc.get("schemes") or {}).get(name) or {}
     lo, hi = _stat(b, "net_gain_yuan", "lo"), _stat(b, "net_gain_yuan", "hi")
-    lines = [t("deck.sure_ci", lang).format(scheme=name, level=level, net=money(_stat(b, "net_gain_yuan"), lang),
-                                            lo=money(lo, lang), hi=money(hi, lang)),
+    net = money(_stat(b, "net_gain_yuan"), lang)
+    lines = [t("deck.sure_ci", lang).format(scheme=name, level=level, net=net, lo=money(lo, lang), hi=money(hi, lang))
+             if lo is not None and hi is not None else t("deck.sure_point", lang).format(scheme=name, net=net),
              t("deck.sure_p", lang).format(p=percent(_stat(b, "p_net_loss")))]
     sure = how_sure(doc, rec)
     if sure["basis"]:
@@ -551,11 +552,10 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     response_slide(d, doc)  # a response estimated from the shop's months only
     plan_slide(d, doc, rec, level)  # a planned month only
 
-    # 2. current state
-    s = d.slide(t("deck.state", lang), t("deck.state_note", lang).format(level=95))
+    # 2. current state (a tuning deck carries no team KPIs: no slide)
     rows = _state_rows(doc, lang)
-    d.table(s, [t("deck.kpi", lang), t("deck.now", lang), t("deck.interval", lang), t("deck.platform", lang), t("deck.status", lang)], rows,
-            Inches(0.5), Inches(1.3), Inches(12.3), widths=[3, 2, 3, 2, 1.5], name="KPI table")
+    if rows or doc.get("agents_shown") is not False:
+        _state_slide(d, rows, lang)
 
     # 3. schemes side by side
     s = d.slide(t("deck.schemes", lang))
@@ -588,6 +588,13 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     out = io.BytesIO()
     d.prs.save(out)
     return out.getvalue()
+
+
+def _state_slide(d: _Deck, rows: list[list[str]], lang: str) -> None:
+    s = d.slide(t("deck.state", lang), t("deck.state_note", lang).format(level=95))
+    d.table(s, [t("deck.kpi", lang), t("deck.now", lang), t("deck.interval", lang), t("deck.platform", lang),
+                t("deck.status", lang)], rows,
+            Inches(0.5), Inches(1.3), Inches(12.3), widths=[3, 2, 3, 2, 1.5], name="KPI table")
 
 
 def _pay_slide(d: _Deck, agents: list[str], pay: dict[str, list[float]], lang: str) -> None:

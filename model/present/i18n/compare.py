@@ -145,6 +145,7 @@ ZH: dict[str, str] = {
     "band.end_high": "高值",
     "band.flip": "推荐在假设范围内会变：{what}取{end}（{value}）时，「{winner}」净收益 {wnet}，高于「{rec}」的 {rnet}",
     "band.no_flip": "在各假设的范围内，推荐的方案都不变",
+    "band.rivals": "与推荐比较的对手：{names}",
     "band.baseline": "基准方案：其他方案的区间都相对它计算",
     "band.running": "正在计算假设区间（每个方案约十几次均衡求解）…",
     "res.download_deck": "下载汇报 PPT",
@@ -359,6 +360,7 @@ EN: dict[str, str] = {
     "band.flip": "The recommendation flips inside the band: at the {end} of {what} ({value}), '{winner}' nets "
                  "{wnet}, above '{rec}' ({rnet})",
     "band.no_flip": "The recommended scheme stays best across every assumption's range",
+    "band.rivals": "Rivals the recommendation is tested against: {names}",
     "band.baseline": "The baseline: the other schemes' bands are against it",
     "band.running": "Computing the band over the assumptions (about a dozen equilibrium solves per scheme)…",
     "res.download_deck": "Download the deck (PowerPoint)",
