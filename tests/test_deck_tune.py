@@ -123,3 +123,13 @@ def test_report_tune_writes_the_deck_only(tmp_path: Path) -> None:
     r = run_cli("report", str(SHOP), "--tune", "--html", str(tmp_path / "r.html"), "--pptx", str(tmp_path / "d.pptx"))
     assert r.returncode == 2 and "--pptx" in r.stderr and not (tmp_path / "d.pptx").exists()
     assert not re.search(r"Traceback", r.stderr)
+
+
+def test_point_keys_leave_out_the_other_schemes_axes() -> None:
+    """A point of the default grid carries NaN for the other scheme's axis: the band and the deck's pay rules
+    apply only the point's own edits (a NaN target would be refused as a bad value)."""
+    from model.tuning.tune import point_keys
+
+    row = {"keys": {"schemes.1.components.0.target": 0.46, "schemes.2.components.0.target": float("nan"),
+                    "agents.count": None}}
+    assert point_keys(row) == {"schemes.1.components.0.target": 0.46}

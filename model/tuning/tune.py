@@ -7,6 +7,7 @@ expected_net_gain_yuan, reason: {zh, en}}, plus ``frontier``, ``binding_constrai
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from pathlib import Path
@@ -93,6 +94,13 @@ def tune(
     return doc
 
 
+def point_keys(row: dict[str, Any]) -> dict[str, Any]:
+    """A point's dotted-key edits without the keys it leaves alone (NaN or None: another scheme's axis of the
+    default grid)."""
+    return {k: v for k, v in (row.get("keys") or {}).items()
+            if v is not None and not (isinstance(v, float) and math.isnan(v))}
+
+
 def _point_base(ps: Scenario, bases: dict[str, Any] | None) -> Any:
     """The base run (no effects) of a point's scenario, shared by points with the same engine key."""
     if bases is None:
@@ -108,7 +116,7 @@ def point_band(s: Scenario, row: dict[str, Any], *, base: Any = None, file: str 
     """The band of one sweep point's net gain (a row of the document's ``points`` or its ``best_point``) over
     the behaviour assumptions, centred on the sweep's own numbers for that point; None when the point's scheme
     is not in the scenario. ``base`` (or ``bases``: engine key -> base run, filled here) saves the base run."""
-    ps = apply_point(s, row.get("keys") or {}, file=file)
+    ps = apply_point(s, point_keys(row), file=file)
     by = {sc.name: sc for sc in ps.schemes}
     sc = by.get(row.get("scheme"))
     if sc is None:
@@ -172,10 +180,10 @@ def rival_points(doc: dict[str, Any], n: int = RIVALS) -> list[dict[str, Any]]:
     return out
 
 
-def _point_name(p: dict[str, Any], taken: set[str]) -> str:
+def _point_name(p: dict[str, Any], taken: set[str], ambiguous: set[str] = frozenset()) -> str:
     """A point's name as the owner reads it: its label, with its amount when another point has that label."""
     name = str(p.get("label") or p.get("scheme"))
-    if name in taken and _num(p.get("amount_yuan")) is not None:
+    if (name in taken or name in ambiguous) and _num(p.get("amount_yuan")) is not None:
         name = f"{name} / {float(p['amount_yuan']):,.0f}"
     while name in taken:
         name += "'"
@@ -211,11 +219,14 @@ def recommendation_flips(s: Scenario, doc: dict[str, Any], *, file: str = "<scen
         rivals[_point_name({"label": base_name}, taken)] = {
             "point": None, **block(0.0, {"basis": band.get("basis"), **dict.fromkeys(CODES), "params": [],
                                           "top": [], "baseline": True})}
-    for p in rival_points(doc, n):
+    points = rival_points(doc, n)
+    labels = [str(p.get("label") or p.get("scheme")) for p in points] + [me]
+    ambiguous = {x for x in labels if labels.count(x) > 1}
+    for p in points:
         b = point_band(s, p, file=file, bases=bases)
         if b is None or not b.get("params"):
             continue
-        rivals[_point_name(p, taken)] = {"point": {k: p.get(k) for k in ("point_id", "scheme", "label", "kpi",
+        rivals[_point_name(p, taken, ambiguous)] = {"point": {k: p.get(k) for k in ("point_id", "scheme", "label", "kpi",
                                                                         "target", "amount_yuan")},
                                          **block(p.get("net_gain_yuan"), b)}
     schemes.update({k: {"band": v["band"], "economics": v["economics"]} for k, v in rivals.items()})
@@ -256,7 +267,7 @@ def recommended_spec(s: Scenario, doc: dict[str, Any], *, file: str = "<scenario
     best = doc.get("best_point") or {}
     if (doc.get("recommendation") or {}).get("keeps_baseline") or not best.get("scheme"):
         return None
-    ps = apply_point(s, best.get("keys") or {}, file=file)
+    ps = apply_point(s, point_keys(best), file=file)
     sc = next((x for x in ps.schemes if x.name == best["scheme"]), None)
     return None if sc is None else sc.model_dump(mode="json", exclude_none=True)
 
