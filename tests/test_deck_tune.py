@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,15 @@ def test_point_keys_leave_out_the_other_schemes_axes() -> None:
     row = {"keys": {"schemes.1.components.0.target": 0.46, "schemes.2.components.0.target": float("nan"),
                     "agents.count": None}}
     assert point_keys(row) == {"schemes.1.components.0.target": 0.46}
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice / poppler-utils not installed")
+def test_tuning_deck_renders_in_libreoffice(tuned, tmp_path: Path) -> None:
+    doc, pptx, _ = tuned
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(pptx)], check=True, capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", str(tmp_path / "deck.pdf"), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert t("deck.rec_title", "zh").format(scheme=doc["band_name"]) in text and t("deck.sure_title", "zh") in text
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", text)

@@ -17,6 +17,7 @@ from html import escape
 from typing import Any
 
 from model.present.band_text import basis_text, flip_text, has_band, range_text, top_rows, top_text
+from model.present.bot_text import bot_lines, bot_rows, has_bot
 from model.present.charts_compare import CJK_FONT, all_charts, scheme_label
 from model.present.format import interval_level, money, pct
 from model.present.i18n import norm_lang, t
@@ -240,6 +241,14 @@ def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     band_html = band_section(doc, lang)
     if band_html:
         parts.append(band_html)
+
+    # the bot front line
+    if has_bot(doc):
+        parts.append(f'<h2 id="bot">{escape(t("deck.bot_title", lang))}</h2>')
+        parts.append("<ul>" + "".join(f"<li>{escape(ln)}</li>" for ln in bot_lines(doc, lang)) + "</ul>")
+        heads, rows = bot_rows(doc, lang)
+        parts.append(_table(heads, rows, "bot"))
+        parts.append(f'<p class="note">{escape(t("deck.bot_views_note", lang))}</p>')
 
     # per agent
     parts.append(f"<h2>{escape(t('rep.per_agent', lang))}</h2>")
