@@ -177,6 +177,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if not args.pptx and not args.html:
         raise ScenarioError("give --pptx OUT.pptx and/or --html OUT.html", file="<command line>", key="--pptx")
+    if args.tune:
+        return _report_tune(args)
     s = _load(args)
     if not s.schemes:
         raise ScenarioError("has no [[schemes]] to present; add at least one scheme", file=str(args.scenario),
@@ -192,6 +194,31 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         _write_bytes(build_report(doc, args.lang).encode("utf-8"), args.html, "--html")
     print(comparison_table(doc))
+    return EXIT_OK
+
+
+def _report_tune(args: argparse.Namespace) -> int:
+    """``report --tune --pptx OUT``: the tune document (the ``tune`` path, sweeps stored) presented as the tuning
+    page's deck (:func:`model.present.story.tuning_deck_document`); ``--json`` writes the tune document."""
+    from model.present.deck import build_deck
+    from model.present.story import tuning_deck_document
+
+    if args.html or not args.pptx:
+        raise ScenarioError("report --tune writes the deck: give --pptx OUT.pptx (the HTML report presents a "
+                            "comparison: run report without --tune for --html)", file="<command line>",
+                            key="--html" if args.html else "--pptx")
+    args.set = list(args.set or []) + _tuning_overrides(args)
+    s = _load(args)
+    if not s.schemes:
+        raise ScenarioError("has no [[schemes]] to tune; add at least one scheme", file=str(args.scenario),
+                            key="schemes")
+    doc = _run_tune(args, s)
+    if args.json:
+        _write_json(doc, args.json)
+    deck_doc = tuning_deck_document(doc)
+    deck_doc["scenario"]["file"] = Path(args.scenario).name
+    _write_bytes(build_deck(deck_doc, lang=args.lang), args.pptx, "--pptx")
+    print(tune_table(doc))
     return EXIT_OK
 
 
@@ -224,10 +251,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_tune(args: argparse.Namespace) -> int:
     """Sweep targets and amounts, recommend one under the constraints, print the reason (docs/tuning.md)."""
-    from model.tuning.run import make_executor
-    from model.tuning.spec import parse_grid_args
     from model.tuning.store import SweepStore
-    from model.tuning.tune import tune
 
     if args.list_sweeps:
         with SweepStore(args.store) as st:
@@ -243,10 +267,40 @@ def cmd_tune(args: argparse.Namespace) -> int:
         return EXIT_OK
     args.set = list(args.set or []) + _tuning_overrides(args)
     s = _load(args)
+    doc = _run_tune(args, s)
+    if args.history:
+        from model.tuning.history_band import load_history_csv, target_band
+
+        doc["history_band"] = target_band(load_history_csv(args.history), args.history_kpi, industry=args.industry,
+                                          file=args.history)
+    if args.json:
+        _write_json(doc, args.json)
+    if args.export:
+        with SweepStore(args.store) as st:
+            for path in args.export:
+                st.export(doc["sweep"]["id"], path)
+    print(tune_table(doc))
+    if doc.get("history_band"):
+        hb = doc["history_band"]
+        print("\n历史 history: " + hb["reason"]["zh"] + "\n" + hb["reason"]["en"])
+        if hb["industry"]:
+            print(hb["industry"]["zh"] + "\n" + hb["industry"]["en"])
+    return EXIT_OK
+
+
+def _run_tune(args: argparse.Namespace, s: Scenario) -> dict[str, Any]:
+    """The tune document of a loaded scenario under the command line's tune options (``tune`` and ``report
+    --tune``: one path, :func:`model.tuning.tune.tune`)."""
+    from model.tuning.run import make_executor
+    from model.tuning.spec import parse_grid_args
+    from model.tuning.tune import tune
+
     if args.reps is not None:
         if args.reps < 1:
             raise ScenarioError("--reps must be at least 1", file="<command line>", key="--reps")
         s = s.model_copy(update={"tuning": s.tuning.model_copy(update={"replications": args.reps})})
+    if getattr(args, "seed", None) is not None:
+        s = s.model_copy(update={"meta": s.meta.model_copy(update={"seed": args.seed})})
     axes = parse_grid_args(args.grid) if args.grid else None
     bar = None
 
@@ -266,29 +320,11 @@ def cmd_tune(args: argparse.Namespace) -> int:
     try:
         with make_executor(workers=args.workers, scheduler=args.scheduler,
                            timeout_s=args.scheduler_timeout) as (ex, n):
-            doc = tune(s, axes=axes, store_path=args.store, executor=ex, workers=n, progress=progress,
-                       on_plan=plan, file=str(args.scenario), band=not args.no_band)
+            return tune(s, axes=axes, store_path=args.store, executor=ex, workers=n, progress=progress,
+                        on_plan=plan, file=str(args.scenario), band=not args.no_band)
     finally:
         if bar is not None:
             bar.close()
-    if args.history:
-        from model.tuning.history_band import load_history_csv, target_band
-
-        doc["history_band"] = target_band(load_history_csv(args.history), args.history_kpi, industry=args.industry,
-                                          file=args.history)
-    if args.json:
-        _write_json(doc, args.json)
-    if args.export:
-        with SweepStore(args.store) as st:
-            for path in args.export:
-                st.export(doc["sweep"]["id"], path)
-    print(tune_table(doc))
-    if doc.get("history_band"):
-        hb = doc["history_band"]
-        print("\n历史 history: " + hb["reason"]["zh"] + "\n" + hb["reason"]["en"])
-        if hb["industry"]:
-            print(hb["industry"]["zh"] + "\n" + hb["industry"]["en"])
-    return EXIT_OK
 
 
 def _tuning_overrides(args: argparse.Namespace) -> list[str]:
@@ -334,6 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--html", default=None, metavar="OUT.html", help="write the self-contained HTML report")
     rp.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the deck and report (zh)")
     rp.add_argument("--no-band", action="store_true", help="skip each scheme's band over the behaviour assumptions " "(the agents' forecast at the ends of each parameter's range: about a dozen equilibrium solves per scheme)")
+    rp.add_argument("--tune", action="store_true", help="run the tuning sweep first (as `tune`, with its options "
+                    "below; --reps = replications per point) and open the deck with its recommendation")
+    _add_tune_options(rp)
     rp.set_defaults(func=cmd_report)
     _add_tune_parser(sub)
     _add_staffing_parser(sub)
@@ -405,23 +444,14 @@ def _add_staffing_parser(sub: Any) -> None:
 
 
 def _add_tune_parser(sub: Any) -> None:
-    from model.tuning.store import DEFAULT_STORE
-
     tp = sub.add_parser("tune", help="recommend a target and amount under constraints (sweeps persist; docs/tuning.md)")
     tp.add_argument("scenario", nargs="?", help="scenario TOML file")
     tp.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a key before tuning")
-    tp.add_argument("--grid", action="append", metavar="KEY=V1,V2,...",
-                    help="sweep a key over values (repeat for a grid); default: [tuning] grid or targets x amounts "
-                         "around the shop's level for each scheme's first threshold")
     tp.add_argument("--reps", type=int, default=None, help="replications per point (default: tuning.replications "
                                                           "or meta.replications)")
     tp.add_argument("--workers", type=int, default=1, help="local worker processes for replications")
-    tp.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler (tcp://host:8786)")
-    tp.add_argument("--scheduler-timeout", type=float, default=10.0, metavar="S",
-                    help="seconds to wait for the Dask scheduler (default 10)")
     tp.add_argument("--json", default=None, metavar="OUT", help="write the tune document as JSON")
-    tp.add_argument("--store", default=str(DEFAULT_STORE), metavar="PATH",
-                    help=f"DuckDB file the sweep persists in (default {DEFAULT_STORE})")
+    _add_tune_options(tp)
     tp.add_argument("--export", action="append", metavar="FILE", help="export the sweep's rows (.parquet or .csv)")
     tp.add_argument("--list", dest="list_sweeps", action="store_true", help="list the sweeps in the store and stop")
     tp.add_argument("--reopen", default=None, metavar="SWEEP_ID",
@@ -430,6 +460,23 @@ def _add_tune_parser(sub: Any) -> None:
                     help="last month's per-agent KPIs (columns agent, <kpi>): also propose a target band")
     tp.add_argument("--history-kpi", default="inquiry_conversion", metavar="KPI", help="the KPI of the band")
     tp.add_argument("--industry", type=float, default=None, help="the category's industry average (a second line)")
+    tp.add_argument("--no-band", action="store_true", help="skip the recommendation's band over the behaviour "
+                    "assumptions (one base run and about a dozen equilibrium solves)")
+    tp.set_defaults(func=_tune_entry)
+
+
+def _add_tune_options(tp: argparse.ArgumentParser) -> None:
+    """The sweep's options that ``tune`` and ``report --tune`` share: grid, executor, store, constraints."""
+    from model.tuning.store import DEFAULT_STORE
+
+    tp.add_argument("--grid", action="append", metavar="KEY=V1,V2,...",
+                    help="sweep a key over values (repeat for a grid); default: [tuning] grid or targets x amounts "
+                         "around the shop's level for each scheme's first threshold")
+    tp.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler (tcp://host:8786)")
+    tp.add_argument("--scheduler-timeout", type=float, default=10.0, metavar="S",
+                    help="seconds to wait for the Dask scheduler (default 10)")
+    tp.add_argument("--store", default=str(DEFAULT_STORE), metavar="PATH",
+                    help=f"DuckDB file the sweep persists in (default {DEFAULT_STORE})")
     for flag, what in (("--min-reach", "smallest share of agents reaching the target"),
                        ("--max-payout-share", "largest payout / incremental gross profit"),
                        ("--max-p-loss", "largest probability of a net loss"),
@@ -437,9 +484,6 @@ def _add_tune_parser(sub: Any) -> None:
                        ("--min-good-rating", "lowest good-rating rate"),
                        ("--max-bad-attitude", "largest bad-attitude share")):
         tp.add_argument(flag, type=float, default=None, help=f"{what} (overrides [tuning])")
-    tp.add_argument("--no-band", action="store_true", help="skip the recommendation's band over the behaviour "
-                    "assumptions (one base run and about a dozen equilibrium solves)")
-    tp.set_defaults(func=_tune_entry)
 
 
 def _tune_entry(args: argparse.Namespace) -> int:

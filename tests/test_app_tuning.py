@@ -61,6 +61,12 @@ def test_sweep_recommend_and_reopen(lang, tmp_path):
                for r in reasons)
     table = at.dataframe[0].value
     assert t("tun.col.gain", lang) in table.columns and len(table) == 72  # the default grid: 2 schemes x 36
+    from model.present.tables import tune_flip_lines
+    from ui.pages.tuning import DOC_KEY
+
+    flips = tune_flip_lines(at.session_state[DOC_KEY], lang)  # rivals inside the band, when there is a band
+    shown = " ".join(x.value for x in [*at.caption, *at.warning])
+    assert all(ln in shown for ln in flips)
     # a second session reopens the stored sweep without simulating
     at2 = _app(lang, store)
     at2.button(key="tun_reopen").click().run()

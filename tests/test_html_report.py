@@ -98,3 +98,57 @@ def test_report_renders_in_chromium(html_zh: str, tmp_path: Path) -> None:
                     f"--screenshot={png}", "--window-size=1200,2600", page.as_uri()],
                    check=True, capture_output=True, timeout=90)
     assert png.exists() and png.stat().st_size > 50_000
+
+
+# ----------------------------------------------------------------------------------------------- the bands
+@pytest.fixture(scope="module")
+def banded() -> dict:
+    """The default shop (agents respond) with each scheme's band, 1 day x 1 replication."""
+    from model.document import evaluate
+
+    s = load_scenario(ROOT / "scenarios" / "taobao_10_agents.toml", ["meta.days=1", "meta.replications=1"])
+    return evaluate(s, band=True)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_shows_each_schemes_band_as_the_cards(banded: dict, lang: str) -> None:
+    """Each scheme's band in the card's words (range, the three assumptions that move it most, basis; the
+    baseline says what it is), and where the recommendation flips, or that it stays: band_text's sentences."""
+    from html import escape
+
+    from model.present.band_text import basis_text, flip_text, has_band, range_text, top_rows, top_text
+    from model.present.story import how_sure
+
+    html = build_report(banded, lang)
+    sec = html.split(f"<h2>{escape(t('deck.sure_title', lang))}</h2>")[1].split("<h2>")[0]
+    n = 0
+    for name, b in banded["schemes"].items():
+        card = re.search(rf'<div class="band" data-scheme="{re.escape(escape(name))}">(.*?)</div>', sec, re.S)
+        assert card is not None, name
+        body = card.group(1)
+        assert escape(basis_text(b["band"]["basis"], lang)) in body
+        if has_band(b["band"]):
+            n += 1
+            assert escape(range_text(b["band"], lang)) in body
+            rows = top_rows(b["band"])
+            assert len(rows) == 3 and all(escape(top_text(r, lang)) in body for r in rows)
+        else:
+            assert b["band"].get("baseline") and escape(t("band.baseline", lang)) in body
+    assert n == len(banded["schemes"]) - 1  # every scheme but the baseline has a band
+    sure = how_sure(banded)
+    for f in sure["flips"]:
+        assert escape(flip_text(f, sure["scheme"], lang)) in sec
+    if not sure["flips"]:
+        assert escape(t("band.no_flip", lang)) in sec
+    visible = re.sub(r"<[^>]+>", " ", sec)
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", visible), visible  # no raw parameter keys
+    if lang == "zh":
+        assert not re.findall(r"[A-Za-z]{3,}", visible), visible
+
+
+def test_no_band_section_without_bands(doc: dict) -> None:
+    d = copy.deepcopy(doc)
+    d.pop("band_basis", None)
+    for b in d["schemes"].values():
+        b.pop("band", None)
+    assert t("deck.sure_title", "zh") not in build_report(d, "zh")

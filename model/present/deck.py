@@ -27,6 +27,7 @@ from pptx.util import Emu, Inches, Pt
 from model.kpicodes import KPI_CODES
 from model.platform_rules import rule_for
 from model.present.band_text import basis_text, flip_text, top_text
+from model.present.bot_text import bot_lines, bot_notes, bot_rows, has_bot
 from model.present.format import interval_level
 from model.present.i18n import kpi_label, t
 from model.present.rules import line_text, pack_label
@@ -394,8 +395,9 @@ def sure_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float)
     name = rec.get("scheme")
     b = (doc.get("schemes") or {}).get(name) or {}
     lo, hi = _stat(b, "net_gain_yuan", "lo"), _stat(b, "net_gain_yuan", "hi")
-    lines = [t("deck.sure_ci", lang).format(scheme=name, level=level, net=money(_stat(b, "net_gain_yuan"), lang),
-                                            lo=money(lo, lang), hi=money(hi, lang)),
+    net = money(_stat(b, "net_gain_yuan"), lang)
+    lines = [t("deck.sure_ci", lang).format(scheme=name, level=level, net=net, lo=money(lo, lang), hi=money(hi, lang))
+             if lo is not None and hi is not None else t("deck.sure_point", lang).format(scheme=name, net=net),
              t("deck.sure_p", lang).format(p=percent(_stat(b, "p_net_loss")))]
     sure = how_sure(doc, rec)
     if sure["basis"]:
@@ -517,6 +519,22 @@ def response_slide(d: _Deck, doc: dict[str, Any]) -> None:
                 Inches(12.3), size=12, widths=[3, 2, 3.5, 2, 1.8], name="Back-test table")
 
 
+def bot_slide(d: _Deck, doc: dict[str, Any]) -> None:
+    """The bot front line (``doc["bot"]``): the share it resolves, the chats by bot and agents, the platform's
+    counting, each scheme's pay basis; the KPIs in the four views against the platform's lines. Absent without a
+    bot."""
+    if not has_bot(doc):
+        return
+    lang = d.lang
+    s = d.slide(t("deck.bot_title", lang), t("deck.bot_note", lang), notes=bot_notes(doc, lang))
+    lines = bot_lines(doc, lang)
+    d.text(s, "\n".join("• " + ln for ln in lines), Inches(0.5), Inches(1.2), Inches(12.3), Inches(2.6),
+           size=15 if len(lines) > 5 else 16)
+    heads, rows = bot_rows(doc, lang)
+    d.table(s, heads, rows, Inches(0.5), Inches(3.9), Inches(12.3), size=11, widths=[3, 1.6, 1.6, 1.6, 1.6, 2.6],
+            name="Bot table")
+
+
 def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     """The comparison as a PowerPoint deck (.pptx bytes).
 
@@ -550,12 +568,12 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     sure_slide(d, doc, rec, level)
     response_slide(d, doc)  # a response estimated from the shop's months only
     plan_slide(d, doc, rec, level)  # a planned month only
+    bot_slide(d, doc)  # a shop with the bot front line only
 
-    # 2. current state
-    s = d.slide(t("deck.state", lang), t("deck.state_note", lang).format(level=95))
+    # 2. current state (a tuning deck carries no team KPIs: no slide)
     rows = _state_rows(doc, lang)
-    d.table(s, [t("deck.kpi", lang), t("deck.now", lang), t("deck.interval", lang), t("deck.platform", lang), t("deck.status", lang)], rows,
-            Inches(0.5), Inches(1.3), Inches(12.3), widths=[3, 2, 3, 2, 1.5], name="KPI table")
+    if rows or doc.get("agents_shown") is not False:
+        _state_slide(d, rows, lang)
 
     # 3. schemes side by side
     s = d.slide(t("deck.schemes", lang))
@@ -588,6 +606,13 @@ def build_deck(doc: dict[str, Any], *, lang: str = "zh") -> bytes:
     out = io.BytesIO()
     d.prs.save(out)
     return out.getvalue()
+
+
+def _state_slide(d: _Deck, rows: list[list[str]], lang: str) -> None:
+    s = d.slide(t("deck.state", lang), t("deck.state_note", lang).format(level=95))
+    d.table(s, [t("deck.kpi", lang), t("deck.now", lang), t("deck.interval", lang), t("deck.platform", lang),
+                t("deck.status", lang)], rows,
+            Inches(0.5), Inches(1.3), Inches(12.3), widths=[3, 2, 3, 2, 1.5], name="KPI table")
 
 
 def _pay_slide(d: _Deck, agents: list[str], pay: dict[str, list[float]], lang: str) -> None:

@@ -16,6 +16,8 @@ import json
 from html import escape
 from typing import Any
 
+from model.present.band_text import basis_text, flip_text, has_band, range_text, top_rows, top_text
+from model.present.bot_text import bot_lines, bot_rows, has_bot
 from model.present.charts_compare import CJK_FONT, all_charts, scheme_label
 from model.present.format import interval_level, money, pct
 from model.present.i18n import norm_lang, t
@@ -124,6 +126,38 @@ def chart_svgs(doc: dict[str, Any], lang: str) -> dict[str, str]:
     return out
 
 
+def band_section(doc: dict[str, Any], lang: str) -> str:
+    """How sure: each scheme's band over the behaviour assumptions as the compare cards say it (its range, the
+    three assumptions that move it most, its basis; the baseline says what it is), then where the recommendation
+    flips inside the bands (:func:`model.present.story.how_sure`). Empty for a document without bands."""
+    from model.present.story import how_sure  # the behaviour layer (numpy) only when a report is built
+
+    schemes = doc.get("schemes") or {}
+    if not doc.get("band_basis") and not any(b.get("band") for b in schemes.values()):
+        return ""
+    parts = [f"<h2>{escape(t('deck.sure_title', lang))}</h2>"]
+    for name, b in schemes.items():
+        band = b.get("band")
+        if not band:
+            continue
+        items = []
+        if has_band(band):
+            items.append(f"<p>{escape(range_text(band, lang))}</p>")
+            rows = "".join(f"<li>{escape(top_text(r, lang))}</li>" for r in top_rows(band))
+            items.append(f'<p class="note">{escape(t("band.top", lang))}</p><ul class="note">{rows}</ul>')
+        elif band.get("baseline"):
+            items.append(f'<p class="note">{escape(t("band.baseline", lang))}</p>')
+        items.append(f'<p class="note">{escape(basis_text(band.get("basis"), lang))}</p>')
+        parts.append(f'<div class="band" data-scheme="{escape(name)}"><h3>{escape(name)}</h3>{"".join(items)}</div>')
+    sure = how_sure(doc)
+    if sure["flips"]:
+        lines = "".join(f"<li>{escape(flip_text(f, str(sure['scheme']), lang))}</li>" for f in sure["flips"])
+        parts.append(f'<div class="callout flips"><ul>{lines}</ul></div>')
+    elif sure["band"] is not None:
+        parts.append(f"<p>{escape(t('band.no_flip', lang))}</p>")
+    return "\n".join(parts)
+
+
 def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     """The comparison as one self-contained HTML page.
 
@@ -202,6 +236,19 @@ def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     if assumed:
         parts.append(f'<p class="note assumed">{escape(t("res.assumed_note", lang))} '
                      f'{escape(", ".join(n for n, _ in assumed))}</p>')
+
+    # how sure: the bands over the behaviour assumptions
+    band_html = band_section(doc, lang)
+    if band_html:
+        parts.append(band_html)
+
+    # the bot front line
+    if has_bot(doc):
+        parts.append(f'<h2 id="bot">{escape(t("deck.bot_title", lang))}</h2>')
+        parts.append("<ul>" + "".join(f"<li>{escape(ln)}</li>" for ln in bot_lines(doc, lang)) + "</ul>")
+        heads, rows = bot_rows(doc, lang)
+        parts.append(_table(heads, rows, "bot"))
+        parts.append(f'<p class="note">{escape(t("deck.bot_views_note", lang))}</p>')
 
     # per agent
     parts.append(f"<h2>{escape(t('rep.per_agent', lang))}</h2>")

@@ -106,18 +106,25 @@ def how_sure(doc: dict[str, Any], rec: dict[str, Any] | None = None) -> dict[str
     b = (doc.get("schemes") or {}).get(name) or {}
     band = b.get("band")
     basis = (band or {}).get("basis") or doc.get("band_basis")
-    flips = band_flips(doc, name) if basis and basis.get("kind") != "mechanics" else []
+    if isinstance(doc.get("tune_flips"), list):  # a tuning deck: flips against the sweep's rival points
+        flips = doc["tune_flips"]
+    else:
+        flips = band_flips(doc, name) if basis and basis.get("kind") != "mechanics" else []
     return {"scheme": name, "basis": basis, "band": band if has_band(band) else None,
             "top": top_rows(band) if has_band(band) else [], "flips": flips or [], "pending": flips is None}
 
 
 def tuning_deck_document(tune_doc: dict[str, Any]) -> dict[str, Any]:
     """A deck-able document from a tune document (``python -m model tune --json``): the recommended point as the
-    one scheme (its net gain, interval, bonus cost, P(net loss), reach share), with the recommendation, the binding
-    constraint and the constraints, so the deck opens with the tuning's recommendation and its reason."""
+    one scheme, named by its numbers (``label``), with its pay rules at the tuned target (``recommended_spec``),
+    net gain, interval, bonus cost, P(net loss) and reach share, the recommendation, the binding constraint and
+    the constraints, so the deck opens with the tuning's recommendation and its reason; with a band, the flips
+    against the sweep's rival points (``flips``, :func:`model.tuning.tune.recommendation_flips`) go to the
+    how-sure slide."""
     rec = dict(tune_doc.get("recommendation") or {})
     best = tune_doc.get("best_point") or {}
-    name = rec.get("scheme") or rec.get("keep") or best.get("scheme") or "—"
+    name = (tune_doc.get("band_name") or rec.get("label") or rec.get("scheme") or rec.get("keep")
+            or best.get("scheme") or "—")
 
     def iv(mean: Any, lo: Any = None, hi: Any = None) -> dict[str, Any]:
         return {"mean": _num(mean), "lo": _num(lo), "hi": _num(hi)}
@@ -131,7 +138,12 @@ def tuning_deck_document(tune_doc: dict[str, Any]) -> dict[str, Any]:
         block["band"] = tune_doc["band"]
     sc = dict(tune_doc.get("scenario") or {})
     sc.setdefault("days", tune_doc.get("money_horizon_days"))
-    return {"scenario": sc, "schemes": {name: block}, "recommendation": {**rec, "scheme": name},
+    out: dict[str, Any] = {}
+    if isinstance(tune_doc.get("recommended_spec"), dict):
+        out["scheme_specs"] = {name: tune_doc["recommended_spec"]}
+    if tune_doc.get("band"):
+        out["tune_flips"] = list(tune_doc.get("flips") or [])
+    return {**out, "scenario": sc, "schemes": {name: block}, "recommendation": {**rec, "scheme": name},
             "binding_constraint": tune_doc.get("binding_constraint"), "constraints": tune_doc.get("constraints"),
             "baseline_scheme": None, "agents_shown": False,
             "band_basis": (tune_doc.get("band") or {}).get("basis")}

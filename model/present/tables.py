@@ -270,7 +270,20 @@ def tune_table(doc: dict[str, Any]) -> str:
     if doc.get("band"):
         lines += ["", "推荐点的假设区间 Band of the recommended point over the behaviour assumptions:"]
         lines += [f"  {z} | {e}" for z, e in zip(band_lines(doc["band"], "zh"), band_lines(doc["band"], "en"), strict=True)]
+        lines += [f"  {z} | {e}" for z, e in zip(tune_flip_lines(doc, "zh"), tune_flip_lines(doc, "en"), strict=True)]
     return "\n".join(lines)
+
+
+def tune_flip_lines(doc: dict[str, Any], lang: str) -> list[str]:
+    """Whether a rival point beats the tuning recommendation inside its band (the tune document's ``flips``,
+    :func:`model.tuning.tune.recommendation_flips`): one line per flip, or "stays best"; none without a band."""
+    if not has_band(doc.get("band")) or "flips" not in doc:
+        return []
+    rec = doc.get("recommendation") or {}
+    name = doc.get("band_name") or rec.get("label") or rec.get("scheme")
+    rivals = list(doc.get("band_rivals") or {})
+    head = [t("band.rivals", lang, names="、".join(rivals) if lang == "zh" else ", ".join(rivals))] if rivals else []
+    return head + ([flip_text(f, name, lang) for f in doc["flips"]] or [t("band.no_flip", lang)])
 
 
 def staffing_table(ans: Any, name: str) -> str:

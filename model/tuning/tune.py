@@ -7,19 +7,22 @@ expected_net_gain_yuan, reason: {zh, en}}, plus ``frontier``, ``binding_constrai
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 from model.behaviour.band import CODES, basis, scheme_band
+from model.behaviour.band import flips as band_flips
 from model.effects import Effects
 from model.errors import ScenarioError
 from model.language.tuning import Tuning
 from model.pipeline import run_for
 from model.schema import Scenario, scenario_from_dict
+from model.text import finite as _num
 from model.tuning.optimise import recommend
-from model.tuning.run import apply_point, scenario_hash
+from model.tuning.run import apply_point, engine_key, scenario_hash
 from model.tuning.spec import SweepSpec, default_grid, grid
 from model.tuning.store import DEFAULT_STORE, SweepStore
 from model.tuning.sweep import (
@@ -85,11 +88,49 @@ def tune(
         rows = st.rows(run.sweep_id)
     doc = document(base, summary_rows=rows, run=run, spec=spec, store_path=store_path, file=file)
     if band:
-        doc["band"] = recommendation_band(base, doc, file=file)
+        bases: dict[str, Any] = {}
+        doc["band"] = recommendation_band(base, doc, file=file, bases=bases)
+        doc.update(recommendation_flips(base, doc, file=file, bases=bases))
     return doc
 
 
-def recommendation_band(s: Scenario, doc: dict[str, Any], *, base: Any = None, file: str = "<scenario>") -> dict[str, Any]:
+def point_keys(row: dict[str, Any]) -> dict[str, Any]:
+    """A point's dotted-key edits without the keys it leaves alone (NaN or None: another scheme's axis of the
+    default grid)."""
+    return {k: v for k, v in (row.get("keys") or {}).items()
+            if v is not None and not (isinstance(v, float) and math.isnan(v))}
+
+
+def _point_base(ps: Scenario, bases: dict[str, Any] | None) -> Any:
+    """The base run (no effects) of a point's scenario, shared by points with the same engine key."""
+    if bases is None:
+        return run_for(ps, Effects())
+    key = engine_key(ps)
+    if key not in bases:
+        bases[key] = run_for(ps, Effects())
+    return bases[key]
+
+
+def point_band(s: Scenario, row: dict[str, Any], *, base: Any = None, file: str = "<scenario>",
+               bases: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The band of one sweep point's net gain (a row of the document's ``points`` or its ``best_point``) over
+    the behaviour assumptions, centred on the sweep's own numbers for that point; None when the point's scheme
+    is not in the scenario. ``base`` (or ``bases``: engine key -> base run, filled here) saves the base run."""
+    ps = apply_point(s, point_keys(row), file=file)
+    by = {sc.name: sc for sc in ps.schemes}
+    sc = by.get(row.get("scheme"))
+    if sc is None:
+        return None
+    base = base if base is not None else _point_base(ps, bases)
+    margin = ps.economics.gross_margin_share
+    up = row.get("gross_profit_uplift_yuan")
+    point = {"net_gain_yuan": row.get("net_gain_yuan"), "bonus_cost_yuan": row.get("payout_yuan"),
+             "uplift_yuan": None if up is None or not margin else up / margin}
+    return scheme_band(ps, sc, base, baseline=by.get(ps.economics.baseline_scheme or ""), point=point)
+
+
+def recommendation_band(s: Scenario, doc: dict[str, Any], *, base: Any = None, file: str = "<scenario>",
+                        bases: dict[str, Any] | None = None) -> dict[str, Any]:
     """The band of the recommended point's net gain over the behaviour assumptions
     (:func:`model.behaviour.band.scheme_band`), centred on the sweep's own numbers for that point.
 
@@ -101,17 +142,95 @@ def recommendation_band(s: Scenario, doc: dict[str, Any], *, base: Any = None, f
     empty = {"basis": basis(s.behaviour), **dict.fromkeys(CODES), "params": [], "top": []}
     if rec.get("keeps_baseline") or not best or not s.behaviour.active:
         return empty
-    ps = apply_point(s, best.get("keys") or {}, file=file)
-    by = {sc.name: sc for sc in ps.schemes}
-    sc = by.get(best.get("scheme"))
-    if sc is None:
-        return empty
-    base = base if base is not None else run_for(ps, Effects())
-    margin = ps.economics.gross_margin_share
-    up = best.get("gross_profit_uplift_yuan")
-    point = {"net_gain_yuan": best.get("net_gain_yuan"), "bonus_cost_yuan": best.get("payout_yuan"),
-             "uplift_yuan": None if up is None or not margin else up / margin}
-    return scheme_band(ps, sc, base, baseline=by.get(ps.economics.baseline_scheme or ""), point=point)
+    band = point_band(s, best, base=base, file=file, bases=bases)
+    return empty if band is None else band
+
+
+#: How many rival points the recommendation is tested against inside its band (besides the baseline).
+RIVALS = 4
+
+
+def _same_point(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """The same candidate: the same row, or the same scheme with the same numbers (a scheme the point's keys do
+    not touch repeats at every point of the grid)."""
+    if a.get("point_id") == b.get("point_id") and a.get("scheme") == b.get("scheme"):
+        return True
+    same = ("scheme", "label", "target", "amount_yuan", "net_gain_yuan", "payout_yuan", "reach_share")
+    return all(a.get(k) == b.get(k) for k in same)
+
+
+def rival_points(doc: dict[str, Any], n: int = RIVALS) -> list[dict[str, Any]]:
+    """The points the recommendation is tested against: the best feasible point of every other scheme, then the
+    next feasible points of the recommended scheme by net gain (its grid neighbours), ``n`` at most."""
+    best = doc.get("best_point") or {}
+    feas: list[dict[str, Any]] = []
+    for p in doc.get("points") or []:
+        if p.get("feasible") and _num(p.get("net_gain_yuan")) is not None and not any(
+                _same_point(p, q) for q in [best, *feas]):
+            feas.append(p)
+    feas.sort(key=lambda p: -float(p["net_gain_yuan"]))
+    others, seen = [], {best.get("scheme")}
+    for p in feas:
+        if p.get("scheme") not in seen:
+            seen.add(p.get("scheme"))
+            others.append(p)
+    same = [p for p in feas if p.get("scheme") == best.get("scheme")]
+    out = (others + same)[:n]
+    out.sort(key=lambda p: -float(p["net_gain_yuan"]))
+    return out
+
+
+def _point_name(p: dict[str, Any], taken: set[str], ambiguous: set[str] = frozenset()) -> str:
+    """A point's name as the owner reads it: its label, with its amount when another point has that label."""
+    name = str(p.get("label") or p.get("scheme"))
+    if (name in taken or name in ambiguous) and _num(p.get("amount_yuan")) is not None:
+        name = f"{name} / {float(p['amount_yuan']):,.0f}"
+    while name in taken:
+        name += "'"
+    taken.add(name)
+    return name
+
+
+def recommendation_flips(s: Scenario, doc: dict[str, Any], *, file: str = "<scenario>",
+                         bases: dict[str, Any] | None = None, n: int = RIVALS) -> dict[str, Any]:
+    """Whether a rival beats the recommendation inside its band: the rivals' bands (:func:`rival_points`, each
+    centred on its sweep numbers, and the baseline, which stays at zero) and
+    :func:`model.behaviour.band.flips` over them.
+
+    Needs ``doc["band"]`` (:func:`recommendation_band`). Returns ``{"band_rivals": {name: {"point", "band",
+    "economics"}}, "flips": [...]}`` (``flips`` as :func:`model.behaviour.band.flips`, the winners named as the
+    rivals); both empty without a band (keeping the baseline, agents who do not respond).
+    """
+    band = doc.get("band") or {}
+    rec = doc.get("recommendation") or {}
+    best = doc.get("best_point") or {}
+    if not band.get("params"):
+        return {"band_rivals": {}, "flips": []}
+    taken: set[str] = set()
+    me = _point_name({**best, "label": rec.get("label") or best.get("label")}, taken)
+
+    def block(net: Any, b: dict[str, Any]) -> dict[str, Any]:
+        return {"band": b, "economics": {"net_gain_yuan": {"mean": _num(net)}}}
+
+    schemes = {me: block(best.get("net_gain_yuan"), band)}
+    rivals: dict[str, Any] = {}
+    base_name = s.economics.baseline_scheme
+    if base_name:
+        rivals[_point_name({"label": base_name}, taken)] = {
+            "point": None, **block(0.0, {"basis": band.get("basis"), **dict.fromkeys(CODES), "params": [],
+                                          "top": [], "baseline": True})}
+    points = rival_points(doc, n)
+    labels = [str(p.get("label") or p.get("scheme")) for p in points] + [me]
+    ambiguous = {x for x in labels if labels.count(x) > 1}
+    for p in points:
+        b = point_band(s, p, file=file, bases=bases)
+        if b is None or not b.get("params"):
+            continue
+        rivals[_point_name(p, taken, ambiguous)] = {"point": {k: p.get(k) for k in ("point_id", "scheme", "label", "kpi",
+                                                                        "target", "amount_yuan")},
+                                         **block(p.get("net_gain_yuan"), b)}
+    schemes.update({k: {"band": v["band"], "economics": v["economics"]} for k, v in rivals.items()})
+    return {"band_rivals": rivals, "flips": band_flips({"schemes": schemes}, me), "band_name": me}
 
 
 def document(s: Scenario, *, summary_rows: Any, run: Any, spec: SweepSpec | None, store_path: str | Path,
@@ -130,6 +249,7 @@ def document(s: Scenario, *, summary_rows: Any, run: Any, spec: SweepSpec | None
                     mechanics_only=s.behaviour.model == "none", baseline_scheme=s.economics.baseline_scheme,
                     file=file, axes=axes, schemes=[sc.name for sc in s.schemes])
     return {
+        "recommended_spec": recommended_spec(s, doc, file=file),
         "scenario": {"name": s.meta.name, "file": file, "platform": s.shop.platform, "days": s.meta.days,
                      "replications": s.meta.replications, "seed": s.meta.seed, "hash": scenario_hash(s),
                      "behaviour": s.behaviour.model},
@@ -139,6 +259,17 @@ def document(s: Scenario, *, summary_rows: Any, run: Any, spec: SweepSpec | None
         **doc,
         "duplicates": list(getattr(run, "duplicates", []) or []),
     }
+
+
+def recommended_spec(s: Scenario, doc: dict[str, Any], *, file: str = "<scenario>") -> dict[str, Any] | None:
+    """The recommended point's scheme as a dict (its pay rules at the tuned target and amount, for the deck's
+    "how it pays" line); None when the baseline is kept."""
+    best = doc.get("best_point") or {}
+    if (doc.get("recommendation") or {}).get("keeps_baseline") or not best.get("scheme"):
+        return None
+    ps = apply_point(s, point_keys(best), file=file)
+    sc = next((x for x in ps.schemes if x.name == best["scheme"]), None)
+    return None if sc is None else sc.model_dump(mode="json", exclude_none=True)
 
 
 def reopen(store_path: str | Path, sweep_id: str, *, tuning: Tuning | None = None) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from model.kpicodes import KPI_CODES
 from model.limits import max_workers
 from model.present.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
 from model.present.i18n import kpi_label, t
-from model.present.tables import tune_duplicate_lines, tune_edge_text
+from model.present.tables import tune_duplicate_lines, tune_edge_text, tune_flip_lines
 from model.scenario import read_toml
 from model.schema import scenario_from_dict
 from model.tuning.store import DEFAULT_STORE, SweepStore
@@ -185,6 +185,9 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     m4.metric(t("tun.metric.reach", lang), "—" if rec.get("keeps_baseline") else _pct(best.get("reach_share")))
     (st.info if rec.get("keeps_baseline") else st.success)(rec["reason"][lang])
     show_band(doc.get("band"), lang)
+    flips = tune_flip_lines(doc, lang)
+    if flips:  # a rival beating the recommendation inside the band is a warning, "stays best" a caption
+        (st.warning if doc.get("flips") else st.caption)("  \n".join(flips))
     edge = tune_edge_text(rec, lang)
     if edge:
         st.warning(edge)

@@ -148,6 +148,7 @@ ZH: dict[str, str] = {
     "band.end_high": "高值",
     "band.flip": "推荐在假设范围内会变：{what}取{end}（{value}）时，「{winner}」净收益 {wnet}，高于「{rec}」的 {rnet}",
     "band.no_flip": "在各假设的范围内，推荐的方案都不变",
+    "band.rivals": "与推荐比较的对手：{names}",
     "band.baseline": "基准方案：其他方案的区间都相对它计算",
     "band.pending": "假设区间计算中（后台进行，几秒后自动显示；上面的数字已可用）…",
     "band.pending_flips": "假设区间算好后，这里会说明推荐是否会变。",
@@ -370,6 +371,7 @@ EN: dict[str, str] = {
     "band.flip": "The recommendation flips inside the band: at the {end} of {what} ({value}), '{winner}' nets "
                  "{wnet}, above '{rec}' ({rnet})",
     "band.no_flip": "The recommended scheme stays best across every assumption's range",
+    "band.rivals": "Rivals the recommendation is tested against: {names}",
     "band.baseline": "The baseline: the other schemes' bands are against it",
     "band.pending": "Band over the assumptions: computing in the background, shown here in a few seconds (the numbers above are ready)…",
     "band.pending_flips": "Once the bands are ready, this says whether the recommendation changes inside them.",

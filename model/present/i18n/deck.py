@@ -92,6 +92,7 @@ ZH: dict[str, str] = {
     "deck.resp_outside": "✗ 区间外",
     "deck.sure_title": "我们有多大把握？",
     "deck.sure_ci": "「{scheme}」预计净收益 {net}，{level:.0f}% 区间 {lo} – {hi}",
+    "deck.sure_point": "「{scheme}」预计净收益 {net}（重复次数太少，没有区间）",
     "deck.sure_p": "模拟中亏钱的比例：{p}",
     "deck.sure_top": "最影响结论的三个假设（取低值和高值时预测净收益的范围）：",
     "deck.sure_row": "{what}：{lo} – {hi}",
@@ -113,6 +114,23 @@ ZH: dict[str, str] = {
     "deck.plan_behaviour": "员工反应：根据 {months} 的数据拟合",
     "deck.plan_behaviour_assumed": "员工反应：假设值（未用本店数据拟合）",
     "deck.plan_source": "预测模型：{method}；区间含模型误差（按历史内滚动回测放宽）与活动上浮系数的不确定性。",
+    "deck.bot_title": "机器人客服分担了多少？",
+    "deck.bot_note": "人工 = 到达客服的会话；机器人 = 机器人独立处理的会话；全部 = 所有会话；平台口径 = 按平台规则计入机器人回复后的指标。",
+    "deck.bot_ci": "（区间 {lo} – {hi}）",
+    "deck.bot_resolved": "机器人独立解决约 {share} 的咨询{ci}，其余 {handed} 转给人工客服",
+    "deck.bot_chats": "模拟的 {days} 天里平均约 {all} 个会话：机器人处理 {bot} 个，人工处理 {human} 个",
+    "deck.bot_counts": "{platform}把机器人的回复计入：{kpis}；其余指标只看人工",
+    "deck.bot_counts_none": "{platform}的指标不计机器人的回复和评价：只看人工",
+    "deck.bot_pays_human": "「{scheme}」按人工接待的会话计奖（{kpis}）",
+    "deck.bot_pays_all": "「{scheme}」按全部会话（含机器人）计奖（{kpis}）",
+    "deck.bot_pays_mixed": "「{scheme}」部分指标按人工、部分按全部会话计奖（{kpis}）",
+    "deck.bot_view.human": "人工",
+    "deck.bot_view.bot": "机器人",
+    "deck.bot_view.all": "全部",
+    "deck.bot_view.platform": "平台口径",
+    "deck.bot_views_note": "每个指标有四种口径：人工（到达客服的会话，转人工的首次响应含机器人停留的时间）、机器人（机器人独立处理的会话）、全部（所有会话，回复取机器人和人工中更早的）、平台口径（平台考核时的算法）。",
+    "deck.bot_platform_note": "{platform}在考核中计入机器人的指标：{kpis}。",
+    "deck.bot_source": "规则来源：{source}",
 }
 
 EN: dict[str, str] = {
@@ -211,6 +229,7 @@ EN: dict[str, str] = {
     "deck.resp_outside": "✗ outside",
     "deck.sure_title": "How sure are we?",
     "deck.sure_ci": "'{scheme}': expected net gain {net}, {level:.0f}% interval {lo} – {hi}",
+    "deck.sure_point": "'{scheme}': expected net gain {net} (too few replications for an interval)",
     "deck.sure_p": "Share of simulations that lose money: {p}",
     "deck.sure_top": "The three assumptions that move the answer most (forecast net gain at their low and high):",
     "deck.sure_row": "{what}: {lo} – {hi}",
@@ -237,4 +256,26 @@ EN: dict[str, str] = {
     "deck.plan_behaviour_assumed": "Agents' response: assumed (not fitted to the shop's months)",
     "deck.plan_source": "Forecast model: {method}; the intervals hold the model's error (widened by rolling "
                         "back-tests inside the history) and the uncertainty of the events' uplifts.",
+    "deck.bot_title": "How much does the bot take on?",
+    "deck.bot_note": "Human = chats that reached the agents; bot = chats the bot handled alone; all = every chat; "
+                     "platform = as the platform counts bot replies.",
+    "deck.bot_ci": " (interval {lo} – {hi})",
+    "deck.bot_resolved": "The bot resolves about {share} of inquiries alone{ci}; the other {handed} go to the agents",
+    "deck.bot_chats": "About {all} chats on average over the {days} simulated day(s): {bot} handled by the bot, "
+                      "{human} by the agents",
+    "deck.bot_counts": "{platform} counts the bot's replies in: {kpis}; the other KPIs count the agents only",
+    "deck.bot_counts_none": "{platform} counts neither the bot's replies nor its ratings: the agents only",
+    "deck.bot_pays_human": "'{scheme}' pays on the chats the agents handled ({kpis})",
+    "deck.bot_pays_all": "'{scheme}' pays on every chat, the bot's included ({kpis})",
+    "deck.bot_pays_mixed": "'{scheme}' pays partly on the agents' chats, partly on every chat ({kpis})",
+    "deck.bot_view.human": "Human",
+    "deck.bot_view.bot": "Bot",
+    "deck.bot_view.all": "All",
+    "deck.bot_view.platform": "Platform",
+    "deck.bot_views_note": "Each KPI has four views: human (chats that reached the agents; a handed-over chat's "
+                           "first response includes the time with the bot), bot (chats the bot handled alone), all "
+                           "(every chat; a reply is the earlier of the bot's and the agent's) and platform (as the "
+                           "platform scores the shop).",
+    "deck.bot_platform_note": "KPIs in which {platform} counts the bot: {kpis}.",
+    "deck.bot_source": "Source of the rule: {source}",
 }
