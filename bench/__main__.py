@@ -27,7 +27,8 @@ EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top function
          "history": "bench.history_import",  # informational: import speed near the upload limit (issue 9)
          "agreement": "bench.agreement",  # issue 20: the agents' forecast vs the engine (uplift, reach), not a timing
          "response": "bench.response",  # issue 14: the response estimate's cost, recovery, effect sizes
-         "retime": "bench.retime"}  # issue 18 item 2: re-timed runs vs simulating again (gap, speed, compare ratio)
+         "retime": "bench.retime",  # issue 18 item 2: re-timed runs vs simulating again (gap, speed, compare ratio)
+         "tune": "bench.tune_screen"}  # issue 18 item 3: tune screened on the quick forecast vs every point
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -308,7 +308,7 @@ def _run_tune(args: argparse.Namespace, s: Scenario) -> dict[str, Any]:
         nonlocal bar
         from tqdm import tqdm
 
-        print(f"扫描 sweep: {len(spec.points)} 个点 points x {s.tuning.replications or s.meta.replications} 次重复 "
+        print(f"模拟 simulating: {len(spec.points)} 个点 points x {s.tuning.replications or s.meta.replications} 次重复 "
               f"replications · 估计 estimate ≤ {est:,.0f} s", file=sys.stderr)
         bar = tqdm(total=len(spec.points), desc="调优 tuning", unit="pt", file=sys.stderr, disable=None)
 
@@ -317,11 +317,26 @@ def _run_tune(args: argparse.Namespace, s: Scenario) -> dict[str, Any]:
             bar.n = done
             bar.refresh()
 
+    screen_bar = None
+
+    def screened(done: int, total: int) -> None:
+        nonlocal screen_bar
+        if screen_bar is None:
+            from tqdm import tqdm
+
+            screen_bar = tqdm(total=total, desc="快速筛选 screening (quick forecast)", unit="pt", file=sys.stderr,
+                              disable=None)
+        screen_bar.n = done
+        screen_bar.refresh()
+        if done == total:
+            screen_bar.close()
+
     try:
         with make_executor(workers=args.workers, scheduler=args.scheduler,
                            timeout_s=args.scheduler_timeout) as (ex, n):
             return tune(s, axes=axes, store_path=args.store, executor=ex, workers=n, progress=progress,
-                        on_plan=plan, file=str(args.scenario), band=not args.no_band)
+                        on_plan=plan, file=str(args.scenario), band=not args.no_band,
+                        screen=False if getattr(args, "no_screen", False) else None, on_screen=screened)
     finally:
         if bar is not None:
             bar.close()
@@ -477,6 +492,9 @@ def _add_tune_options(tp: argparse.ArgumentParser) -> None:
                     help="seconds to wait for the Dask scheduler (default 10)")
     tp.add_argument("--store", default=str(DEFAULT_STORE), metavar="PATH",
                     help=f"DuckDB file the sweep persists in (default {DEFAULT_STORE})")
+    tp.add_argument("--no-screen", action="store_true",
+                    help="simulate every grid point (default with agents responding: screen the grid on the quick "
+                         "forecast and simulate a shortlist; docs/tuning.md)")
     for flag, what in (("--min-reach", "smallest share of agents reaching the target"),
                        ("--max-payout-share", "largest payout / incremental gross profit"),
                        ("--max-p-loss", "largest probability of a net loss"),

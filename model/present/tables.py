@@ -240,6 +240,14 @@ def tune_duplicate_lines(doc: dict[str, Any], lang: str) -> list[str]:
             for d in doc.get("duplicates") or []]
 
 
+def tune_screening_text(doc: dict[str, Any], lang: str) -> str | None:
+    """How the grid was screened (:mod:`model.tuning.screen`), or None when every point was simulated."""
+    sc = doc.get("screening") or {}
+    if not sc.get("method"):
+        return None
+    return t("tun.screening", lang, screened=sc["screened"], kept=sc["kept"])
+
+
 def tune_table(doc: dict[str, Any]) -> str:
     """The recommendation in words (zh, en), the grid-edge flag, the schemes computed once, the binding constraint
     and the frontier as a small table."""
@@ -249,6 +257,8 @@ def tune_table(doc: dict[str, Any]) -> str:
              f"{sw['computed']} computed now; store {sw['store']})", "", rec["reason"]["zh"], rec["reason"]["en"]]
     if rec.get("at_grid_edge"):
         lines += ["", tune_edge_text(rec, "zh"), tune_edge_text(rec, "en")]
+    if tune_screening_text(doc, "zh"):
+        lines += ["", tune_screening_text(doc, "zh"), tune_screening_text(doc, "en")]
     dups = list(zip(tune_duplicate_lines(doc, "zh"), tune_duplicate_lines(doc, "en"), strict=True))
     if dups:
         lines.append("")

@@ -23,6 +23,7 @@ from model.schema import Scenario, scenario_from_dict
 from model.text import finite as _num
 from model.tuning.optimise import recommend
 from model.tuning.run import apply_point, engine_key, scenario_hash
+from model.tuning.screen import MIN_POINTS, quick_rows, screened_spec, shortlist
 from model.tuning.spec import SweepSpec, default_grid, grid
 from model.tuning.store import DEFAULT_STORE, SweepStore
 from model.tuning.sweep import (
@@ -56,6 +57,8 @@ def tune(
     file: str = "<scenario>",
     estimate: bool = True,
     band: bool = False,
+    screen: bool | None = None,
+    on_screen: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Run (or resume) the tuning sweep of a scenario and return the tune document.
 
@@ -71,6 +74,10 @@ def tune(
         estimate: time one replication and refuse a sweep of more than a day.
         band: put the recommendation's band over the behaviour assumptions on the document (``band``, see
             :func:`recommendation_band`; one base run and about a dozen equilibrium solves).
+        screen: screen the grid on the quick forecast and simulate only a shortlist
+            (:mod:`model.tuning.screen`); None = when agents respond and the grid has more than
+            :data:`model.tuning.screen.MIN_POINTS` points. The document's ``screening`` says what was done.
+        on_screen: ``on_screen(done, total)`` after each screened point.
 
     Raises:
         ScenarioError: bad keys or values, a sweep too long, no feasible target (NoFeasibleTarget), a lost
@@ -80,13 +87,25 @@ def tune(
     base = _with_reps(s, reps)
     per_point, levels = estimate_seconds(base, 1, workers=workers) if estimate else (None, {})
     spec = sweep_spec_for(base, axes, replications=reps, levels=levels)
+    full = spec
+    screening: dict[str, Any] = {"screened": len(spec.points), "kept": len(spec.points), "method": None}
+    if screen is None:
+        screen = base.behaviour.active and len(spec.points) > MIN_POINTS
+    if screen:
+        import time
+
+        t0 = time.perf_counter()
+        keep, screening = shortlist(base, spec, quick_rows(base, spec, file=file, progress=on_screen))
+        screening["seconds"] = time.perf_counter() - t0
+        spec = screened_spec(spec, keep)
     if on_plan is not None:
         on_plan(spec, (per_point or 0.0) * len(spec.points))
     with SweepStore(store_path) as st:
         run = run_sweep(base, spec, st, executor=executor, workers=workers, progress=progress, file=file,
                         estimate=estimate, per_point_s=per_point)
         rows = st.rows(run.sweep_id)
-    doc = document(base, summary_rows=rows, run=run, spec=spec, store_path=store_path, file=file)
+    doc = document(base, summary_rows=rows, run=run, spec=spec, store_path=store_path, file=file, axes=full.axes)
+    doc["screening"] = screening
     if band:
         bases: dict[str, Any] = {}
         doc["band"] = recommendation_band(base, doc, file=file, bases=bases)

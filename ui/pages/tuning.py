@@ -19,7 +19,7 @@ from model.kpicodes import KPI_CODES
 from model.limits import max_workers
 from model.present.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
 from model.present.i18n import kpi_label, t
-from model.present.tables import tune_duplicate_lines, tune_edge_text, tune_flip_lines
+from model.present.tables import tune_duplicate_lines, tune_edge_text, tune_flip_lines, tune_screening_text
 from model.scenario import read_toml
 from model.schema import scenario_from_dict
 from model.tuning.store import DEFAULT_STORE, SweepStore
@@ -129,15 +129,18 @@ def _run(s: Any, path: str, store: str, lang: str, *, workers: int, scheduler: s
     def progress(done: int, total: int) -> None:
         bar.progress(done / max(1, total), text=t("tun.running", lang, done=done, total=total))
 
+    def screened(done: int, total: int) -> None:
+        bar.progress(done / max(1, total), text=t("tun.screening_running", lang, done=done, total=total))
+
     try:
         if scheduler:
             with make_executor(scheduler=scheduler) as (ex, n):
                 doc = tune(s, store_path=store, executor=ex, workers=n, progress=progress, on_plan=plan, file=path,
-                           band=True)
+                           band=True, on_screen=screened)
         else:
             ex = _pool(workers) if workers > 1 else None
             doc = tune(s, store_path=store, executor=ex, workers=workers, progress=progress, on_plan=plan, file=path,
-                       band=True)
+                       band=True, on_screen=screened)
         st.session_state[DOC_KEY] = doc
     except ScenarioError as err:
         st.session_state.pop(DOC_KEY, None)
@@ -191,6 +194,9 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     edge = tune_edge_text(rec, lang)
     if edge:
         st.warning(edge)
+    screening = tune_screening_text(doc, lang)
+    if screening:
+        st.caption(screening)
     for line in tune_duplicate_lines(doc, lang):
         st.caption(line)
     b = doc.get("binding_constraint")
