@@ -77,6 +77,26 @@ def test_the_fit_is_the_best_of_its_profile(fit):
         assert lo <= fit.values[p] <= hi, (p, fit.values[p], prof.grid[k])
 
 
+def test_two_workers_give_the_same_estimate(fit, months):
+    """The grid points of a profile are solved on worker processes: the same solves, the same numbers, whatever
+    the number of workers (issue 14 leftover; bench/response.py times 2 workers against 1)."""
+    two = R.estimate(months, passes=1, bootstrap=200, workers=2)
+    assert two.solves == fit.solves
+    assert two.values == fit.values
+    assert two.intervals == fit.intervals
+    assert two.identified == fit.identified and two.reasons == fit.reasons
+    assert np.array_equal(two.predicted, fit.predicted, equal_nan=True)
+    for p, prof in fit.profiles.items():
+        assert np.array_equal(two.profiles[p].j, prof.j)
+    assert two.predictor is not None and two.predictor.executor is None  # the pool is closed afterwards
+
+
+def test_two_workers_give_the_same_backtest(bt, months):
+    two = R.backtest(months, params=("selling_cost_yuan", "speed_cost_yuan"), bootstrap=100, workers=2)
+    assert two["team"] == bt["team"]
+    assert two["agents"] == bt["agents"]
+
+
 def test_refuses_months_that_cannot_show_a_response(months):
     with pytest.raises(ScenarioError, match="at least two months"):
         R.check_months(months[:1])

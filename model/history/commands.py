@@ -211,10 +211,12 @@ def _calibrate_months(args: argparse.Namespace, template: Any) -> int:
 
     check_months(months)
     s, norm, cal = norm_scenario(months, template)
-    est = estimate(months, template, norm=(s, norm), passes=args.passes, progress=_progress("估计 estimate"))
+    est = estimate(months, template, norm=(s, norm), passes=args.passes, progress=_progress("估计 estimate"),
+                   workers=args.workers)
     bt = None
     if not args.no_backtest:
-        bt = backtest(months, template, passes=args.passes, progress=_progress("回测 back-test"))
+        bt = backtest(months, template, passes=args.passes, progress=_progress("回测 back-test"),
+                      workers=args.workers)
     text = with_behaviour(cal.toml, behaviour_toml(est, template, bt))
     import tomllib
 
@@ -292,6 +294,9 @@ def add_history_commands(sub: Any) -> None:
                         "to a scheme from the months, with a back-test of the last month (docs/history.md)")
     c.add_argument("--passes", type=int, default=1, choices=[1, 2, 3],
                    help="coordinate-descent passes of the response estimate (default 1)")
+    c.add_argument("--workers", type=int, default=1,
+                   help="with --schemes: worker processes for the response estimate's equilibrium solves (default 1; "
+                        "the result is the same for any number)")
     c.add_argument("--no-backtest", action="store_true", help="with --schemes: skip the back-test of the last month")
     c.add_argument("--out", required=True, metavar="SCENARIO.toml", help="where to write the calibrated scenario")
     c.add_argument("--template", default=None, metavar="SCENARIO.toml",

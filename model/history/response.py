@@ -177,25 +177,62 @@ def _demean(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------------------ model
-class Predictor:
-    """Expected per-agent KPIs of every month under a behaviour parameter vector (equilibria cached)."""
+def _effort(cfg: Behaviour, scheme, rec, outcomes, agents: pd.DataFrame, seed: int, gross_margin_share: float,
+            days: float) -> np.ndarray:
+    """The agents' equilibrium effort (agents, 4) under one scheme: one :func:`~model.behaviour.solver.solve`
+    (module level, so a worker process can run it; the serial path calls the same function)."""
+    return solve(cfg, scheme, rec, outcomes, agents, seed=seed, gross_margin_share=gross_margin_share,
+                 days=days).effort
 
-    def __init__(self, scenario: Scenario, months: list[Month], base, codes: list[str]) -> None:
+
+class Predictor:
+    """Expected per-agent KPIs of every month under a behaviour parameter vector (equilibria cached).
+
+    With an ``executor`` (a process pool from :func:`model.tuning.run.make_executor`, or a Dask one),
+    :meth:`prefetch` sends the equilibria of many parameter vectors to its workers at once; each solve is the same
+    deterministic function of (parameters, scheme, base run), so the predictions are the same with any number of
+    workers (tests/test_history_response.py checks 1 against 2).
+    """
+
+    def __init__(self, scenario: Scenario, months: list[Month], base, codes: list[str], executor=None) -> None:
         self.s = scenario
         self.months = months
         self.base = base
         self.rec = base_record(base)
         self.codes = codes
+        self.executor = executor
         n = self.rec.sums.shape[0]
         w = self.rec.weeks
         self.zero_noise = Noise(np.zeros((1, n, w, 8)), np.zeros((1, n, 3)), np.zeros((1, w, 2)), np.zeros((1, n, 3)))
         self._cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._pending: dict[tuple, Any] = {}  # key -> future of the effort (prefetched on the executor)
         self.solves = 0
+
+    @staticmethod
+    def _key(cfg: Behaviour, scheme) -> tuple:
+        return (scheme.model_dump_json() if scheme is not None else None, tuple(getattr(cfg, p) for p in ESTIMABLE))
+
+    def _args(self, cfg: Behaviour, scheme) -> tuple:
+        s = self.s
+        return (cfg, scheme, self.rec, s.outcomes, self.base.agents, s.meta.seed, s.economics.gross_margin_share,
+                float(s.meta.days))
+
+    def prefetch(self, cfgs: list[Behaviour], schemes: list | None = None) -> None:
+        """Start the equilibria of ``cfgs`` under every month's scheme (or ``schemes``) on the executor; no-op
+        without one. :meth:`_one` then waits for each result instead of solving it here."""
+        if self.executor is None:
+            return
+        for cfg in cfgs:
+            for scheme in (schemes if schemes is not None else [m.scheme for m in self.months]):
+                if scheme is None:
+                    continue
+                key = self._key(cfg, scheme)
+                if key not in self._cache and key not in self._pending:
+                    self._pending[key] = self.executor.submit(_effort, *self._args(cfg, scheme))
 
     def _one(self, cfg: Behaviour, scheme) -> tuple[np.ndarray, np.ndarray]:
         """(KPIs (agents, K) on the moment scale, effort (agents, 4)) under one scheme."""
-        key = (scheme.model_dump_json() if scheme is not None else None,
-               tuple(getattr(cfg, p) for p in ESTIMABLE))
+        key = self._key(cfg, scheme)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
@@ -204,9 +241,8 @@ class Predictor:
         if scheme is None:
             effort = np.zeros((n, len(DIMS)))
         else:
-            eq = solve(cfg, scheme, self.rec, s.outcomes, self.base.agents, seed=s.meta.seed,
-                       gross_margin_share=s.economics.gross_margin_share, days=float(s.meta.days))
-            effort = eq.effort
+            fut = self._pending.pop(key, None)
+            effort = fut.result() if fut is not None else _effort(*self._args(cfg, scheme))
             self.solves += 1
         sums = forecast_sums(cfg, self.rec, s.outcomes, effort[None], self.zero_noise, np.array([0]))[0].sum(axis=1)
         r = ratios(pd.DataFrame(sums, columns=list(SUM_COLUMNS)))
@@ -327,6 +363,7 @@ def _profile(pred: Predictor, mom: Moments, cfg: Behaviour, values: dict[str, fl
              centre: float, progress: Callable[[], None] | None) -> Profile:
     lo, hi = _BOUNDS[param]
     grid = np.unique(np.clip(centre * FACTORS, lo, hi))
+    pred.prefetch([_cfg(cfg, {**values, param: float(g)}) for g in grid])  # the grid's solves are independent
     preds, efforts = [], []
     for g in grid:
         p, e = pred.predict(_cfg(cfg, {**values, param: float(g)}))
@@ -461,7 +498,8 @@ def _merge(histories: list[History]) -> History:
 def estimate(months: list[Month], template: Scenario | None = None, *, replications: int = 2,
              bootstrap: int = BOOTSTRAP, passes: int = 1, params: tuple[str, ...] = ESTIMABLE,
              progress: Callable[[int, int], None] | None = None, seed: int = 0,
-             norm: tuple[Scenario, tuple[str, str]] | None = None) -> Estimate:
+             norm: tuple[Scenario, tuple[str, str]] | None = None, workers: int = 1,
+             executor: Any = None) -> Estimate:
     """Fit the response parameters to the months.
 
     Args:
@@ -474,8 +512,20 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
         progress: called as ``progress(done, total)`` after each profile point.
         seed: of the bootstrap.
         norm: a precomputed (scenario, norm text) from :func:`norm_scenario` (the back-test passes its own).
+        workers: worker processes for the equilibrium solves (the grid points of one parameter's profile are
+            solved at once; 1 = in this process). The result is the same for any number.
+        executor: an executor already open (the back-test's); overrides ``workers``.
     """
     check_months(months)
+    if executor is None and workers > 1:
+        from model.tuning.run import make_executor
+
+        with make_executor(workers=workers) as (ex, _):
+            est = estimate(months, template, replications=replications, bootstrap=bootstrap, passes=passes,
+                           params=params, progress=progress, seed=seed, norm=norm, executor=ex)
+        assert est.predictor is not None
+        est.predictor.executor = None  # the pool is closed: later predictions run here
+        return est
     from model.simulate import simulate
 
     if norm is None:
@@ -483,14 +533,14 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
     else:
         s, norm_text = norm
     s = with_edits(s, {"meta.replications": int(replications)}, notices=[])
-    base = simulate(s)
+    base = simulate(s, executor=executor)  # identical records whichever process runs a replication
     cfg = s.behaviour
     agents = [str(a) for a in base.agents["name"]]
     panel = _panel(months, agents, cfg, s.outcomes.aov_cv)
     if not panel.codes:
         raise ScenarioError("the exports give none of the KPIs the estimate reads (询单转化率, 客单价, 平均响应时间, "
                             "好评率)", key="months")
-    pred = Predictor(s, months, base, panel.codes)
+    pred = Predictor(s, months, base, panel.codes, executor=executor)
     start = {p: float(getattr(cfg, p)) for p in ESTIMABLE}
     values = dict(start)
     total = passes * len(params) * len(FACTORS)
@@ -508,6 +558,7 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
             prof = _profile(pred, mom, cfg, values, p, values[p], tick)
             profiles[p] = prof
             values[p] = _vertex(prof.grid, prof.j)
+    pred.prefetch([_cfg(cfg, values)])
     fitted, _ = pred.predict(_cfg(cfg, values))
     jmin = float(mom.j(fitted))
     dof = max(int((mom.v > 0).sum()) - int((mom.v > 0).any(axis=0).sum()) - len(params), 1)  # (M - 1) K - p
@@ -586,7 +637,8 @@ def _team(code: str, f: np.ndarray, counts: dict[str, np.ndarray], conv: np.ndar
     return float(np.sum(w * np.nan_to_num(f)) / np.sum(w)) if np.sum(w) > 0 else float("nan")
 
 
-def backtest(months: list[Month], template: Scenario | None = None, *, z: float = 1.645, **kw: Any) -> dict[str, Any]:
+def backtest(months: list[Month], template: Scenario | None = None, *, z: float = 1.645, workers: int = 1,
+             **kw: Any) -> dict[str, Any]:
     """Fit on every month but the last; forecast the last month under its own scheme and set it beside the actual.
 
     Per agent: forecast = the agent's ability (its mean residual over the fit months) + the predicted moment under
@@ -612,6 +664,14 @@ def backtest(months: list[Month], template: Scenario | None = None, *, z: float 
                 "reason": (f"最后一个月之前的月份({', '.join(m.month for m in fit_m)})都是同一个方案,无法拟合,所以不能回测。",
                            f"The months before the last ({', '.join(m.month for m in fit_m)}) were all paid by one "
                            "scheme, so they cannot be fitted and the last month cannot be back-tested.")}
+    if workers > 1 and kw.get("executor") is None:
+        from model.tuning.run import make_executor
+
+        kw.pop("executor", None)
+        with make_executor(workers=workers) as (ex, _):
+            out = backtest(months, template, z=z, executor=ex, **kw)
+        out["estimate"].predictor.executor = None  # the pool is closed: later predictions run here
+        return out
     est = estimate(fit_m, template, **kw)
     pred = est.predictor
     assert pred is not None
@@ -628,6 +688,8 @@ def backtest(months: list[Month], template: Scenario | None = None, *, z: float 
             ability = np.nanmean(np.where(mask, y - p_fit, np.nan), axis=0)  # (N, K)
         return ability + p_last
 
+    ends = [cfg.model_copy(update={p: v}) for p, iv in est.intervals.items() for v in iv]
+    pred.prefetch([cfg, *ends], schemes=[*(m.scheme for m in fit_m), last.scheme])  # independent solves
     with np.errstate(invalid="ignore"):
         f0 = forecast(cfg)
     var_par = np.zeros_like(f0)
