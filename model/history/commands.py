@@ -41,15 +41,14 @@ def _load(args: argparse.Namespace, path: str | None = None) -> History:
 
 def _load_all(args: argparse.Namespace) -> History:
     """The export(s) as one history (several files: their rows together; a month in two files is refused)."""
-    from model.history.months import split_months
-    from model.history.response import _merge
+    from model.history.months import merge_histories, split_months
 
     paths = args.export if isinstance(args.export, list) else [args.export]
     hs = [_load(args, p) for p in paths]
     if len(hs) == 1:
         return hs[0]
     split_months(hs)  # refuses a month given twice, naming both files
-    return _merge(hs)
+    return merge_histories(hs)
 
 
 def _write(path: str, data: bytes, key: str) -> None:

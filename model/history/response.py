@@ -38,7 +38,6 @@ scheme, team and per agent, with a 90% interval.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,7 +56,7 @@ from model.behaviour.kpimodel import (
 from model.behaviour.solver import solve
 from model.edits import with_edits
 from model.errors import ScenarioError
-from model.history.months import Month
+from model.history.months import Month, merge_histories
 from model.history.sums import kpi_sums, kpis
 from model.history.validate import History
 from model.kpi import SUM_COLUMNS, ratios
@@ -452,7 +451,7 @@ def norm_scenario(months: list[Month], template: Scenario | None, *, refine_step
 
     base_months = [m for m in months if m.scheme is None]
     use = base_months or months
-    h = _merge([m.history for m in use])
+    h = merge_histories([m.history for m in use])
     tpl = template or response_template()
     cal = calibrate(h, tpl, refine_steps=refine_steps)
     labels = ", ".join(m.month for m in use)
@@ -483,16 +482,6 @@ def response_template() -> Scenario:
 
     t = _template()
     return with_edits(t, {"agents.reaction_latency": DEFAULT_LATENCY}, notices=[])
-
-
-def _merge(histories: list[History]) -> History:
-    if len(histories) == 1:
-        return histories[0]
-    first = histories[0]
-    data = pd.concat([h.data for h in histories], ignore_index=True)
-    raw = pd.concat([h.raw for h in histories])
-    raw = raw[~raw.index.duplicated(keep="first")]
-    return dataclasses.replace(first, data=data, raw=raw)
 
 
 def estimate(months: list[Month], template: Scenario | None = None, *, replications: int = 2,
