@@ -120,6 +120,32 @@ def test_a_cost_no_scheme_pays_on_is_not_identified(months):
     assert est.values["selling_cost_yuan"] == est.start["selling_cost_yuan"]
 
 
+def test_the_norm_says_what_it_rests_on(months):
+    """One base-pay month: the norm rests on it, said (nothing widened). None: all months, and which scheme
+    dominates when one paid two of three. Two base-pay months: their average. Repeated schemes are noted."""
+    M = months[0].__class__
+    base, x, y, z = months  # base pay, conversion threshold, response prize, rating + conversion
+    one = R.norm_note(months)
+    assert "rests on one base-pay-only month, 2026-07" in one[1] and "do not include" in one[1]
+    assert "2026-07" in one[0] and "区间没有包含" in one[0]
+    two_base = [base, M("2026-08", x.history, None), y]
+    both = R.norm_note(two_base)
+    assert "average of the 2 base-pay-only months: 2026-07, 2026-08" in both[1]
+    # two months of the same scheme plus one other, no base pay: all months, leaning to the repeated scheme
+    same = [M("2026-07", base.history, x.scheme), x, y]
+    none = R.norm_note(same)
+    assert "No month was paid by base pay only" in none[1] and "2026-07, 2026-08, 2026-09" in none[1]
+    assert f"'{x.scheme.name}' paid 2 of the 3 months" in none[1] and "do not include" in none[1]
+    assert x.scheme.name in none[0]
+    notes = R.repeat_notes(same)
+    assert len(notes) == 1 and notes[0][1].startswith("2026-07, 2026-08 were all paid by")
+    assert R.repeat_notes(months) == [] and R.repeat_notes(two_base) == []  # base pay repeated is the norm, not noted
+    R.check_months(same)  # two schemes: estimable
+    # its back-test would fit on the two months of one scheme: refused, naming them
+    out = R.backtest(same)
+    assert not out["available"] and "2026-07, 2026-08" in out["reason"][1] and "one scheme" in out["reason"][1]
+
+
 def test_profile_interval_is_where_the_rise_crosses_the_chi_square_point():
     grid = 2.0 ** np.arange(-3, 4) * 100
     x = np.log(grid / 100)

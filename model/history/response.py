@@ -444,6 +444,57 @@ def check_months(months: list[Month]) -> None:
                             "respond to one; add a month under another scheme (or base pay only)", key="months")
 
 
+def norm_note(months: list[Month]) -> tuple[str, str]:
+    """(zh, en) which months set the agents' norm, and what that rests on.
+
+    Several base-pay months: their average. Exactly one: that one month, with whatever was special about it (its
+    common shock, a promotion, a slack week) read as the norm. None: the average of all months, which carries their
+    effort, weighted by how many months each scheme paid. Nothing is widened for this; the text says it instead.
+    """
+    base_months = [m for m in months if m.scheme is None]
+    if len(base_months) >= 2:
+        labels = ", ".join(m.month for m in base_months)
+        return (f"客服的常态(不努力时的水平)取自 {len(base_months)} 个只发底薪的月份的平均:{labels}。",
+                f"The agents' norm (their level without extra effort) is the average of the {len(base_months)} "
+                f"base-pay-only months: {labels}.")
+    if len(base_months) == 1:
+        m = base_months[0].month
+        return (f"客服的常态(不努力时的水平)只取自一个只发底薪的月份:{m}。这个月的特殊情况(大促、淡季、当月的整体波动)"
+                "都会被当作常态,影响每个估计值;区间没有包含这一点。",
+                f"The agents' norm (their level without extra effort) rests on one base-pay-only month, {m}: "
+                "whatever was special about it (a promotion, a slack week, the month's common shock) is read as the "
+                "norm and moves every estimate; the intervals do not include that.")
+    labels = ", ".join(m.month for m in months)
+    counts: dict[str, int] = {}
+    for m in months:
+        counts[m.scheme.name] = counts.get(m.scheme.name, 0) + 1  # type: ignore[union-attr]
+    zh = (f"没有只发底薪的月份:客服的常态取自所有月份({labels})的平均,其中含各月方案下的平均努力,估计会偏保守;"
+          "区间没有包含这一点。")
+    en = (f"No month was paid by base pay only: the agents' norm is the average of all months ({labels}), which "
+          "includes the months' average effort, so the estimate leans conservative; the intervals do not include that.")
+    top, n = max(counts.items(), key=lambda kv: kv[1])
+    if n >= 2:
+        zh += f"其中'{top}'支付了 {len(months)} 个月中的 {n} 个月,常态偏向它下的努力。"
+        en += f" '{top}' paid {n} of the {len(months)} months, so the norm leans to the effort under it."
+    return zh, en
+
+
+def repeat_notes(months: list[Month]) -> list[tuple[str, str]]:
+    """(zh, en) per scheme that paid two or more months: those months are repeated observations of one response
+    (their differences are noise to the fit, and they count twice in the norm when there is no base-pay month)."""
+    groups: dict[str, list[str]] = {}
+    for m in months:
+        groups.setdefault(m.scheme.name if m.scheme is not None else "", []).append(m.month)
+    out = []
+    for name, ms in groups.items():
+        if len(ms) < 2 or not name:
+            continue
+        out.append((f"{', '.join(ms)} 都由'{name}'支付:它们是同一种反应的重复观测,月份之间的差别算作噪声。",
+                    f"{', '.join(ms)} were all paid by '{name}': they are repeated observations of one response, "
+                    "and their differences count as noise."))
+    return out
+
+
 def norm_scenario(months: list[Month], template: Scenario | None, *, refine_steps: int = 2
                   ) -> tuple[Scenario, tuple[str, str], Any]:
     """The calibrated scenario of the agents' norm (one 30-day month, behaviour on) and which months set it."""
@@ -454,15 +505,7 @@ def norm_scenario(months: list[Month], template: Scenario | None, *, refine_step
     h = merge_histories([m.history for m in use])
     tpl = template or response_template()
     cal = calibrate(h, tpl, refine_steps=refine_steps)
-    labels = ", ".join(m.month for m in use)
-    if base_months:
-        norm = (f"客服的常态(不努力时的水平)取自只发底薪的月份:{labels}。",
-                f"The agents' norm (their level without extra effort) comes from the base-pay-only month(s): {labels}.")
-    else:
-        norm = (f"没有只发底薪的月份:客服的常态取自所有月份({labels})的平均,其中含各月方案下的平均努力,"
-                "估计会偏保守。",
-                f"No month was paid by base pay only: the agents' norm is the average of all months ({labels}), "
-                "which includes the months' average effort, so the estimate leans conservative.")
+    norm = norm_note(months)
     cfg = tpl.behaviour if tpl.behaviour.active else Behaviour(model="effort_equilibrium")
     s = with_edits(cal.scenario, {"meta.days": 30, "meta.months": 1}, notices=[])
     s = s.model_copy(update={"behaviour": cfg.model_copy(update={"model": "effort_equilibrium", "estimated": None})})
@@ -599,7 +642,7 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
     fitted, _ = pred.predict(final)
     est_block = Estimated(months=[m.month for m in months], intervals=intervals,
                           not_identified=[p for p in ESTIMABLE if not identified[p]])
-    notes: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = repeat_notes(months)
     vol = panel.counts["inquiries"].sum(axis=1)
     if vol.min() > 0 and vol.max() / vol.min() > 1.3:
         notes.append(("各月询单量相差超过 30%(大促或淡季?):整个团队的月度变化会被算作方案的作用,请谨慎解读。",
