@@ -120,6 +120,20 @@ def test_a_cost_no_scheme_pays_on_is_not_identified(months):
     assert est.values["selling_cost_yuan"] == est.start["selling_cost_yuan"]
 
 
+def test_two_passes_take_the_intervals_from_profiles_at_the_final_values(months):
+    """With two passes the last profiles are taken again at the final values (each pass's profile is conditional
+    on the others' values at that moment); the values are the passes' and each final grid is centred on its value."""
+    est = R.estimate(months[:3], params=("selling_cost_yuan", "speed_cost_yuan"), passes=2, bootstrap=20)
+    again = R.estimate(months[:3], params=("selling_cost_yuan", "speed_cost_yuan"), passes=2, bootstrap=20,
+                       final_profiles=False)
+    assert est.values == again.values
+    for p in ("selling_cost_yuan", "speed_cost_yuan"):
+        grid = est.profiles[p].grid
+        assert grid[len(grid) // 2] == pytest.approx(est.values[p])
+    # the first parameter's stale profile (taken before the second moved) differs from the final one
+    assert not np.array_equal(est.profiles["selling_cost_yuan"].j, again.profiles["selling_cost_yuan"].j)
+
+
 def test_the_norm_says_what_it_rests_on(months):
     """One base-pay month: the norm rests on it, said (nothing widened). None: all months, and which scheme
     dominates when one paid two of three. Two base-pay months: their average. Repeated schemes are noted."""

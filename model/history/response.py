@@ -333,25 +333,38 @@ def _vertex(grid: np.ndarray, j: np.ndarray) -> float:
 
 
 def profile_interval(grid: np.ndarray, rise: np.ndarray, at: float, level: float = CHI2_90) -> tuple[float, float]:
-    """The values whose profile rise (scaled) stays under ``level``: linear in log(value) between grid points,
-    from the estimate ``at`` outwards; the grid's end where it never crosses."""
+    """The values whose profile rise (scaled) stays under ``level``, from the estimate ``at`` outwards; the grid's
+    end where it never crosses. Between the last grid point inside and the first outside, the crossing is read off
+    a parabola in log(value) through those two and the next point inward (a profile's rise is convex there; a
+    straight line drawn over a factor-2 step put the crossing too close: on the sample the truth of the service
+    cost, whose rise is 0.7, fell outside); a straight line where the parabola does not cross in that step."""
     x = np.log(grid)
     xa = math.log(at)
     k = int(np.clip(np.searchsorted(x, xa), 1, len(x) - 1)) if len(x) > 1 else 0
     lo, hi = float(grid[0]), float(grid[-1])
     for i in range(k - 1, -1, -1):  # walk down from the estimate
         if rise[i] > level:
-            j = i + 1
-            t = (level - rise[j]) / (rise[i] - rise[j]) if rise[i] != rise[j] else 0.0
-            lo = float(math.exp(x[j] + t * (x[i] - x[j])))
+            lo = float(math.exp(_crossing(x, rise, i, i + 1, i + 2, level)))
             break
     for i in range(k, len(x)):  # and up
         if rise[i] > level:
-            j = i - 1
-            t = (level - rise[j]) / (rise[i] - rise[j]) if rise[i] != rise[j] else 0.0
-            hi = float(math.exp(x[j] + t * (x[i] - x[j])))
+            hi = float(math.exp(_crossing(x, rise, i, i - 1, i - 2, level)))
             break
     return min(lo, at), max(hi, at)
+
+
+def _crossing(x: np.ndarray, rise: np.ndarray, i: int, j: int, jj: int, level: float) -> float:
+    """Where the rise crosses ``level`` between x[j] (inside) and x[i] (outside): on the parabola through i, j and
+    jj (the next point inward) when it is convex and crosses in that step, else on the straight line."""
+    if 0 <= jj < len(x):
+        a, b, c = np.polyfit(x[[i, j, jj]], rise[[i, j, jj]], 2)
+        if a > 0:
+            lo_x, hi_x = sorted((x[i], x[j]))
+            for r in np.roots([a, b, c - level]):
+                if abs(r.imag) < 1e-12 and lo_x - 1e-12 <= r.real <= hi_x + 1e-12:
+                    return float(r.real)
+    t = (level - rise[j]) / (rise[i] - rise[j]) if rise[i] != rise[j] else 0.0
+    return float(x[j] + t * (x[i] - x[j]))
 
 
 def _cfg(cfg: Behaviour, values: dict[str, float]) -> Behaviour:
@@ -531,7 +544,7 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
              bootstrap: int = BOOTSTRAP, passes: int = 1, params: tuple[str, ...] = ESTIMABLE,
              progress: Callable[[int, int], None] | None = None, seed: int = 0,
              norm: tuple[Scenario, tuple[str, str]] | None = None, workers: int = 1,
-             executor: Any = None) -> Estimate:
+             executor: Any = None, final_profiles: bool | None = None) -> Estimate:
     """Fit the response parameters to the months.
 
     Args:
@@ -547,6 +560,10 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
         workers: worker processes for the equilibrium solves (the grid points of one parameter's profile are
             solved at once; 1 = in this process). The result is the same for any number.
         executor: an executor already open (the back-test's); overrides ``workers``.
+        final_profiles: after the passes, profile every parameter again at the final values of the others, and
+            take the intervals and identification from those profiles (the values are kept). Default: with two
+            passes or more. Each pass's profile is conditional on the other parameters' values at that moment;
+            when a later parameter moves (decision noise after the service cost), the earlier profile is stale.
     """
     check_months(months)
     if executor is None and workers > 1:
@@ -554,7 +571,8 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
 
         with make_executor(workers=workers) as (ex, _):
             est = estimate(months, template, replications=replications, bootstrap=bootstrap, passes=passes,
-                           params=params, progress=progress, seed=seed, norm=norm, executor=ex)
+                           params=params, progress=progress, seed=seed, norm=norm, executor=ex,
+                           final_profiles=final_profiles)
         assert est.predictor is not None
         est.predictor.executor = None  # the pool is closed: later predictions run here
         return est
@@ -575,7 +593,9 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
     pred = Predictor(s, months, base, panel.codes, executor=executor)
     start = {p: float(getattr(cfg, p)) for p in ESTIMABLE}
     values = dict(start)
-    total = passes * len(params) * len(FACTORS)
+    if final_profiles is None:
+        final_profiles = passes >= 2
+    total = (passes + int(final_profiles)) * len(params) * len(FACTORS)
     done = [0]
 
     def tick() -> None:
@@ -590,6 +610,9 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
             prof = _profile(pred, mom, cfg, values, p, values[p], tick)
             profiles[p] = prof
             values[p] = _vertex(prof.grid, prof.j)
+    if final_profiles:  # the intervals' profiles at the final values of every other parameter (values kept)
+        for p in params:
+            profiles[p] = _profile(pred, mom, cfg, values, p, values[p], tick)
     pred.prefetch([_cfg(cfg, values)])
     fitted, _ = pred.predict(_cfg(cfg, values))
     jmin = float(mom.j(fitted))
