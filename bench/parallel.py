@@ -11,10 +11,9 @@ Budget (DESIGN.md): >= 1.8x on 2 worker processes.
 from __future__ import annotations
 
 import os
-import resource
 from typing import Any
 
-from bench.common import TAOBAO, info, interleaved, paired_ratio, verdict, write_result
+from bench.common import TAOBAO, cpu_s, info, interleaved, paired_ratio, verdict, write_result
 
 
 def run(quick: bool = False, repeat: int = 3) -> dict[str, Any]:
@@ -28,9 +27,9 @@ def run(quick: bool = False, repeat: int = 3) -> dict[str, Any]:
 
     def timed(workers: int):
         def f() -> int:
-            c0 = _cpu_s()
+            c0 = cpu_s()
             n = len(simulate(s, replications=4, workers=workers).chats)
-            cpu[f"workers_{workers}"].append(_cpu_s() - c0)
+            cpu[f"workers_{workers}"].append(cpu_s() - c0)
             return n
         return f
 
@@ -53,11 +52,6 @@ def run(quick: bool = False, repeat: int = 3) -> dict[str, Any]:
     write_result("parallel", res)
     return res
 
-
-def _cpu_s() -> float:
-    """User + system CPU seconds of this process and its finished children (the pool's workers)."""
-    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
 
 
 if __name__ == "__main__":

@@ -45,7 +45,8 @@ def unstaffed_hours(s: Scenario) -> list[tuple[float, float]]:
     """Hours of the day in which chats arrive but no shift has an agent on duty, as [start_h, end_h) spans.
 
     Chats arrive inside ``traffic.open_hours`` in hours whose profile weight (pre- or after-sale) is above 0. A
-    shift on its break (``break_start_h``, ``break_h``) staffs nothing then.
+    shift on its break (``break_start_h``, ``break_h``) staffs nothing then, unless its breaks are staggered
+    (``break_stagger_h``) and some of its agents are not on break.
     Without shifts everyone works the open hours, so nothing is unstaffed; a shift with 0 agents (one agent
     spread over two shifts leaves one of them empty) staffs nothing.
     """
@@ -67,9 +68,8 @@ def unstaffed_hours(s: Scenario) -> list[tuple[float, float]]:
         gap = False
         if i < n:
             arrives = t.open_hours[0] <= h < t.open_hours[1] and weights[int(h)] > 0
-            staffed = any(_within(h, sh.start_h, sh.end_h) and sh.agents > 0  # a shift of 0 agents staffs nothing
-                          and not (sh.break_offset_h() is not None  # nor one on its break
-                                   and _within(h, sh.break_start_h, (sh.break_start_h + sh.break_h) % 24))
+            staffed = any(_within(h, sh.start_h, sh.end_h)  # a shift of 0 agents staffs nothing, nor one all on
+                          and sh.agents - sum(n for a, b, n in sh.break_spans() if _within(h, a, b)) > 0  # break
                           for sh in s.agents.shifts)
             gap = arrives and not staffed
         if gap and start is None:

@@ -212,6 +212,10 @@ class Shift(_Strict):
         "break the agents take no new chats (they keep the open ones) and the time is not on duty.")
     break_h: float = Field(0.0, ge=0, le=4, description="Length of the break in hours (0 = no break; needs "
                            "break_start_h).")
+    break_stagger_h: float = Field(
+        0.0, ge=0, le=12, description="Breaks in turns: the agents' break starts are spread from break_start_h "
+        "over this many hours, break_h apart (turns = floor(stagger / break_h) + 1; agent j of the shift takes turn "
+        "j mod turns), so the shift is never all on break at once (0 = everyone at break_start_h).")
 
     @field_validator("weekdays")
     @classmethod
@@ -238,6 +242,13 @@ class Shift(_Strict):
             if not 0 < at or at + self.break_h >= self.length_h():
                 raise ValueError(f"the break {self.break_start_h:g}+{self.break_h:g} h must lie inside the shift "
                                  f"{self.start_h:g}-{self.end_h:g} (after its start, ending before its end)")
+            last = at + (self.break_turns() - 1) * self.break_h
+            if last + self.break_h >= self.length_h():
+                raise ValueError(f"the last turn of the staggered break ({(self.start_h + last) % 24:g}+"
+                                 f"{self.break_h:g} h, break_stagger_h = {self.break_stagger_h:g}) must end before "
+                                 f"the shift {self.start_h:g}-{self.end_h:g} ends")
+        elif self.break_stagger_h > 0:
+            raise ValueError(f"break_stagger_h = {self.break_stagger_h:g} needs a break (break_start_h, break_h > 0)")
         return self
 
     def length_h(self) -> float:
@@ -249,6 +260,30 @@ class Shift(_Strict):
         if self.break_h <= 0 or self.break_start_h is None:
             return None
         return (self.break_start_h - self.start_h) % 24
+
+    def break_turns(self) -> int:
+        """How many turns the shift's agents take their break in (1 = all at once)."""
+        if self.break_h <= 0 or self.break_stagger_h <= 0:
+            return 1
+        return int(self.break_stagger_h / self.break_h + 1e-9) + 1
+
+    def agent_break_offset_h(self, j: int) -> float | None:
+        """Hours from the shift's start to the break of its ``j``-th agent (turn ``j mod turns``; None = no break)."""
+        at = self.break_offset_h()
+        return None if at is None else at + (j % self.break_turns()) * self.break_h
+
+    def break_spans(self) -> list[tuple[float, float, int]]:
+        """(start hour of day, end hour of day, agents on break) per turn with agents (ends past 24 wrap)."""
+        if self.break_offset_h() is None or self.break_start_h is None:
+            return []
+        g = self.break_turns()
+        out = []
+        for r in range(g):
+            n = self.agents // g + (1 if r < self.agents % g else 0)
+            if n > 0:
+                a = (self.break_start_h + r * self.break_h) % 24
+                out.append((a, (a + self.break_h) % 24, n))
+        return out
 
     def works(self, day: int, start_weekday: int) -> bool:
         """True when the shift works day ``day`` of a horizon whose day 0 is weekday ``start_weekday``."""

@@ -68,7 +68,7 @@ def duty_intervals(s: Scenario) -> list[list[tuple[float, float]]] | None:
         spans = []
         for sh in s.agents.shifts:
             works = [sh.works(d, s.meta.start_weekday) for d in range(days)]
-            spans += [(sh.start_h, sh.end_h, works, sh.break_offset_h(), sh.break_h)] * sh.agents
+            spans += [(sh.start_h, sh.end_h, works, sh.agent_break_offset_h(j), sh.break_h) for j in range(sh.agents)]
     elif tuple(s.traffic.open_hours) != (0.0, 24.0):
         spans = [(*s.traffic.open_hours, [True] * days, None, 0.0)] * s.agents.count
     else:

@@ -77,6 +77,26 @@ def test_the_fit_is_the_best_of_its_profile(fit):
         assert lo <= fit.values[p] <= hi, (p, fit.values[p], prof.grid[k])
 
 
+def test_two_workers_give_the_same_estimate(fit, months):
+    """The grid points of a profile are solved on worker processes: the same solves, the same numbers, whatever
+    the number of workers (issue 14 leftover; bench/response.py times 2 workers against 1)."""
+    two = R.estimate(months, passes=1, bootstrap=200, workers=2)
+    assert two.solves == fit.solves
+    assert two.values == fit.values
+    assert two.intervals == fit.intervals
+    assert two.identified == fit.identified and two.reasons == fit.reasons
+    assert np.array_equal(two.predicted, fit.predicted, equal_nan=True)
+    for p, prof in fit.profiles.items():
+        assert np.array_equal(two.profiles[p].j, prof.j)
+    assert two.predictor is not None and two.predictor.executor is None  # the pool is closed afterwards
+
+
+def test_two_workers_give_the_same_backtest(bt, months):
+    two = R.backtest(months, params=("selling_cost_yuan", "speed_cost_yuan"), bootstrap=100, workers=2)
+    assert two["team"] == bt["team"]
+    assert two["agents"] == bt["agents"]
+
+
 def test_refuses_months_that_cannot_show_a_response(months):
     with pytest.raises(ScenarioError, match="at least two months"):
         R.check_months(months[:1])
@@ -98,6 +118,46 @@ def test_a_cost_no_scheme_pays_on_is_not_identified(months):
     # parameters not asked for keep their start and say so
     assert not est.identified["selling_cost_yuan"]
     assert est.values["selling_cost_yuan"] == est.start["selling_cost_yuan"]
+
+
+def test_two_passes_take_the_intervals_from_profiles_at_the_final_values(months):
+    """With two passes the last profiles are taken again at the final values (each pass's profile is conditional
+    on the others' values at that moment); the values are the passes' and each final grid is centred on its value."""
+    est = R.estimate(months[:3], params=("selling_cost_yuan", "speed_cost_yuan"), passes=2, bootstrap=20)
+    again = R.estimate(months[:3], params=("selling_cost_yuan", "speed_cost_yuan"), passes=2, bootstrap=20,
+                       final_profiles=False)
+    assert est.values == again.values
+    for p in ("selling_cost_yuan", "speed_cost_yuan"):
+        grid = est.profiles[p].grid
+        assert grid[len(grid) // 2] == pytest.approx(est.values[p])
+    # the first parameter's stale profile (taken before the second moved) differs from the final one
+    assert not np.array_equal(est.profiles["selling_cost_yuan"].j, again.profiles["selling_cost_yuan"].j)
+
+
+def test_the_norm_says_what_it_rests_on(months):
+    """One base-pay month: the norm rests on it, said (nothing widened). None: all months, and which scheme
+    dominates when one paid two of three. Two base-pay months: their average. Repeated schemes are noted."""
+    M = months[0].__class__
+    base, x, y, z = months  # base pay, conversion threshold, response prize, rating + conversion
+    one = R.norm_note(months)
+    assert "rests on one base-pay-only month, 2026-07" in one[1] and "do not include" in one[1]
+    assert "2026-07" in one[0] and "区间没有包含" in one[0]
+    two_base = [base, M("2026-08", x.history, None), y]
+    both = R.norm_note(two_base)
+    assert "average of the 2 base-pay-only months: 2026-07, 2026-08" in both[1]
+    # two months of the same scheme plus one other, no base pay: all months, leaning to the repeated scheme
+    same = [M("2026-07", base.history, x.scheme), x, y]
+    none = R.norm_note(same)
+    assert "No month was paid by base pay only" in none[1] and "2026-07, 2026-08, 2026-09" in none[1]
+    assert f"'{x.scheme.name}' paid 2 of the 3 months" in none[1] and "do not include" in none[1]
+    assert x.scheme.name in none[0]
+    notes = R.repeat_notes(same)
+    assert len(notes) == 1 and notes[0][1].startswith("2026-07, 2026-08 were all paid by")
+    assert R.repeat_notes(months) == [] and R.repeat_notes(two_base) == []  # base pay repeated is the norm, not noted
+    R.check_months(same)  # two schemes: estimable
+    # its back-test would fit on the two months of one scheme: refused, naming them
+    out = R.backtest(same)
+    assert not out["available"] and "2026-07, 2026-08" in out["reason"][1] and "one scheme" in out["reason"][1]
 
 
 def test_profile_interval_is_where_the_rise_crosses_the_chi_square_point():

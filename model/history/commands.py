@@ -41,15 +41,14 @@ def _load(args: argparse.Namespace, path: str | None = None) -> History:
 
 def _load_all(args: argparse.Namespace) -> History:
     """The export(s) as one history (several files: their rows together; a month in two files is refused)."""
-    from model.history.months import split_months
-    from model.history.response import _merge
+    from model.history.months import merge_histories, split_months
 
     paths = args.export if isinstance(args.export, list) else [args.export]
     hs = [_load(args, p) for p in paths]
     if len(hs) == 1:
         return hs[0]
     split_months(hs)  # refuses a month given twice, naming both files
-    return _merge(hs)
+    return merge_histories(hs)
 
 
 def _write(path: str, data: bytes, key: str) -> None:
@@ -211,10 +210,12 @@ def _calibrate_months(args: argparse.Namespace, template: Any) -> int:
 
     check_months(months)
     s, norm, cal = norm_scenario(months, template)
-    est = estimate(months, template, norm=(s, norm), passes=args.passes, progress=_progress("估计 estimate"))
+    est = estimate(months, template, norm=(s, norm), passes=args.passes, progress=_progress("估计 estimate"),
+                   workers=args.workers)
     bt = None
     if not args.no_backtest:
-        bt = backtest(months, template, passes=args.passes, progress=_progress("回测 back-test"))
+        bt = backtest(months, template, passes=args.passes, progress=_progress("回测 back-test"),
+                      workers=args.workers)
     text = with_behaviour(cal.toml, behaviour_toml(est, template, bt))
     import tomllib
 
@@ -292,6 +293,9 @@ def add_history_commands(sub: Any) -> None:
                         "to a scheme from the months, with a back-test of the last month (docs/history.md)")
     c.add_argument("--passes", type=int, default=1, choices=[1, 2, 3],
                    help="coordinate-descent passes of the response estimate (default 1)")
+    c.add_argument("--workers", type=int, default=1,
+                   help="with --schemes: worker processes for the response estimate's equilibrium solves (default 1; "
+                        "the result is the same for any number)")
     c.add_argument("--no-backtest", action="store_true", help="with --schemes: skip the back-test of the last month")
     c.add_argument("--out", required=True, metavar="SCENARIO.toml", help="where to write the calibrated scenario")
     c.add_argument("--template", default=None, metavar="SCENARIO.toml",

@@ -22,6 +22,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from pydantic import ValidationError
 
 from model.errors import ScenarioError, format_validation_error
@@ -63,6 +64,22 @@ def split_months(histories: list[History]) -> dict[str, History]:
             rows = [r for r in h.data.loc[mask, "row"] if r in h.raw.index]
             out[m] = dataclasses.replace(h, data=data, raw=h.raw.loc[rows])
     return dict(sorted(out.items()))
+
+
+def merge_histories(histories: list[History]) -> History:
+    """Several histories as one: their rows together, in order (the first's name and other fields kept).
+
+    The one place histories are glued (``calibrate`` on several files, the response estimate's norm months); it
+    does not check for a month given twice (:func:`split_months` refuses that). ``raw`` keeps each file row number
+    once, the first file's row where two files share a number (it is shown in import reports only).
+    """
+    if len(histories) == 1:
+        return histories[0]
+    first = histories[0]
+    data = pd.concat([h.data for h in histories], ignore_index=True)
+    raw = pd.concat([h.raw for h in histories])
+    raw = raw[~raw.index.duplicated(keep="first")]
+    return dataclasses.replace(first, data=data, raw=raw)
 
 
 def read_month_schemes(path: str | Path) -> dict[str, Scheme | None]:

@@ -38,7 +38,6 @@ scheme, team and per agent, with a 90% interval.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,7 +56,7 @@ from model.behaviour.kpimodel import (
 from model.behaviour.solver import solve
 from model.edits import with_edits
 from model.errors import ScenarioError
-from model.history.months import Month
+from model.history.months import Month, merge_histories
 from model.history.sums import kpi_sums, kpis
 from model.history.validate import History
 from model.kpi import SUM_COLUMNS, ratios
@@ -177,25 +176,62 @@ def _demean(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------------------ model
-class Predictor:
-    """Expected per-agent KPIs of every month under a behaviour parameter vector (equilibria cached)."""
+def _effort(cfg: Behaviour, scheme, rec, outcomes, agents: pd.DataFrame, seed: int, gross_margin_share: float,
+            days: float) -> np.ndarray:
+    """The agents' equilibrium effort (agents, 4) under one scheme: one :func:`~model.behaviour.solver.solve`
+    (module level, so a worker process can run it; the serial path calls the same function)."""
+    return solve(cfg, scheme, rec, outcomes, agents, seed=seed, gross_margin_share=gross_margin_share,
+                 days=days).effort
 
-    def __init__(self, scenario: Scenario, months: list[Month], base, codes: list[str]) -> None:
+
+class Predictor:
+    """Expected per-agent KPIs of every month under a behaviour parameter vector (equilibria cached).
+
+    With an ``executor`` (a process pool from :func:`model.tuning.run.make_executor`, or a Dask one),
+    :meth:`prefetch` sends the equilibria of many parameter vectors to its workers at once; each solve is the same
+    deterministic function of (parameters, scheme, base run), so the predictions are the same with any number of
+    workers (tests/test_history_response.py checks 1 against 2).
+    """
+
+    def __init__(self, scenario: Scenario, months: list[Month], base, codes: list[str], executor=None) -> None:
         self.s = scenario
         self.months = months
         self.base = base
         self.rec = base_record(base)
         self.codes = codes
+        self.executor = executor
         n = self.rec.sums.shape[0]
         w = self.rec.weeks
         self.zero_noise = Noise(np.zeros((1, n, w, 8)), np.zeros((1, n, 3)), np.zeros((1, w, 2)), np.zeros((1, n, 3)))
         self._cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._pending: dict[tuple, Any] = {}  # key -> future of the effort (prefetched on the executor)
         self.solves = 0
+
+    @staticmethod
+    def _key(cfg: Behaviour, scheme) -> tuple:
+        return (scheme.model_dump_json() if scheme is not None else None, tuple(getattr(cfg, p) for p in ESTIMABLE))
+
+    def _args(self, cfg: Behaviour, scheme) -> tuple:
+        s = self.s
+        return (cfg, scheme, self.rec, s.outcomes, self.base.agents, s.meta.seed, s.economics.gross_margin_share,
+                float(s.meta.days))
+
+    def prefetch(self, cfgs: list[Behaviour], schemes: list | None = None) -> None:
+        """Start the equilibria of ``cfgs`` under every month's scheme (or ``schemes``) on the executor; no-op
+        without one. :meth:`_one` then waits for each result instead of solving it here."""
+        if self.executor is None:
+            return
+        for cfg in cfgs:
+            for scheme in (schemes if schemes is not None else [m.scheme for m in self.months]):
+                if scheme is None:
+                    continue
+                key = self._key(cfg, scheme)
+                if key not in self._cache and key not in self._pending:
+                    self._pending[key] = self.executor.submit(_effort, *self._args(cfg, scheme))
 
     def _one(self, cfg: Behaviour, scheme) -> tuple[np.ndarray, np.ndarray]:
         """(KPIs (agents, K) on the moment scale, effort (agents, 4)) under one scheme."""
-        key = (scheme.model_dump_json() if scheme is not None else None,
-               tuple(getattr(cfg, p) for p in ESTIMABLE))
+        key = self._key(cfg, scheme)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
@@ -204,9 +240,8 @@ class Predictor:
         if scheme is None:
             effort = np.zeros((n, len(DIMS)))
         else:
-            eq = solve(cfg, scheme, self.rec, s.outcomes, self.base.agents, seed=s.meta.seed,
-                       gross_margin_share=s.economics.gross_margin_share, days=float(s.meta.days))
-            effort = eq.effort
+            fut = self._pending.pop(key, None)
+            effort = fut.result() if fut is not None else _effort(*self._args(cfg, scheme))
             self.solves += 1
         sums = forecast_sums(cfg, self.rec, s.outcomes, effort[None], self.zero_noise, np.array([0]))[0].sum(axis=1)
         r = ratios(pd.DataFrame(sums, columns=list(SUM_COLUMNS)))
@@ -298,25 +333,38 @@ def _vertex(grid: np.ndarray, j: np.ndarray) -> float:
 
 
 def profile_interval(grid: np.ndarray, rise: np.ndarray, at: float, level: float = CHI2_90) -> tuple[float, float]:
-    """The values whose profile rise (scaled) stays under ``level``: linear in log(value) between grid points,
-    from the estimate ``at`` outwards; the grid's end where it never crosses."""
+    """The values whose profile rise (scaled) stays under ``level``, from the estimate ``at`` outwards; the grid's
+    end where it never crosses. Between the last grid point inside and the first outside, the crossing is read off
+    a parabola in log(value) through those two and the next point inward (a profile's rise is convex there; a
+    straight line drawn over a factor-2 step put the crossing too close: on the sample the truth of the service
+    cost, whose rise is 0.7, fell outside); a straight line where the parabola does not cross in that step."""
     x = np.log(grid)
     xa = math.log(at)
     k = int(np.clip(np.searchsorted(x, xa), 1, len(x) - 1)) if len(x) > 1 else 0
     lo, hi = float(grid[0]), float(grid[-1])
     for i in range(k - 1, -1, -1):  # walk down from the estimate
         if rise[i] > level:
-            j = i + 1
-            t = (level - rise[j]) / (rise[i] - rise[j]) if rise[i] != rise[j] else 0.0
-            lo = float(math.exp(x[j] + t * (x[i] - x[j])))
+            lo = float(math.exp(_crossing(x, rise, i, i + 1, i + 2, level)))
             break
     for i in range(k, len(x)):  # and up
         if rise[i] > level:
-            j = i - 1
-            t = (level - rise[j]) / (rise[i] - rise[j]) if rise[i] != rise[j] else 0.0
-            hi = float(math.exp(x[j] + t * (x[i] - x[j])))
+            hi = float(math.exp(_crossing(x, rise, i, i - 1, i - 2, level)))
             break
     return min(lo, at), max(hi, at)
+
+
+def _crossing(x: np.ndarray, rise: np.ndarray, i: int, j: int, jj: int, level: float) -> float:
+    """Where the rise crosses ``level`` between x[j] (inside) and x[i] (outside): on the parabola through i, j and
+    jj (the next point inward) when it is convex and crosses in that step, else on the straight line."""
+    if 0 <= jj < len(x):
+        a, b, c = np.polyfit(x[[i, j, jj]], rise[[i, j, jj]], 2)
+        if a > 0:
+            lo_x, hi_x = sorted((x[i], x[j]))
+            for r in np.roots([a, b, c - level]):
+                if abs(r.imag) < 1e-12 and lo_x - 1e-12 <= r.real <= hi_x + 1e-12:
+                    return float(r.real)
+    t = (level - rise[j]) / (rise[i] - rise[j]) if rise[i] != rise[j] else 0.0
+    return float(x[j] + t * (x[i] - x[j]))
 
 
 def _cfg(cfg: Behaviour, values: dict[str, float]) -> Behaviour:
@@ -327,6 +375,7 @@ def _profile(pred: Predictor, mom: Moments, cfg: Behaviour, values: dict[str, fl
              centre: float, progress: Callable[[], None] | None) -> Profile:
     lo, hi = _BOUNDS[param]
     grid = np.unique(np.clip(centre * FACTORS, lo, hi))
+    pred.prefetch([_cfg(cfg, {**values, param: float(g)}) for g in grid])  # the grid's solves are independent
     preds, efforts = [], []
     for g in grid:
         p, e = pred.predict(_cfg(cfg, {**values, param: float(g)}))
@@ -408,6 +457,57 @@ def check_months(months: list[Month]) -> None:
                             "respond to one; add a month under another scheme (or base pay only)", key="months")
 
 
+def norm_note(months: list[Month]) -> tuple[str, str]:
+    """(zh, en) which months set the agents' norm, and what that rests on.
+
+    Several base-pay months: their average. Exactly one: that one month, with whatever was special about it (its
+    common shock, a promotion, a slack week) read as the norm. None: the average of all months, which carries their
+    effort, weighted by how many months each scheme paid. Nothing is widened for this; the text says it instead.
+    """
+    base_months = [m for m in months if m.scheme is None]
+    if len(base_months) >= 2:
+        labels = ", ".join(m.month for m in base_months)
+        return (f"客服的常态(不努力时的水平)取自 {len(base_months)} 个只发底薪的月份的平均:{labels}。",
+                f"The agents' norm (their level without extra effort) is the average of the {len(base_months)} "
+                f"base-pay-only months: {labels}.")
+    if len(base_months) == 1:
+        m = base_months[0].month
+        return (f"客服的常态(不努力时的水平)只取自一个只发底薪的月份:{m}。这个月的特殊情况(大促、淡季、当月的整体波动)"
+                "都会被当作常态,影响每个估计值;区间没有包含这一点。",
+                f"The agents' norm (their level without extra effort) rests on one base-pay-only month, {m}: "
+                "whatever was special about it (a promotion, a slack week, the month's common shock) is read as the "
+                "norm and moves every estimate; the intervals do not include that.")
+    labels = ", ".join(m.month for m in months)
+    counts: dict[str, int] = {}
+    for m in months:
+        counts[m.scheme.name] = counts.get(m.scheme.name, 0) + 1  # type: ignore[union-attr]
+    zh = (f"没有只发底薪的月份:客服的常态取自所有月份({labels})的平均,其中含各月方案下的平均努力,估计会偏保守;"
+          "区间没有包含这一点。")
+    en = (f"No month was paid by base pay only: the agents' norm is the average of all months ({labels}), which "
+          "includes the months' average effort, so the estimate leans conservative; the intervals do not include that.")
+    top, n = max(counts.items(), key=lambda kv: kv[1])
+    if n >= 2:
+        zh += f"其中'{top}'支付了 {len(months)} 个月中的 {n} 个月,常态偏向它下的努力。"
+        en += f" '{top}' paid {n} of the {len(months)} months, so the norm leans to the effort under it."
+    return zh, en
+
+
+def repeat_notes(months: list[Month]) -> list[tuple[str, str]]:
+    """(zh, en) per scheme that paid two or more months: those months are repeated observations of one response
+    (their differences are noise to the fit, and they count twice in the norm when there is no base-pay month)."""
+    groups: dict[str, list[str]] = {}
+    for m in months:
+        groups.setdefault(m.scheme.name if m.scheme is not None else "", []).append(m.month)
+    out = []
+    for name, ms in groups.items():
+        if len(ms) < 2 or not name:
+            continue
+        out.append((f"{', '.join(ms)} 都由'{name}'支付:它们是同一种反应的重复观测,月份之间的差别算作噪声。",
+                    f"{', '.join(ms)} were all paid by '{name}': they are repeated observations of one response, "
+                    "and their differences count as noise."))
+    return out
+
+
 def norm_scenario(months: list[Month], template: Scenario | None, *, refine_steps: int = 2
                   ) -> tuple[Scenario, tuple[str, str], Any]:
     """The calibrated scenario of the agents' norm (one 30-day month, behaviour on) and which months set it."""
@@ -415,18 +515,10 @@ def norm_scenario(months: list[Month], template: Scenario | None, *, refine_step
 
     base_months = [m for m in months if m.scheme is None]
     use = base_months or months
-    h = _merge([m.history for m in use])
+    h = merge_histories([m.history for m in use])
     tpl = template or response_template()
     cal = calibrate(h, tpl, refine_steps=refine_steps)
-    labels = ", ".join(m.month for m in use)
-    if base_months:
-        norm = (f"客服的常态(不努力时的水平)取自只发底薪的月份:{labels}。",
-                f"The agents' norm (their level without extra effort) comes from the base-pay-only month(s): {labels}.")
-    else:
-        norm = (f"没有只发底薪的月份:客服的常态取自所有月份({labels})的平均,其中含各月方案下的平均努力,"
-                "估计会偏保守。",
-                f"No month was paid by base pay only: the agents' norm is the average of all months ({labels}), "
-                "which includes the months' average effort, so the estimate leans conservative.")
+    norm = norm_note(months)
     cfg = tpl.behaviour if tpl.behaviour.active else Behaviour(model="effort_equilibrium")
     s = with_edits(cal.scenario, {"meta.days": 30, "meta.months": 1}, notices=[])
     s = s.model_copy(update={"behaviour": cfg.model_copy(update={"model": "effort_equilibrium", "estimated": None})})
@@ -448,20 +540,11 @@ def response_template() -> Scenario:
     return with_edits(t, {"agents.reaction_latency": DEFAULT_LATENCY}, notices=[])
 
 
-def _merge(histories: list[History]) -> History:
-    if len(histories) == 1:
-        return histories[0]
-    first = histories[0]
-    data = pd.concat([h.data for h in histories], ignore_index=True)
-    raw = pd.concat([h.raw for h in histories])
-    raw = raw[~raw.index.duplicated(keep="first")]
-    return dataclasses.replace(first, data=data, raw=raw)
-
-
 def estimate(months: list[Month], template: Scenario | None = None, *, replications: int = 2,
              bootstrap: int = BOOTSTRAP, passes: int = 1, params: tuple[str, ...] = ESTIMABLE,
              progress: Callable[[int, int], None] | None = None, seed: int = 0,
-             norm: tuple[Scenario, tuple[str, str]] | None = None) -> Estimate:
+             norm: tuple[Scenario, tuple[str, str]] | None = None, workers: int = 1,
+             executor: Any = None, final_profiles: bool | None = None) -> Estimate:
     """Fit the response parameters to the months.
 
     Args:
@@ -474,8 +557,25 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
         progress: called as ``progress(done, total)`` after each profile point.
         seed: of the bootstrap.
         norm: a precomputed (scenario, norm text) from :func:`norm_scenario` (the back-test passes its own).
+        workers: worker processes for the equilibrium solves (the grid points of one parameter's profile are
+            solved at once; 1 = in this process). The result is the same for any number.
+        executor: an executor already open (the back-test's); overrides ``workers``.
+        final_profiles: after the passes, profile every parameter again at the final values of the others, and
+            take the intervals and identification from those profiles (the values are kept). Default: with two
+            passes or more. Each pass's profile is conditional on the other parameters' values at that moment;
+            when a later parameter moves (decision noise after the service cost), the earlier profile is stale.
     """
     check_months(months)
+    if executor is None and workers > 1:
+        from model.tuning.run import make_executor
+
+        with make_executor(workers=workers) as (ex, _):
+            est = estimate(months, template, replications=replications, bootstrap=bootstrap, passes=passes,
+                           params=params, progress=progress, seed=seed, norm=norm, executor=ex,
+                           final_profiles=final_profiles)
+        assert est.predictor is not None
+        est.predictor.executor = None  # the pool is closed: later predictions run here
+        return est
     from model.simulate import simulate
 
     if norm is None:
@@ -483,17 +583,19 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
     else:
         s, norm_text = norm
     s = with_edits(s, {"meta.replications": int(replications)}, notices=[])
-    base = simulate(s)
+    base = simulate(s, executor=executor)  # identical records whichever process runs a replication
     cfg = s.behaviour
     agents = [str(a) for a in base.agents["name"]]
     panel = _panel(months, agents, cfg, s.outcomes.aov_cv)
     if not panel.codes:
         raise ScenarioError("the exports give none of the KPIs the estimate reads (询单转化率, 客单价, 平均响应时间, "
                             "好评率)", key="months")
-    pred = Predictor(s, months, base, panel.codes)
+    pred = Predictor(s, months, base, panel.codes, executor=executor)
     start = {p: float(getattr(cfg, p)) for p in ESTIMABLE}
     values = dict(start)
-    total = passes * len(params) * len(FACTORS)
+    if final_profiles is None:
+        final_profiles = passes >= 2
+    total = (passes + int(final_profiles)) * len(params) * len(FACTORS)
     done = [0]
 
     def tick() -> None:
@@ -508,6 +610,10 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
             prof = _profile(pred, mom, cfg, values, p, values[p], tick)
             profiles[p] = prof
             values[p] = _vertex(prof.grid, prof.j)
+    if final_profiles:  # the intervals' profiles at the final values of every other parameter (values kept)
+        for p in params:
+            profiles[p] = _profile(pred, mom, cfg, values, p, values[p], tick)
+    pred.prefetch([_cfg(cfg, values)])
     fitted, _ = pred.predict(_cfg(cfg, values))
     jmin = float(mom.j(fitted))
     dof = max(int((mom.v > 0).sum()) - int((mom.v > 0).any(axis=0).sum()) - len(params), 1)  # (M - 1) K - p
@@ -559,7 +665,7 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
     fitted, _ = pred.predict(final)
     est_block = Estimated(months=[m.month for m in months], intervals=intervals,
                           not_identified=[p for p in ESTIMABLE if not identified[p]])
-    notes: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = repeat_notes(months)
     vol = panel.counts["inquiries"].sum(axis=1)
     if vol.min() > 0 and vol.max() / vol.min() > 1.3:
         notes.append(("各月询单量相差超过 30%(大促或淡季?):整个团队的月度变化会被算作方案的作用,请谨慎解读。",
@@ -586,7 +692,8 @@ def _team(code: str, f: np.ndarray, counts: dict[str, np.ndarray], conv: np.ndar
     return float(np.sum(w * np.nan_to_num(f)) / np.sum(w)) if np.sum(w) > 0 else float("nan")
 
 
-def backtest(months: list[Month], template: Scenario | None = None, *, z: float = 1.645, **kw: Any) -> dict[str, Any]:
+def backtest(months: list[Month], template: Scenario | None = None, *, z: float = 1.645, workers: int = 1,
+             **kw: Any) -> dict[str, Any]:
     """Fit on every month but the last; forecast the last month under its own scheme and set it beside the actual.
 
     Per agent: forecast = the agent's ability (its mean residual over the fit months) + the predicted moment under
@@ -612,6 +719,14 @@ def backtest(months: list[Month], template: Scenario | None = None, *, z: float 
                 "reason": (f"最后一个月之前的月份({', '.join(m.month for m in fit_m)})都是同一个方案,无法拟合,所以不能回测。",
                            f"The months before the last ({', '.join(m.month for m in fit_m)}) were all paid by one "
                            "scheme, so they cannot be fitted and the last month cannot be back-tested.")}
+    if workers > 1 and kw.get("executor") is None:
+        from model.tuning.run import make_executor
+
+        kw.pop("executor", None)
+        with make_executor(workers=workers) as (ex, _):
+            out = backtest(months, template, z=z, executor=ex, **kw)
+        out["estimate"].predictor.executor = None  # the pool is closed: later predictions run here
+        return out
     est = estimate(fit_m, template, **kw)
     pred = est.predictor
     assert pred is not None
@@ -628,6 +743,8 @@ def backtest(months: list[Month], template: Scenario | None = None, *, z: float 
             ability = np.nanmean(np.where(mask, y - p_fit, np.nan), axis=0)  # (N, K)
         return ability + p_last
 
+    ends = [cfg.model_copy(update={p: v}) for p, iv in est.intervals.items() for v in iv]
+    pred.prefetch([cfg, *ends], schemes=[*(m.scheme for m in fit_m), last.scheme])  # independent solves
     with np.errstate(invalid="ignore"):
         f0 = forecast(cfg)
     var_par = np.zeros_like(f0)

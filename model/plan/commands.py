@@ -32,6 +32,7 @@ def rules_from_args(args: argparse.Namespace) -> RosterRules:
 
     r = RosterRules(lengths_h=_ints(args.shift_lengths, "--shift-lengths") or (9,),
                     starts_h=_ints(args.starts, "--starts"), break_h=args.break_h,
+                    break_stagger_h=getattr(args, "break_stagger", 0),
                     min_agents=args.min_per_shift, max_agents=args.max_per_shift, rest_days=args.rest_days,
                     paired_rest=not args.any_rest_days, max_total=args.max_agents)
     r.check("<command line>")
@@ -111,6 +112,8 @@ def add_plan_command(sub: Any) -> None:
                     help="allowed shift lengths in hours, break included (default 9: 8 paid hours + 1)")
     pp.add_argument("--starts", default=None, metavar="H,H,...", help="allowed start hours (default: any)")
     pp.add_argument("--break-h", type=int, default=1, help="unpaid break per shift, 0 or 1 hour")
+    pp.add_argument("--break-stagger", type=int, default=0, metavar="H",
+                    help="breaks in H + 1 turns an hour apart, so a shift is never all on break (default 0: together)")
     pp.add_argument("--min-per-shift", type=int, default=1, help="fewest agents on a shift that is used")
     pp.add_argument("--max-per-shift", type=int, default=200, help="most agents on one shift")
     pp.add_argument("--rest-days", type=int, default=2, help="rest days per week")

@@ -48,6 +48,13 @@ UNKNOWN_UPLIFT_CV = 0.3
 #: Rolling-origin back-tests inside the history that scale the model's intervals: origins, steps each.
 SCALE_ORIGINS = 4
 SCALE_STEPS = 14
+#: Per-horizon widening: (first step, last step or None = onwards, label); rolling origins HORIZON_STEPS days
+#: ahead (at most HORIZON_ORIGINS of them, a week apart), used when every bucket gets MIN_BUCKET_ERRORS errors.
+BUCKETS: tuple[tuple[int, int | None, str], ...] = ((1, 7, "week 1"), (8, 14, "week 2"), (15, 21, "week 3"),
+                                                    (22, None, "week 4+"))
+HORIZON_STEPS = 28
+HORIZON_ORIGINS = 6
+MIN_BUCKET_ERRORS = 14
 
 
 @dataclass
@@ -91,8 +98,12 @@ class Forecast:
     method: str
     backtest: Backtest | None = None
     notes: list[str] = field(default_factory=list)
-    #: the factor the model's own forecast standard deviation was widened by (rolling-origin back-tests)
+    #: the factor the model's own forecast standard deviation was widened by (rolling-origin back-tests; with
+    #: factors per horizon bucket, the largest of them)
     scale: float = 1.0
+    #: the widening per horizon bucket: {"label", "from_step", "to_step" (None = onwards), "scale", "errors"};
+    #: one row "all horizons" when the history is too short for buckets
+    scales: list[dict[str, Any]] = field(default_factory=list)
 
     def hourly(self, column: str = "q") -> np.ndarray:
         """Forecast chats per (day, hour) of the forecast dates: array (days, 24) of ``column`` x profile."""
@@ -106,6 +117,7 @@ class Forecast:
         hist = self.history.copy()
         hist["date"] = hist["date"].map(str)
         return {"method": self.method, "quantile": self.quantile, "level": self.level, "scale": self.scale,
+                "scales": self.scales,
                 "days": d.replace({np.nan: None}).to_dict(orient="records"),
                 "history": hist.replace({np.nan: None}).to_dict(orient="records"),
                 "uplifts": self.uplifts, "backtest": self.backtest.to_json() if self.backtest else None,
@@ -244,6 +256,46 @@ def interval_scale(y: pd.Series, plain: np.ndarray, trend: str | None) -> tuple[
     return max(1.0, float(np.sqrt(np.mean(np.square(z))))), len(z)
 
 
+def horizon_scales(y: pd.Series, plain: np.ndarray, trend: str | None) -> list[dict[str, Any]]:
+    """The widening per horizon bucket (:data:`BUCKETS`: week 1, 2, 3, 4+): the root mean square of standardised
+    errors of rolling-origin back-tests :data:`HORIZON_STEPS` days ahead (origins a week apart, at most
+    :data:`HORIZON_ORIGINS`, each refitted, ordinary days only), per bucket of steps ahead; at least 1 each.
+
+    When some bucket would rest on fewer than :data:`MIN_BUCKET_ERRORS` errors (a history shorter than about nine
+    weeks), one factor for every horizon (:func:`interval_scale`, 1-14 days ahead), as the single row
+    ``{"label": "all horizons", ...}``.
+    """
+    n = len(y)
+    errs: list[list[float]] = [[] for _ in BUCKETS]
+    for j in range(HORIZON_ORIGINS):
+        o = n - HORIZON_STEPS - 7 * j
+        if o < 28:
+            break
+        m, _ = _fit(y.iloc[:o], trend)
+        pred = m.get_prediction(start=o, end=o + HORIZON_STEPS - 1)
+        mu = np.asarray(pred.predicted_mean, float)
+        sd = np.sqrt(np.maximum(np.asarray(pred.var_pred_mean, float), 1e-12))
+        z = (y.to_numpy(float)[o:o + HORIZON_STEPS] - mu) / sd
+        ok = plain[o:o + HORIZON_STEPS]
+        for b, (lo, hi, _) in enumerate(BUCKETS):
+            for s in range(lo, (hi or HORIZON_STEPS) + 1):
+                if ok[s - 1]:
+                    errs[b].append(float(z[s - 1]))
+    if min(len(e) for e in errs) < MIN_BUCKET_ERRORS:
+        k, n_z = interval_scale(y, plain, trend)
+        return [{"label": "all horizons", "from_step": 1, "to_step": None, "scale": k, "errors": n_z}]
+    return [{"label": lab, "from_step": lo, "to_step": hi, "scale": max(1.0, float(np.sqrt(np.mean(np.square(e))))),
+             "errors": len(e)} for (lo, hi, lab), e in zip(BUCKETS, errs, strict=True)]
+
+
+def scale_of_step(scales: list[dict[str, Any]], step: int) -> float:
+    """The widening of a forecast ``step`` days after the history's end."""
+    for r in scales:
+        if step >= r["from_step"] and (r["to_step"] is None or step <= r["to_step"]):
+            return float(r["scale"])
+    return float(scales[-1]["scale"])
+
+
 def _weekday_profile(dates: list[dt.date], hourly: pd.DataFrame | None, default: np.ndarray) -> dict[str, np.ndarray]:
     """Hourly shares for weekdays and weekends from an hourly table (date, hour, chats), else ``default``."""
     out = {"weekday": default, "weekend": default}
@@ -282,7 +334,7 @@ def _core(daily: pd.Series, horizon: list[dt.date], events: list[Event], quantil
     plain = np.array([lab == "" for lab in labels])
     resid = np.asarray(m.resid, float)
     sigma2 = float(np.var(resid[plain])) if plain.sum() >= 7 else float(np.var(resid))
-    scale, n_z = interval_scale(y, plain, chosen)
+    scales = horizon_scales(y, plain, chosen)
     fitted = np.exp(np.asarray(m.fittedvalues, float)) * hf
     hist = pd.DataFrame({"date": list(daily.index), "actual": vals, "label": labels, "factor": hf, "fitted": fitted})
     last = daily.index[-1]
@@ -292,7 +344,8 @@ def _core(daily: pd.Series, horizon: list[dt.date], events: list[Event], quantil
     n = len(daily)
     pred = m.get_prediction(start=n, end=n + max(steps) - 1)
     mu = np.asarray(pred.predicted_mean, float)[[s - 1 for s in steps]]
-    sd = scale * np.sqrt(np.maximum(np.asarray(pred.var_pred_mean, float), 0))[[s - 1 for s in steps]]
+    k = np.array([scale_of_step(scales, s) for s in steps])
+    sd = k * np.sqrt(np.maximum(np.asarray(pred.var_pred_mean, float), 0))[[s - 1 for s in steps]]
     flabels = [label_of(d, events) for d in horizon]
     fx = [factor_for(lab, uplifts, events) for lab in flabels]
     ff = np.array([f for f, _ in fx])
@@ -305,8 +358,8 @@ def _core(daily: pd.Series, horizon: list[dt.date], events: list[Event], quantil
     days = pd.DataFrame({"date": horizon, "label": flabels, "factor": ff, "factor_source": [s for _, s in fx],
                          "mean": ff * np.exp(mu + sd**2 / 2), "lo": ff * np.exp(c - z * tot),
                          "hi": ff * np.exp(c + z * tot), "q": ff * np.exp(c + zq * tot),
-                         "sd_log": tot, "uplift_sd_log": np.sqrt(uv)})
-    days.attrs.update({"scale": scale, "scale_errors": n_z, "sigma_log": float(np.sqrt(sigma2))})
+                         "sd_log": tot, "uplift_sd_log": np.sqrt(uv), "scale": k})
+    days.attrs.update({"scales": scales, "sigma_log": float(np.sqrt(sigma2))})
     return hist, days, uplifts, method
 
 
@@ -392,13 +445,21 @@ def forecast(daily: pd.Series, horizon: list[dt.date], *, events: list[Event] | 
                                           "lo": bd["lo"].to_numpy(), "hi": bd["hi"].to_numpy()}))
     else:
         notes.append(f"history shorter than {28 + backtest_days} days: no back-test")
-    scale = float(days.attrs.get("scale", 1.0))
-    notes.append(f"intervals: the model's own, x{scale:.2f} from rolling-origin back-tests inside the history "
-                 f"({days.attrs.get('scale_errors', 0)} ordinary-day errors), and each event day's uplift "
+    scales = days.attrs["scales"]
+    scale = max(float(r["scale"]) for r in scales)
+    if len(scales) == 1:
+        widen = (f"x{scale:.2f} for every horizon from rolling-origin back-tests 1-{SCALE_STEPS} days ahead inside the "
+                 f"history ({scales[0]['errors']} ordinary-day errors; {len(s)} days of history are too short for a "
+                 f"factor per horizon week, which needs {MIN_BUCKET_ERRORS} ordinary-day errors in each, about "
+                 f"{28 + HORIZON_STEPS + 7} days)")
+    else:
+        widen = ("per horizon from rolling-origin back-tests inside the history, " + ", ".join(
+            f"{r['label']} x{r['scale']:.2f} ({r['errors']} errors)" for r in scales))
+    notes.append(f"intervals: the model's own, {widen}, and each event day's uplift "
                  f"uncertainty (estimated uplifts: from their days' spread; stated ones +/-{DEFAULT_UPLIFT_CV:.0%} "
                  "unless the calendar gives uplift_cv)")
     return Forecast(history=hist, days=days, uplifts=uplifts, quantile=quantile, level=level, method=method,
-                    backtest=bt, notes=notes, scale=scale)
+                    backtest=bt, notes=notes, scale=scale, scales=scales)
 
 
 def month_dates(after: dt.date, month: str | None = None) -> list[dt.date]:

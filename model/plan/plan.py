@@ -231,7 +231,9 @@ def plan_toml(d: dict[str, Any], fc: Forecast, req: Requirement, ro: Roster, h: 
          f"by Erlang A per hour; peak {int(req.need.max())} agents, {int(req.need.sum()):,} agent-hours needed.",
          f"# 排班 Roster (HiGHS integer program): {ro.headcount} agents, {ro.agent_hours:,.0f} paid agent-hours, "
          f"{len(ro.unmet)} hour(s) short ({ro.unmet['short'].sum() if len(ro.unmet) else 0:.0f} agent-hours); "
-         "each shift's break (break_start_h, break_h) is simulated: no new chats during it.",
+         "each shift's break (break_start_h, break_h) is simulated: no new chats during it"
+         + (f"; breaks in {ro.break_stagger_h + 1} turns an hour apart (break_stagger_h)." if ro.break_stagger_h
+            else "."),
          "# Shifts with `weekdays` work those days only (0 = Monday); `days` = extra shifts on given days."]
     for n in notes:
         L.append(f"# 注意 NOTE: {n}")

@@ -42,6 +42,9 @@ class RosterRules:
         starts_h: allowed start hours (None = every hour whose shift overlaps the need).
         break_h: unpaid break length (0 or 1 hour).
         break_offsets_h: hours after the start at which the break may begin.
+        break_stagger_h: 0 = a shift's agents all break at its break hour; k > 0 = they break in k + 1 turns, one
+            hour apart (agent j takes turn j mod (k + 1), ``agents.shifts.break_stagger_h`` in the scenario), so
+            cover never drops to zero for a shift's break when it has two agents or more.
         min_agents, max_agents: agents on a used shift template (all rest patterns together).
         rest_days: days off per week (0..6).
         paired_rest: the rest days are consecutive.
@@ -55,6 +58,7 @@ class RosterRules:
     starts_h: tuple[int, ...] | None = None
     break_h: int = 1
     break_offsets_h: tuple[int, ...] = (4,)
+    break_stagger_h: int = 0
     min_agents: int = 1
     max_agents: int = 200
     rest_days: int = 2
@@ -77,6 +81,14 @@ class RosterRules:
         if self.break_h and any(not 1 <= b < min(self.lengths_h) for b in self.break_offsets_h):
             bad("break_offsets_h", f"a break must start inside the shortest shift (1..{min(self.lengths_h) - 1} "
                                    f"hours after its start), got {list(self.break_offsets_h)}")
+        if not 0 <= self.break_stagger_h <= 6 or (self.break_stagger_h and not self.break_h):
+            bad("break_stagger_h", f"the break stagger is 0..6 hours and needs a break, got {self.break_stagger_h}"
+                                   f" with break_h = {self.break_h}")
+        if self.break_stagger_h and any(b + self.break_stagger_h + 1 >= min(self.lengths_h)
+                                        for b in self.break_offsets_h):
+            bad("break_stagger_h", f"the last turn of the break (offset + {self.break_stagger_h} h) must end before "
+                                   f"the shortest shift ({min(self.lengths_h)} h) ends; offsets "
+                                   f"{list(self.break_offsets_h)}")
         if not 0 <= self.rest_days <= 6:
             bad("rest_days", f"rest days per week must be 0..6, got {self.rest_days}")
         if self.min_agents < 0 or self.max_agents < max(1, self.min_agents):
@@ -108,6 +120,7 @@ class Roster:
     status: str
     optimal: bool
     notes: list[str] = field(default_factory=list)
+    break_stagger_h: int = 0
 
     @property
     def headcount(self) -> int:
@@ -123,6 +136,8 @@ class Roster:
                                   "agents": int(r["agents"])}
             if r["break_at_h"] is not None and not pd.isna(r["break_at_h"]):  # the roster's breaks are 1 hour
                 sh["break_start_h"], sh["break_h"] = float(int(r["break_at_h"]) % 24), 1.0
+                if self.break_stagger_h:
+                    sh["break_stagger_h"] = float(self.break_stagger_h)
             if r["days"] is not None:
                 sh["days"] = [int(d) for d in r["days"]]
             elif r["weekdays"] is not None and len(r["weekdays"]) < 7:
@@ -179,14 +194,16 @@ def _solve(need: np.ndarray, rules: RosterRules, period_days: int, patterns: lis
     temps = _templates(rules, need, base)
     if not temps:
         return [], need.astype(float).copy(), "no shift template touches the need", True
-    cols = [(t, p) for t in temps for p in patterns]
+    g = _turns(rules)
+    # one column per template, pattern and break turn (agents of turn r break r hours after the template's break)
+    cols = [(t, p, r) for t in temps for p in patterns for r in (range(g) if t[2] is not None else (0,))]
     nx, nt = len(cols), len(temps)
     rows, cidx = [], []
-    for j, (t, p) in enumerate(cols):
+    for j, (t, p, r) in enumerate(cols):
         s, L, b = t
         for d in p:
             for k in range(L):
-                if b is not None and rules.break_h and k == b:
+                if b is not None and rules.break_h and k == b + r:
                     continue
                 hh = d * 24 + s + k
                 if not cyclic and hh >= H:
@@ -197,7 +214,7 @@ def _solve(need: np.ndarray, rules: RosterRules, period_days: int, patterns: lis
     n = nx + nt + H  # x, y, u
     cover = bmat([[cov, csr_matrix((H, nt)), identity(H)]])
     tmap = {t: i for i, t in enumerate(temps)}
-    S = coo_matrix((np.ones(nx), ([tmap[t] for t, _ in cols], np.arange(nx))), shape=(nt, nx))
+    S = coo_matrix((np.ones(nx), ([tmap[t] for t, _, _ in cols], np.arange(nx))), shape=(nt, nx))
     use_y = rules.min_agents > 1  # with at most 1 agent as the minimum, x >= 0 integer needs no switch
     ny = nt if use_y else 0
     n = nx + ny + H  # x, y, u
@@ -209,9 +226,31 @@ def _solve(need: np.ndarray, rules: RosterRules, period_days: int, patterns: lis
     else:
         cons = [LinearConstraint(cover, lb=need.astype(float), ub=np.inf),
                 LinearConstraint(bmat([[S, csr_matrix((nt, H))]]), ub=float(rules.max_agents))]
+    if g > 1:  # the turns of one shift hold its agents j mod g: x_0 >= x_1 >= ... >= x_{g-1} >= x_0 - 1
+        first = {(t, p): j for j, (t, p, r) in enumerate(cols) if r == 0}
+        brow, bcol, bval, lb, ub_b = [], [], [], [], []
+        for j, (t, p, r) in enumerate(cols):
+            if r == 0:
+                continue
+            i = len(lb)  # x_{r-1} - x_r >= 0
+            brow += [i, i]
+            bcol += [j - 1, j]
+            bval += [1.0, -1.0]
+            lb.append(0.0)
+            ub_b.append(np.inf)
+            if r == g - 1:  # x_0 - x_{g-1} <= 1
+                i = len(lb)
+                brow += [i, i]
+                bcol += [first[(t, p)], j]
+                bval += [1.0, -1.0]
+                lb.append(0.0)
+                ub_b.append(1.0)
+        if lb:
+            B = coo_matrix((bval, (brow, bcol)), shape=(len(lb), n)).tocsr()
+            cons.append(LinearConstraint(B, lb=np.array(lb), ub=np.array(ub_b)))
     if cap is not None:
         cons.append(LinearConstraint(np.concatenate([np.ones(nx), np.zeros(ny + H)])[None, :], lb=0, ub=cap))
-    paid = np.array([(t[1] - (rules.break_h if t[2] is not None else 0)) * len(p) for t, p in cols], float)
+    paid = np.array([(t[1] - (rules.break_h if t[2] is not None else 0)) * len(p) for t, p, _ in cols], float)
     penalty = 10.0 * max(1.0, paid.max())
     c = np.concatenate([paid, np.full(ny, 1e-3), np.full(H, penalty)])
     integrality = np.concatenate([np.ones(nx + ny), np.zeros(H)])
@@ -221,7 +260,10 @@ def _solve(need: np.ndarray, rules: RosterRules, period_days: int, patterns: lis
     if res.x is None:
         raise ScenarioError(f"the roster program found no solution ({res.message})", key="roster")
     x = np.round(res.x[:nx]).astype(int)
-    used = [(cols[j][0], cols[j][1], int(x[j])) for j in range(nx) if x[j] > 0]
+    agg: dict[tuple, int] = {}
+    for j in range(nx):  # a shift's agents over its turns
+        agg[(cols[j][0], cols[j][1])] = agg.get((cols[j][0], cols[j][1]), 0) + int(x[j])
+    used = [(t, p, n) for (t, p), n in agg.items() if n > 0]
     unmet = np.maximum(0.0, need - cov @ x)
     return used, unmet, str(res.message), bool(res.status == 0)
 
@@ -260,11 +302,9 @@ def roster(need: np.ndarray, start_weekday: int, rules: RosterRules | None = Non
             if (start_weekday + d) % 7 not in pat:
                 continue
             for k in range(L):
-                if b is not None and rules.break_h and k == b:
-                    continue
                 dd, hh = d + (s + k) // 24, (s + k) % 24
                 if dd < days:
-                    cover[dd, hh] += n
+                    cover[dd, hh] += n - _on_break(rules, b, k, n)
     notes = []
     for d in sorted(special):
         if not 0 <= d < days:
@@ -278,10 +318,8 @@ def roster(need: np.ndarray, start_weekday: int, rules: RosterRules | None = Non
             rows.append({"name": f"day {d + 1} {s:02d}-{(s + L) % 24 or 24:02d}", "start_h": s, "length_h": L,
                          "break_at_h": None if b is None else s + b, "agents": n, "weekdays": None, "days": [d]})
             for k in range(L):
-                if b is not None and rules.break_h and k == b:
-                    continue
                 if s + k < 24:
-                    cover[d, s + k] += n
+                    cover[d, s + k] += n - _on_break(rules, b, k, n)
         notes.append(f"day {d + 1}: {sum(n for *_, n in extra)} extra agent(s) on day shifts")
     shifts = pd.DataFrame(rows, columns=["name", "start_h", "length_h", "break_at_h", "agents", "weekdays", "days"])
     short = need - cover
@@ -294,4 +332,21 @@ def roster(need: np.ndarray, start_weekday: int, rules: RosterRules | None = Non
             1 for d in range(days) if (start_weekday + d) % 7 in r["weekdays"])
         paid += ph * n_days * r["agents"]
     return Roster(shifts=shifts, cover=cover, need=need, unmet=unmet, agent_hours=float(paid), status=status,
-                  optimal=optimal, notes=notes)
+                  optimal=optimal, notes=notes, break_stagger_h=rules.break_stagger_h if rules.break_h else 0)
+
+
+def _turns(rules: RosterRules) -> int:
+    """Break turns of a shift (1 = everyone at once)."""
+    return rules.break_stagger_h + 1 if rules.break_h else 1
+
+
+def _on_break(rules: RosterRules, b: int | None, k: int, n: int) -> int:
+    """Of a shift's ``n`` agents (break ``b`` hours after its start), how many are on break ``k`` hours after its
+    start: agent j takes turn j mod turns, as the engine does (``Shift.agent_break_offset_h``)."""
+    if b is None or not rules.break_h:
+        return 0
+    g = _turns(rules)
+    r = k - b
+    if not 0 <= r < g:
+        return 0
+    return n // g + (1 if r < n % g else 0)

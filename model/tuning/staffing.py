@@ -108,10 +108,9 @@ def on_duty(s: Scenario) -> np.ndarray:
     for a, b, n in spans:
         inside = (hours >= a) & (hours < b) if b > a else (hours >= a) | (hours < b)
         out += n * inside
-    for sh in s.agents.shifts:  # agents on their break take no new chats
-        if sh.break_offset_h() is not None:
-            a, b = sh.break_start_h, (sh.break_start_h + sh.break_h) % 24
-            out -= sh.agents * ((hours >= a) & (hours < b) if b > a else (hours >= a) | (hours < b))
+    for sh in s.agents.shifts:  # agents on their break take no new chats (in turns when staggered)
+        for a, b, n in sh.break_spans():
+            out -= n * ((hours >= a) & (hours < b) if b > a else (hours >= a) | (hours < b))
     return out
 
 
