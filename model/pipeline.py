@@ -111,7 +111,8 @@ def run_for(scenario: Scenario, effects: Effects, *, base: SimResult | None = No
     """The run of ``scenario`` with ``effects`` on the base run's random numbers (common random numbers).
 
     Looked up in ``cache`` by :func:`run_key` first. Effects that leave the engine as in ``base`` re-use its
-    engine records (outcomes only, no SimPy); others are simulated by ``runner``.
+    engine records (outcomes only, no SimPy); others are simulated by ``runner``, or, with
+    ``meta.share_engine = true``, re-timed from ``base`` (:func:`model.retime.retime`) when its queue allows.
 
     Args:
         scenario: the scenario (its schemes and economics do not matter).

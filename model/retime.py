@@ -3,19 +3,20 @@
 With agents responding, every scheme changes the agents' reaction latency and typing time, so each scheme's run
 used to be a new SimPy run: a behavioural comparison cost four to five mechanics comparisons. At the shipped
 shops' utilisation chats rarely wait for a free agent, so a scheme's speed changes *when* each agent's replies go
-out, not *who* serves which chat. This module re-times the base run's records chat by chat, with the same random
-numbers, and keeps the queue as it was:
+out, and, through the least-busy router, which agent each new chat goes to. This module re-times the base
+run's records chat by chat, with the same random numbers:
 
-* a chat keeps its agent and the moment the agent took it (no chat waits for a slot differently);
-* message ``k`` of a chat is noticed ``latency x latency_unit_k`` after the buyer sent it (after the take for the
-  first message) with the new latency, waits for the agent's typist the recorded wait times the typing
-  multiplier, and is typed in the recorded typing time times the typing multiplier (the recorded time already
-  holds the slowdown at the agent's load then); the buyer's think times are the draws', so the next message is
-  sent ``think`` after the reply;
-* a buyer still leaves if the first reply has not started by the patience deadline (``arrival + patience``, the
-  draws'): a buyer served today who would now wait past it leaves; a buyer who left after the take today is now
-  served when the earlier start beats the deadline (the wait for the typist counted at least as long as today),
-  with messages typed at the agent's average slowdown of the run;
+* **routing**: each chat keeps the moment it was taken (no chat waits for a slot differently), and is routed
+  again in that order as the engine's router does (least busy among the on-duty agents who serve its kind and
+  have a free slot, ties to the agent longest at that load), each chat's end estimated when it is routed from
+  its draws at the agent's new speed and load; round-robin keeps the recorded agents;
+* **timeline**: message ``k`` is noticed ``latency x latency_unit_k`` after the buyer sent it (after the take for
+  the first message), waits for the agent's one typist (first noticed, first typed), and is typed in ``mean x
+  agent factor x slowdown(open chats then) x reply_unit_k``; the next message is sent ``think_k`` after the reply;
+  a few rounds of the fixed point between the timelines, the typists' queues and the agents' loads;
+* **patience**: a buyer leaves if the first reply has not started by ``arrival + patience`` (the draws'), so
+  faster replies keep buyers who left today and slower ones lose buyers served today (a leaving buyer waits in
+  the typist's queue as a probe that types nothing);
 * queued abandoners, silent ghosts, chats in progress at the horizon and the bot's chats are kept as recorded;
   replies that would fall after the horizon are not sent.
 
@@ -24,7 +25,8 @@ Effects of equal speed give exactly the records of the base run. Outcomes are dr
 
 When the queue matters the approximation does not hold, and the caller simulates again
 (:func:`model.pipeline.run_for`): :func:`retime` returns None when more than :data:`MAX_QUEUED_SHARE` of the
-taken chats waited for a slot, or with the bot front line. ``meta.share_engine = false`` simulates every scheme.
+taken chats waited for a slot, with the bot front line, or when the router would be too slow
+(:data:`MAX_ROUTE_PAIRS`). The pipeline re-times only with ``meta.share_engine = true`` (default false).
 The gap against simulating again: ``python -m bench retime`` (docs/model.md, "Re-timed runs").
 """
 

@@ -320,3 +320,38 @@ def _tune_doc_stub() -> dict:
             "best_point": {}, "frontier": {"scheme": "达标奖 45%", "net_gain_vs_payout": []}, "binding_constraint": None,
             "constraints": {}, "points": [], "scenario": {"name": "x", "days": 3, "replications": 1},
             "sweep": {"id": "x", "points": 1, "computed": 1, "store": "s.duckdb"}}
+
+
+def test_a_band_that_fails_is_said_once_and_the_cards_stop_waiting(monkeypatch) -> None:
+    """A background band job that raises: the page warns (in the user's language), the cards keep the basis and
+    no longer say the band is coming, and the job is not started again on every rerun."""
+    import ui.pages.compare as page
+    from model.behaviour import band as band_mod
+
+    real = band_mod.attach_bands
+    calls = []
+
+    def failing(doc, scen, base, *, solve=True, stop=None):
+        if solve:
+            calls.append(1)
+            raise RuntimeError("solver broke")
+        return real(doc, scen, base, solve=solve, stop=stop)
+
+    monkeypatch.setattr(page, "attach_bands", failing)
+    at = AppTest.from_function(_page, default_timeout=wait_limit_s(400))
+    at.session_state["lang"] = "en"
+    at.run()
+    at.selectbox(key="cmp_scenario").set_value("scenarios/taobao_10_agents.toml").run()
+    at.number_input(key="cmp_days").set_value(1).run()
+    at.number_input(key="cmp_reps").set_value(1).run()
+    assert _runner().wait(timeout=wait_limit_s(400))
+    at.run()
+    before = len(calls)
+    at.run()
+    assert _runner().wait(timeout=wait_limit_s(400))
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "solver broke" in warnings and t("band.failed", "en").split("(")[0] in warnings
+    captions = " ".join(c.value for c in at.caption)
+    assert t("band.pending", "en") not in captions and t("band.basis_defaults", "en") in captions
+    assert before >= 1 and len(calls) == before  # not retried on a rerun

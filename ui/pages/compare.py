@@ -323,9 +323,10 @@ def with_band(doc: dict[str, Any], scen: Scenario, lang: str) -> dict[str, Any]:
         skeleton = {"schemes": {n: {"economics": b.get("economics")} for n, b in doc["schemes"].items()}}
         runner = band_runner()
         runner.submit(key, lambda stop: attach_bands(skeleton, scen, base, stop=stop), owner=_session_token())
-        if runner.error(key) is not None:  # said once, never retried in a loop
+        if runner.error(key) is not None:  # said once, never retried in a loop; the cards keep the basis only
             st.warning(t("band.failed", lang, error=str(runner.error(key))))
-            doc.pop("band_pending", None)
+            for name in doc.pop("band_pending"):
+                doc["schemes"][name]["band"] = {"basis": doc["band_basis"]}
     return doc
 
 
