@@ -269,3 +269,32 @@ def _patient_expect():
     expect.set_options(timeout=wait_limit_ms(90))
     yield
     expect.set_options(timeout=5_000)
+
+
+def test_compare_bands_land_in_place_and_keep_the_uploaded_schemes(tmp_path) -> None:
+    """With agents responding the cards come first and say the band is coming; the band lands on the live page
+    without a full rerun, and the uploaded file's schemes stay (a full rerun from the band's poll once dropped
+    the upload and showed the default file's schemes)."""
+    from e2e_helpers import SETTLED_JS
+    from playwright.sync_api import expect, sync_playwright
+
+    shop = (ROOT / "scenarios" / "taobao_10_agents.toml").read_text(encoding="utf-8")
+    with streamlit_server() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(wait_limit_ms(240))
+            page.goto(f"{url}/compare")
+            page.wait_for_function(SETTLED_JS, arg=3, timeout=wait_limit_ms(120))
+            page.locator('.st-key-cmp_upload input[type="file"]').set_input_files(
+                files=[{"name": "shop.toml", "mimeType": "text/plain", "buffer": shop.encode("utf-8")}])
+            card = page.locator(".st-key-cmp_card_1")
+            expect(card).to_contain_text("达标奖 45%")
+            expect(card).to_contain_text(t("band.top", "zh"), timeout=wait_limit_ms(240))  # the band landed
+            assert page.get_by_text(t("band.pending", "zh")).count() == 0
+            expect(card).to_contain_text("达标奖 45%")  # still the uploaded file's schemes
+            expect(page.locator(".st-key-cmp_card_3")).to_contain_text("响应时间第一")
+            assert page.locator('[data-testid="stException"]').count() == 0
+            page.screenshot(path=str(tmp_path / "compare_band_landed.png"))
+        finally:
+            browser.close()

@@ -311,8 +311,8 @@ def with_band(doc: dict[str, Any], scen: Scenario, lang: str) -> dict[str, Any]:
 
     With agents responding the page never waits for a band: the cached ones are attached at once, the others are
     marked ``pending`` and computed by :func:`band_runner` (a target move re-solves only the scheme that moved;
-    the next move stops a band still running for an older one); :func:`_band_poll` reruns the page when it is
-    done. Behaviour off: the mechanics basis, no band.
+    the next move stops a band still running for an older one); :func:`_cards_of` draws the cards in a fragment that picks
+    the bands up as they land. Behaviour off: the mechanics basis, no band.
     """
     if not scen.behaviour.active:
         return attach_bands(doc, scen, None)
@@ -335,12 +335,31 @@ def band_key(scen: Scenario) -> str:
     return json.dumps(scen.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
 
 
-@st.fragment(run_every=1.0)
-def _band_poll(key: str, lang: str) -> None:
-    """While the bands of ``key`` are computed: say so, and rerun the whole page once they are ready."""
+LIVE_KEY = "_cmp_live"  # the last run's document and scenario while its bands are computed (not a widget)
+
+
+def _live_cards(key: str, lang: str) -> None:
+    """The cards while the bands of ``key`` are computed: a fragment that reruns every second (only itself: no
+    widget of the page is touched), attaches each band from the cache as it lands, and says what is coming."""
+    doc, scen = st.session_state[LIVE_KEY]
     if band_runner().done(key):
-        st.rerun(scope="app")
-    st.caption(t("band.pending_flips", lang))
+        with_band(doc, scen, lang)
+    _cards(doc, lang)
+    if doc.get("band_pending"):
+        st.caption(t("band.pending_flips", lang))
+
+
+def _cards_of(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
+    """The cards, drawn in a polling fragment while some band is still being computed (:func:`_live_cards`).
+
+    The fragment never reruns the whole app: a full rerun from a fragment can reset widgets (an uploaded file),
+    so the bands land in the fragment itself."""
+    if doc.get("band_pending"):
+        st.session_state[LIVE_KEY] = (doc, scen)
+        st.fragment(_live_cards, run_every=1.0)(band_key(scen), lang)
+    else:
+        st.session_state.pop(LIVE_KEY, None)
+        _cards(doc, lang)
 
 
 def quick_or_full(scen: Scenario, lang: str) -> dict[str, Any]:
@@ -407,9 +426,7 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
     st.caption(rules_statement(meta.get("platform"), None, lang))  # the pack and date that judged the lines
     _shown(doc, lang)
     show_warnings(doc, lang)
-    _cards(doc, lang)
-    if doc.get("band_pending"):
-        _band_poll(band_key(scen), lang)
+    _cards_of(doc, lang, scen)
     render_behaviour(doc, scen, lang, cache=run_cache(), heavy=doc.get("shown") != "quick")
     _assumptions(doc, lang)
     _charts(doc, lang)
@@ -419,7 +436,7 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
 
 def _flips(doc: dict[str, Any], lang: str) -> None:
     """Where the recommended scheme loses its place inside the band (or that it keeps it); nothing while bands
-    are being computed (:func:`_band_poll` says so)."""
+    are being computed (:func:`_live_cards` says so)."""
     sure = how_sure(doc)
     if sure["pending"]:
         return
