@@ -44,6 +44,8 @@ def run_key(scenario: Scenario, effects: Effects) -> str:
     """A stable hash of what a run depends on: the scenario without ``schemes`` and ``economics``, and the
     effects' :meth:`~model.effects.Effects.engine_key` and :meth:`~model.effects.Effects.outcome_key`."""
     data = scenario.model_dump(mode="json", exclude={"schemes", "economics"})
+    if effects.engine_key() == Effects().engine_key():  # how other speeds are run does not change this run
+        data["meta"].pop("share_engine", None)
     payload = json.dumps({"scenario": data, "engine": effects.engine_key(), "outcome": effects.outcome_key()},
                          sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

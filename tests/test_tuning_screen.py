@@ -18,12 +18,15 @@ AMOUNTS = [500.0, 1000.0, 1500.0, 2000.0]
 AXES = {"schemes.1.components.0.target": TARGETS, "schemes.1.components.0.amount_yuan": AMOUNTS}
 
 
-def test_neighbours_are_one_grid_step_on_one_key() -> None:
+def test_neighbours_are_at_most_one_grid_step_on_every_key() -> None:
     spec = grid(AXES)
     i = spec.points.index({"schemes.1.components.0.target": 0.44, "schemes.1.components.0.amount_yuan": 1000.0})
     got = sorted((spec.points[j]["schemes.1.components.0.target"], spec.points[j]["schemes.1.components.0.amount_yuan"])
                  for j in _neighbours(spec, i))
-    assert got == [(0.42, 1000.0), (0.44, 500.0), (0.44, 1500.0), (0.46, 1000.0)]
+    assert got == [(0.42, 500.0), (0.42, 1000.0), (0.42, 1500.0), (0.44, 500.0), (0.44, 1500.0), (0.46, 500.0),
+                   (0.46, 1000.0), (0.46, 1500.0)]  # the eight around it, diagonals included
+    corner = spec.points.index({"schemes.1.components.0.target": 0.42, "schemes.1.components.0.amount_yuan": 500.0})
+    assert len(_neighbours(spec, corner)) == 3
 
 
 @pytest.mark.slow
@@ -33,7 +36,7 @@ def test_screened_recommendation_is_within_one_grid_step_of_the_full_sweep(tmp_p
     screened = tune(s, axes=AXES, store_path=tmp_path / "a.duckdb", estimate=False)
     full = tune(s, axes=AXES, store_path=tmp_path / "b.duckdb", estimate=False, screen=False)
     sc = screened["screening"]
-    assert sc["method"] == "quick forecast" and sc["screened"] == 16 and sc["kept"] < 16
+    assert sc["method"] == "quick forecast" and sc["screened"] == 16 and sc["kept"] < 16 and sc["share_engine"]
     assert full["screening"]["method"] is None and full["sweep"]["points"] == 16
     assert screened["sweep"]["points"] == sc["kept"]
     from model.present.i18n import t

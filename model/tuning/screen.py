@@ -7,12 +7,12 @@ beyond the base run, which points differing only in pay rules share) and keeps f
 
 * the :data:`TOP` best points by the quick net gain among those that pass the constraints (all points when
   fewer pass: the best by net gain), and
-* every point one grid step from the quick best of each scheme (same scheme, every other key equal, one key
-  at its neighbouring grid value), so that a recommendation the quick forecast misses by one step is still
-  simulated.
+* every point at most one grid step from the quick best of each scheme on every key (same scheme; diagonals
+  included), so that a recommendation the quick forecast misses by one step is still simulated.
 
-The shortlist is then swept as before (stored in DuckDB, resumable), and the recommendation comes from the
-simulated points only. ``python -m bench tuning`` prints the screened and the full sweep's recommendations
+The shortlist is then swept as before (stored in DuckDB, resumable), with ``meta.share_engine`` on (each
+scheme's run re-timed from the point's base run where the queue allows, :mod:`model.retime`), and the
+recommendation comes from the simulated points only. ``python -m bench tuning`` prints the screened and the full sweep's recommendations
 and their times; docs/tuning.md "Screening".
 """
 
@@ -39,9 +39,10 @@ MIN_POINTS = 12
 
 
 def quick_rows(s: Scenario, spec: SweepSpec, *, file: str = "<sweep>",
-               progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """The quick forecast's rows of every point (the store's row shape, with ``point_id``, ``focus``, ``key:``)."""
-    cache = RunCache(maxsize=8)
+               progress: Callable[[int, int], None] | None = None, cache: RunCache | None = None) -> pd.DataFrame:
+    """The quick forecast's rows of every point (the store's row shape, with ``point_id``, ``focus``, ``key:``);
+    the points' base runs go to ``cache`` (the shortlist's sweep re-uses them)."""
+    cache = RunCache(maxsize=8) if cache is None else cache
     parts = []
     n = len(spec.points)
     for i, (p, focus) in enumerate(zip(spec.points, spec.focus, strict=True)):
@@ -61,23 +62,25 @@ def quick_rows(s: Scenario, spec: SweepSpec, *, file: str = "<sweep>",
 
 
 def _neighbours(spec: SweepSpec, i: int) -> list[int]:
-    """Points one grid step from point ``i`` (same focus, one key at a neighbouring axis value)."""
+    """Points at most one grid step from point ``i`` on every key (same focus and keys; diagonals included:
+    a better target often wants a larger amount too)."""
     p, out = spec.points[i], []
     for j, q in enumerate(spec.points):
         if j == i or spec.focus[j] != spec.focus[i] or set(q) != set(p):
             continue
-        diff = [k for k in p if q[k] != p[k]]
-        if len(diff) != 1:
-            continue
-        k = diff[0]
-        axis = spec.axes.get(k)
-        if axis is None:
-            continue
-        try:
-            if abs(axis.index(q[k]) - axis.index(p[k])) == 1:
-                out.append(j)
-        except ValueError:
-            continue
+        ok = True
+        for k in p:
+            if q[k] == p[k]:
+                continue
+            axis = spec.axes.get(k)
+            try:
+                ok = axis is not None and abs(axis.index(q[k]) - axis.index(p[k])) == 1
+            except ValueError:
+                ok = False
+            if not ok:
+                break
+        if ok:
+            out.append(j)
     return out
 
 

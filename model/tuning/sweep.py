@@ -150,6 +150,7 @@ def run_sweep(
     max_hours: float = MAX_HOURS,
     estimate: bool = True,
     per_point_s: float | None = None,
+    cache: RunCache | None = None,
 ) -> SweepRun:
     """Evaluate every unfinished point of a sweep and store its rows.
 
@@ -166,6 +167,7 @@ def run_sweep(
         max_hours: refuse a sweep estimated to run longer.
         estimate: time one replication first and refuse a sweep that would run longer than ``max_hours``.
         per_point_s: a point's estimated cost from an earlier timing (skips the timing run).
+        cache: runs by run key for the points evaluated in this process (e.g. the base runs a screening made).
 
     Raises:
         ScenarioError: an unknown key, a point the scenario format refuses, a sweep too long to run.
@@ -217,7 +219,7 @@ def run_sweep(
     todo = [(ps, h) for ps, h in zip(scenarios, hashes, strict=True) if h not in done]
     computed = 0
     try:
-        for batch, docs in _evaluate(todo, executor, workers):
+        for batch, docs in _evaluate(todo, executor, workers, cache):
             for (_, h), rows in zip(batch, docs, strict=True):
                 store.write_point(h, rows)
                 done.add(h)
@@ -284,15 +286,15 @@ def _batches(todo: list[tuple[Scenario, str]], workers: int) -> list[list[tuple[
     return out
 
 
-def _evaluate(todo: list[tuple[Scenario, str]], executor: Executor | None,
-              workers: int) -> Iterator[tuple[list[tuple[Scenario, str]], list[pd.DataFrame]]]:
+def _evaluate(todo: list[tuple[Scenario, str]], executor: Executor | None, workers: int,
+              cache: RunCache | None = None) -> Iterator[tuple[list[tuple[Scenario, str]], list[pd.DataFrame]]]:
     """Yield (batch, rows per point) as points finish.
 
     In this process without an executor; with fewer than two points per worker, each point's replications go to
     the executor (the comparison path's parallelism); otherwise whole batches of points go to the workers.
     """
     if executor is None or len(todo) < 2 * workers:
-        cache = RunCache(maxsize=8)
+        cache = RunCache(maxsize=8) if cache is None else cache
         for ps, h in todo:
             yield [(ps, h)], [point_rows(evaluate_point(ps, executor=executor, cache=cache), ps)]
         return

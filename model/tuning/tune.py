@@ -18,7 +18,7 @@ from model.behaviour.band import flips as band_flips
 from model.effects import Effects
 from model.errors import ScenarioError
 from model.language.tuning import Tuning
-from model.pipeline import run_for
+from model.pipeline import RunCache, run_for
 from model.schema import Scenario, scenario_from_dict
 from model.text import finite as _num
 from model.tuning.optimise import recommend
@@ -89,20 +89,25 @@ def tune(
     spec = sweep_spec_for(base, axes, replications=reps, levels=levels)
     full = spec
     screening: dict[str, Any] = {"screened": len(spec.points), "kept": len(spec.points), "method": None}
+    shared = None
     if screen is None:
         screen = base.behaviour.active and len(spec.points) > MIN_POINTS
     if screen:
         import time
 
         t0 = time.perf_counter()
-        keep, screening = shortlist(base, spec, quick_rows(base, spec, file=file, progress=on_screen))
+        shared = RunCache(maxsize=8)
+        keep, screening = shortlist(base, spec, quick_rows(base, spec, file=file, progress=on_screen, cache=shared))
         screening["seconds"] = time.perf_counter() - t0
         spec = screened_spec(spec, keep)
+        # the shortlist's runs re-time the point's base run where the queue allows (model/retime.py)
+        screening["share_engine"] = True
+        base = base.model_copy(update={"meta": base.meta.model_copy(update={"share_engine": True})})
     if on_plan is not None:
         on_plan(spec, (per_point or 0.0) * len(spec.points))
     with SweepStore(store_path) as st:
         run = run_sweep(base, spec, st, executor=executor, workers=workers, progress=progress, file=file,
-                        estimate=estimate, per_point_s=per_point)
+                        estimate=estimate, per_point_s=per_point, cache=shared)
         rows = st.rows(run.sweep_id)
     doc = document(base, summary_rows=rows, run=run, spec=spec, store_path=store_path, file=file, axes=full.axes)
     doc["screening"] = screening
