@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from model.present.i18n import LANGS, t
+from ui.background import foreground
 from ui.pages import compare, history, plan, portfolio, simulate, tuning
 from ui.state import LANG_KEY, current_lang
 
@@ -22,5 +23,7 @@ st.set_page_config(page_title=t("app.title", current_lang()), page_icon=":materi
 with st.sidebar:
     st.radio(t("lang.label"), LANGS, key=LANG_KEY, horizontal=True, format_func=lambda code: t(f"lang.{code}"))
 lang = current_lang()
-st.navigation([st.Page(render, title=t(title, lang), url_path=path, icon=icon,
-                       default=(i == 0)) for i, (render, title, path, icon) in enumerate(PAGES)]).run()
+page = st.navigation([st.Page(render, title=t(title, lang), url_path=path, icon=icon,
+                              default=(i == 0)) for i, (render, title, path, icon) in enumerate(PAGES)])
+with foreground():  # background work (the compare page's bands) waits while a page computes its answer
+    page.run()

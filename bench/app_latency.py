@@ -24,6 +24,7 @@ replications) and the compare page's first run (simulation included), as ratios 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from typing import Any
@@ -47,10 +48,21 @@ def _timed(fn) -> float:
     return time.perf_counter() - t0
 
 
-def _behaviour_moves(at: Any, moves: int) -> tuple[list[float], list[float]]:
+def _behaviour_moves(at: Any, moves: int) -> tuple[list[float], list[float], list[float]]:
     """Target moves on the compare page with agents responding: (server seconds per move, seconds until the
-    last move's band landed)."""
+    last move's band landed, CPU seconds of the script thread per move)."""
+    from ui.pages import compare
     from ui.pages.compare import band_runner
+
+    cpu: list[float] = []
+    real = compare.render
+
+    def timed_render() -> None:  # the page's own CPU time on the script's thread (not the band's, not others')
+        t0 = time.thread_time()
+        try:
+            real()
+        finally:
+            cpu.append(time.thread_time() - t0)
 
     _go(at, "compare")
     at.selectbox(key="cmp_scenario").set_value("scenarios/taobao_10_agents.toml").run()
@@ -62,13 +74,17 @@ def _behaviour_moves(at: Any, moves: int) -> tuple[list[float], list[float]]:
     band_runner().wait(600)
     at.run()
     times, lands = [], []
-    for v in [44.0 - 0.5 * i for i in range(moves)]:
-        times.append(_timed(lambda v=v: at.slider(key=TARGET).set_value(v).run()))
-        _check(at)
+    compare.render = timed_render
+    try:
+        for v in [44.0 - 0.5 * i for i in range(moves)]:
+            times.append(_timed(lambda v=v: at.slider(key=TARGET).set_value(v).run()))
+            _check(at)
+    finally:
+        compare.render = real
     t0 = time.perf_counter()
     band_runner().wait(600)
     lands.append(time.perf_counter() - t0)
-    return times, lands
+    return times, lands, cpu
 
 
 def _check(at: Any) -> None:
@@ -113,7 +129,7 @@ def run(quick: bool = False, repeat: int = 5) -> dict[str, Any]:
         t_sim_cached = [_timed(lambda v=v: at.slider(key="agents").set_value(v).run())
                         for v in (new_values * 2)[:moves]]
         _check(at)
-        t_beh, t_band = _behaviour_moves(at, moves)
+        t_beh, t_band, c_beh = _behaviour_moves(at, moves)
     finally:
         pipeline.simulate = real
     if first_cmp_runs := runs:
@@ -131,7 +147,8 @@ def run(quick: bool = False, repeat: int = 5) -> dict[str, Any]:
                 note=f"median {1000 * statistics.median(t_sim_cached):.0f} ms / {BUDGET_S:g} s"),
         verdict("compare_behaviour_move", statistics.median(t_beh) / BUDGET_S, 1.0,
                 note=f"median {1000 * statistics.median(t_beh):.0f} ms / {BUDGET_S:g} s, agents responding, quick "
-                     f"forecast; the band lands {statistics.median(t_band):.1f} s after the last move"),
+                     f"forecast (the page's CPU {1000 * statistics.median(c_beh):.0f} ms on its thread; load "
+                     f"{os.getloadavg()[0]:.1f}); the band lands {statistics.median(t_band):.1f} s after the last move"),
     ]
     info(f"for information (ratios to the same {BUDGET_S:g} s): Simulate move to a new value (re-simulates) "
          f"{statistics.median(t_sim_new) / BUDGET_S:.2f}x; compare page first run (simulates) "
@@ -139,7 +156,7 @@ def run(quick: bool = False, repeat: int = 5) -> dict[str, Any]:
     res = {"budget_s": BUDGET_S, "moves": moves,
            "timings_s": {"compare_target": t_target, "compare_amount": t_amount, "simulate_new": t_sim_new,
                          "simulate_cached": t_sim_cached, "compare_first": first_cmp, "simulate_first": first_sim,
-                         "compare_behaviour": t_beh, "band_lands": t_band},
+                         "compare_behaviour": t_beh, "compare_behaviour_cpu": c_beh, "band_lands": t_band},
            "budgets": lines, "quick": quick}
     write_result("app_latency", res)
     return res

@@ -263,6 +263,80 @@ def test_a_stopped_band_stops_before_its_next_solve(shop) -> None:
     assert calls == [] and doc["band_pending"]
 
 
+def test_a_band_is_called_off_inside_a_solve_and_caches_nothing() -> None:
+    """The next move arriving while a band solves stops that solve at its next step (not after the whole solve):
+    the band says pending, and the half-done solve leaves nothing in the cache (a later band solves it anew)."""
+    import threading
+
+    from model.behaviour import band as band_mod
+
+    s = load_scenario(SHOP, [*SETS, "schemes.1.components.0.target=0.455"])
+    base = run_for(s, Effects(), cache=None)
+    doc = comparison_document(s, base=base)
+
+    class Interrupted(threading.Event):
+        steps = 0
+
+        def pause(self) -> None:  # the app's yield point; the second step sees the next move
+            self.steps += 1
+            if self.steps == 2:
+                self.set()
+
+    calls, finished = [], []
+    real = band_mod.equilibrium
+
+    def counted(*a, **k):
+        calls.append(1)
+        eq = real(*a, **k)
+        finished.append(1)
+        return eq
+
+    stop = Interrupted()
+    band_mod.equilibrium = counted
+    try:
+        attach_bands(doc, s, base, stop=stop)
+    finally:
+        band_mod.equilibrium = real
+    assert calls == [1] and finished == [], "the solve must stop at a checkpoint, not run to its end"
+    assert doc["band_pending"]
+    again = comparison_document(s, base=base)
+    attach_bands(again, s, base, solve=False)
+    assert again["band_pending"] == doc["band_pending"]  # nothing half-done was cached
+
+
+def test_background_steps_wait_while_a_page_computes_its_answer() -> None:
+    """ui.background: a job's pause() blocks while a page run holds foreground() (the answer gets the
+    interpreter), returns once it ends, and returns at once for a stopped job or after the bounded wait."""
+    import threading
+    import time
+
+    from ui.background import Stop, busy, foreground
+
+    stop, waited = Stop(), {}
+
+    def step():
+        t0 = time.perf_counter()
+        stop.pause(timeout=10)
+        waited["s"] = time.perf_counter() - t0
+
+    with foreground():
+        assert busy()
+        th = threading.Thread(target=step)
+        th.start()
+        time.sleep(0.3)
+        assert th.is_alive(), "a background step must wait while an answer is being computed"
+    th.join(5)
+    assert not th.is_alive() and waited["s"] >= 0.25 and not busy()
+    t0 = time.perf_counter()
+    stop.pause(timeout=10)  # nobody in the foreground: no wait
+    with foreground():
+        stopped = Stop()
+        stopped.set()
+        stopped.pause(timeout=10)  # a stopped job never waits: it is about to end
+        Stop().pause(timeout=0.2)  # bounded: a server that is never idle still lands its bands
+    assert time.perf_counter() - t0 < 2.0
+
+
 def test_the_runner_stops_a_superseded_job_and_reports_a_failure() -> None:
     import threading
 

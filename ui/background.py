@@ -6,29 +6,88 @@ equilibrium solves, seconds per scheme, so the page shows the numbers at once, s
 and hands the solves to this runner. A poll (a ``st.fragment`` with ``run_every``, in the page) reruns the page
 when the job is done; the band then comes from the base run's cache in milliseconds.
 
-A job is a callable ``fn(stop)`` where ``stop`` is a :class:`threading.Event`: a newer request from the same
-session (the next slider move) sets it, and the job stops before its next solve, so a superseded band never
-delays the next answer by more than one solve. One worker thread: jobs never run two solves at once on the 2
-cores the app shares with its users' sessions.
+A job is a callable ``fn(stop)`` where ``stop`` is a :class:`Stop` (a :class:`threading.Event`): a newer
+request from the same session (the next slider move) sets it, and the job stops at the next step of its solve.
+One worker thread: jobs never run two solves at once on the 2 cores the app shares with its users' sessions.
+
+The worker and the pages' script runs are threads of one process, so they share Python's interpreter lock: a
+band solving beside an answer used to take half of the answer's interpreter time (a target move cost 1.3 s
+instead of about 0.6 s while the previous move's band solved). So every page run holds :func:`foreground` (app.py),
+and :meth:`Stop.pause`, which a band calls between the steps of its solves (:func:`model.behaviour.band.checkpoint`),
+waits while any session's page run is in progress: the answer gets the interpreter to itself, and the band
+goes on in the idle time between moves, at most :data:`MAX_PAUSE_S` late per step (so a server that is never
+idle still lands its bands).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 #: Finished jobs kept for their answers' keys (a finished job is forgotten after this many newer ones).
 KEEP = 32
+#: The longest a background step waits for the page runs to finish (seconds).
+MAX_PAUSE_S = 3.0
+
+
+class _Gate:
+    """How many page runs are in progress in this process; ``idle`` is set when there are none."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.active = 0
+        self.idle = threading.Event()
+        self.idle.set()
+
+    def enter(self) -> None:
+        with self.lock:
+            self.active += 1
+            self.idle.clear()
+
+    def leave(self) -> None:
+        with self.lock:
+            self.active = max(self.active - 1, 0)
+            if self.active == 0:
+                self.idle.set()
+
+
+_GATE = _Gate()
+
+
+@contextmanager
+def foreground() -> Iterator[None]:
+    """Hold while a page computes an answer (app.py wraps every page run): background steps wait meanwhile."""
+    _GATE.enter()
+    try:
+        yield
+    finally:
+        _GATE.leave()
+
+
+def busy() -> bool:
+    """True while some page run holds :func:`foreground`."""
+    return not _GATE.idle.is_set()
+
+
+class Stop(threading.Event):
+    """A job's stop event; :meth:`pause` is the job's yield point."""
+
+    def pause(self, timeout: float = MAX_PAUSE_S) -> None:
+        """Wait (at most ``timeout`` s) until no page run is in progress, or until the job is stopped."""
+        if _GATE.idle.is_set() or self.is_set():
+            return
+        _GATE.idle.wait(timeout)
 
 
 @dataclass
 class Job:
     future: Future
-    stop: threading.Event = field(default_factory=threading.Event)
+    stop: Stop = field(default_factory=Stop)
 
 
 class Runner:
@@ -40,7 +99,7 @@ class Runner:
         self._owner: dict[str, str] = {}  # session token -> its latest key
         self._lock = threading.Lock()
 
-    def submit(self, key: str, fn: Callable[[threading.Event], Any], owner: str | None = None) -> Job:
+    def submit(self, key: str, fn: Callable[[Stop], Any], owner: str | None = None) -> Job:
         """Start ``fn(stop)`` for ``key`` unless a job for it waits or runs already (then that one), or one
         failed (then that one too: :meth:`error` says why, and a failing job is never retried in a loop)."""
         with self._lock:
@@ -48,7 +107,7 @@ class Runner:
             live = job is not None and not job.future.done() and not job.stop.is_set()
             failed = job is not None and job.future.done() and job.future.exception() is not None
             if not (live or failed):
-                job = Job(self._pool.submit(fn, stop := threading.Event()), stop)
+                job = Job(self._pool.submit(fn, stop := Stop()), stop)
                 self._jobs[key] = job
                 self._jobs.move_to_end(key)
                 while len(self._jobs) > KEEP:

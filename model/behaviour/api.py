@@ -28,13 +28,15 @@ def effort_effects(cfg: Behaviour, effort: np.ndarray):
                    hidden_share=m["hidden_share"])
 
 
-def equilibrium(scenario, scheme, base, record: BaseRecord | None = None) -> Equilibrium:
-    """The agents' equilibrium under ``scheme`` given the base run ``base`` (a SimResult without effects)."""
+def equilibrium(scenario, scheme, base, record: BaseRecord | None = None, *, checkpoint=None) -> Equilibrium:
+    """The agents' equilibrium under ``scheme`` given the base run ``base`` (a SimResult without effects);
+    ``checkpoint`` as in :func:`model.behaviour.solver.solve` (called between its steps; never changes it)."""
     s = scenario
     rec = record if record is not None else base_record(base)
     foresight = s.behaviour.ratchet_foresight if s.meta.months > 1 else 0.0  # a next month exists
     return solve(s.behaviour, scheme, rec, s.outcomes, base.agents, seed=s.meta.seed,
-                 gross_margin_share=s.economics.gross_margin_share, days=float(s.meta.days), foresight=foresight)
+                 gross_margin_share=s.economics.gross_margin_share, days=float(s.meta.days), foresight=foresight,
+                 checkpoint=checkpoint)
 
 
 def report_of(eq: Equilibrium, cfg: Behaviour) -> dict[str, Any]:

@@ -89,13 +89,25 @@ class Pending(Exception):
     """A band that is not in the cache yet (``solve=False``), or whose computation was called off (``stop``)."""
 
 
+def checkpoint(stop, name: str) -> None:
+    """Between a band solve's steps: first ``stop.pause()`` when ``stop`` has one (the app's background work
+    waits there while an answer is being computed, :mod:`ui.background`), then :class:`Pending` if ``stop`` is
+    set (the next slider move called this band off: the solve stops within one step, not one whole solve)."""
+    pause = getattr(stop, "pause", None)
+    if pause is not None:
+        pause()
+    if stop.is_set():
+        raise Pending(name)
+
+
 def headline(scenario, scheme, base, *, solve: bool = True, stop=None) -> dict[str, float]:
     """The agents' forecast of one scheme on ``base``: ``net_gain_yuan`` (uplift x margin - variable pay -
     service cost), ``uplift_yuan`` (against no extra effort) and ``bonus_cost_yuan`` (variable pay); zeros for
     base pay only (``scheme`` None). Kept in the base run's cache by scenario and scheme.
 
     Raises :class:`Pending` instead of solving when ``solve`` is False and the answer is not cached, or when
-    ``stop`` (a :class:`threading.Event`) is set before the solve starts.
+    ``stop`` (a :class:`threading.Event`) is set before the solve starts or at one of the solve's checkpoints
+    (see :func:`checkpoint`: the solve is then called off and nothing is cached).
     """
     if scheme is None:
         return dict.fromkeys(CODES, 0.0)
@@ -108,7 +120,8 @@ def headline(scenario, scheme, base, *, solve: bool = True, stop=None) -> dict[s
             return hit
     if not solve or (stop is not None and stop.is_set()):
         raise Pending(scheme.name)
-    f = equilibrium(scenario, scheme, base, base_record(base)).forecast
+    tick = None if stop is None else (lambda: checkpoint(stop, scheme.name))
+    f = equilibrium(scenario, scheme, base, base_record(base), checkpoint=tick).forecast
     out = {"net_gain_yuan": float(net_gain_yuan(scenario.economics, f["sales_uplift_yuan"], f["variable_pay_yuan"],
                                                 f["bad_ratings_change"])),
            "uplift_yuan": float(f["sales_uplift_yuan"]), "bonus_cost_yuan": float(f["variable_pay_yuan"])}
@@ -139,8 +152,9 @@ def scheme_band(scenario, scheme, base, *, baseline=None, point: dict[str, float
         point: the document's numbers by :data:`CODES` the band is centred on (default: the agents' forecast).
         params: the parameters to move (default: :func:`band_params`).
         solve: False = answer from the cache only (raises :class:`Pending` when a solve is missing).
-        stop: a :class:`threading.Event`; once set, the band stops before its next solve (raises
-            :class:`Pending`; the solves done so far stay cached).
+        stop: a :class:`threading.Event` (optionally with a ``pause()`` method, see :func:`checkpoint`); once
+            set, the band stops within one step of its current solve (raises :class:`Pending`; the solves
+            finished so far stay cached).
 
     Returns:
         ``{"basis", "net_gain_yuan"|"uplift_yuan"|"bonus_cost_yuan": {"point", "low", "high"}, "params": [{param,

@@ -18,7 +18,7 @@ as not converged. docs/model.md section 10.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -445,6 +445,7 @@ def solve(
     gross_margin_share: float,
     days: float,
     foresight: float = 0.0,
+    checkpoint: Callable[[], None] | None = None,
 ) -> Equilibrium:
     """Every agent's effort under ``scheme``: the fixed point of best responses.
 
@@ -459,6 +460,9 @@ def solve(
         days: horizon in days (effort costs scale with it).
         foresight: weight on next month's pay through the scheme's target ratchet (0 = no next month or myopic
             agents; the caller passes ``behaviour.ratchet_foresight`` for every month but the last).
+        checkpoint: called between the solve's steps (after the probes, before each dimension's responses and
+            before the report); work done off the answer's path passes one that waits while an answer is being
+            computed and raises to call the solve off (:mod:`model.behaviour.band`). It never changes the result.
 
     Returns:
         The equilibrium with per-agent reports.
@@ -501,6 +505,8 @@ def solve(
         if not np.allclose(pay[k][:, others], pay[0][:, others], atol=1e-6):
             interacting = True
     paid_dims.sort()
+    tick = checkpoint or _no_checkpoint
+    tick()
     if not paid_dims:
         eq = Equilibrium(zero, True, 0, False, False)
         eq.notes.append(("这个方案里没有随努力变化的浮动薪酬:客服不会改变做法(保持现状)。",
@@ -524,6 +530,7 @@ def solve(
             if dim not in paid_dims:  # pay does not depend on it: the cost alone decides (multitasking)
                 effort[:, dim] = _cost_only(cfg, effort, dim)
                 continue
+            tick()
             cands = _symmetric_candidates(cfg, effort, dim, coarse=rounds <= 2)
             if interacting and rounds > 2:  # one block after the other (Gauss-Seidel): settles contests
                 for b in blocks:
@@ -538,6 +545,7 @@ def solve(
             break
     converged = bool(change < cfg.tolerance)
     eq = Equilibrium(effort, converged, rounds, True, interacting)
+    tick()
     if not converged:
         eq.notes.append((
             f"注意:{rounds} 轮最优反应后仍未收敛到均衡(最后一轮努力仍变化 {change:.2f},容差 {cfg.tolerance:g})。"
@@ -556,6 +564,10 @@ def solve(
                 f"{k} agent(s) are at the ceiling of {d} effort (the model's assumed largest improvement): more "
                 "pay cannot buy more of it, only cost more."))
     return eq
+
+
+def _no_checkpoint() -> None:
+    return None
 
 
 @lru_cache(maxsize=8)
