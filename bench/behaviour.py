@@ -45,9 +45,10 @@ def _world(path, sets: dict[str, Any]):  # the scenario, its base run, the agent
 
 
 def _solve(s, base, rec, scheme, block: bool = True):
-    from model.behaviour.api import equilibrium
+    from model.behaviour.api import clear_solved, equilibrium
     from model.behaviour.solver import block_pricing
 
+    clear_solved()  # timed as solved, not as kept by the process
     with block_pricing(block):
         return equilibrium(s, scheme, base, rec)
 

@@ -24,6 +24,7 @@ from bench.common import TAOBAO, info, verdict, write_result
 
 
 def run(quick: bool = False, repeat: int = 1) -> dict[str, Any]:
+    from model.behaviour.api import clear_solved
     from model.document import comparison_document
     from model.pipeline import effects_for
     from model.retime import retime
@@ -66,6 +67,7 @@ def run(quick: bool = False, repeat: int = 1) -> dict[str, Any]:
     for name, extra in (("mechanics", ["behaviour.model=none"]), ("behaviour", []),
                         ("behaviour_shared", ["meta.share_engine=true"])):
         sc = load_scenario(TAOBAO, [*sets, *extra])
+        clear_solved()  # each comparison solves its own equilibria, as in a fresh process
         t0 = time.perf_counter()
         comparison_document(sc)
         times[name] = time.perf_counter() - t0

@@ -38,6 +38,7 @@ def _step(axes: dict[str, list[Any]], a: dict[str, Any], b: dict[str, Any]) -> i
 
 
 def run(quick: bool = False, repeat: int = 1) -> dict[str, Any]:
+    from model.behaviour.api import clear_solved
     from model.document import comparison_document
     from model.scenario import load_scenario
     from model.tuning.tune import tune
@@ -53,6 +54,7 @@ def run(quick: bool = False, repeat: int = 1) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as d:
         for name, screen in (("screened", None), ("full", False)):
+            clear_solved()  # each sweep solves its own equilibria (the screened one re-uses its screening's)
             t0 = time.perf_counter()
             doc = tune(s, store_path=Path(d) / f"{name}.duckdb", screen=screen, estimate=False)
             out[name] = {"seconds": time.perf_counter() - t0, "recommendation": doc["recommendation"],

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.behaviour.api import equilibrium, report_of
+from model.behaviour.api import clear_solved, equilibrium, report_of
 from model.behaviour.kpimodel import BaseRecord, base_record, draw_noise, forecast_sums, with_bot_part
 from model.behaviour.solver import Equilibrium
 from model.checks import run_warnings
@@ -76,8 +76,6 @@ class _LRU(OrderedDict):
             return v
 
 
-#: Equilibria by scenario (without schemes) and scheme (process-wide, small).
-_EQUILIBRIA = _LRU(64)
 #: Finished scheme blocks by scenario, baseline and scheme.
 _BLOCKS = _LRU(64)
 
@@ -267,13 +265,8 @@ class QuickResult:
 
 
 def _equilibrium(scenario: Scenario, scheme: Scheme, base: SimResult, sums: BaseSums) -> Equilibrium:
-    key = _hash(run_key(scenario, base.effects), scenario.economics.model_dump(mode="json"),
-                scenario.meta.months, scheme.model_dump(mode="json"))
-    eq = _EQUILIBRIA.take(key)
-    if eq is None:
-        eq = equilibrium(scenario, scheme, base, sums.record)
-        _EQUILIBRIA.put(key, eq)
-    return eq
+    """The scheme's equilibrium (solved once per process: :func:`model.behaviour.api.equilibrium` keeps them)."""
+    return equilibrium(scenario, scheme, base, sums.record)
 
 
 def quick_comparison(scenario: Scenario, base: SimResult) -> dict[str, Any]:
@@ -389,6 +382,6 @@ def quick_gap(quick: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
 
 
 def clear_cache() -> None:
-    """Forget the equilibria kept between calls (tests, benches)."""
-    _EQUILIBRIA.clear()
+    """Forget the equilibria and scheme blocks kept between calls (tests, benches)."""
+    clear_solved()
     _BLOCKS.clear()

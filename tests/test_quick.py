@@ -3,6 +3,8 @@ moves, and a measured gap to the full simulation (bench/quick.py measures it on 
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -84,14 +86,14 @@ def test_quick_comparison_runs_no_simulation_and_has_the_full_documents_shape(sh
 
 
 def test_a_target_move_re_solves_only_the_scheme_that_moved(shop, monkeypatch) -> None:
-    import model.quick as quick_mod
-
     s, base, _ = shop
     clear_cache()
     quick_comparison(s, base)
+    import model.behaviour.api as api
+
     solved: list[str] = []
-    real = quick_mod.equilibrium
-    monkeypatch.setattr(quick_mod, "equilibrium", lambda sc, scheme, *a: solved.append(scheme.name) or real(sc, scheme, *a))
+    real = api.solve  # the solves made (a cached equilibrium is not solved again)
+    monkeypatch.setattr(api, "solve", lambda cfg, scheme, *a, **k: solved.append(scheme.name) or real(cfg, scheme, *a, **k))
     moved = load_scenario(SHOP, ["meta.days=2", "meta.replications=2", "schemes.1.components.0.target=0.43"])
     doc = quick_comparison(moved, base)
     assert solved == [moved.schemes[1].name]
@@ -157,3 +159,36 @@ def test_bot_quick_comparison_pays_each_basis_as_the_full_path(bot_shop) -> None
         assert cost(quick, name) == pytest.approx(cost(full, name))
         assert quick["schemes"][name]["team"]["three_min_reply_rate"] == full["schemes"][name]["team"]["three_min_reply_rate"]
     assert cost(quick, "all") > cost(quick, "human")
+
+
+def test_an_equilibrium_is_solved_once_per_process_and_each_caller_gets_its_own_copy(shop, monkeypatch) -> None:
+    """The quick forecast, the confirming simulation, the band's centre and a tune's shortlist ask for the same
+    equilibria: the second ask is not solved again, returns the same efforts, and a caller that changes its
+    copy does not change the next caller's."""
+    import model.behaviour.api as api
+
+    s, base, _ = shop
+    clear_cache()
+    solved: list[str] = []
+    real = api.solve
+    monkeypatch.setattr(api, "solve", lambda cfg, scheme, *a, **k: solved.append(scheme.name) or real(cfg, scheme, *a, **k))
+    sc = s.schemes[1]
+    first = api.equilibrium(s, sc, base)
+    first.agents[0]["expected_pay_yuan"] = -1.0
+    first.effort[:] = 9.0
+    again = api.equilibrium(s, sc, base)
+    assert solved == [sc.name]
+    assert again.effort.max() <= 1.0 and again.agents[0]["expected_pay_yuan"] != -1.0
+    # the full comparison's response uses the same solve
+    eff, report = api.respond(s, sc, base)
+    assert solved == [sc.name] and report["agents"][0]["effort"] == again.agents[0]["effort"]
+    # another scheme, another behaviour table or another run is solved anew
+    other = s.model_copy(update={"behaviour": s.behaviour.model_copy(update={"selling_cost_yuan": 1234.0})})
+    api.equilibrium(other, sc, base)
+    api.equilibrium(s, s.schemes[2], base)
+    assert solved == [sc.name, sc.name, s.schemes[2].name]
+    # a record other than the base run's own is never answered from the cache
+    from model.behaviour.kpimodel import base_record
+
+    api.equilibrium(s, sc, base, record=copy.copy(base_record(base)))
+    assert solved[-1] == sc.name and len(solved) == 4

@@ -9,6 +9,11 @@ forecast KPI distribution (:mod:`model.behaviour.kpimodel`). Equations and defau
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -28,15 +33,58 @@ def effort_effects(cfg: Behaviour, effort: np.ndarray):
                    hidden_share=m["hidden_share"])
 
 
+#: Equilibria already solved in this process, by :func:`_solved_key` (each a few KiB; 128 kept).
+SOLVED_KEEP = 128
+_SOLVED: OrderedDict[str, Equilibrium] = OrderedDict()
+_SOLVED_LOCK = threading.Lock()
+
+
+def _solved_key(scenario, scheme, base) -> str:
+    """What a solve depends on: the scenario without its schemes (behaviour, outcomes, economics, meta, the
+    shop that made the base run; not ``meta.share_engine``, which does not change a run without effects), the
+    base run's effects and the scheme."""
+    data = scenario.model_dump(mode="json", exclude={"schemes"})
+    data["meta"].pop("share_engine", None)
+    eff = base.effects
+    payload = [data, eff.engine_key(), eff.outcome_key(), scheme.model_dump(mode="json") if scheme is not None else None]
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def clear_solved() -> None:
+    """Forget the equilibria kept between calls (tests, benches that time a solve)."""
+    with _SOLVED_LOCK:
+        _SOLVED.clear()
+
+
 def equilibrium(scenario, scheme, base, record: BaseRecord | None = None, *, checkpoint=None) -> Equilibrium:
     """The agents' equilibrium under ``scheme`` given the base run ``base`` (a SimResult without effects);
-    ``checkpoint`` as in :func:`model.behaviour.solver.solve` (called between its steps; never changes it)."""
+    ``checkpoint`` as in :func:`model.behaviour.solver.solve` (called between its steps; never changes it).
+
+    A solve is a pure function of the scenario, the scheme and the base run, so each is made once per process:
+    the quick forecast, the confirming simulation, the band's centre and a tune's screening and shortlist all
+    ask for the same equilibria. Each caller gets its own copy. A ``record`` other than the base run's own is
+    solved without the cache."""
     s = scenario
-    rec = record if record is not None else base_record(base)
+    own = base_record(base)
+    rec = record if record is not None else own
+    key = _solved_key(s, scheme, base) if rec is own else None
+    if key is not None:
+        with _SOLVED_LOCK:
+            hit = _SOLVED.get(key)
+            if hit is not None:
+                _SOLVED.move_to_end(key)
+                return copy.deepcopy(hit)
     foresight = s.behaviour.ratchet_foresight if s.meta.months > 1 else 0.0  # a next month exists
-    return solve(s.behaviour, scheme, rec, s.outcomes, base.agents, seed=s.meta.seed,
-                 gross_margin_share=s.economics.gross_margin_share, days=float(s.meta.days), foresight=foresight,
-                 checkpoint=checkpoint)
+    eq = solve(s.behaviour, scheme, rec, s.outcomes, base.agents, seed=s.meta.seed,
+               gross_margin_share=s.economics.gross_margin_share, days=float(s.meta.days), foresight=foresight,
+               checkpoint=checkpoint)
+    if key is not None:
+        with _SOLVED_LOCK:
+            _SOLVED[key] = copy.deepcopy(eq)
+            while len(_SOLVED) > SOLVED_KEEP:
+                _SOLVED.popitem(last=False)
+    return eq
 
 
 def report_of(eq: Equilibrium, cfg: Behaviour) -> dict[str, Any]:
