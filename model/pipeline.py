@@ -203,6 +203,8 @@ def compare_schemes(
         assumed = assumed_effects(sc)
         block["basis"] = "forecast" if report is not None else ("assumption" if not assumed.is_identity()
                                                                    else "mechanics")
+        if r.retimed:  # said only when it happened (meta.share_engine): the engine's records were re-timed
+            block["run"] = "re-timed"
         if behaviour:
             block["behaviour"] = report
             block["views"] = {"mechanics": view(sc, Effects(), plain, plain_base)}

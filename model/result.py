@@ -30,6 +30,8 @@ class SimResult:
         draws: per replication, the draws (for re-computing outcomes under other effects).
         effects: the effects the records were simulated with.
         silent_orders: per replication, ``silent_orders`` (count) and ``silent_orders_yuan``.
+        retimed: True when the records were re-timed from a base run (:mod:`model.retime`, ``meta.share_engine``)
+            rather than simulated; the documents say so per scheme (``run``).
     """
 
     scenario: Scenario
@@ -40,6 +42,7 @@ class SimResult:
     draws: list[Draws] = field(repr=False, default_factory=list)
     effects: Effects = field(default_factory=Effects)
     silent_orders: pd.DataFrame = field(default_factory=pd.DataFrame)
+    retimed: bool = False
 
     @property
     def replications(self) -> int:
@@ -92,7 +95,7 @@ class SimResult:
             parts.append(apply_outcomes(self.scenario, c.drop(columns=list(OUTCOME_COLUMNS) + list(OPTIONAL_OUTCOME_COLUMNS), errors="ignore"), d, self.agents,
                                         effects))
         return SimResult(self.scenario, self.agents, pd.concat(parts, ignore_index=True), self.msgs, self.duty,
-                         self.draws, effects, self.silent_orders)
+                         self.draws, effects, self.silent_orders, retimed=self.retimed)
 
     def counts(self) -> dict[str, int]:
         """Contract counts summed over replications."""

@@ -81,7 +81,8 @@ def retime(base: SimResult, effects: Effects) -> SimResult | None:
         chat_parts.append(apply_outcomes(s, c2, d, base.agents, effects))
         msg_parts.append(m2)
     return SimResult(s, base.agents, pd.concat(chat_parts, ignore_index=True),
-                     pd.concat(msg_parts, ignore_index=True), base.duty, base.draws, effects, base.silent_orders)
+                     pd.concat(msg_parts, ignore_index=True), base.duty, base.draws, effects, base.silent_orders,
+                     retimed=True)
 
 
 def _group_cumsum(x: np.ndarray, start: np.ndarray) -> np.ndarray:

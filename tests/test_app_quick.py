@@ -68,3 +68,31 @@ def test_a_target_move_answers_from_the_quick_forecast_and_the_confirm_replaces_
     assert not at.exception, [e.value for e in at.exception]
     assert len(sim_calls) > runs  # the confirmation simulated the responsive schemes
     assert "完整模拟" in _info(at) and not any(b.key == "cmp_confirm" for b in at.button)
+
+
+def test_the_confirmed_answer_names_the_schemes_whose_runs_were_re_timed(sim_calls, monkeypatch) -> None:
+    """With ``meta.share_engine`` the confirmation re-times the responsive schemes' runs: the page says which,
+    in zh and en (a confirmed answer never silently rests on a re-timed run)."""
+    from conftest import ROOT
+
+    from model.scenario import read_toml
+    from ui.pages import compare
+
+    data = read_toml(ROOT / SHOP)
+    data["meta"] = {**data["meta"], "share_engine": True}
+    monkeypatch.setattr(compare, "_read", lambda path: data if path == SHOP else read_toml(ROOT / path))
+    at = AppTest.from_function(_page, default_timeout=wait_limit_s(TIMEOUT))
+    at.session_state["lang"] = "zh"
+    at.run()
+    at.selectbox(key="cmp_scenario").set_value(SHOP).run()
+    at.number_input(key="cmp_days").set_value(2).run()
+    at.number_input(key="cmp_reps").set_value(1).run()
+    head = t("cmp.retimed", "zh").split("{")[0]
+    assert head not in _info(at)  # the quick forecast simulates nothing
+    at.button(key="cmp_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    caption = next(c.value for c in at.caption if c.value.startswith(head))
+    assert "达标奖 45%" in caption
+    at.session_state["lang"] = "en"
+    at.run()
+    assert any(c.value.startswith(t("cmp.retimed", "en").split("{")[0]) for c in at.caption)

@@ -83,3 +83,19 @@ def test_per_agent_arrays_of_one_value_share_the_scalar_run() -> None:
     assert Effects(reply_time_mult=np.ones(5)).engine_key() == Effects().engine_key()
     assert Effects(conversion_mult=np.full(5, 1.0)).outcome_key() == Effects().outcome_key()
     assert Effects(reply_time_mult=np.array([1.0, 0.9])).engine_key() != Effects().engine_key()
+
+
+
+def test_a_re_timed_scheme_is_named_in_the_comparison_document(shop) -> None:
+    """A confirmed answer never silently rests on a re-timed run: with share_engine the re-timed schemes' blocks
+    say ``"run": "re-timed"``; with every scheme simulated no block has the key (the goldens stay as they were)."""
+    from model.document import comparison_document
+
+    s = shop[0]
+    plain = comparison_document(s)
+    assert all("run" not in b for b in plain["schemes"].values())
+    shared = s.model_copy(update={"meta": s.meta.model_copy(update={"share_engine": True})})
+    doc = comparison_document(shared)
+    retimed = {n for n, b in doc["schemes"].items() if b.get("run") == "re-timed"}
+    responsive = {n for n, b in doc["schemes"].items() if (b.get("behaviour") or {}).get("responds")}
+    assert retimed and retimed <= responsive, (retimed, responsive)

@@ -425,6 +425,9 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
                   seed=meta["seed"]))
     st.caption(rules_statement(meta.get("platform"), None, lang))  # the pack and date that judged the lines
     _shown(doc, lang)
+    retimed = [md_plain(b.get("label") or n) for n, b in doc["schemes"].items() if b.get("run") == "re-timed"]
+    if retimed:
+        st.caption(t("cmp.retimed", lang, names="、".join(retimed) if lang == "zh" else ", ".join(retimed)))
     show_warnings(doc, lang)
     _cards_of(doc, lang, scen)
     render_behaviour(doc, scen, lang, cache=run_cache(), heavy=doc.get("shown") != "quick")
