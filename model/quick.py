@@ -51,6 +51,9 @@ from model.schemes.spec import Scheme
 QUICK_BASIS = "quick forecast"
 #: A confirmed net gain further than this share of the shop's revenue from the quick one is shown as a gap.
 GAP_SHARE = 0.03
+#: Re-route chats toward the agents whose replies got faster (:func:`rerouted`); False = each agent keeps its
+#: chats (the A/B switch of ``python -m bench quick``).
+REROUTE = True
 _COLS = list(SUM_COLUMNS)
 _C = {c: i for i, c in enumerate(_COLS)}
 
@@ -164,8 +167,78 @@ def base_sums(base: SimResult) -> BaseSums:
     return out
 
 
+def open_times(base: SimResult) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (replication, agent, day) of the base run: the seconds its chats were open (taken to last reply), the
+    part of them that was the agent's replying (each message's sent or taken time to its reply) and the chats
+    (cached per run). The rest of an open chat is the buyer's thinking, which effort does not shorten."""
+    key = ("quick.open_times",)
+    hit = base._cache.get(key)
+    if hit is not None:
+        return hit
+    s = base.scenario
+    reps, n, days = max(base.replications, 1), s.agents.count, s.meta.days
+    c, m = base.chats, base.msgs
+    c = c[c["agent"].to_numpy() >= 0]
+    m = m[m["agent"].to_numpy() >= 0]
+    taken = pd.Series((c["arrival_s"] + c["queue_wait_s"]).to_numpy(), index=pd.MultiIndex.from_arrays(
+        [c["rep"].to_numpy(), c["chat"].to_numpy()]))
+    start = taken.reindex(pd.MultiIndex.from_arrays([m["rep"].to_numpy(), m["chat"].to_numpy()])).to_numpy()
+    sent = np.maximum(m["sent_s"].to_numpy(dtype=float), np.nan_to_num(start, nan=-np.inf))
+    per = pd.DataFrame({"rep": m["rep"].to_numpy(), "agent": m["agent"].to_numpy(), "day": m["day"].to_numpy(),
+                        "chat": m["chat"].to_numpy(), "reply": m["reply_s"].to_numpy(dtype=float),
+                        "replying": m["reply_s"].to_numpy(dtype=float) - sent, "start": start})
+    per = per[np.isfinite(per["reply"].to_numpy()) & np.isfinite(per["start"].to_numpy())]
+    chats = per.groupby(["rep", "chat"]).agg(agent=("agent", "first"), day=("day", "first"), last=("reply", "max"),
+                                             start=("start", "first"), replying=("replying", "sum"))
+    chats["open"] = np.maximum(chats["last"] - chats["start"], chats["replying"])
+    g = chats.groupby(["rep", "agent", "day"])[["open", "replying"]].sum()
+    g["chats"] = chats.groupby(["rep", "agent", "day"]).size()
+    full = pd.MultiIndex.from_product([range(reps), range(n), range(days)], names=["rep", "agent", "day"])
+    g = g.reindex(full, fill_value=0.0)
+    out = tuple(g[k].to_numpy(dtype=float).reshape(reps, n, days) for k in ("open", "replying", "chats"))
+    base._cache[key] = out
+    return out
+
+
+def rerouted(scenario: Scenario, base: SimResult, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Moved sums ``after`` with the chats re-routed as the least-busy router does when replies get faster.
+
+    The router gives a new chat to the on-duty agent with the fewest open chats, so over a day the agents who
+    serve the same chats at the same hours carry about the same number of open chats: an agent's chats are
+    inversely proportional to how long each stays open. An agent whose replies got faster by the ratio ``rho``
+    of its response-time sums (``after`` / ``before``) keeps a chat open ``open - replying x (1 - rho)`` instead
+    of ``open`` seconds (the buyer's thinking is as before, :func:`open_times`), so its share of the chats of
+    its group (same shift and role) on that day and replication grows by the ratio of the two, the group's
+    chats staying as they were. Every sum of the agent (chats, inquiries, sales, ratings ...) moves with its
+    chats; its ratios stay. Round-robin routing keeps the recorded agents (no change)."""
+    if scenario.agents.routing != "least_busy":
+        return after
+    open_s, replying, chats = open_times(base)
+    r0, r1 = before[..., _C["resp_sum"]], after[..., _C["resp_sum"]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = np.where(r0 > 0, r1 / np.where(r0 > 0, r0, 1.0), 1.0)
+        new_open = np.maximum(open_s - replying * (1.0 - rho), 0.1 * open_s)
+        speed = np.where((chats > 0) & (new_open > 0), open_s / np.where(new_open > 0, new_open, 1.0), 1.0)
+    agents = base.agents
+    groups = pd.factorize(pd.Series(list(zip(agents["shift"].astype(str), agents["role"].astype(str),
+                                             strict=True))))[0]
+    vol = after[..., _C["chats"]]
+    factor = np.ones_like(speed)
+    for g in np.unique(groups):
+        members = groups == g
+        have = vol[:, members]
+        moved = (have * speed[:, members]).sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(moved > 0, have.sum(axis=1, keepdims=True) / np.where(moved > 0, moved, 1.0), 1.0)
+        factor[:, members] = speed[:, members] * scale
+    out = after * factor[..., None]
+    out[..., _C["duty_s"]] = after[..., _C["duty_s"]]
+    return out
+
+
 def moved_sums(scenario: Scenario, sums: BaseSums, effort: np.ndarray) -> np.ndarray:
-    """The base sums moved by an effort profile (agents, 4): array like ``sums.agent``."""
+    """The base sums moved by an effort profile (agents, 4): array like ``sums.agent`` (each agent's own
+    chats; :func:`rerouted` moves chats between agents)."""
     agent = sums.agent
     reps, n, days, cols = agent.shape
     if not np.any(effort):
@@ -296,6 +369,8 @@ def quick_comparison(scenario: Scenario, base: SimResult) -> dict[str, Any]:
         else:
             eq = _equilibrium(s, sc, base, sums)
             moved = moved_sums(s, sums, eq.effort)
+            if moved is not sums.agent and REROUTE:
+                moved = rerouted(s, base, sums.agent, moved)
             results[name] = (QuickResult(s, base, moved, sums.residual, sums.bot) if moved is not sums.agent else plain,
                              report_of(eq, s.behaviour))
         return results[name]
