@@ -281,6 +281,9 @@ def tune_table(doc: dict[str, Any]) -> str:
         lines += ["", "推荐点的假设区间 Band of the recommended point over the behaviour assumptions:"]
         lines += [f"  {z} | {e}" for z, e in zip(band_lines(doc["band"], "zh"), band_lines(doc["band"], "en"), strict=True)]
         lines += [f"  {z} | {e}" for z, e in zip(tune_flip_lines(doc, "zh"), tune_flip_lines(doc, "en"), strict=True)]
+    if doc.get("band_reopened") in ("computed", "none"):
+        key = "tun.band_reopened_" + doc["band_reopened"]
+        lines += ["", t(key, "zh"), t(key, "en")]
     return "\n".join(lines)
 
 

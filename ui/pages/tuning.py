@@ -164,11 +164,14 @@ def _past(store: str, s: Any, lang: str) -> None:
         labels = {r.sweep_id: t("tun.sweep_label", lang, name=r.name, done=r.points_done, points=r.n_points,
                                  status=r.status, when=str(r.updated)[:16]) for r in past.itertuples()}
         sid = choose(st.selectbox, t("tun.past", lang), list(labels), format_func=labels.get, key="tun_past")
+        band = st.checkbox(t("tun.reopen_band", lang), value=True, key="tun_reopen_band",
+                           help=t("tun.reopen_band_help", lang))
         if st.button(t("tun.reopen", lang), key="tun_reopen"):
             from model.tuning.tune import reopen
 
             try:
-                st.session_state[DOC_KEY] = reopen(store, sid, tuning=s.tuning)
+                with st.spinner(t("tun.reopen_band_running", lang)):
+                    st.session_state[DOC_KEY] = reopen(store, sid, tuning=s.tuning, band=band)
             except ScenarioError as err:
                 _error(err, lang)
 
@@ -188,6 +191,8 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     m4.metric(t("tun.metric.reach", lang), "—" if rec.get("keeps_baseline") else _pct(best.get("reach_share")))
     (st.info if rec.get("keeps_baseline") else st.success)(rec["reason"][lang])
     show_band(doc.get("band"), lang)
+    if doc.get("band_reopened") in ("computed", "none"):  # a stored sweep: say where its band came from
+        st.caption(t("tun.band_reopened_" + doc["band_reopened"], lang))
     flips = tune_flip_lines(doc, lang)
     if flips:  # a rival beating the recommendation inside the band is a warning, "stays best" a caption
         (st.warning if doc.get("flips") else st.caption)("  \n".join(flips))
