@@ -72,6 +72,22 @@ def test_sweep_recommend_and_reopen(lang, tmp_path):
     at2.button(key="tun_reopen").click().run()
     assert not at2.exception
     assert {m.label: m.value for m in at2.metric[:4]} == metrics
+    # the reopened sweep gets its band again from the stored scenario (checkbox on by default), and says so
+    from model.present.band_text import has_band, range_text
+
+    first, again = at.session_state[DOC_KEY], at2.session_state[DOC_KEY]
+    captions = " ".join(x.value for x in at2.caption)
+    assert t("tun.band_reopened_computed", lang) in captions
+    assert has_band(first.get("band")), "the default shop's agents respond: the recommendation has a band"
+    assert again["band"]["net_gain_yuan"] == pytest.approx(first["band"]["net_gain_yuan"])
+    assert range_text(again["band"], lang) in [m.value for m in at2.markdown]
+    assert all(ln in " ".join(x.value for x in [*at2.caption, *at2.warning]) for ln in tune_flip_lines(again, lang))
+    # unticked: the stored numbers only, and the page says no band is stored
+    at3 = _app(lang, store)
+    at3.checkbox(key="tun_reopen_band").uncheck().run()
+    at3.button(key="tun_reopen").click().run()
+    assert not at3.exception and "band" not in at3.session_state[DOC_KEY]
+    assert t("tun.band_reopened_none", lang) in " ".join(x.value for x in at3.caption)
 
 
 def test_constraints_no_target_meets_show_the_binding_one(tmp_path):

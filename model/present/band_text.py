@@ -116,3 +116,14 @@ def rival_text(rival: dict[str, Any], rec_net: Any, lang: str, *, banded: bool =
     elif banded and why != "constraint":
         text += t("deck.rival_holds", lang)
     return text
+
+
+#: A reopened sweep's ``band_reopened`` -> its sentence (:func:`model.tuning.tune.reopen`).
+REOPENED = {"computed": "tun.band_reopened_computed", "none": "tun.band_reopened_none"}
+
+
+def reopened_text(doc: dict[str, Any], lang: str) -> str | None:
+    """Whether a reopened sweep's band was computed again from the stored scenario, in words; None for a sweep
+    run now."""
+    key = REOPENED.get(doc.get("band_reopened"))  # type: ignore[arg-type]
+    return t(key, lang) if key else None

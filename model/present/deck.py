@@ -25,7 +25,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from model.kpicodes import KPI_CODES
-from model.platform_rules import rule_for
+from model.platform_rules import plan_day, rule_for
 from model.present.band_text import basis_text, flip_text, rival_text, top_text
 from model.present.bot_text import bot_lines, bot_notes, bot_rows, has_bot
 from model.present.format import interval_level
@@ -229,7 +229,7 @@ def _state_rows(doc: dict[str, Any], lang: str) -> list[list[str]]:
         if not iv:
             continue
         mean, lo, hi = _num(iv.get("mean")), _num(iv.get("lo")), _num(iv.get("hi"))
-        rule = rule_for(platform, code)
+        rule = rule_for(platform, code, plan_day(doc.get("plan")))
         line, status = t("deck.none", lang), ""
         if rule is not None:
             line = ("≥ " if rule.side == "min" else "≤ ") + kpi_level(code, rule.value, lang)

@@ -16,7 +16,15 @@ import json
 from html import escape
 from typing import Any
 
-from model.present.band_text import basis_text, flip_text, has_band, range_text, top_rows, top_text
+from model.present.band_text import (
+    basis_text,
+    flip_text,
+    has_band,
+    range_text,
+    reopened_text,
+    top_rows,
+    top_text,
+)
 from model.present.bot_text import bot_lines, bot_rows, has_bot
 from model.present.charts_compare import CJK_FONT, all_charts, scheme_label
 from model.present.format import interval_level, money, pct
@@ -302,9 +310,9 @@ def build_tune_report(tune_doc: dict[str, Any], lang: str = "zh") -> str:
         parts.append(band_html)
     elif (doc.get("band_basis") or {}).get("kind"):
         parts.append(f'<p class="note">{escape(basis_text(doc["band_basis"], lang))}</p>')
-    if tune_doc.get("band_reopened") in ("computed", "none"):  # a reopened sweep: was its band computed again
-        parts.append(f'<p class="note band-note">{escape(t("tun.band_reopened_" + tune_doc["band_reopened"], lang))}'
-                     "</p>")
+    reopened = reopened_text(tune_doc, lang)
+    if reopened:  # a reopened sweep: was its band computed again
+        parts.append(f'<p class="note band-note">{escape(reopened)}</p>')
     # the sweep and the constraints
     sw = tune_doc.get("sweep") or {}
     parts.append(f"<h2>{escape(t('rep.tune_sweep', lang))}</h2>")

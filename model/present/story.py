@@ -15,7 +15,7 @@ from typing import Any
 from model.behaviour.band import flips as band_flips
 from model.behaviour.solver import TRYING
 from model.language.tuning import Tuning
-from model.platform_rules import rules_for
+from model.platform_rules import plan_day, rules_for
 from model.present.band_text import has_band, top_rows
 from model.text import finite as _num
 
@@ -27,10 +27,12 @@ def _stat(b: dict[str, Any], code: str, part: str = "mean") -> float | None:
 
 
 def breaches(doc: dict[str, Any], b: dict[str, Any]) -> list[str]:
-    """KPI codes of the platform lines a scheme's team breaches (mean against the line)."""
+    """KPI codes of the platform lines a scheme's team breaches (mean against the line; a planned month's lines are
+    those in force on its first date)."""
     platform = (doc.get("scenario") or {}).get("platform")
     team = b.get("team") or {}
-    return [r.kpi for r in rules_for(platform) if r.met(_num((team.get(r.kpi) or {}).get("mean"))) is False]
+    return [r.kpi for r in rules_for(platform, plan_day(doc.get("plan")))
+            if r.met(_num((team.get(r.kpi) or {}).get("mean"))) is False]
 
 
 def recommend(doc: dict[str, Any]) -> dict[str, Any]:

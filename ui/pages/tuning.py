@@ -17,6 +17,7 @@ import streamlit as st
 from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
 from model.limits import max_workers
+from model.present.band_text import reopened_text
 from model.present.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
 from model.present.i18n import kpi_label, t
 from model.present.tables import tune_duplicate_lines, tune_edge_text, tune_flip_lines, tune_screening_text
@@ -191,8 +192,9 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     m4.metric(t("tun.metric.reach", lang), "—" if rec.get("keeps_baseline") else _pct(best.get("reach_share")))
     (st.info if rec.get("keeps_baseline") else st.success)(rec["reason"][lang])
     show_band(doc.get("band"), lang)
-    if doc.get("band_reopened") in ("computed", "none"):  # a stored sweep: say where its band came from
-        st.caption(t("tun.band_reopened_" + doc["band_reopened"], lang))
+    reopened = reopened_text(doc, lang)
+    if reopened:  # a stored sweep: say where its band came from
+        st.caption(reopened)
     flips = tune_flip_lines(doc, lang)
     if flips:  # a rival beating the recommendation inside the band is a warning, "stays best" a caption
         (st.warning if doc.get("flips") else st.caption)("  \n".join(flips))
