@@ -455,14 +455,16 @@ def _count(x: Any) -> str:
 
 
 def plan_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float) -> None:
-    """Next month (a planned scenario's ``[meta.plan]``, ``doc["plan"]``): the volume forecast with its interval,
+    """Next month (a planned scenario's ``[meta.plan]``, ``doc["plan"]``): the volume forecast with the month's
+    interval (simulated, or for an older plan the per-day ends summed, as ``month_interval`` says),
     the staffing (agents, paid hours against the need, unmet hours) and the recommended scheme's cost on it."""
     p = doc.get("plan")
     if not isinstance(p, dict):
         return
     lang = d.lang
     num = _count
-    lines = [t("deck.plan_volume", lang).format(mean=num(p.get("inquiries")), lo=num(p.get("inquiries_lo")),
+    key = "deck.plan_volume_sim" if p.get("month_interval") == "simulated" else "deck.plan_volume"
+    lines = [t(key, lang).format(mean=num(p.get("inquiries")), lo=num(p.get("inquiries_lo")),
                                                 hi=num(p.get("inquiries_hi")), level=100 * (p.get("level") or 0.8))]
     if p.get("backtest_wape") is not None:
         lines.append("   " + t("deck.plan_backtest", lang).format(wape=percent(p["backtest_wape"], 1),

@@ -128,6 +128,12 @@ def _results(p: Plan, lang: str) -> None:
     c[1].metric(t("plan.m.peak", lang), str(int(req.need.max())))
     c[2].metric(t("plan.m.headcount", lang), str(ro.headcount))
     c[3].metric(t("plan.m.unmet", lang), str(len(ro.unmet)))
+    mi = fc.month
+    if mi:  # the month's total with its own interval (correlated days), beside the two naive sums
+        st.caption(t("plan.month_interval", lang, level=pct(mi["level"], lang, digits=0), lo=count(mi["lo"], lang),
+                     hi=count(mi["hi"], lang), paths=count(mi["paths"], lang), slo=count(mi["days_summed"][0], lang),
+                     shi=count(mi["days_summed"][1], lang), ilo=count(mi["independent"][0], lang),
+                     ihi=count(mi["independent"][1], lang)))
     line = line_text(req.line, req.value, lang)
     rp = p.rules
     st.caption(t("plan.line", lang, line=line, pack=pack_label(rp.pack, lang), date=rp.date) if rp and rp.pack

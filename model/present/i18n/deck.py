@@ -115,6 +115,7 @@ ZH: dict[str, str] = {
     "deck.plan_title": "下月计划（{month}）：要多少人、花多少钱？",
     "deck.plan_note": "来自 python -m model plan 写入场景的 [meta.plan]；金额为该场景模拟的下月。",
     "deck.plan_volume": "询单量预测：{mean} 人次（每日 {level:.0f}% 区间合计 {lo} – {hi}）",
+    "deck.plan_volume_sim": "询单量预测：{mean} 人次（月合计的 {level:.0f}% 区间 {lo} – {hi}：按预测模型模拟整月，各天误差相关）",
     "deck.plan_backtest": "回测：WAPE {wape}，区间覆盖 {cov} 的天数",
     "deck.plan_staff": "排班：{agents} 名客服，带薪 {paid} 工时，需求 {need} 工时（每小时按 {q} 分位的询单量守 {line}）",
     "deck.plan_unmet": "{n} 个小时人手不足，共缺 {short} 工时（班次规则排不满）",
@@ -266,6 +267,8 @@ EN: dict[str, str] = {
     "deck.plan_note": "From the [meta.plan] that python -m model plan wrote into the scenario; money is the "
                       "simulated planned month.",
     "deck.plan_volume": "Inquiries forecast: {mean} (the {level:.0f}% per-day interval summed: {lo} – {hi})",
+    "deck.plan_volume_sim": "Inquiries forecast: {mean} (the month's total, {level:.0f}% interval {lo} – {hi}: the "
+                            "forecast model's whole month simulated, the days' errors correlated)",
     "deck.plan_backtest": "Back-test: WAPE {wape}, the interval held {cov} of the days",
     "deck.plan_staff": "Roster: {agents} agents, {paid} paid agent-hours against {need} needed (each hour staffed "
                        "for the {q} quantile of volume to hold {line})",

@@ -24,6 +24,8 @@ ZH: dict[str, str] = {
     "plan.m.peak": "高峰每小时需要",
     "plan.m.headcount": "排班人数",
     "plan.m.unmet": "未满足的小时",
+    "plan.month_interval": "整月合计的 {level} 区间：{lo} – {hi}（按预测模型模拟 {paths} 条整月路径，各天误差相关；"
+                           "若把每天区间的两端直接相加是 {slo} – {shi}，若当作各天独立是 {ilo} – {ihi}）",
     "plan.backtest": "回测（最后 {days} 天）：MAPE {mape}，WAPE {wape}（同周几朴素预测 WAPE {naive}），"
                      "{level} 区间覆盖了 {cov} 的天。模型：{method}。",
     "plan.no_backtest": "历史太短，没有回测。模型：{method}。",
@@ -99,6 +101,9 @@ EN: dict[str, str] = {
     "plan.m.peak": "Peak agents needed per hour",
     "plan.m.headcount": "Agents rostered",
     "plan.m.unmet": "Hours short",
+    "plan.month_interval": "The month's total, {level} interval: {lo} – {hi} ({paths} whole-month paths of the "
+                           "forecast model, the days' errors correlated; the per-day ends summed would say {slo} – {shi}, "
+                           "independent days {ilo} – {ihi})",
     "plan.backtest": "Back-test (last {days} days): MAPE {mape}, WAPE {wape} (same weekday last week: WAPE {naive}); "
                      "the {level} interval covered {cov} of the days. Model: {method}.",
     "plan.no_backtest": "History too short for a back-test. Model: {method}.",
