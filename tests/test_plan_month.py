@@ -62,3 +62,34 @@ def test_a_steadier_history_gives_a_narrower_month() -> None:
         return (m["hi"] - m["lo"]) / m["mean"]
 
     assert rel_width(0.0) < 0.6 * rel_width(0.04)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_deck_says_which_month_interval(lang) -> None:
+    """The next-month slide says the simulated month's interval as such; an older plan (per-day ends summed) is
+    still said to be summed."""
+    import io
+
+    from pptx import Presentation
+
+    from model.present.deck import build_deck
+    from model.present.i18n import t
+
+    plan = {"month": "2026-11", "first_date": "2026-11-01", "inquiries": 39123.4, "inquiries_lo": 36000.0,
+            "inquiries_hi": 42500.0, "level": 0.8, "quantile": 0.8, "agents": 16, "paid_agent_hours": 2304.0,
+            "need_agent_hours": 2012.0}
+    block = {"economics": {"net_gain_yuan": {"mean": 1000.0}, "bonus_cost_yuan": {"mean": 500.0},
+                           "p_net_loss": {"mean": 0.1}}, "team": {}}
+    doc = {"scenario": {"platform": "taobao", "days": 30}, "schemes": {"A": block}}
+
+    def body(p: dict) -> str:
+        prs = Presentation(io.BytesIO(build_deck({**doc, "plan": p}, lang=lang)))
+        title = t("deck.plan_title", lang).format(month="2026-11")
+        sl = next(s for s in prs.slides if any(sh.has_text_frame and sh.text_frame.text == title for sh in s.shapes))
+        return " ".join(sh.text_frame.text for sh in sl.shapes if sh.has_text_frame)
+
+    sim = body({**plan, "month_interval": "simulated"})
+    assert t("deck.plan_volume_sim", lang).split("{")[0] in sim and "36,000" in sim and "42,500" in sim
+    old = body(plan)
+    assert t("deck.plan_volume", lang).split("{")[0] in old
+    assert t("deck.plan_volume_sim", lang).format(mean="", level=80, lo="", hi="")[-12:] not in old
