@@ -93,3 +93,15 @@ def test_the_deck_says_which_month_interval(lang) -> None:
     old = body(plan)
     assert t("deck.plan_volume", lang).split("{")[0] in old
     assert t("deck.plan_volume_sim", lang).format(mean="", level=80, lo="", hi="")[-12:] not in old
+
+
+def test_the_plan_pages_day_labels_are_words() -> None:
+    """The uplift table names holidays and make-up workdays in words (zh/en), never ``holiday:...`` keys; the
+    shop's own event names stay as written."""
+    from ui.pages.plan import day_label
+
+    assert day_label("holiday:National Day", "zh") == "国庆节（法定节假日）"
+    assert day_label("holiday:National Day", "en") == "National Day (public holiday)"
+    assert day_label("workday_weekend", "zh") == "调休上班的周末" and "_" not in day_label("workday_weekend", "en")
+    assert day_label("holiday", "en") == "public holiday"
+    assert day_label("holiday sale", "zh") == "holiday sale" and day_label("直播大促", "en") == "直播大促"

@@ -236,8 +236,9 @@ def _results(doc: dict[str, Any], lang: str) -> None:
 
 
 def _deck_download(doc: dict[str, Any], lang: str) -> None:
-    """The recommendation as a PowerPoint deck, built only when clicked."""
+    """The recommendation as a PowerPoint deck and as an HTML report, each built only when clicked."""
     from model.present.deck import build_deck
+    from model.present.html_report import build_tune_report
     from model.present.story import tuning_deck_document
 
     frozen = json.dumps(doc, ensure_ascii=False, default=str)
@@ -245,6 +246,9 @@ def _deck_download(doc: dict[str, Any], lang: str) -> None:
                        file_name="tuning_recommendation.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="tun_download_deck", help=t("res.download_deck_help", lang), on_click="ignore")
+    st.download_button(t("tun.download_html", lang), data=lambda: build_tune_report(json.loads(frozen), lang).encode("utf-8"),
+                       file_name="tuning_recommendation.html", mime="text/html", key="tun_download_html",
+                       help=t("tun.download_html_help", lang), on_click="ignore")
 
 
 def _emulator(doc: dict[str, Any], scheme: str, lang: str) -> None:

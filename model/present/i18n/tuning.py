@@ -123,6 +123,8 @@ ZH: dict[str, str] = {
     "his.kpi": "KPI",
     "his.industry": "行业平均（%，可不填）",
     "his.band": "建议目标区间：{low} – {high}",
+    "tun.download_html": "下载 HTML 报告",
+    "tun.download_html_help": "推荐、理由、其他候选为什么没选、假设区间：一个离线可打开的网页文件。",
     "tun.reopen_band": "计算假设区间",
     "tun.reopen_band_help": "按存储的场景重新算推荐的假设区间和与对手的比较（几秒到几十秒）；不勾则只显示存储的数字。",
     "tun.reopen_band_running": "按存储的场景计算假设区间…",
@@ -272,6 +274,8 @@ EN: dict[str, str] = {
     "his.kpi": "KPI",
     "his.industry": "Industry average (%, optional)",
     "his.band": "Suggested target band: {low} - {high}",
+    "tun.download_html": "Download the HTML report",
+    "tun.download_html_help": "The recommendation, its reason, why not the rivals, the band: one web page that opens offline.",
     "tun.reopen_band": "Compute the band",
     "tun.reopen_band_help": "Compute the recommendation's band and the rivals' test from the stored scenario (seconds "
                             "to a minute); untick to show the stored numbers only.",
