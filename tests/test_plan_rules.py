@@ -88,3 +88,49 @@ def test_the_caption_names_the_planned_date_and_the_change_inside(lang) -> None:
     assert today == rules_statement("kuaishou", None, lang)
     jd = doc_rules_statement({"scenario": {"platform": "jd", "days": 29}, "plan": {"month": "2024-02"}}, lang)
     assert "2024-02-04" in jd and "2024-02-18" in jd
+
+
+# ------------------------------------------------------------------ the Simulate page (AppTest)
+PLAN_TOML = b"""
+[meta.plan]
+month = "2021-08"
+first_date = "2021-08-30"
+inquiries = 9000
+agents = 10
+paid_agent_hours = 1500
+need_agent_hours = 1000
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_simulate_page_judges_a_planned_month_by_its_pack(lang) -> None:
+    """A Kuaishou month planned from 2021-08-30 (3 days simulated): the caption names that date, says it is the
+    planned month's, and the change on 2021-09-01; the 3-minute card carries no line (the 5-minute one was in
+    force); the same shop not planned shows today's 70% line on that card."""
+    from e2e_helpers import wait_limit_s
+    from streamlit.testing.v1 import AppTest
+
+    from model.present.format import pct
+
+    base = (ROOT / "scenarios" / "seed000_threshold_48.toml").read_bytes().replace(
+        b'platform = "taobao"', b'platform = "kuaishou"')
+    line = t("rule.min", lang, platform=t("platform.kuaishou", lang), value=pct(0.7, lang, digits=0))
+
+    def run(data: bytes) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=wait_limit_s(240))
+        at.session_state["lang"] = lang
+        at.run()
+        at.file_uploader(key="upload").set_value(("planned.toml", data, "application/toml")).run()
+        at.number_input(key="days").set_value(3)
+        at.number_input(key="reps").set_value(2)
+        at.run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        return at
+
+    planned = run(base + PLAN_TOML)
+    captions = " ".join(c.value for c in planned.caption)
+    assert "2021-08-30" in captions and t("rules.planned", lang) in captions and "2021-09-01" in captions
+    assert t("rules.kpi.five_min_reply_rate", lang) in captions and "five_min" not in captions
+    assert line not in captions
+    today = " ".join(c.value for c in run(base).caption)
+    assert line in today and t("rules.planned", lang) not in today
