@@ -247,7 +247,7 @@ def test_tune_rivals_say_why_each_lost() -> None:
     assert [(r["name"], r["why"]) for r in rivals] == [("A 50%", "constraint"), ("B 800", "lower"),
                                                         ("A 42%", "lower")]
     zh = rival_text(rivals[0], 900.0, "zh")
-    assert "达标客服占比为 10.0%，要求 >= 30%" in zh and "1,200元" in zh
+    assert "达标客服占比为 10.0%，要求 ≥ 30%" in zh and "1,200元" in zh
     en = rival_text(rivals[1], 900.0, "en")
     assert en == "'B 800' nets 650 yuan, 250 yuan less than the recommendation"
     flip = {"param": "selling_cost_yuan", "zh": "销售努力成本", "en": "selling effort cost", "side": "low",

@@ -79,6 +79,10 @@ def band_lines(band: dict[str, Any] | None, lang: str, *, n: int = 3) -> list[st
     return lines
 
 
+#: A constraint's sense as the owner reads it.
+SENSE = {">=": "≥", "<=": "≤"}
+
+
 def rival_text(rival: dict[str, Any], rec_net: Any, lang: str, *, banded: bool = False,
                max_p_loss: Any = None) -> str:
     """One rival of the recommendation and why it lost (:func:`model.present.story.comparison_rivals` /
@@ -92,7 +96,7 @@ def rival_text(rival: dict[str, Any], rec_net: Any, lang: str, *, banded: bool =
     if why == "constraint":
         sep = "，" if lang == "zh" else "; "
         fails = sep.join(t("deck.rival_fail", lang, what=f[lang] if lang == "zh" else f[lang].lower(),
-                           value=pct(f.get("value"), lang), sense=f.get("sense", ""),
+                           value=pct(f.get("value"), lang), sense=SENSE.get(f.get("sense", ""), ""),
                            limit=pct(f.get("limit"), lang, digits=0)) for f in rival.get("fails") or [])
         text = t("deck.rival_constraint", lang, name=name, net=net, fails=fails or "—")
     elif why == "line":

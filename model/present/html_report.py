@@ -17,6 +17,7 @@ from html import escape
 from typing import Any
 
 from model.present.band_text import (
+    SENSE,
     basis_text,
     flip_text,
     has_band,
@@ -330,7 +331,7 @@ def build_tune_report(tune_doc: dict[str, Any], lang: str = "zh") -> str:
     if lim:
         parts.append(f"<h3>{escape(t('rep.tune_constraints', lang))}</h3>")
         parts.append(_meta_table([[BY_NAME[k].zh if lang == "zh" else BY_NAME[k].en,
-                                   f"{BY_NAME[k].sense} {pct(v, lang, digits=0)}"]
+                                   f"{SENSE[BY_NAME[k].sense]} {pct(v, lang, digits=0)}"]
                                   for k, v in lim.items() if k in BY_NAME]))
     parts.append("</body>\n</html>\n")
     return "\n".join(parts)

@@ -62,9 +62,8 @@ def rules_statement(platform: str | None, day: dt.date | None, lang: str, *, day
     r = rules_in_force(platform, day)
     if not r.pack:
         return t("rules.none", lang, date=day.isoformat())
-    out = t("rules.pack", lang, pack=pack_label(r.pack, lang), date=day.isoformat(), lines=_lines(r, lang))
-    if planned:
-        out += t("rules.planned", lang)
+    date = day.isoformat() + (t("rules.planned", lang) if planned else "")
+    out = t("rules.pack", lang, pack=pack_label(r.pack, lang), date=date, lines=_lines(r, lang))
     for ch in changes_within(platform, day, days or 0):
         out += t("rules.change", lang, date=ch.date.isoformat(), lines=_lines(ch, lang))
     return out
