@@ -61,6 +61,10 @@ def test_sweep_recommend_and_reopen(lang, tmp_path):
                for r in reasons)
     table = at.dataframe[0].value
     assert t("tun.col.gain", lang) in table.columns and len(table) == 72  # the default grid: 2 schemes x 36
+    # words, not raw values: no "nan" target (a rank prize has none), constraints by name, not by key
+    assert not table[t("tun.col.target", lang)].astype(str).str.contains("nan").any()
+    fails = table[t("tun.col.fails", lang)].astype(str)
+    assert not fails.str.contains("_").any() and fails.str.len().gt(0).any()
     from model.present.tables import tune_flip_lines
     from ui.pages.tuning import DOC_KEY
 

@@ -293,6 +293,14 @@ def _emulator(doc: dict[str, Any], scheme: str, lang: str) -> None:
         st.caption(t("tun.emu_note", lang, mae=err["mae"], rel=100 * err["relative"], n=em.held_out))
 
 
+def _constraint_name(name: str, lang: str) -> str:
+    """A constraint the point fails, in words (``min_reach_share`` -> 达标客服占比 / share of agents who reach it)."""
+    from model.tuning.optimise import BY_NAME
+
+    c = BY_NAME.get(name)
+    return name if c is None else (c.zh if lang == "zh" else c.en)
+
+
 def points_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
     """Every candidate point with localized headers (the page's table and its CSV/XLSX export)."""
     df = points_frame(doc)
@@ -317,7 +325,8 @@ def points_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
         t("tun.col.reach", lang): pct("reach_share"),
         t("tun.col.three_min", lang): pct("three_min_reply_rate"),
         t("tun.col.feasible", lang): [yes if f else no for f in df["feasible"]],
-        t("tun.col.fails", lang): [", ".join(f) for f in df["fails"]],
+        t("tun.col.fails", lang): [("、" if lang == "zh" else ", ").join(_constraint_name(n, lang) for n in f)
+                                   for f in df["fails"]],
     })
 
 
