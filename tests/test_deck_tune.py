@@ -194,8 +194,12 @@ def test_tune_html_report_opens_with_the_recommendation(tuned, lang) -> None:
     assert nets == sorted(nets, reverse=True) and all(n <= best["net_gain_yuan"] for n in nets)
     pos.append(html.index('<h2 id="rivals">'))
     sure = html.index(f"<h2>{escape(t('deck.sure_title', lang))}</h2>")
-    pos += [sure, html.index(f"<h2>{escape(t('rep.tune_sweep', lang))}</h2>")]
-    assert pos == sorted(pos), "recommendation, rivals, band, sweep: in this order"
+    pos += [sure, html.index(f"<h2>{escape(t('tun.frontier', lang))}</h2>"),
+            html.index(f"<h2>{escape(t('rep.tune_sweep', lang))}</h2>")]
+    for k in ("payout", "reach"):  # the tuning page's frontier charts, inline
+        fig = re.search(rf'<figure id="chart-frontier-{k}">(.*?)</figure>', html, re.S)
+        assert fig is not None and ("<svg" in fig.group(1) or "application/vnd.vegalite+json" in fig.group(1))
+    assert pos == sorted(pos), "recommendation, rivals, band, frontier, sweep: in this order"
     sec = html[sure:]
     if doc["flips"]:
         assert all(escape(flip_text(f, doc["band_name"], lang)) in sec for f in doc["flips"])

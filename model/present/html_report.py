@@ -122,17 +122,33 @@ def chart_svgs(doc: dict[str, Any], lang: str) -> dict[str, str]:
         import vl_convert as vlc
     except ImportError:  # pragma: no cover - exercised only without the optional renderer
         vlc = None
-    out = {}
-    for key, chart in all_charts(doc, lang).items():
-        spec = chart.to_dict()
-        if vlc is not None:
-            svg = vlc.vegalite_to_svg(spec)
-            out[key] = svg[svg.find("<svg"):] if "<svg" in svg else svg
-        else:
-            data = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
-            out[key] = (f'<p class="note">{escape(t("rep.chart_missing", lang))}</p>'
-                        f'<script type="application/vnd.vegalite+json">{data}</script>')
-    return out
+    return {key: _svg(chart, lang, vlc) for key, chart in all_charts(doc, lang).items()}
+
+
+def _svg(chart: Any, lang: str, vlc: Any) -> str:
+    """One chart as inline ``<svg>`` (vl-convert ``vlc``) or, when ``vlc`` is None, its embedded JSON spec."""
+    spec = chart.to_dict()
+    if vlc is not None:
+        svg = vlc.vegalite_to_svg(spec)
+        return svg[svg.find("<svg"):] if "<svg" in svg else svg
+    data = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
+    return (f'<p class="note">{escape(t("rep.chart_missing", lang))}</p>'
+            f'<script type="application/vnd.vegalite+json">{data}</script>')
+
+
+def tune_chart_svgs(tune_doc: dict[str, Any], lang: str) -> dict[str, str]:
+    """The tuning page's two frontier charts (net gain against payout and against reach, the recommended scheme's
+    points) as inline SVG; none without points."""
+    from model.present.charts_tuning import frontier_chart
+
+    try:
+        import vl_convert as vlc
+    except ImportError:  # pragma: no cover - exercised only without the optional renderer
+        vlc = None
+    if not tune_doc.get("points") or not (tune_doc.get("frontier") or {}).get("scheme"):
+        return {}
+    return {f"frontier-{k}": _svg(frontier_chart(tune_doc, lang, k).properties(width=520, height=280), lang, vlc)
+            for k in ("payout", "reach")}
 
 
 def band_section(doc: dict[str, Any], lang: str) -> str:
@@ -314,6 +330,10 @@ def build_tune_report(tune_doc: dict[str, Any], lang: str = "zh") -> str:
     reopened = reopened_text(tune_doc, lang)
     if reopened:  # a reopened sweep: was its band computed again
         parts.append(f'<p class="note band-note">{escape(reopened)}</p>')
+    charts = tune_chart_svgs(tune_doc, lang)
+    if charts:  # the trade-off frontier, as the tuning page draws it
+        parts.append(f"<h2>{escape(t('tun.frontier', lang))}</h2>")
+        parts += [f'<figure id="chart-{key}">{svg}</figure>' for key, svg in charts.items()]
     # the sweep and the constraints
     sw = tune_doc.get("sweep") or {}
     parts.append(f"<h2>{escape(t('rep.tune_sweep', lang))}</h2>")
