@@ -69,9 +69,10 @@ def rules_statement(platform: str | None, day: dt.date | None, lang: str, *, day
     return out
 
 
-def doc_rules_statement(doc: dict[str, Any], lang: str) -> str:
-    """:func:`rules_statement` for a run or comparison document: a planned month (``doc["plan"]``) is judged by
-    the pack in force on its first date, with the changes inside its days; any other by today's."""
+def doc_rules_statement(doc: dict[str, Any], lang: str, *, plan: Any = None) -> str:
+    """:func:`rules_statement` for a run or comparison document: a planned month (``plan``: the scenario's
+    ``meta.plan``, else the document's ``plan``) is judged by the pack in force on its first date, with the
+    changes inside its days; any other by today's."""
     sc = doc.get("scenario") or {}
-    day = plan_day(doc.get("plan"))
+    day = plan_day(plan if plan is not None else doc.get("plan"))
     return rules_statement(sc.get("platform"), day, lang, days=sc.get("days") if day else None)

@@ -423,7 +423,7 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
     st.subheader(t("res.header", lang))
     st.caption(t("cmp.caption", lang, name=meta["name"], days=meta["days"], reps=meta["replications"],
                   seed=meta["seed"]))
-    st.caption(doc_rules_statement(doc, lang))  # the pack in force on the (planned) month's dates that judged the lines
+    st.caption(doc_rules_statement(doc, lang, plan=scen.meta.plan))  # a planned month: the pack in force on its dates
     _shown(doc, lang)
     show_warnings(doc, lang)
     _cards_of(doc, lang, scen)
