@@ -190,7 +190,7 @@ def test_tune_html_report_opens_with_the_recommendation(tuned, lang) -> None:
     for r in rivals:
         line = rival_text(r, best["net_gain_yuan"], lang, banded=True, max_p_loss=rec["max_p_loss"])
         assert f"<li>{escape(line)}</li>" in rival_sec
-    nets = [r["net_gain_yuan"] for r in rivals if r["why"] != "constraint"]
+    nets = [r["net_gain_yuan"] for r in rivals if r["why"] == "lower"]
     assert nets == sorted(nets, reverse=True) and all(n <= best["net_gain_yuan"] for n in nets)
     pos.append(html.index('<h2 id="rivals">'))
     sure = html.index(f"<h2>{escape(t('deck.sure_title', lang))}</h2>")
@@ -258,6 +258,16 @@ def test_tune_rivals_say_why_each_lost() -> None:
             "value": 1500.0, "winner": "B 800", "winner_net": 950.0, "recommended_net": 900.0}
     rivals = tune_rivals({**doc, "flips": [flip]})
     assert rivals[1]["flips"] == [flip] and "950 yuan" in rival_text(rivals[1], 900.0, "en")
+    # a sweep without a band: the points that net less and fail a constraint fill the room left
+    worse = {**best, "point_id": 3, "label": "C 30%", "scheme": "C", "net_gain_yuan": 100.0, "feasible": False,
+             "fails": ["max_payout_share"], "payout_share": 0.25}
+    plain = tune_rivals({**doc, "points": [best, worse], "constraints": {"max_payout_share": 0.1}})
+    assert [(r["name"], r["why"]) for r in plain] == [("C 30%", "constraint_lower")]
+    assert rival_text(plain[0], 900.0, "en") == ("'C 30%' nets 100 yuan, less than the recommendation, and the "
+                                                 "payout as a share of the incremental gross profit is 25.0% where "
+                                                 "it must be ≤ 10%")
+    undefined = {**plain[0], "fails": [{**plain[0]["fails"][0], "value": None}]}  # no incremental profit
+    assert "fails ≤ 10%" in rival_text(undefined, 900.0, "en") and "—" not in rival_text(undefined, 900.0, "en")
     keep = {**doc, "recommendation": {"scheme": None, "keeps_baseline": True},
             "points": [{**p, "net_gain_yuan": -p["net_gain_yuan"]} for p in (best, lower, other)],
             "best_point": {**best, "net_gain_yuan": -100.0}}

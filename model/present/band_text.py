@@ -93,12 +93,14 @@ def rival_text(rival: dict[str, Any], rec_net: Any, lang: str, *, banded: bool =
     net = money(None if x is None else round(x), lang)
     why = rival.get("why")
     name = rival["name"]
-    if why == "constraint":
+    if why in ("constraint", "constraint_lower"):
         sep = "，" if lang == "zh" else "; "
-        fails = sep.join(t("deck.rival_fail", lang, what=f[lang] if lang == "zh" else f[lang].lower(),
-                           value=pct(f.get("value"), lang), sense=SENSE.get(f.get("sense", ""), ""),
-                           limit=pct(f.get("limit"), lang, digits=0)) for f in rival.get("fails") or [])
-        text = t("deck.rival_constraint", lang, name=name, net=net, fails=fails or "—")
+        fails = sep.join(t("deck.rival_fail" if _num(f.get("value")) is not None else "deck.rival_fail_novalue",
+                           lang, what=f[lang] if lang == "zh" else f[lang].lower(), value=pct(f.get("value"), lang),
+                           sense=SENSE.get(f.get("sense", ""), ""), limit=pct(f.get("limit"), lang, digits=0))
+                         for f in rival.get("fails") or [])
+        key = "deck.rival_constraint" if why == "constraint" else "deck.rival_constraint_lower"
+        text = t(key, lang, name=name, net=net, fails=fails or "—")
     elif why == "line":
         kpis = ("、" if lang == "zh" else ", ").join(kpi_name(k, lang) for k in rival.get("kpis") or [])
         text = t("deck.rival_line", lang, name=name, net=net, kpis=kpis)
@@ -117,7 +119,7 @@ def rival_text(rival: dict[str, Any], rec_net: Any, lang: str, *, banded: bool =
         more = t("deck.rival_flips_more", lang, n=len(flips) - 1) if len(flips) > 1 else ""
         text += t("deck.rival_flips", lang, what=f[lang], end=t(f"band.end_{f['side']}", lang),
                   value=value_text(f["param"], f["value"], lang), wnet=money(f["winner_net"], lang), more=more)
-    elif banded and why != "constraint":
+    elif banded and why not in ("constraint", "constraint_lower"):
         text += t("deck.rival_holds", lang)
     return text
 

@@ -176,7 +176,8 @@ def tune_rivals(tune_doc: dict[str, Any], n: int = MAX_RIVALS) -> list[dict[str,
     ``constraint``: points that net more but fail a constraint (the best few, one per label; each with the
     constraints it fails, value and limit); ``lower``: the rivals the band tested (``band_rivals``, named as
     there; else :func:`model.tuning.tune.rival_points`) netting less, each with the band's flips where it wins;
-    ``no_gain``: when the baseline is kept, the best points, which net nothing. Each rival:
+    ``no_gain``: when the baseline is kept, the best points, which net nothing; ``constraint_lower``: with room
+    left, the best points that net less and fail a constraint as well. Each rival:
     ``{name, net_gain_yuan, why, fails: [...], flips: [...], point}``."""
     from model.tuning.tune import rival_points
 
@@ -219,8 +220,22 @@ def tune_rivals(tune_doc: dict[str, Any], n: int = MAX_RIVALS) -> list[dict[str,
         seen.add(nm)
         out.append({"name": nm, "net_gain_yuan": net, "why": "no_gain" if keep and p is not None else "lower",
                     "fails": [], "flips": [f for f in flips if f.get("winner") == nm], "point": p})
-    out.sort(key=lambda r: (r["why"] != "constraint", -(r["net_gain_yuan"] if r["net_gain_yuan"] is not None
-                                                        else float("-inf"))))
+    # room left: the best points that net less and fail a constraint too (one per label), e.g. a sweep without a band
+    lower = [p for p in tune_doc.get("points") or [] if not p.get("feasible") and best_net is not None
+             and _num(p.get("net_gain_yuan")) is not None and float(p["net_gain_yuan"]) <= best_net + 1e-9]
+    lower.sort(key=lambda p: -float(p["net_gain_yuan"]))
+    for p in lower:
+        if len(out) >= n:
+            break
+        name = name_of(p)
+        if name in seen:
+            continue
+        seen.add(name)
+        out.append({"name": name, "net_gain_yuan": _num(p.get("net_gain_yuan")), "why": "constraint_lower",
+                    "fails": _fails(p, limits), "flips": [], "point": p})
+    order = {"constraint": 0, "constraint_lower": 2}
+    out.sort(key=lambda r: (order.get(r["why"], 1), -(r["net_gain_yuan"] if r["net_gain_yuan"] is not None
+                                                      else float("-inf"))))
     return out[:n]
 
 
