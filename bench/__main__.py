@@ -1,4 +1,4 @@
-"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|tuning|floor|profile|plan|quick|portfolio|band|agreement|response
+"""``python -m bench [engine|full|scale|parallel|reprice|behaviour|app|tuning|floor|profile|plan|quick|portfolio|band|agreement|response|plan_month
 ...] [--quick]``: the performance budget."""
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top function
          "response": "bench.response",  # issue 14: the response estimate's cost, recovery, effect sizes
          "retime": "bench.retime",  # issue 18 item 2: re-timed runs vs simulating again (gap, speed, compare ratio)
          "share": "bench.share_engine",  # issue 18 item 2: share_engine on every shipped scenario at its size
-         "tune": "bench.tune_screen"}  # issue 18 item 3: tune screened on the quick forecast vs every point
+         "tune": "bench.tune_screen",  # issue 18 item 3: tune screened on the quick forecast vs every point
+         "plan_month": "bench.plan_month"}  # issue 15: the month's volume interval, coverage on made-up histories
 
 
 def main(argv: list[str] | None = None) -> int:

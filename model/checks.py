@@ -12,7 +12,7 @@ from typing import Any
 
 from model.kpi import MIN_REPLICATIONS
 from model.kpicodes import KPI_CODES
-from model.platform_rules import rules_for
+from model.platform_rules import plan_day, rules_for
 from model.schema import Scenario, profile_weights
 
 #: Seed 004: about 280-300 receptions per agent per day (pre- and after-sale) is normal ...
@@ -129,7 +129,7 @@ def run_warnings(s: Scenario, doc: dict[str, Any]) -> list[dict[str, Any]]:
                       replications=empty))
 
     platform = s.shop.platform
-    for rule in rules_for(platform):
+    for rule in rules_for(platform, plan_day(s.meta.plan)):  # a planned month: the pack in force on its dates
         bad = []
         for name, team in _team_blocks(doc):
             v = (team.get(rule.kpi) or {}).get("mean")

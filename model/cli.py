@@ -198,15 +198,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _report_tune(args: argparse.Namespace) -> int:
-    """``report --tune --pptx OUT``: the tune document (the ``tune`` path, sweeps stored) presented as the tuning
-    page's deck (:func:`model.present.story.tuning_deck_document`); ``--json`` writes the tune document."""
+    """``report --tune --pptx OUT [--html OUT]``: the tune document (the ``tune`` path, sweeps stored) presented
+    as the tuning page's deck (:func:`model.present.story.tuning_deck_document`) and/or the HTML report of the
+    recommendation (:func:`model.present.html_report.build_tune_report`); ``--json`` writes the tune document."""
     from model.present.deck import build_deck
     from model.present.story import tuning_deck_document
 
-    if args.html or not args.pptx:
-        raise ScenarioError("report --tune writes the deck: give --pptx OUT.pptx (the HTML report presents a "
-                            "comparison: run report without --tune for --html)", file="<command line>",
-                            key="--html" if args.html else "--pptx")
     args.set = list(args.set or []) + _tuning_overrides(args)
     s = _load(args)
     if not s.schemes:
@@ -215,9 +212,13 @@ def _report_tune(args: argparse.Namespace) -> int:
     doc = _run_tune(args, s)
     if args.json:
         _write_json(doc, args.json)
-    deck_doc = tuning_deck_document(doc)
-    deck_doc["scenario"]["file"] = Path(args.scenario).name
-    _write_bytes(build_deck(deck_doc, lang=args.lang), args.pptx, "--pptx")
+    doc.setdefault("scenario", {})["file"] = Path(args.scenario).name
+    if args.pptx:
+        _write_bytes(build_deck(tuning_deck_document(doc), lang=args.lang), args.pptx, "--pptx")
+    if args.html:
+        from model.present.html_report import build_tune_report
+
+        _write_bytes(build_tune_report(doc, args.lang).encode("utf-8"), args.html, "--html")
     print(tune_table(doc))
     return EXIT_OK
 
@@ -260,7 +261,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
     if args.reopen:
         from model.tuning.tune import reopen
 
-        doc = reopen(args.store, args.reopen)
+        doc = reopen(args.store, args.reopen, band=not args.no_band)
         if args.json:
             _write_json(doc, args.json)
         print(tune_table(doc))
@@ -386,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the deck and report (zh)")
     rp.add_argument("--no-band", action="store_true", help="skip each scheme's band over the behaviour assumptions " "(the agents' forecast at the ends of each parameter's range: about a dozen equilibrium solves per scheme)")
     rp.add_argument("--tune", action="store_true", help="run the tuning sweep first (as `tune`, with its options "
-                    "below; --reps = replications per point) and open the deck with its recommendation")
+                    "below; --reps = replications per point) and open the deck / HTML report with its recommendation")
     _add_tune_options(rp)
     rp.set_defaults(func=cmd_report)
     _add_tune_parser(sub)

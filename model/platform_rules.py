@@ -220,14 +220,46 @@ def rules_in_force(platform: str | None, day: dt.date | None = None, *, promotio
 RULES: dict[str, tuple[Rule, ...]] = {p: rules_in_force(p).rules for p in load_packs()}
 
 
-def rules_for(platform: str | None) -> tuple[Rule, ...]:
-    """The rules drawn for a platform (empty when none are known)."""
-    return RULES.get(platform or "", ())
+def rules_for(platform: str | None, day: dt.date | None = None) -> tuple[Rule, ...]:
+    """The rules drawn for a platform (empty when none are known): today's, or those in force on ``day`` (a
+    planned month's first date, :func:`plan_day`)."""
+    if day is None:
+        return RULES.get(platform or "", ())
+    return rules_in_force(platform, day).rules
 
 
-def rule_for(platform: str | None, kpi: str) -> Rule | None:
-    """The platform's rule on one KPI, if any."""
-    return next((r for r in rules_for(platform) if r.kpi == kpi), None)
+def rule_for(platform: str | None, kpi: str, day: dt.date | None = None) -> Rule | None:
+    """The platform's rule on one KPI, if any (today's, or in force on ``day``)."""
+    return next((r for r in rules_for(platform, day) if r.kpi == kpi), None)
+
+
+def plan_day(plan: Any) -> dt.date | None:
+    """The date a planned month is judged on: its first date (``meta.plan.first_date``, else the first of
+    ``meta.plan.month``), from the scenario's ``PlanFacts`` or a document's ``plan`` dict; None (today's rules)
+    for a scenario that was not planned or a date that does not parse."""
+    if plan is None:
+        return None
+    get = plan.get if isinstance(plan, dict) else (lambda k, d=None: getattr(plan, k, d))
+    for text in (get("first_date"), f"{get('month')}-01" if get("month") else None):
+        if not text:
+            continue
+        try:
+            return dt.date.fromisoformat(str(text))
+        except ValueError:
+            continue
+    return None
+
+
+def changes_within(platform: str | None, first: dt.date, days: int) -> list[InForce]:
+    """The days of ``[first, first + days)`` on which the rules in force differ from the day before (a line
+    that starts or ends, an exemption that begins or is over), each as the rules in force from that day."""
+    out, prev = [], rules_in_force(platform, first)
+    for i in range(1, max(0, days)):
+        now = rules_in_force(platform, first + dt.timedelta(days=i))
+        if (now.rules, now.exempted) != (prev.rules, prev.exempted):
+            out.append(now)
+        prev = now
+    return out
 
 
 def bot_counting(platform: str | None) -> BotCounting:

@@ -64,9 +64,14 @@ class PlanFacts(_Strict):
     first_date: str = Field("", description="The month's first date (day 0).")
     method: str = Field("", description="The forecast model.")
     inquiries: float = Field(..., ge=0, description="Forecast inquiries in the month (mean).")
-    inquiries_lo: float = Field(0.0, ge=0, description="The per-day interval's low ends, summed over the month.")
-    inquiries_hi: float = Field(0.0, ge=0, description="The per-day interval's high ends, summed over the month.")
-    level: float = Field(0.8, gt=0, lt=1, description="The per-day interval's coverage.")
+    inquiries_lo: float = Field(0.0, ge=0, description="The month's total inquiries, the interval's low end (see "
+                                "month_interval).")
+    inquiries_hi: float = Field(0.0, ge=0, description="The month's total inquiries, the interval's high end.")
+    level: float = Field(0.8, gt=0, lt=1, description="The interval's coverage.")
+    month_interval: Literal["simulated", "days_summed"] = Field(
+        "days_summed", description="How inquiries_lo/hi were made: 'simulated' = quantiles of the month's total over "
+        "simulated sample paths of the forecast model (correlated days; docs/plan.md); 'days_summed' = the per-day "
+        "interval ends summed (plans written before 2026-12-04).")
     quantile: float = Field(0.8, ge=0.5, lt=1, description="The volume quantile every hour is staffed for.")
     backtest_wape: float | None = Field(None, ge=0, description="The back-test's WAPE (None: no back-test).")
     backtest_coverage: float | None = Field(None, ge=0, le=1, description="The back-test interval's coverage.")

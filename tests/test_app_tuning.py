@@ -61,6 +61,10 @@ def test_sweep_recommend_and_reopen(lang, tmp_path):
                for r in reasons)
     table = at.dataframe[0].value
     assert t("tun.col.gain", lang) in table.columns and len(table) == 72  # the default grid: 2 schemes x 36
+    # words, not raw values: no "nan" target (a rank prize has none), constraints by name, not by key
+    assert not table[t("tun.col.target", lang)].astype(str).str.contains("nan").any()
+    fails = table[t("tun.col.fails", lang)].astype(str)
+    assert not fails.str.contains("_").any() and fails.str.len().gt(0).any()
     from model.present.tables import tune_flip_lines
     from ui.pages.tuning import DOC_KEY
 
@@ -72,6 +76,23 @@ def test_sweep_recommend_and_reopen(lang, tmp_path):
     at2.button(key="tun_reopen").click().run()
     assert not at2.exception
     assert {m.label: m.value for m in at2.metric[:4]} == metrics
+    # the reopened sweep gets its band again from the stored scenario (checkbox on by default), and says so
+    from model.present.band_text import basis_text, has_band, range_text
+
+    first, again = at.session_state[DOC_KEY], at2.session_state[DOC_KEY]
+    captions = " ".join(x.value for x in at2.caption)
+    assert t("tun.band_reopened_computed", lang) in captions
+    assert again["band"]["basis"] == first["band"]["basis"]  # the page's default shop: mechanics, basis only
+    assert basis_text(again["band"]["basis"], lang) in captions
+    if has_band(first["band"]):  # (tests/test_deck_tune.py reopens a shop whose agents respond)
+        assert again["band"]["net_gain_yuan"] == pytest.approx(first["band"]["net_gain_yuan"])
+        assert range_text(again["band"], lang) in [m.value for m in at2.markdown]
+    # unticked: the stored numbers only, and the page says no band is stored
+    at3 = _app(lang, store)
+    at3.checkbox(key="tun_reopen_band").uncheck().run()
+    at3.button(key="tun_reopen").click().run()
+    assert not at3.exception and "band" not in at3.session_state[DOC_KEY]
+    assert t("tun.band_reopened_none", lang) in " ".join(x.value for x in at3.caption)
 
 
 def test_constraints_no_target_meets_show_the_binding_one(tmp_path):

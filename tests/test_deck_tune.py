@@ -33,8 +33,9 @@ GRID = "schemes.1.components.0.target=0.42,0.46"
 def tuned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, str]:
     out = tmp_path_factory.mktemp("tune_deck")
     pptx, js = out / "deck.pptx", out / "tune.json"
-    r = run_cli("report", str(SHOP), "--tune", "--pptx", str(pptx), "--json", str(js), "--reps", "1",
-                "--set", "meta.days=1", "--grid", GRID, "--store", str(out / "sweeps.duckdb"), timeout=400)
+    r = run_cli("report", str(SHOP), "--tune", "--pptx", str(pptx), "--html", str(out / "tune.html"), "--json",
+                str(js), "--reps", "1", "--set", "meta.days=1", "--grid", GRID, "--store", str(out / "sweeps.duckdb"),
+                timeout=400)
     assert r.returncode == 0, r.stderr
     return json.loads(js.read_text(encoding="utf-8")), pptx, r.stdout
 
@@ -121,10 +122,10 @@ def test_rival_points_skip_the_recommendation_and_its_repeats() -> None:
     assert [p["label"] for p in rival_points(doc)] == ["A 44%", "A 40%", "B"]
 
 
-def test_report_tune_writes_the_deck_only(tmp_path: Path) -> None:
-    r = run_cli("report", str(SHOP), "--tune", "--html", str(tmp_path / "r.html"), "--pptx", str(tmp_path / "d.pptx"))
-    assert r.returncode == 2 and "--pptx" in r.stderr and not (tmp_path / "d.pptx").exists()
-    assert not re.search(r"Traceback", r.stderr)
+def test_report_tune_needs_an_output(tmp_path: Path) -> None:
+    r = run_cli("report", str(SHOP), "--tune", "--store", str(tmp_path / "s.duckdb"))
+    assert r.returncode == 2 and "--pptx" in r.stderr and "--html" in r.stderr
+    assert not re.search(r"Traceback", r.stderr) and not (tmp_path / "s.duckdb").exists()
 
 
 def test_point_keys_leave_out_the_other_schemes_axes() -> None:
@@ -147,3 +148,185 @@ def test_tuning_deck_renders_in_libreoffice(tuned, tmp_path: Path) -> None:
                           text=True).stdout
     assert t("deck.rec_title", "zh").format(scheme=doc["band_name"]) in text and t("deck.sure_title", "zh") in text
     assert not re.findall(r"\b[a-z]+_[a-z_]+\b", text)
+
+
+# ------------------------------------------------------------------ the HTML report of a tune (issue 19)
+def _visible(html_text: str) -> str:
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "\n", html_text.split("<body>")[1]))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tune_html_report_opens_with_the_recommendation(tuned, lang) -> None:
+    """``report --tune --html``: the recommendation first (the deck's first slide: title, how it pays, net gain,
+    cost, reach, binding), then the reason and rule (the slide's notes), the rivals and why each lost, the band
+    and its flips (the how-sure slide), then the sweep; in zh from the CLI and in en from the same document."""
+    from html import escape
+
+    from model.present.band_text import rival_text
+    from model.present.deck import recommendation_text
+    from model.present.html_report import build_tune_report
+    from model.present.story import comparison_rivals, recommend
+
+    doc, pptx, _ = tuned
+    html = (pptx.parent / "tune.html").read_text(encoding="utf-8") if lang == "zh" else build_tune_report(doc, "en")
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in html
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html, re.I)
+    deck_doc = tuning_deck_document(doc)
+    rec = recommend(deck_doc)
+    txt = recommendation_text(deck_doc, rec, 90.0, lang)
+    pos = [html.index(escape(txt["title"]))]
+    for ln in txt["lines"]:
+        assert f"<li>{escape(ln)}</li>" in html
+        pos.append(html.index(escape(ln)))
+    best = doc["best_point"]
+    assert t("deck.rec_cost", lang).format(cost=money(best["payout_yuan"], lang)) in _visible(html)
+    assert doc["recommendation"]["reason"][lang] in _visible(html)
+    rivals = comparison_rivals(deck_doc, rec)
+    assert {r["name"] for r in rivals} >= set(doc["band_rivals"])  # every rival the band tested is named
+    rival_sec = html.split('<h2 id="rivals">')[1].split("<h2")[0]
+    for r in rivals:
+        line = rival_text(r, best["net_gain_yuan"], lang, banded=True, max_p_loss=rec["max_p_loss"])
+        assert f"<li>{escape(line)}</li>" in rival_sec
+    nets = [r["net_gain_yuan"] for r in rivals if r["why"] == "lower"]
+    assert nets == sorted(nets, reverse=True) and all(n <= best["net_gain_yuan"] for n in nets)
+    pos.append(html.index('<h2 id="rivals">'))
+    sure = html.index(f"<h2>{escape(t('deck.sure_title', lang))}</h2>")
+    pos += [sure, html.index(f"<h2>{escape(t('tun.frontier', lang))}</h2>"),
+            html.index(f"<h2>{escape(t('rep.tune_sweep', lang))}</h2>")]
+    for k in ("payout", "reach"):  # the tuning page's frontier charts, inline
+        fig = re.search(rf'<figure id="chart-frontier-{k}">(.*?)</figure>', html, re.S)
+        assert fig is not None and ("<svg" in fig.group(1) or "application/vnd.vegalite+json" in fig.group(1))
+    assert pos == sorted(pos), "recommendation, rivals, band, frontier, sweep: in this order"
+    sec = html[sure:]
+    if doc["flips"]:
+        assert all(escape(flip_text(f, doc["band_name"], lang)) in sec for f in doc["flips"])
+    else:
+        assert escape(t("band.no_flip", lang)) in sec
+    visible = _visible(html.split(f"<h2>{escape(t('rep.tune_sweep', lang))}</h2>")[0])
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", visible), "no raw keys or ids before the sweep's facts"
+    if lang == "en":
+        names = "".join(r["name"] for r in rivals) + doc["band_name"] + doc["scenario"]["name"]
+        assert not [ch for ch in _visible(html) if "\u4e00" <= ch <= "\u9fff" and ch not in names]
+
+
+def test_tune_html_report_escapes_names() -> None:
+    """A scheme label or shop name with markup shows as text (escaped as the comparison report does)."""
+    from model.present.html_report import build_tune_report
+
+    bad = "<script>alert(1)</script>&"
+    point = {"point_id": 0, "scheme": bad, "label": bad, "kpi": "inquiry_conversion", "target": 0.46,
+             "amount_yuan": 1000.0, "net_gain_yuan": 900.0, "net_gain_lo": 100.0, "net_gain_hi": 1500.0,
+             "payout_yuan": 200.0, "p_net_loss": 0.05, "reach_share": 0.4, "feasible": True, "fails": []}
+    rival = {**point, "point_id": 1, "label": bad + " 44%", "target": 0.44, "net_gain_yuan": 700.0}
+    doc = {"recommendation": {"scheme": bad, "label": bad, "kpi": "inquiry_conversion", "target": 0.46,
+                              "amount_yuan": 1000.0, "expected_net_gain_yuan": 900.0,
+                              "reason": {"zh": f"推荐「{bad}」", "en": f"Recommended: '{bad}'"}},
+           "best_point": point, "points": [point, rival], "binding_constraint": None,
+           "constraints": {"min_reach_share": 0.3}, "scenario": {"name": bad, "days": 30},
+           "sweep": {"id": "abc", "points": 2, "computed": 2}}
+    for lang in ("zh", "en"):
+        html = build_tune_report(doc, lang)
+        assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;&amp;" in html
+        assert html.count("&lt;script&gt;") >= 4  # title, the recommendation, the reason, the rival
+
+
+def test_tune_rivals_say_why_each_lost() -> None:
+    """A better point that fails a constraint is a rival lost to the constraint (its value against the limit);
+    the feasible points net less; when the baseline is kept, the best points net nothing."""
+    from model.present.band_text import rival_text
+    from model.present.story import tune_rivals
+
+    best = {"point_id": 0, "scheme": "A", "label": "A 46%", "target": 0.46, "amount_yuan": 1000.0,
+            "net_gain_yuan": 900.0, "payout_yuan": 200.0, "reach_share": 0.4, "feasible": True, "fails": []}
+    blocked = {**best, "point_id": 1, "label": "A 50%", "target": 0.5, "net_gain_yuan": 1200.0, "reach_share": 0.1,
+               "feasible": False, "fails": ["min_reach_share"]}
+    lower = {**best, "point_id": 2, "label": "A 42%", "target": 0.42, "net_gain_yuan": 600.0}
+    other = {**best, "point_id": 0, "scheme": "B", "label": "B 800", "net_gain_yuan": 650.0}
+    doc = {"recommendation": {"scheme": "A", "label": "A 46%", "keeps_baseline": False}, "best_point": best,
+           "points": [best, blocked, lower, other], "constraints": {"min_reach_share": 0.3}}
+    rivals = tune_rivals(doc)
+    assert [(r["name"], r["why"]) for r in rivals] == [("A 50%", "constraint"), ("B 800", "lower"),
+                                                        ("A 42%", "lower")]
+    zh = rival_text(rivals[0], 900.0, "zh")
+    assert "达标客服占比为 10.0%，要求 ≥ 30%" in zh and "1,200元" in zh
+    en = rival_text(rivals[1], 900.0, "en")
+    assert en == "'B 800' nets 650 yuan, 250 yuan less than the recommendation"
+    flip = {"param": "selling_cost_yuan", "zh": "销售努力成本", "en": "selling effort cost", "side": "low",
+            "value": 1500.0, "winner": "B 800", "winner_net": 950.0, "recommended_net": 900.0}
+    rivals = tune_rivals({**doc, "flips": [flip]})
+    assert rivals[1]["flips"] == [flip] and "950 yuan" in rival_text(rivals[1], 900.0, "en")
+    # a sweep without a band: the points that net less and fail a constraint fill the room left
+    worse = {**best, "point_id": 3, "label": "C 30%", "scheme": "C", "net_gain_yuan": 100.0, "feasible": False,
+             "fails": ["max_payout_share"], "payout_share": 0.25}
+    plain = tune_rivals({**doc, "points": [best, worse], "constraints": {"max_payout_share": 0.1}})
+    assert [(r["name"], r["why"]) for r in plain] == [("C 30%", "constraint_lower")]
+    assert rival_text(plain[0], 900.0, "en") == ("'C 30%' nets 100 yuan, less than the recommendation, and the "
+                                                 "payout as a share of the incremental gross profit is 25.0% where "
+                                                 "it must be ≤ 10%")
+    undefined = {**plain[0], "fails": [{**plain[0]["fails"][0], "value": None}]}  # no incremental profit
+    assert "fails ≤ 10%" in rival_text(undefined, 900.0, "en") and "—" not in rival_text(undefined, 900.0, "en")
+    keep = {**doc, "recommendation": {"scheme": None, "keeps_baseline": True},
+            "points": [{**p, "net_gain_yuan": -p["net_gain_yuan"]} for p in (best, lower, other)],
+            "best_point": {**best, "net_gain_yuan": -100.0}}
+    assert {r["why"] for r in tune_rivals(keep)} == {"no_gain"}
+
+
+def test_comparison_rivals_in_the_notes() -> None:
+    """A comparison's rivals: a scheme over a platform line, one too likely to lose money, one netting less; the
+    first slide's speaker notes list each with why it lost."""
+    from model.present.band_text import rival_text
+    from model.present.story import comparison_rivals, recommend
+
+    def block(net, p, three):
+        return {"economics": {"net_gain_yuan": {"mean": net, "lo": net - 100, "hi": net + 100},
+                              "bonus_cost_yuan": {"mean": 100.0}, "p_net_loss": {"mean": p}},
+                "team": {"three_min_reply_rate": {"mean": three}}}
+
+    doc = {"scenario": {"platform": "taobao", "days": 30}, "baseline_scheme": "base",
+           "schemes": {"base": block(0.0, 0.0, 0.9), "A": block(500.0, 0.05, 0.9), "B": block(900.0, 0.05, 0.2),
+                       "C": block(700.0, 0.5, 0.9), "D": block(300.0, 0.1, 0.9)}}
+    rec = recommend(doc)
+    assert rec["scheme"] == "A"
+    rivals = comparison_rivals(doc, rec)
+    assert [(r["name"], r["why"]) for r in rivals] == [("B", "line"), ("C", "p_loss"), ("D", "lower")]
+    notes = Presentation(io.BytesIO(build_deck(doc, lang="zh"))).slides[0].notes_slide.notes_text_frame.text
+    assert t("deck.rivals_head", "zh") in notes
+    for r in rivals:
+        assert rival_text(r, 500.0, "zh", max_p_loss=rec["max_p_loss"]) in notes
+    assert "三分钟" in rival_text(rivals[0], 500.0, "zh") or "3分钟" in rival_text(rivals[0], 500.0, "zh")
+    assert "50%" in rival_text(rivals[1], 500.0, "zh", max_p_loss=0.2)
+
+
+def test_rivals_in_the_tuning_decks_notes(tuned) -> None:
+    doc, pptx, _ = tuned
+    notes = Presentation(str(pptx)).slides[0].notes_slide.notes_text_frame.text
+    assert t("deck.rivals_head", "zh") in notes
+    for name in doc["band_rivals"]:
+        assert f"「{name}」" in notes.split(t("deck.rivals_head", "zh"))[1]
+
+
+# ------------------------------------------------------------------ a reopened sweep gets its band
+def test_reopened_sweep_gets_the_band_again(tuned) -> None:
+    """``reopen(band=True)`` computes the band and the rivals' test from the stored scenario: the same band and
+    flips as the run that stored the sweep; without it the document says no band was computed, and the tune
+    table and the HTML report say which."""
+    from model.present.html_report import build_tune_report
+    from model.tuning.tune import reopen
+
+    doc, _, _ = tuned
+    again = reopen(doc["sweep"]["store"], doc["sweep"]["id"], band=True)
+    assert again["band_reopened"] == "computed"
+    for part in ("low", "high"):
+        assert again["band"]["net_gain_yuan"][part] == pytest.approx(doc["band"]["net_gain_yuan"][part], abs=1e-6)
+    assert [p["param"] for p in again["band"]["params"]] == [p["param"] for p in doc["band"]["params"]]
+    assert set(again["band_rivals"]) == set(doc["band_rivals"]) and again["flips"] == doc["flips"]
+    assert t("tun.band_reopened_computed", "en") in tune_table(again)
+    bare = reopen(doc["sweep"]["store"], doc["sweep"]["id"])
+    assert bare["band_reopened"] == "none" and "band" not in bare
+    assert t("tun.band_reopened_none", "zh") in tune_table(bare)
+    html = build_tune_report(bare, "en")
+    assert "A reopened sweep: no band was computed" in html and t("deck.sure_title", "en") not in html
+    assert t("deck.sure_title", "en") in build_tune_report(again, "en")

@@ -79,6 +79,10 @@ def test_plan_a_month_and_hand_it_to_compare(lang, tmp_path):
     assert not cmp.exception and not cmp.error
     assert cmp.selectbox(key="cmp_scenario").value == PLANNED_CHOICE
     assert cmp.number_input(key="cmp_days").value == 31
+    # the answer's lines are the rule pack in force on the planned month's first date, said so (issue 15)
+    first = held["toml"].split('first_date = "')[1][:10]
+    captions = " ".join(c.value for c in cmp.caption)
+    assert f"{first}{t('rules.planned', lang)}" in captions, captions
 
 
 def test_a_short_history_is_a_message_not_a_traceback():

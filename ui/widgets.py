@@ -110,12 +110,14 @@ def rule_text(rule: Rule, platform: str, lang: str) -> str:
     return t(f"rule.{rule.side}", lang, platform=t(f"platform.{platform}", lang), value=pct(rule.value, lang, digits=0))
 
 
-def kpi_card(code: str, label: str, iv: dict[str, Any], lang: str, *, platform: str, help: str | None = None) -> None:
-    """A metric card: mean, the 95% interval below, and the platform rule when there is one."""
+def kpi_card(code: str, label: str, iv: dict[str, Any], lang: str, *, platform: str, help: str | None = None,
+             day: Any = None) -> None:
+    """A metric card: mean, the 95% interval below, and the platform rule when there is one (today's, or the
+    one in force on ``day``: a planned month's first date)."""
     st.metric(label, _value(code, iv.get("mean"), lang), help=help, border=True)
     if iv.get("lo") is not None and iv.get("hi") is not None:
         st.caption(t("sim.interval", lang, lo=_value(code, iv["lo"], lang), hi=_value(code, iv["hi"], lang)))
-    rule = rule_for(platform, code)
+    rule = rule_for(platform, code, day)
     if rule is not None:
         ok = rule.met(iv.get("mean"))
         mark = "" if ok is None else (f":green[✓ {t('sim.rule_pass', lang)}]" if ok
@@ -217,15 +219,16 @@ def translated_choice(label: str, options: list[str], default: str, key: str, la
     return st.radio(label, options, key=wkey, horizontal=True, format_func=fmt, on_change=_keep)
 
 
-def agent_section(agents: pd.DataFrame, lang: str, platform: str) -> None:
-    """Agents side by side (one KPI, with the platform line) and the per-agent table."""
+def agent_section(agents: pd.DataFrame, lang: str, platform: str, day: Any = None) -> None:
+    """Agents side by side (one KPI, with the platform line: today's, or in force on ``day``) and the per-agent
+    table."""
     st.subheader(t("sim.agent_chart", lang))
-    rules = rules_for(platform)
+    rules = [r for r in rules_for(platform, day) if r.kpi in KPI_CODES]  # a line on a KPI the model computes
     options = [c for c in AGENT_CHART_KPIS if c in agents]
     default = next((r.kpi for r in rules if r.kpi in options), options[0])
     code = translated_choice(t("sim.agent_kpi", lang), options, default, "agent_kpi", lang,
                              lambda c: kpi_label(c, lang))
-    st.altair_chart(agent_chart(agents, code, lang, rule_for(platform, code)), width="stretch")
+    st.altair_chart(agent_chart(agents, code, lang, rule_for(platform, code, day)), width="stretch")
     if rules:
         st.caption(" · ".join(f"{kpi_label(r.kpi, lang)}: {rule_text(r, platform, lang)}" for r in rules)
                    + " — " + t("sim.rules_caption", lang))

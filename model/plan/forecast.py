@@ -104,6 +104,9 @@ class Forecast:
     #: the widening per horizon bucket: {"label", "from_step", "to_step" (None = onwards), "scale", "errors"};
     #: one row "all horizons" when the history is too short for buckets
     scales: list[dict[str, Any]] = field(default_factory=list)
+    #: the month's total: {"mean", "lo", "hi", "level", "paths", "method", "days_summed", "independent"}
+    #: (:func:`month_interval`)
+    month: dict[str, Any] = field(default_factory=dict)
 
     def hourly(self, column: str = "q") -> np.ndarray:
         """Forecast chats per (day, hour) of the forecast dates: array (days, 24) of ``column`` x profile."""
@@ -117,7 +120,7 @@ class Forecast:
         hist = self.history.copy()
         hist["date"] = hist["date"].map(str)
         return {"method": self.method, "quantile": self.quantile, "level": self.level, "scale": self.scale,
-                "scales": self.scales,
+                "scales": self.scales, "month": self.month,
                 "days": d.replace({np.nan: None}).to_dict(orient="records"),
                 "history": hist.replace({np.nan: None}).to_dict(orient="records"),
                 "uplifts": self.uplifts, "backtest": self.backtest.to_json() if self.backtest else None,
@@ -359,8 +362,60 @@ def _core(daily: pd.Series, horizon: list[dt.date], events: list[Event], quantil
                          "mean": ff * np.exp(mu + sd**2 / 2), "lo": ff * np.exp(c - z * tot),
                          "hi": ff * np.exp(c + z * tot), "q": ff * np.exp(c + zq * tot),
                          "sd_log": tot, "uplift_sd_log": np.sqrt(uv), "scale": k})
-    days.attrs.update({"scales": scales, "sigma_log": float(np.sqrt(sigma2))})
+    days.attrs.update({"scales": scales, "sigma_log": float(np.sqrt(sigma2)),
+                       "month": month_interval(m, steps, k, flabels, ff, uv, level)})
     return hist, days, uplifts, method
+
+
+#: Sample paths of the month's total (:func:`month_interval`) and their fixed seed (the same plan every run).
+MONTH_PATHS = 4000
+MONTH_SEED = 20261204
+
+
+def month_interval(m: Any, steps: list[int], k: np.ndarray, labels: list[str], factors: np.ndarray,
+                   uplift_var_log: np.ndarray, level: float, *, paths: int = MONTH_PATHS,
+                   seed: int = MONTH_SEED) -> dict[str, Any]:
+    """The interval of the month's total inquiries, from simulated sample paths (docs/plan.md, "The month's
+    interval"): the fitted ETS model simulated ahead from the history's end (``ETSResults.simulate``: a level
+    shock carries into every later day, so the days' errors are correlated as the model says), each path's
+    deviation from the analytic forecast on the log scale widened by the day's rolling-origin factor ``k``,
+    one uplift draw per event label and path (every day of one promotion shares it), and the days summed.
+
+    Returns ``{"mean", "lo", "hi", "level", "paths", "method", "days_summed": [lo, hi], "independent": [lo, hi]}``:
+    the simulated mean and ``level`` interval of the total, beside the per-day interval ends summed (as if every
+    day erred the same way) and the interval of independent days (normal on the summed variances), for comparison.
+    """
+    rng = np.random.default_rng(seed)
+    horizon = max(steps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sim = np.asarray(m.simulate(nsimulations=horizon, anchor="end", repetitions=paths, rng=rng),
+                         float).reshape(horizon, paths)
+    pred = m.get_prediction(start=m.nobs, end=m.nobs + horizon - 1)
+    mu_all = np.asarray(pred.predicted_mean, float)
+    idx = [st - 1 for st in steps]
+    mu = mu_all[idx][:, None]
+    logs = mu + k[:, None] * (sim[idx] - mu)
+    draws = {}
+    for lab in dict.fromkeys(labels):
+        draws[lab] = rng.standard_normal(paths)
+    u = np.vstack([np.exp(np.log(f) - v / 2 + np.sqrt(v) * draws[lab]) if v > 0 else np.full(paths, f)
+                   for lab, f, v in zip(labels, factors, uplift_var_log, strict=True)])
+    total = (u * np.exp(logs)).sum(axis=0)
+    a = (1 - level) / 2
+    lo, hi = np.quantile(total, [a, 1 - a])
+    # the two bounds the simulation lies between: every day at its own interval end, and independent days
+    sd = k * np.sqrt(np.maximum(np.asarray(pred.var_pred_mean, float)[idx], 0))
+    tot = np.sqrt(sd**2 + uplift_var_log)
+    z = stats.norm.ppf(1 - a)
+    c = mu[:, 0] - uplift_var_log / 2
+    day_mean = factors * np.exp(mu[:, 0] + sd**2 / 2)
+    day_var = (factors * np.exp(c)) ** 2 * np.exp(tot**2) * (np.exp(tot**2) - 1)
+    isd = float(np.sqrt(day_var.sum()))
+    return {"mean": float(total.mean()), "lo": float(lo), "hi": float(hi), "level": level, "paths": paths,
+            "method": "simulated sample paths of the ETS model (correlated days), widened per horizon",
+            "days_summed": [float((factors * np.exp(c - z * tot)).sum()), float((factors * np.exp(c + z * tot)).sum())],
+            "independent": [float(day_mean.sum() - z * isd), float(day_mean.sum() + z * isd)]}
 
 
 def _clean_daily(daily: pd.Series, notes: list[str]) -> pd.Series:
@@ -459,7 +514,7 @@ def forecast(daily: pd.Series, horizon: list[dt.date], *, events: list[Event] | 
                  f"uncertainty (estimated uplifts: from their days' spread; stated ones +/-{DEFAULT_UPLIFT_CV:.0%} "
                  "unless the calendar gives uplift_cv)")
     return Forecast(history=hist, days=days, uplifts=uplifts, quantile=quantile, level=level, method=method,
-                    backtest=bt, notes=notes, scale=scale, scales=scales)
+                    backtest=bt, notes=notes, scale=scale, scales=scales, month=days.attrs["month"])
 
 
 def month_dates(after: dt.date, month: str | None = None) -> list[dt.date]:

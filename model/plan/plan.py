@@ -197,8 +197,8 @@ def plan_facts(fc: Forecast, req: Requirement, ro: Roster, pack: InForce, first:
     bt = fc.backtest
     out: dict[str, Any] = {
         "month": f"{first:%Y-%m}", "first_date": str(first), "method": fc.method,
-        "inquiries": round(float(fc.days["mean"].sum()), 1), "inquiries_lo": round(float(fc.days["lo"].sum()), 1),
-        "inquiries_hi": round(float(fc.days["hi"].sum()), 1), "level": fc.level, "quantile": fc.quantile,
+        "inquiries": round(float(fc.days["mean"].sum()), 1), "level": fc.level, "quantile": fc.quantile,
+        **month_facts(fc),
         "line_kpi": req.line, "line_value": float(req.value),
         "agents": ro.headcount, "paid_agent_hours": round(float(ro.agent_hours), 1),
         "need_agent_hours": round(float(req.need.sum()), 1), "unmet_hours": len(ro.unmet),
@@ -209,6 +209,27 @@ def plan_facts(fc: Forecast, req: Requirement, ro: Roster, pack: InForce, first:
     if fitted:
         out["behaviour_from"] = fitted
     return out
+
+
+def month_facts(fc: Forecast) -> dict[str, Any]:
+    """The month's interval of total inquiries for ``[meta.plan]``: the simulated one (:func:`month_interval`), or,
+    for a forecast without it, the per-day interval ends summed (said by ``month_interval``)."""
+    if fc.month:
+        return {"inquiries_lo": round(fc.month["lo"], 1), "inquiries_hi": round(fc.month["hi"], 1),
+                "month_interval": "simulated"}
+    return {"inquiries_lo": round(float(fc.days["lo"].sum()), 1), "inquiries_hi": round(float(fc.days["hi"].sum()), 1),
+            "month_interval": "days_summed"}
+
+
+def _month_line(fc: Forecast) -> str:
+    m = month_facts(fc)
+    head = f"# 月度预测 Month forecast: {fc.days['mean'].sum():,.0f} inquiries, {fc.level:.0%} interval of the total "
+    if m["month_interval"] == "simulated":
+        return (head + f"{m['inquiries_lo']:,.0f} .. {m['inquiries_hi']:,.0f} ({fc.month['paths']:,} simulated "
+                f"paths, days correlated as the model says; per-day ends summed would give "
+                f"{fc.month['days_summed'][0]:,.0f} .. {fc.month['days_summed'][1]:,.0f}, independent days "
+                f"{fc.month['independent'][0]:,.0f} .. {fc.month['independent'][1]:,.0f}).")
+    return head + f"{m['inquiries_lo']:,.0f} .. {m['inquiries_hi']:,.0f} (per-day interval ends summed)."
 
 
 def plan_toml(d: dict[str, Any], fc: Forecast, req: Requirement, ro: Roster, h: History, quantile: float,
@@ -223,8 +244,7 @@ def plan_toml(d: dict[str, Any], fc: Forecast, req: Requirement, ro: Roster, h: 
          (f"# 回测 Back-test on the last {bt.days} days: MAPE {bt.mape:.1%}, WAPE {bt.wape:.1%} (seasonal naive "
           f"{bt.naive_wape:.1%}), {fc.level:.0%} interval covered {bt.coverage:.0%} of the days."
           if bt else "# 回测 Back-test: history too short."),
-         f"# 月度预测 Month forecast: {fc.days['mean'].sum():,.0f} inquiries ({fc.level:.0%} interval per day "
-         f"{fc.days['lo'].sum():,.0f} .. {fc.days['hi'].sum():,.0f} summed).",
+         _month_line(fc),
          "# 上浮系数 Uplifts: " + ", ".join(f"{k} x{v['uplift']:.2f} ({v['days']} d)" for k, v in fc.uplifts.items())
          if fc.uplifts else "# 上浮系数 Uplifts: none in the history.",
          f"# 需求 Requirement: {req.line} {'>=' if req.line == 'three_min_reply_rate' else '<='} {req.value:g} "

@@ -8,6 +8,7 @@ from typing import Any
 
 from model.present.format import money, pct
 from model.present.i18n import t
+from model.schemes.describe import kpi_name
 from model.text import finite as _num
 
 
@@ -76,3 +77,59 @@ def band_lines(band: dict[str, Any] | None, lang: str, *, n: int = 3) -> list[st
         lines.append(range_text(band, lang))
         lines += [top_text(r, lang) for r in top_rows(band, n)]
     return lines
+
+
+#: A constraint's sense as the owner reads it.
+SENSE = {">=": "≥", "<=": "≤"}
+
+
+def rival_text(rival: dict[str, Any], rec_net: Any, lang: str, *, banded: bool = False,
+               max_p_loss: Any = None) -> str:
+    """One rival of the recommendation and why it lost (:func:`model.present.story.comparison_rivals` /
+    :func:`~model.present.story.tune_rivals`): a constraint it fails (value against limit), a platform line, a
+    P(net loss) above the limit, no gain, or a lower net gain; then where it wins inside the band (the first
+    flip, and how many more) or, with a band, that it wins nowhere."""
+    x = _num(rival.get("net_gain_yuan"))
+    net = money(None if x is None else round(x), lang)
+    why = rival.get("why")
+    name = rival["name"]
+    if why in ("constraint", "constraint_lower"):
+        sep = "，" if lang == "zh" else "; "
+        fails = sep.join(t("deck.rival_fail" if _num(f.get("value")) is not None else "deck.rival_fail_novalue",
+                           lang, what=f[lang] if lang == "zh" else f[lang].lower(), value=pct(f.get("value"), lang),
+                           sense=SENSE.get(f.get("sense", ""), ""), limit=pct(f.get("limit"), lang, digits=0))
+                         for f in rival.get("fails") or [])
+        key = "deck.rival_constraint" if why == "constraint" else "deck.rival_constraint_lower"
+        text = t(key, lang, name=name, net=net, fails=fails or "—")
+    elif why == "line":
+        kpis = ("、" if lang == "zh" else ", ").join(kpi_name(k, lang) for k in rival.get("kpis") or [])
+        text = t("deck.rival_line", lang, name=name, net=net, kpis=kpis)
+    elif why == "p_loss":
+        text = t("deck.rival_p_loss", lang, name=name, net=net, p=pct(rival.get("p"), lang, digits=0),
+                 max=pct(max_p_loss, lang, digits=0))
+    elif why == "no_gain":
+        text = t("deck.rival_no_gain", lang, name=name, net=net)
+    else:
+        a, b = _num(rec_net), _num(rival.get("net_gain_yuan"))
+        text = t("deck.rival_lower", lang, name=name, net=net,
+                 gap=money(None if a is None or b is None else round(a - b), lang))
+    flips = rival.get("flips") or []
+    if flips:
+        f = flips[0]
+        more = t("deck.rival_flips_more", lang, n=len(flips) - 1) if len(flips) > 1 else ""
+        text += t("deck.rival_flips", lang, what=f[lang], end=t(f"band.end_{f['side']}", lang),
+                  value=value_text(f["param"], f["value"], lang), wnet=money(f["winner_net"], lang), more=more)
+    elif banded and why not in ("constraint", "constraint_lower"):
+        text += t("deck.rival_holds", lang)
+    return text
+
+
+#: A reopened sweep's ``band_reopened`` -> its sentence (:func:`model.tuning.tune.reopen`).
+REOPENED = {"computed": "tun.band_reopened_computed", "none": "tun.band_reopened_none"}
+
+
+def reopened_text(doc: dict[str, Any], lang: str) -> str | None:
+    """Whether a reopened sweep's band was computed again from the stored scenario, in words; None for a sweep
+    run now."""
+    key = REOPENED.get(doc.get("band_reopened"))  # type: ignore[arg-type]
+    return t(key, lang) if key else None

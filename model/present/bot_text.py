@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from model.kpicodes import KPI_CODES
-from model.platform_rules import rules_for
+from model.platform_rules import plan_day, rules_for
 from model.present.format import count, kpi_value, pct
 from model.present.i18n import kpi_label, t
 from model.schemes.describe import kpi_level
@@ -105,7 +105,7 @@ def bot_rows(doc: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]
     """The KPI table: one row per KPI (the platform's lines first), the four views and the platform's line."""
     views = doc["bot"]["views"]
     platform = (doc.get("scenario") or {}).get("platform")
-    rules = {r.kpi: r for r in rules_for(platform)}
+    rules = {r.kpi: r for r in rules_for(platform, plan_day(doc.get("plan")))}
     codes = [k for k in dict.fromkeys([*rules, *ROWS]) if any(k in (views.get(v) or {}) for v in VIEWS)]
     heads = [t("deck.kpi", lang), *(t(f"deck.bot_view.{v}", lang) for v in VIEWS), t("deck.platform", lang)]
     rows = []

@@ -18,8 +18,8 @@ def _cfg(chart: alt.Chart) -> alt.Chart:
 
 
 def target_text(kpi: str | None, v: float | None) -> str:
-    """A target as shown: a share in %, other units as numbers."""
-    if v is None:
+    """A target as shown: a share in %, other units as numbers; none (a rank prize, a missing cell) as a dash."""
+    if v is None or v != v:
         return "—"
     if kpi in KPI_CODES and KPI_CODES[kpi].unit == "share":
         return f"{100 * v:.1f}%"

@@ -25,13 +25,21 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from model.kpicodes import KPI_CODES
-from model.platform_rules import rule_for
-from model.present.band_text import basis_text, flip_text, top_text
+from model.platform_rules import plan_day, rule_for
+from model.present.band_text import basis_text, flip_text, rival_text, top_text
 from model.present.bot_text import bot_lines, bot_notes, bot_rows, has_bot
 from model.present.format import interval_level
 from model.present.i18n import kpi_label, t
 from model.present.rules import line_text, pack_label
-from model.present.story import agent_states, breaches, how_sure, reach_chance, recommend, top_assumptions
+from model.present.story import (
+    agent_states,
+    breaches,
+    comparison_rivals,
+    how_sure,
+    reach_chance,
+    recommend,
+    top_assumptions,
+)
 from model.schemes.describe import BASIS_NOTES, basis, basis_label, describe_scheme, kpi_level, kpi_name
 from model.text import finite as _num
 
@@ -221,7 +229,7 @@ def _state_rows(doc: dict[str, Any], lang: str) -> list[list[str]]:
         if not iv:
             continue
         mean, lo, hi = _num(iv.get("mean")), _num(iv.get("lo")), _num(iv.get("hi"))
-        rule = rule_for(platform, code)
+        rule = rule_for(platform, code, plan_day(doc.get("plan")))
         line, status = t("deck.none", lang), ""
         if rule is not None:
             line = ("≥ " if rule.side == "min" else "≤ ") + kpi_level(code, rule.value, lang)
@@ -292,10 +300,12 @@ def _sent(lang: str) -> str:
     return "。" if lang == "zh" else ". "
 
 
-def recommendation_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float) -> None:
-    """Slide 1: which scheme, its target, net gain with interval, cost, who reaches it, what binds; the reasoning
-    in the speaker notes."""
-    lang, schemes = d.lang, doc.get("schemes") or {}
+def recommendation_text(doc: dict[str, Any], rec: dict[str, Any], level: float, lang: str) -> dict[str, Any]:
+    """The recommendation in words, as the deck's first slide and the HTML report of a tune say it: ``title``;
+    ``lines`` (how it pays, net gain with its interval and P(loss), cost, who reaches it, what binds); ``notes``
+    (the rule, the tuning's reason, the recommended scheme's own row); ``rivals`` (each rival and why it lost,
+    :func:`model.present.story.comparison_rivals` in :func:`model.present.band_text.rival_text`'s words)."""
+    schemes = doc.get("schemes") or {}
     name = rec.get("scheme")
     b = schemes.get(name) or {}
     specs = doc.get("scheme_specs") or {}
@@ -327,13 +337,28 @@ def recommendation_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], lev
     tune = rec.get("tune") or {}
     if isinstance(tune.get("reason"), dict) and tune["reason"].get(lang):
         notes.append(tune["reason"][lang])
-    for n, sb in schemes.items():
-        lines_b = breaches(doc, sb)
+    if b.get("economics"):
+        lines_b = breaches(doc, b)
         notes.append(t("deck.rec_note_row", lang).format(
-            scheme=n, net=money(_stat(sb, "net_gain_yuan"), lang), p=percent(_stat(sb, "p_net_loss")),
+            scheme=name, net=money(_stat(b, "net_gain_yuan"), lang), p=percent(_stat(b, "p_net_loss")),
             lines="、".join(kpi_name(k, lang) for k in lines_b) if lines_b else t("deck.rec_note_ok", lang)))
-    s = d.slide(title, notes="\n".join(notes))
-    d.text(s, "\n".join("• " + ln for ln in lines), Inches(0.5), Inches(1.4), Inches(12.3), Inches(4.6), size=20)
+    banded = how_sure(doc, rec)["band"] is not None
+    net = 0.0 if rec.get("keeps_baseline") else _stat(b, "net_gain_yuan")
+    rivals = [rival_text(r, net, lang, banded=banded, max_p_loss=rec["max_p_loss"])
+              for r in comparison_rivals(doc, rec)]
+    return {"title": title, "lines": lines, "notes": notes, "rivals": rivals}
+
+
+def recommendation_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float) -> None:
+    """Slide 1: which scheme, its target, net gain with interval, cost, who reaches it, what binds; the reasoning
+    and the rivals (why each lost) in the speaker notes."""
+    lang = d.lang
+    txt = recommendation_text(doc, rec, level, lang)
+    notes = txt["notes"] + [t("deck.rivals_head", lang)] + (["• " + r for r in txt["rivals"]]
+                                                           or ["• " + t("deck.rivals_none", lang)])
+    s = d.slide(txt["title"], notes="\n".join(notes))
+    d.text(s, "\n".join("• " + ln for ln in txt["lines"]), Inches(0.5), Inches(1.4), Inches(12.3), Inches(4.6),
+           size=20)
 
 
 def _chosen(doc: dict[str, Any], rec: dict[str, Any]) -> list[str]:
@@ -430,14 +455,16 @@ def _count(x: Any) -> str:
 
 
 def plan_slide(d: _Deck, doc: dict[str, Any], rec: dict[str, Any], level: float) -> None:
-    """Next month (a planned scenario's ``[meta.plan]``, ``doc["plan"]``): the volume forecast with its interval,
+    """Next month (a planned scenario's ``[meta.plan]``, ``doc["plan"]``): the volume forecast with the month's
+    interval (simulated, or for an older plan the per-day ends summed, as ``month_interval`` says),
     the staffing (agents, paid hours against the need, unmet hours) and the recommended scheme's cost on it."""
     p = doc.get("plan")
     if not isinstance(p, dict):
         return
     lang = d.lang
     num = _count
-    lines = [t("deck.plan_volume", lang).format(mean=num(p.get("inquiries")), lo=num(p.get("inquiries_lo")),
+    key = "deck.plan_volume_sim" if p.get("month_interval") == "simulated" else "deck.plan_volume"
+    lines = [t(key, lang).format(mean=num(p.get("inquiries")), lo=num(p.get("inquiries_lo")),
                                                 hi=num(p.get("inquiries_hi")), level=100 * (p.get("level") or 0.8))]
     if p.get("backtest_wape") is not None:
         lines.append("   " + t("deck.plan_backtest", lang).format(wape=percent(p["backtest_wape"], 1),

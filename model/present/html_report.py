@@ -16,7 +16,16 @@ import json
 from html import escape
 from typing import Any
 
-from model.present.band_text import basis_text, flip_text, has_band, range_text, top_rows, top_text
+from model.present.band_text import (
+    SENSE,
+    basis_text,
+    flip_text,
+    has_band,
+    range_text,
+    reopened_text,
+    top_rows,
+    top_text,
+)
 from model.present.bot_text import bot_lines, bot_rows, has_bot
 from model.present.charts_compare import CJK_FONT, all_charts, scheme_label
 from model.present.format import interval_level, money, pct
@@ -113,17 +122,33 @@ def chart_svgs(doc: dict[str, Any], lang: str) -> dict[str, str]:
         import vl_convert as vlc
     except ImportError:  # pragma: no cover - exercised only without the optional renderer
         vlc = None
-    out = {}
-    for key, chart in all_charts(doc, lang).items():
-        spec = chart.to_dict()
-        if vlc is not None:
-            svg = vlc.vegalite_to_svg(spec)
-            out[key] = svg[svg.find("<svg"):] if "<svg" in svg else svg
-        else:
-            data = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
-            out[key] = (f'<p class="note">{escape(t("rep.chart_missing", lang))}</p>'
-                        f'<script type="application/vnd.vegalite+json">{data}</script>')
-    return out
+    return {key: _svg(chart, lang, vlc) for key, chart in all_charts(doc, lang).items()}
+
+
+def _svg(chart: Any, lang: str, vlc: Any) -> str:
+    """One chart as inline ``<svg>`` (vl-convert ``vlc``) or, when ``vlc`` is None, its embedded JSON spec."""
+    spec = chart.to_dict()
+    if vlc is not None:
+        svg = vlc.vegalite_to_svg(spec)
+        return svg[svg.find("<svg"):] if "<svg" in svg else svg
+    data = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
+    return (f'<p class="note">{escape(t("rep.chart_missing", lang))}</p>'
+            f'<script type="application/vnd.vegalite+json">{data}</script>')
+
+
+def tune_chart_svgs(tune_doc: dict[str, Any], lang: str) -> dict[str, str]:
+    """The tuning page's two frontier charts (net gain against payout and against reach, the recommended scheme's
+    points) as inline SVG; none without points."""
+    from model.present.charts_tuning import frontier_chart
+
+    try:
+        import vl_convert as vlc
+    except ImportError:  # pragma: no cover - exercised only without the optional renderer
+        vlc = None
+    if not tune_doc.get("points") or not (tune_doc.get("frontier") or {}).get("scheme"):
+        return {}
+    return {f"frontier-{k}": _svg(frontier_chart(tune_doc, lang, k).properties(width=520, height=280), lang, vlc)
+            for k in ("payout", "reach")}
 
 
 def band_section(doc: dict[str, Any], lang: str) -> str:
@@ -158,6 +183,36 @@ def band_section(doc: dict[str, Any], lang: str) -> str:
     return "\n".join(parts)
 
 
+def _head(title: str, sc: dict[str, Any], lang: str) -> list[str]:
+    """The page's head (title, style), its ``<h1>`` and the generated stamp."""
+    return [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
+            f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)}{' · ' + escape(str(sc['name'])) if sc.get('name') else ''}</title>\n"
+            f"<style>{CSS}</style>\n</head>\n<body>\n", f"<h1>{escape(title)}</h1>",
+            f'<p class="note">{escape(t("rep.generated", lang))} · {_dt.date.today().isoformat()}</p>']
+
+
+def _scenario_rows(sc: dict[str, Any], lang: str) -> list[list[str]]:
+    """The scenario's name, platform, days, replications, seed and file as label/value rows."""
+    meta = []
+    for key, field in (("rep.shop", "name"), ("rep.platform", "platform"), ("rep.days", "days"),
+                       ("rep.reps", "replications"), ("rep.seed", "seed"), ("rep.file", "file")):
+        v = sc.get(field)
+        if v is None:
+            continue
+        if field == "platform":
+            try:
+                v = t(f"platform.{v}", lang)
+            except KeyError:
+                pass
+        meta.append([t(key, lang), str(v)])
+    return meta
+
+
+def _meta_table(rows: list[list[str]]) -> str:
+    return _table(["", ""], rows, "meta").replace("<thead><tr><th></th><th></th></tr></thead>", "")
+
+
 def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     """The comparison as one self-contained HTML page.
 
@@ -172,32 +227,12 @@ def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     lang = norm_lang(lang)
     schemes = doc.get("schemes") or {}
     sc = doc.get("scenario") or {}
-    title = t("rep.title", lang)
-    parts = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
-             f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-             f"<title>{escape(title)}{' · ' + escape(str(sc['name'])) if sc.get('name') else ''}</title>\n"
-             f"<style>{CSS}</style>\n</head>\n<body>\n"]
-    parts.append(f"<h1>{escape(title)}</h1>")
-    stamp = _dt.date.today().isoformat()
-    parts.append(f'<p class="note">{escape(t("rep.generated", lang))} · {stamp}</p>')
+    parts = _head(t("rep.title", lang), sc, lang)
 
     # scenario summary
     parts.append(f"<h2>{escape(t('rep.scenario', lang))}</h2>")
     base = doc.get("baseline_scheme") or t("ed.base_only", lang)
-    meta = []
-    for key, field in (("rep.shop", "name"), ("rep.platform", "platform"), ("rep.days", "days"),
-                       ("rep.reps", "replications"), ("rep.seed", "seed"), ("rep.file", "file")):
-        v = sc.get(field)
-        if v is None:
-            continue
-        if field == "platform":
-            try:
-                v = t(f"platform.{v}", lang)
-            except KeyError:
-                pass
-        meta.append([t(key, lang), str(v)])
-    meta.append([t("rep.baseline", lang), str(base)])
-    parts.append(_table(["", ""], meta, "meta").replace("<thead><tr><th></th><th></th></tr></thead>", ""))
+    parts.append(_meta_table(_scenario_rows(sc, lang) + [[t("rep.baseline", lang), str(base)]]))
     if sc.get("days") is not None:
         parts.append(f'<p class="note">{escape(t("rep.money_note", lang, days=sc["days"]))}</p>')
 
@@ -254,5 +289,69 @@ def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     parts.append(f"<h2>{escape(t('rep.per_agent', lang))}</h2>")
     heads, rows = agent_pay_rows(doc, lang)
     parts.append(_table(heads, rows))
+    parts.append("</body>\n</html>\n")
+    return "\n".join(parts)
+
+
+def build_tune_report(tune_doc: dict[str, Any], lang: str = "zh") -> str:
+    """The tuning recommendation as one self-contained HTML page (``report --tune --html``): the recommendation
+    first (as the deck's first slide: scheme and target, net gain with its interval, cost, who reaches it, what
+    binds), the reason and the rule (the slide's notes), the rivals and why each lost, the band and where the
+    recommendation flips (the how-sure slide), then the sweep and the constraints. Every text escaped.
+
+    Args:
+        tune_doc: the tune document (``python -m model tune --json``; :func:`model.tuning.tune.tune` or
+            :func:`~model.tuning.tune.reopen`).
+        lang: "zh" (default) or "en".
+    """
+    from model.present.deck import recommendation_text
+    from model.present.story import recommend, tuning_deck_document
+    from model.tuning.optimise import BY_NAME
+
+    lang = norm_lang(lang)
+    doc = tuning_deck_document(tune_doc)
+    sc = doc.get("scenario") or {}
+    level = interval_level(doc)
+    rec = recommend(doc)
+    txt = recommendation_text(doc, rec, level, lang)
+    parts = _head(t("rep.tune_title", lang), sc, lang)
+    parts.append(f'<h2 id="recommendation">{escape(txt["title"])}</h2>')
+    parts.append('<ul class="rec">' + "".join(f"<li>{escape(ln)}</li>" for ln in txt["lines"]) + "</ul>")
+    parts.append(f'<h3>{escape(t("rep.tune_why", lang))}</h3>')
+    parts.append('<div class="why">' + "".join(f"<p>{escape(n)}</p>" for n in txt["notes"]) + "</div>")
+    parts.append(f'<h2 id="rivals">{escape(t("rep.tune_rivals", lang))}</h2>')
+    parts.append('<ul class="rivals">' + ("".join(f"<li>{escape(r)}</li>" for r in txt["rivals"])
+                                          or f"<li>{escape(t('deck.rivals_none', lang))}</li>") + "</ul>")
+    band_html = band_section(doc, lang)
+    if band_html:
+        parts.append(band_html)
+    elif (doc.get("band_basis") or {}).get("kind"):
+        parts.append(f'<p class="note">{escape(basis_text(doc["band_basis"], lang))}</p>')
+    reopened = reopened_text(tune_doc, lang)
+    if reopened:  # a reopened sweep: was its band computed again
+        parts.append(f'<p class="note band-note">{escape(reopened)}</p>')
+    charts = tune_chart_svgs(tune_doc, lang)
+    if charts:  # the trade-off frontier, as the tuning page draws it
+        parts.append(f"<h2>{escape(t('tun.frontier', lang))}</h2>")
+        parts += [f'<figure id="chart-{key}">{svg}</figure>' for key, svg in charts.items()]
+    # the sweep and the constraints
+    sw = tune_doc.get("sweep") or {}
+    parts.append(f"<h2>{escape(t('rep.tune_sweep', lang))}</h2>")
+    rows = _scenario_rows(sc, lang)
+    rows.append([t("rep.tune_points", lang), str(sw.get("points", "—"))])
+    if sw.get("computed") is not None:
+        rows.append([t("rep.tune_computed", lang), str(sw.get("computed"))])
+    rows.append([t("rep.tune_sweep_id", lang), str(sw.get("id", "—"))])
+    parts.append(_meta_table(rows))
+    if sw.get("status") is not None:
+        parts.append(f'<p class="note">{escape(t("rep.tune_reopened", lang))}</p>')
+    if sc.get("days") is not None:
+        parts.append(f'<p class="note">{escape(t("rep.money_note", lang, days=sc["days"]))}</p>')
+    lim = tune_doc.get("constraints") or {}
+    if lim:
+        parts.append(f"<h3>{escape(t('rep.tune_constraints', lang))}</h3>")
+        parts.append(_meta_table([[BY_NAME[k].zh if lang == "zh" else BY_NAME[k].en,
+                                   f"{SENSE[BY_NAME[k].sense]} {pct(v, lang, digits=0)}"]
+                                  for k, v in lim.items() if k in BY_NAME]))
     parts.append("</body>\n</html>\n")
     return "\n".join(parts)

@@ -15,7 +15,7 @@ from typing import Any
 from model.behaviour.band import flips as band_flips
 from model.behaviour.solver import TRYING
 from model.language.tuning import Tuning
-from model.platform_rules import rules_for
+from model.platform_rules import plan_day, rules_for
 from model.present.band_text import has_band, top_rows
 from model.text import finite as _num
 
@@ -27,10 +27,12 @@ def _stat(b: dict[str, Any], code: str, part: str = "mean") -> float | None:
 
 
 def breaches(doc: dict[str, Any], b: dict[str, Any]) -> list[str]:
-    """KPI codes of the platform lines a scheme's team breaches (mean against the line)."""
+    """KPI codes of the platform lines a scheme's team breaches (mean against the line; a planned month's lines are
+    those in force on its first date)."""
     platform = (doc.get("scenario") or {}).get("platform")
     team = b.get("team") or {}
-    return [r.kpi for r in rules_for(platform) if r.met(_num((team.get(r.kpi) or {}).get("mean"))) is False]
+    return [r.kpi for r in rules_for(platform, plan_day(doc.get("plan")))
+            if r.met(_num((team.get(r.kpi) or {}).get("mean"))) is False]
 
 
 def recommend(doc: dict[str, Any]) -> dict[str, Any]:
@@ -143,7 +145,123 @@ def tuning_deck_document(tune_doc: dict[str, Any]) -> dict[str, Any]:
         out["scheme_specs"] = {name: tune_doc["recommended_spec"]}
     if tune_doc.get("band"):
         out["tune_flips"] = list(tune_doc.get("flips") or [])
+    out["tune_rivals"] = tune_rivals(tune_doc)
     return {**out, "scenario": sc, "schemes": {name: block}, "recommendation": {**rec, "scheme": name},
             "binding_constraint": tune_doc.get("binding_constraint"), "constraints": tune_doc.get("constraints"),
             "baseline_scheme": None, "agents_shown": False,
             "band_basis": (tune_doc.get("band") or {}).get("basis")}
+
+
+#: How many rivals the recommendation's notes list (the HTML report of a tune lists the same).
+MAX_RIVALS = 6
+
+
+def _fails(p: dict[str, Any], limits: dict[str, Any]) -> list[dict[str, Any]]:
+    """The constraints a sweep point fails, each with its value and limit (``model.tuning.optimise.BY_NAME``)."""
+    from model.tuning.optimise import BY_NAME
+
+    out = []
+    for name in p.get("fails") or []:
+        c = BY_NAME.get(name)
+        if c is None:
+            continue
+        out.append({"name": name, "zh": c.zh, "en": c.en, "sense": c.sense, "value": _num(p.get(c.column)),
+                    "limit": _num((limits or {}).get(name))})
+    return out
+
+
+def tune_rivals(tune_doc: dict[str, Any], n: int = MAX_RIVALS) -> list[dict[str, Any]]:
+    """The tuning recommendation's rivals and why each lost, best net gain first.
+
+    ``constraint``: points that net more but fail a constraint (the best few, one per label; each with the
+    constraints it fails, value and limit); ``lower``: the rivals the band tested (``band_rivals``, named as
+    there; else :func:`model.tuning.tune.rival_points`) netting less, each with the band's flips where it wins;
+    ``no_gain``: when the baseline is kept, the best points, which net nothing; ``constraint_lower``: with room
+    left, the best points that net less and fail a constraint as well. Each rival:
+    ``{name, net_gain_yuan, why, fails: [...], flips: [...], point}``."""
+    from model.tuning.tune import rival_points
+
+    best = tune_doc.get("best_point") or {}
+    rec = tune_doc.get("recommendation") or {}
+    limits = tune_doc.get("constraints") or {}
+    best_net = _num(best.get("net_gain_yuan"))
+    flips = list(tune_doc.get("flips") or [])
+    out: list[dict[str, Any]] = []
+    seen: set[str] = {str(tune_doc.get("band_name") or rec.get("label") or best.get("label"))}
+
+    def name_of(p: dict[str, Any]) -> str:
+        name = str(p.get("label") or p.get("scheme"))
+        if name in seen and _num(p.get("amount_yuan")) is not None:
+            name = f"{name} / {float(p['amount_yuan']):,.0f}"
+        return name
+
+    blocked = [p for p in tune_doc.get("points") or [] if not p.get("feasible") and best_net is not None
+               and (_num(p.get("net_gain_yuan")) or float("-inf")) > best_net + 1e-9]
+    blocked.sort(key=lambda p: -float(p["net_gain_yuan"]))
+    for p in blocked:
+        name = name_of(p)
+        if name in seen or len([r for r in out if r["why"] == "constraint"]) >= 3:
+            continue
+        seen.add(name)
+        out.append({"name": name, "net_gain_yuan": _num(p.get("net_gain_yuan")), "why": "constraint",
+                    "fails": _fails(p, limits), "flips": [], "point": p})
+    keep = bool(rec.get("keeps_baseline"))
+    band_rivals = tune_doc.get("band_rivals") or {}
+    if band_rivals:
+        pool = [(nm, r.get("point"), _num(((r.get("economics") or {}).get("net_gain_yuan") or {}).get("mean")))
+                for nm, r in band_rivals.items()]
+    else:
+        pool = [(name_of(p), p, _num(p.get("net_gain_yuan"))) for p in rival_points(tune_doc)]
+        if keep and best:
+            pool.insert(0, (name_of(best), best, best_net))
+    for nm, p, net in pool:
+        if nm in seen:
+            continue
+        seen.add(nm)
+        out.append({"name": nm, "net_gain_yuan": net, "why": "no_gain" if keep and p is not None else "lower",
+                    "fails": [], "flips": [f for f in flips if f.get("winner") == nm], "point": p})
+    # room left: the best points that net less and fail a constraint too (one per label), e.g. a sweep without a band
+    lower = [p for p in tune_doc.get("points") or [] if not p.get("feasible") and best_net is not None
+             and _num(p.get("net_gain_yuan")) is not None and float(p["net_gain_yuan"]) <= best_net + 1e-9]
+    lower.sort(key=lambda p: -float(p["net_gain_yuan"]))
+    for p in lower:
+        if len(out) >= n:
+            break
+        name = name_of(p)
+        if name in seen:
+            continue
+        seen.add(name)
+        out.append({"name": name, "net_gain_yuan": _num(p.get("net_gain_yuan")), "why": "constraint_lower",
+                    "fails": _fails(p, limits), "flips": [], "point": p})
+    order = {"constraint": 0, "constraint_lower": 2}
+    out.sort(key=lambda r: (order.get(r["why"], 1), -(r["net_gain_yuan"] if r["net_gain_yuan"] is not None
+                                                      else float("-inf"))))
+    return out[:n]
+
+
+def comparison_rivals(doc: dict[str, Any], rec: dict[str, Any] | None = None,
+                      n: int = MAX_RIVALS) -> list[dict[str, Any]]:
+    """A comparison's rivals of the recommended scheme and why each lost: ``line`` (a platform line breached:
+    ``kpis``), ``p_loss`` (P(net loss) above the limit: ``p``), ``no_gain`` (nets nothing, the baseline kept),
+    ``lower`` (nets less); each with the band's flips where it wins (:func:`how_sure`). Best net gain first; a
+    tuning deck's document (``tune_rivals``, from :func:`tuning_deck_document`) gives its sweep's rivals."""
+    if isinstance(doc.get("tune_rivals"), list):
+        return doc["tune_rivals"][:n]
+    rec = rec or recommend(doc)
+    schemes = doc.get("schemes") or {}
+    name = rec.get("scheme")
+    base = doc.get("baseline_scheme")
+    flips = how_sure(doc, rec)["flips"]
+    out = []
+    for nm, b in schemes.items():
+        if nm in (name, base) or not b.get("economics"):
+            continue
+        lines = breaches(doc, b)
+        p = _stat(b, "p_net_loss")
+        net = _stat(b, "net_gain_yuan")
+        why = ("line" if lines else "p_loss" if (p or 0.0) > rec["max_p_loss"] + 1e-12
+               else "no_gain" if (net or 0.0) <= 0 else "lower")
+        out.append({"name": nm, "net_gain_yuan": net, "why": why, "kpis": lines, "p": p,
+                    "flips": [f for f in flips if f.get("winner") == nm], "fails": []})
+    out.sort(key=lambda r: -(r["net_gain_yuan"] if r["net_gain_yuan"] is not None else float("-inf")))
+    return out[:n]

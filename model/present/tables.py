@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from model.kpicodes import CONTRACT_CODES, KPI_CODES
-from model.present.band_text import band_lines, basis_text, flip_text, has_band
+from model.present.band_text import band_lines, basis_text, flip_text, has_band, reopened_text
 from model.present.i18n import t
 from model.text import display_width, ljust, rjust, truncate
 
@@ -281,6 +281,8 @@ def tune_table(doc: dict[str, Any]) -> str:
         lines += ["", "推荐点的假设区间 Band of the recommended point over the behaviour assumptions:"]
         lines += [f"  {z} | {e}" for z, e in zip(band_lines(doc["band"], "zh"), band_lines(doc["band"], "en"), strict=True)]
         lines += [f"  {z} | {e}" for z, e in zip(tune_flip_lines(doc, "zh"), tune_flip_lines(doc, "en"), strict=True)]
+    if reopened_text(doc, "zh"):
+        lines += ["", reopened_text(doc, "zh"), reopened_text(doc, "en")]
     return "\n".join(lines)
 
 

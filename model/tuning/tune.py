@@ -296,8 +296,14 @@ def recommended_spec(s: Scenario, doc: dict[str, Any], *, file: str = "<scenario
     return None if sc is None else sc.model_dump(mode="json", exclude_none=True)
 
 
-def reopen(store_path: str | Path, sweep_id: str, *, tuning: Tuning | None = None) -> dict[str, Any]:
-    """The tune document of a stored sweep (no simulation), optionally under other constraints.
+def reopen(store_path: str | Path, sweep_id: str, *, tuning: Tuning | None = None,
+           band: bool = False) -> dict[str, Any]:
+    """The tune document of a stored sweep (no simulation of the sweep), optionally under other constraints.
+
+    With ``band``, the recommendation's band and its test against the rival points
+    (:func:`recommendation_band`, :func:`recommendation_flips`) are computed from the stored scenario, as
+    :func:`tune` does (one base run and the bands' equilibrium solves); the document's ``band_reopened`` says
+    which ("computed" / "none"; the presentation says it in words).
 
     Raises:
         ScenarioError: no such store or sweep, or a sweep stored without its scenario.
@@ -316,4 +322,9 @@ def reopen(store_path: str | Path, sweep_id: str, *, tuning: Tuning | None = Non
                    tuning=tuning, axes=spec.get("axes") or {})
     doc["sweep"].update({"axes": spec.get("axes", {}), "mode": spec.get("mode"), "points_done": int(n_done),
                          "status": info["status"]})
+    if band:
+        bases: dict[str, Any] = {}
+        doc["band"] = recommendation_band(s, doc, file=info["scenario_file"], bases=bases)
+        doc.update(recommendation_flips(s, doc, file=info["scenario_file"], bases=bases))
+    doc["band_reopened"] = "computed" if band else "none"
     return doc

@@ -39,7 +39,7 @@ from model.present.format import interval_level, md_plain, money, pct
 from model.present.html_report import agent_pay_rows, build_report, comparison_rows
 from model.present.i18n import t
 from model.present.i18n.errors import localise
-from model.present.rules import rules_statement
+from model.present.rules import doc_rules_statement
 from model.present.story import how_sure
 from model.quick import GAP_SHARE, quick_comparison, quick_gap
 from model.scenario import read_toml
@@ -423,7 +423,7 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
     st.subheader(t("res.header", lang))
     st.caption(t("cmp.caption", lang, name=meta["name"], days=meta["days"], reps=meta["replications"],
                   seed=meta["seed"]))
-    st.caption(rules_statement(meta.get("platform"), None, lang))  # the pack and date that judged the lines
+    st.caption(doc_rules_statement(doc, lang, plan=scen.meta.plan))  # a planned month: the pack in force on its dates
     _shown(doc, lang)
     retimed = [md_plain(b.get("label") or n) for n, b in doc["schemes"].items() if b.get("run") == "re-timed"]
     if retimed:

@@ -22,6 +22,7 @@ from model.plan.calendar import Event, parse_calendar
 from model.plan.plan import Plan, plan_history
 from model.present.format import count, pct
 from model.present.i18n import t
+from model.present.i18n.plan import HOLIDAYS_ZH
 from model.present.rules import line_text, pack_label
 from model.scenario import load_scenario
 from ui.state import PLANNED_KEY, current_lang
@@ -120,6 +121,19 @@ def _workdays(r: pd.Series, p: Plan, lang: str) -> str:
     return " ".join(t(f"plan.weekday.{w}", lang) for w in r["weekdays"])
 
 
+def day_label(label: str, lang: str) -> str:
+    """A forecast day label in words: the shop's own event names as written, ``workday_weekend`` and
+    ``holiday:<name>`` (chinesecalendar's English names) in the page's language, never as raw keys."""
+    if label == "workday_weekend":
+        return t("plan.label.workday_weekend", lang)
+    if label == "holiday" or label.startswith("holiday:"):
+        name = label.partition(":")[2]
+        if not name or name == "holiday":
+            return t("plan.label.holiday", lang)
+        return t("plan.label.holiday_named", lang, name=HOLIDAYS_ZH.get(name, name) if lang == "zh" else name)
+    return label
+
+
 # -------------------------------------------------------------------------------------------------- render
 def _results(p: Plan, lang: str) -> None:
     fc, ro, req = p.forecast, p.roster, p.requirement
@@ -128,6 +142,12 @@ def _results(p: Plan, lang: str) -> None:
     c[1].metric(t("plan.m.peak", lang), str(int(req.need.max())))
     c[2].metric(t("plan.m.headcount", lang), str(ro.headcount))
     c[3].metric(t("plan.m.unmet", lang), str(len(ro.unmet)))
+    mi = fc.month
+    if mi:  # the month's total with its own interval (correlated days), beside the two naive sums
+        st.caption(t("plan.month_interval", lang, level=pct(mi["level"], lang, digits=0), lo=count(mi["lo"], lang),
+                     hi=count(mi["hi"], lang), paths=count(mi["paths"], lang), slo=count(mi["days_summed"][0], lang),
+                     shi=count(mi["days_summed"][1], lang), ilo=count(mi["independent"][0], lang),
+                     ihi=count(mi["independent"][1], lang)))
     line = line_text(req.line, req.value, lang)
     rp = p.rules
     st.caption(t("plan.line", lang, line=line, pack=pack_label(rp.pack, lang), date=rp.date) if rp and rp.pack
@@ -141,7 +161,8 @@ def _results(p: Plan, lang: str) -> None:
     st.altair_chart(forecast_chart(p, lang), use_container_width=True)
     if fc.uplifts:
         st.markdown(f"**{t('plan.uplifts', lang)}**")
-        st.dataframe(pd.DataFrame([{t("plan.col.label", lang): k, t("plan.col.uplift", lang): round(v["uplift"], 3),
+        st.dataframe(pd.DataFrame([{t("plan.col.label", lang): day_label(k, lang),
+                                    t("plan.col.uplift", lang): round(v["uplift"], 3),
                                     t("plan.col.days", lang): v["days"]} for k, v in fc.uplifts.items()]),
                      hide_index=True)
     st.subheader(t("plan.hourly", lang))

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from model.errors import ScenarioError
+from model.platform_rules import plan_day
 from model.present.charts_simulate import arrivals_chart, response_chart
 from model.present.format import count
 from model.present.i18n import kpi_label, t
@@ -157,7 +158,7 @@ def _controls(lang: str, base: Scenario, source: str) -> dict[str, Any]:
     return out
 
 
-def _headline(doc: dict[str, Any], lang: str, platform: str, agents: int, days: int) -> None:
+def _headline(doc: dict[str, Any], lang: str, platform: str, agents: int, days: int, day: Any = None) -> None:
     team = doc["team"]
     rec = team.get("receptions", {})
     per = {k: (None if rec.get(k) is None else rec[k] / agents / days) for k in ("mean", "lo", "hi")}
@@ -169,7 +170,7 @@ def _headline(doc: dict[str, Any], lang: str, platform: str, agents: int, days: 
             cols = st.columns(4)
             for col, (code, label, iv, hlp) in zip(cols, row, strict=False):
                 with col:
-                    kpi_card(code, label, iv, lang, platform=platform, help=hlp)
+                    kpi_card(code, label, iv, lang, platform=platform, help=hlp, day=day)
 
 
 def _bot_caption(b: dict[str, Any], lang: str) -> None:
@@ -210,7 +211,8 @@ def render(scenario_dir: Path | None = None) -> None:
     platform = s.shop.platform
     st.caption(t("sim.caption", lang, name=s.meta.name or name, platform=t(f"platform.{platform}", lang),
                  days=s.meta.days, reps=s.meta.replications, seed=s.meta.seed))
-    st.caption(rules_statement(platform, None, lang))  # the pack and date the cards' platform lines are from
+    day = plan_day(s.meta.plan)  # a planned month: the rule pack in force on its first date, else today's
+    st.caption(rules_statement(platform, day, lang, days=s.meta.days if day else None))
     if changed.dropped_promo_days:
         st.info(t("sim.promo_dropped", lang, days=s.meta.days, names=", ".join(changed.dropped_promo_days)))
     if s.meta.replications < 2:
@@ -218,7 +220,7 @@ def render(scenario_dir: Path | None = None) -> None:
     show_warnings(doc, lang)
 
     st.subheader(t("sim.headline", lang))
-    _headline(doc, lang, platform, s.agents.count, s.meta.days)
+    _headline(doc, lang, platform, s.agents.count, s.meta.days, day)
     c = doc["counts"]
     st.caption(t("sim.counts", lang, arrived=count(c["arrived"]), answered=count(c["answered"]),
                  abandoned=count(c["abandoned"]), in_progress=count(c["in_progress_at_end"]),
@@ -232,7 +234,7 @@ def render(scenario_dir: Path | None = None) -> None:
     right.altair_chart(response_chart(doc["intraday"], lang, three_min_s=s.kpi.three_min_s), width="stretch")
     st.caption(t("sim.intraday_caption", lang))
 
-    agent_section(pd.DataFrame(doc["agents"]), lang, platform)
+    agent_section(pd.DataFrame(doc["agents"]), lang, platform, day)
 
     st.subheader(t("sim.team_table", lang))
     team_table(doc["team"], lang)

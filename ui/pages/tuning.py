@@ -17,6 +17,7 @@ import streamlit as st
 from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
 from model.limits import max_workers
+from model.present.band_text import reopened_text
 from model.present.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
 from model.present.i18n import kpi_label, t
 from model.present.tables import tune_duplicate_lines, tune_edge_text, tune_flip_lines, tune_screening_text
@@ -164,11 +165,14 @@ def _past(store: str, s: Any, lang: str) -> None:
         labels = {r.sweep_id: t("tun.sweep_label", lang, name=r.name, done=r.points_done, points=r.n_points,
                                  status=r.status, when=str(r.updated)[:16]) for r in past.itertuples()}
         sid = choose(st.selectbox, t("tun.past", lang), list(labels), format_func=labels.get, key="tun_past")
+        band = st.checkbox(t("tun.reopen_band", lang), value=True, key="tun_reopen_band",
+                           help=t("tun.reopen_band_help", lang))
         if st.button(t("tun.reopen", lang), key="tun_reopen"):
             from model.tuning.tune import reopen
 
             try:
-                st.session_state[DOC_KEY] = reopen(store, sid, tuning=s.tuning)
+                with st.spinner(t("tun.reopen_band_running", lang)):
+                    st.session_state[DOC_KEY] = reopen(store, sid, tuning=s.tuning, band=band)
             except ScenarioError as err:
                 _error(err, lang)
 
@@ -188,6 +192,9 @@ def _results(doc: dict[str, Any], lang: str) -> None:
     m4.metric(t("tun.metric.reach", lang), "—" if rec.get("keeps_baseline") else _pct(best.get("reach_share")))
     (st.info if rec.get("keeps_baseline") else st.success)(rec["reason"][lang])
     show_band(doc.get("band"), lang)
+    reopened = reopened_text(doc, lang)
+    if reopened:  # a stored sweep: say where its band came from
+        st.caption(reopened)
     flips = tune_flip_lines(doc, lang)
     if flips:  # a rival beating the recommendation inside the band is a warning, "stays best" a caption
         (st.warning if doc.get("flips") else st.caption)("  \n".join(flips))
@@ -229,8 +236,9 @@ def _results(doc: dict[str, Any], lang: str) -> None:
 
 
 def _deck_download(doc: dict[str, Any], lang: str) -> None:
-    """The recommendation as a PowerPoint deck, built only when clicked."""
+    """The recommendation as a PowerPoint deck and as an HTML report, each built only when clicked."""
     from model.present.deck import build_deck
+    from model.present.html_report import build_tune_report
     from model.present.story import tuning_deck_document
 
     frozen = json.dumps(doc, ensure_ascii=False, default=str)
@@ -238,6 +246,9 @@ def _deck_download(doc: dict[str, Any], lang: str) -> None:
                        file_name="tuning_recommendation.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="tun_download_deck", help=t("res.download_deck_help", lang), on_click="ignore")
+    st.download_button(t("tun.download_html", lang), data=lambda: build_tune_report(json.loads(frozen), lang).encode("utf-8"),
+                       file_name="tuning_recommendation.html", mime="text/html", key="tun_download_html",
+                       help=t("tun.download_html_help", lang), on_click="ignore")
 
 
 def _emulator(doc: dict[str, Any], scheme: str, lang: str) -> None:
@@ -282,6 +293,14 @@ def _emulator(doc: dict[str, Any], scheme: str, lang: str) -> None:
         st.caption(t("tun.emu_note", lang, mae=err["mae"], rel=100 * err["relative"], n=em.held_out))
 
 
+def _constraint_name(name: str, lang: str) -> str:
+    """A constraint the point fails, in words (``min_reach_share`` -> 达标客服占比 / share of agents who reach it)."""
+    from model.tuning.optimise import BY_NAME
+
+    c = BY_NAME.get(name)
+    return name if c is None else (c.zh if lang == "zh" else c.en)
+
+
 def points_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
     """Every candidate point with localized headers (the page's table and its CSV/XLSX export)."""
     df = points_frame(doc)
@@ -306,7 +325,8 @@ def points_table(doc: dict[str, Any], lang: str) -> pd.DataFrame:
         t("tun.col.reach", lang): pct("reach_share"),
         t("tun.col.three_min", lang): pct("three_min_reply_rate"),
         t("tun.col.feasible", lang): [yes if f else no for f in df["feasible"]],
-        t("tun.col.fails", lang): [", ".join(f) for f in df["fails"]],
+        t("tun.col.fails", lang): [("、" if lang == "zh" else ", ").join(_constraint_name(n, lang) for n in f)
+                                   for f in df["fails"]],
     })
 
 

@@ -107,6 +107,10 @@ ZH: dict[str, str] = {
     "rules.none": "平台规则：该平台没有规则包（{date}），不判定平台要求",
     "rules.no_lines": "当天没有考核线",
     "rules.exempted": "（当天不考核：{kpis}）",
+    "rules.planned": "（计划月份的第一天，不是今天）",
+    "rules.change": "；{date} 起改为：{lines}",
+    "rules.kpi.five_min_reply_rate": "5分钟回复率",
+    "rules.uncomputed": "（模型不计算这项，不判定）",
 }
 
 EN: dict[str, str] = {
@@ -206,6 +210,10 @@ EN: dict[str, str] = {
     "rules.none": "Platform rules: no rule pack for this platform ({date}); no platform line is judged",
     "rules.no_lines": "no line assessed that day",
     "rules.exempted": " (not assessed that day: {kpis})",
+    "rules.planned": " (the planned month's first day, not today)",
+    "rules.change": "; from {date}: {lines}",
+    "rules.kpi.five_min_reply_rate": "5-minute reply rate",
+    "rules.uncomputed": " (the model does not compute it: not judged)",
 }
 
 for _code, _k in KPI_CODES.items():

@@ -24,6 +24,11 @@ ZH: dict[str, str] = {
     "plan.m.peak": "高峰每小时需要",
     "plan.m.headcount": "排班人数",
     "plan.m.unmet": "未满足的小时",
+    "plan.label.workday_weekend": "调休上班的周末",
+    "plan.label.holiday": "法定节假日",
+    "plan.label.holiday_named": "{name}（法定节假日）",
+    "plan.month_interval": "整月合计的 {level} 区间：{lo} – {hi}（按预测模型模拟 {paths} 条整月路径，各天误差相关；"
+                           "若把每天区间的两端直接相加是 {slo} – {shi}，若当作各天独立是 {ilo} – {ihi}）",
     "plan.backtest": "回测（最后 {days} 天）：MAPE {mape}，WAPE {wape}（同周几朴素预测 WAPE {naive}），"
                      "{level} 区间覆盖了 {cov} 的天。模型：{method}。",
     "plan.no_backtest": "历史太短，没有回测。模型：{method}。",
@@ -99,6 +104,12 @@ EN: dict[str, str] = {
     "plan.m.peak": "Peak agents needed per hour",
     "plan.m.headcount": "Agents rostered",
     "plan.m.unmet": "Hours short",
+    "plan.label.workday_weekend": "weekend worked (make-up workday)",
+    "plan.label.holiday": "public holiday",
+    "plan.label.holiday_named": "{name} (public holiday)",
+    "plan.month_interval": "The month's total, {level} interval: {lo} – {hi} ({paths} whole-month paths of the "
+                           "forecast model, the days' errors correlated; the per-day ends summed would say {slo} – {shi}, "
+                           "independent days {ilo} – {ihi})",
     "plan.backtest": "Back-test (last {days} days): MAPE {mape}, WAPE {wape} (same weekday last week: WAPE {naive}); "
                      "the {level} interval covered {cov} of the days. Model: {method}.",
     "plan.no_backtest": "History too short for a back-test. Model: {method}.",
@@ -149,3 +160,8 @@ EN: dict[str, str] = {
     "plan.day_n": "day {n}",
     "plan.planned_title": "★ Next month {name}",
 }
+
+#: China's public holidays as ``chinesecalendar`` names them (English), in Chinese (the plan page's uplift table).
+HOLIDAYS_ZH = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
+               "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
+               "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "抗战胜利70周年纪念日"}

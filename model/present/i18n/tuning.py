@@ -123,6 +123,25 @@ ZH: dict[str, str] = {
     "his.kpi": "KPI",
     "his.industry": "行业平均（%，可不填）",
     "his.band": "建议目标区间：{low} – {high}",
+    "tun.download_html": "下载 HTML 报告",
+    "tun.download_html_help": "推荐、理由、其他候选为什么没选、假设区间：一个离线可打开的网页文件。",
+    "tun.reopen_band": "计算假设区间",
+    "tun.reopen_band_help": "按存储的场景重新算推荐的假设区间和与对手的比较（几秒到几十秒）；不勾则只显示存储的数字。",
+    "tun.reopen_band_running": "按存储的场景计算假设区间…",
+    "tun.band_reopened_computed": "重新打开的扫描：推荐的假设区间和与对手的比较是按存储的场景重新算的（一次基准模拟加十来次均衡求解）；"
+                                  "各点的数字取自存储，没有重新扫描。",
+    "tun.band_reopened_none": "重新打开的扫描：没有计算假设区间（存储里不保存区间）；勾选“计算假设区间”（命令行去掉 --no-band）"
+                              "会按存储的场景算出。",
+    "rep.tune_title": "调优建议报告",
+    "rep.tune_rec": "推荐",
+    "rep.tune_why": "理由",
+    "rep.tune_rivals": "其他候选：为什么没选它们",
+    "rep.tune_sweep": "扫描",
+    "rep.tune_points": "扫描点数",
+    "rep.tune_computed": "本次新算的点",
+    "rep.tune_sweep_id": "扫描编号（重新打开时用）",
+    "rep.tune_constraints": "约束",
+    "rep.tune_reopened": "这是从存储中重新打开的扫描：没有重新模拟。",
 }
 
 EN: dict[str, str] = {
@@ -255,4 +274,25 @@ EN: dict[str, str] = {
     "his.kpi": "KPI",
     "his.industry": "Industry average (%, optional)",
     "his.band": "Suggested target band: {low} - {high}",
+    "tun.download_html": "Download the HTML report",
+    "tun.download_html_help": "The recommendation, its reason, why not the rivals, the band: one web page that opens offline.",
+    "tun.reopen_band": "Compute the band",
+    "tun.reopen_band_help": "Compute the recommendation's band and the rivals' test from the stored scenario (seconds "
+                            "to a minute); untick to show the stored numbers only.",
+    "tun.reopen_band_running": "Computing the band from the stored scenario…",
+    "tun.band_reopened_computed": "A reopened sweep: the recommendation's band and the rivals' test were computed "
+                                  "again from the stored scenario (one base run and about a dozen equilibrium solves); "
+                                  "the points' numbers come from the store, nothing was swept again.",
+    "tun.band_reopened_none": "A reopened sweep: no band was computed (the store keeps none); tick 'Compute the band' "
+                              "(on the command line, leave out --no-band) to compute it from the stored scenario.",
+    "rep.tune_title": "Tuning recommendation report",
+    "rep.tune_rec": "The recommendation",
+    "rep.tune_why": "Why",
+    "rep.tune_rivals": "The rivals: why not them",
+    "rep.tune_sweep": "The sweep",
+    "rep.tune_points": "Points swept",
+    "rep.tune_computed": "Points computed in this run",
+    "rep.tune_sweep_id": "Sweep id (to reopen it)",
+    "rep.tune_constraints": "Constraints",
+    "rep.tune_reopened": "A sweep reopened from the store: nothing was simulated again.",
 }
