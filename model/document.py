@@ -100,14 +100,14 @@ def run_document(res: SimResult, *, level: float = 0.95) -> dict[str, Any]:
         "replication_arrivals": res.chats.groupby("rep").size().reindex(range(res.replications), fill_value=0)
         .astype(int).tolist(),
     }
-    _add_plan(doc, s)
+    add_plan(doc, s)
     if res.has_bot:
         doc["bot"] = bot_block(res, level)
     doc["warnings"] = run_warnings(s, doc)
     return doc
 
 
-def _add_plan(doc: dict[str, Any], s: Scenario) -> None:
+def add_plan(doc: dict[str, Any], s: Scenario) -> None:
     """A planned scenario's ``[meta.plan]`` as ``doc["plan"]`` (the deck's next-month slide), with the agents the
     scenario has now (an edit after planning may have changed them); and, when the agents' response was estimated
     from the shop's months, ``doc["response"]`` (``[behaviour.estimated]``: months, intervals, back-test)."""
@@ -208,7 +208,7 @@ def comparison_document(
     if s.meta.months > 1 and ratcheted:
         doc["months"] = {name: month_path(s, name, runner=runner, executor=executor, cache=cache)
                          for name in ratcheted}
-    _add_plan(doc, s)
+    add_plan(doc, s)
     doc["warnings"] = run_warnings(s, doc)
     return clean(doc)
 

@@ -38,7 +38,7 @@ from model.behaviour.api import clear_solved, equilibrium, report_of
 from model.behaviour.kpimodel import BaseRecord, base_record, draw_noise, forecast_sums, with_bot_part
 from model.behaviour.solver import Equilibrium
 from model.checks import run_warnings
-from model.document import clean
+from model.document import add_plan, clean
 from model.effects import Effects
 from model.kpi import SUM_COLUMNS, chat_sums, msg_sums, period_of, ratios, three_min_basis
 from model.pipeline import run_key
@@ -411,6 +411,7 @@ def quick_comparison(scenario: Scenario, base: SimResult) -> dict[str, Any]:
         "schemes": out,
         "scheme_specs": {sc.name: sc.model_dump(mode="json", exclude_none=True) for sc in s.schemes},
     }
+    add_plan(doc, s)  # a planned month: its plan (dates, the deck's next-month slide) as in the full document
     doc["warnings"] = run_warnings(s, doc)
     return clean(doc)
 

@@ -239,3 +239,18 @@ def test_re_routing_brings_the_quick_forecast_closer_to_the_simulation(shop) -> 
             quick_mod.REROUTE = True
     total = {on: sum(abs(r["quick"] - r["full"]) for r in g["schemes"].values()) for on, g in gaps.items()}
     assert total[True] < total[False], total
+
+
+def test_a_planned_months_quick_answer_carries_its_plan_as_the_full_one(shop) -> None:
+    """The compare page's first answer is the quick forecast: for a planned month it must carry the plan (its
+    dates judge the platform lines; the deck's next-month slide reads it) as the full comparison does."""
+    from model.schema import PlanFacts
+
+    s, base, cache = shop
+    plan = PlanFacts(month="2026-11", first_date="2026-11-01", inquiries=9000, agents=10, paid_agent_hours=1500,
+                     need_agent_hours=1400)
+    planned = s.model_copy(update={"meta": s.meta.model_copy(update={"plan": plan})})
+    quick = quick_comparison(planned, base)
+    full = comparison_document(planned, cache=cache)
+    assert quick["plan"] == full["plan"] and quick["plan"]["first_date"] == "2026-11-01"
+    assert "plan" not in quick_comparison(s, base)
