@@ -8,14 +8,25 @@ the catalogues are merged here); both languages carry the same keys (a test chec
 
 from __future__ import annotations
 
-from model.present.i18n import behaviour, common, compare, deck, history, plan, portfolio, response, tuning
+from model.present.i18n import (
+    behaviour,
+    bot,
+    common,
+    compare,
+    deck,
+    history,
+    plan,
+    portfolio,
+    response,
+    tuning,
+)
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 #: The catalogue files, by area.
 FILES = {"common": common, "compare": compare, "behaviour": behaviour, "tuning": tuning, "history": history,
-         "deck": deck, "plan": plan, "portfolio": portfolio, "response": response}
+         "deck": deck, "plan": plan, "portfolio": portfolio, "response": response, "bot": bot}
 
 
 def _merge() -> dict[str, dict[str, str]]:
