@@ -2,8 +2,9 @@
 
 One catalogue file per area (:mod:`.common` the app shell, Simulate page, units and KPI labels; :mod:`.compare`
 the compare page, scheme editor, its charts and the HTML report; :mod:`.behaviour`; :mod:`.tuning`;
-:mod:`.history`; :mod:`.deck`; :mod:`.plan`; :mod:`.portfolio`), each a ``ZH`` and an ``EN`` dict. A key lives in exactly one file (checked when
-the catalogues are merged here); both languages carry the same keys (a test checks it).
+:mod:`.history`; :mod:`.deck`; :mod:`.plan`; :mod:`.portfolio`; :mod:`.bot` the Compare page's bot section),
+each a ``ZH`` and an ``EN`` dict. A key lives in exactly one file (checked when the catalogues are merged here);
+both languages carry the same keys (a test checks it).
 """
 
 from __future__ import annotations
