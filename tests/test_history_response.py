@@ -298,6 +298,8 @@ def test_response_text_and_document(fit, bt):
     assert "销售努力成本" in text and "selling effort cost" in text
     assert "回测 back-test" in text and "2026-10" in text
     assert [r["param"] for r in doc["parameters"]] == list(R.ESTIMABLE)
+    assert doc["joint"]["params"] == list(R.JOINT) and doc["joint"]["j_after"] <= doc["joint"]["j_before"]
+    assert "joint refinement (service_cost_yuan, decision_noise_yuan)" in text
 
 
 def test_cli_refuses_a_month_without_a_scheme(tmp_path, capsys):
