@@ -2,7 +2,10 @@
 agents handle, the key KPIs in the four views (human / bot / all / the platform's counting) against the
 platform's lines, and which view each scheme pays on. Reads the run document's ``bot`` block
 (:func:`model.document.bot_block`), ``counts``, ``scenario`` and ``scheme_specs``; the deck's bot slide and the
-HTML report's bot section both say it with these functions (docs/kpi.md "Bot replies", docs/model.md 4b)."""
+HTML report's bot section both say it with these functions (docs/kpi.md "Bot replies", docs/model.md 4b). The
+Compare page's bot section (ui/bot_view.py) reads :func:`compare_bot` (the comparison document and its base run:
+who handled the chats, each scheme's KPI basis) through :func:`who_rows`, :func:`pay_rows` and
+:func:`counting_caption` (the platform's rule and whether it rests on the platform's wording or is assumed)."""
 
 from __future__ import annotations
 
