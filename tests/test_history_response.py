@@ -138,6 +138,9 @@ def test_joint_refinement_is_kept_only_where_it_lowers_the_objective():
     far = {"service_cost_yuan": 3000.0 * 16, "decision_noise_yuan": 30.0}
     capped = R._joint(_Bowl(at), _Bowl(at), cfg, dict(far), R.JOINT, None, evals=40)
     assert capped.kept and capped.after["service_cost_yuan"] >= far["service_cost_yuan"] / R.JOINT_STEP - 1e-6
+    assert capped.evaluations <= 40
+    short = _Bowl(at)
+    assert R._joint(short, short, cfg, dict(off), R.JOINT, None, evals=4).evaluations == short.calls == 4  # hard cap
 
 
 def test_two_workers_give_the_same_estimate(fit, months):

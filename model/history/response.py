@@ -435,7 +435,12 @@ def _joint(pred: Predictor, mom: Moments, cfg: Behaviour, values: dict[str, floa
     hi = np.minimum(x0 + math.log(JOINT_STEP), np.log([_BOUNDS[p][1] for p in params]))
     seen: list[tuple[float, dict[str, float]]] = []
 
+    class _Spent(Exception):
+        pass
+
     def f(x: np.ndarray) -> float:
+        if len(seen) >= evals:  # a hard budget (Nelder-Mead may overrun maxfev by a shrink step)
+            raise _Spent
         v = {**values, **{p: float(math.exp(xi)) for p, xi in zip(params, np.clip(x, lo, hi), strict=True)}}
         c = _cfg(cfg, v)
         pred.prefetch([c])  # the months' equilibria at once on the executor (no-op without one)
@@ -447,9 +452,11 @@ def _joint(pred: Predictor, mom: Moments, cfg: Behaviour, values: dict[str, floa
 
     j0 = f(x0)
     simplex = np.vstack([x0] + [x0 + math.log(1.5) * np.eye(len(params))[i] for i in range(len(params))])
-    minimize(f, x0, method="Nelder-Mead",
-             options={"maxfev": max(evals - 1, len(params) + 1), "initial_simplex": simplex, "xatol": 0.02,
-                      "fatol": 1e-6})
+    try:
+        minimize(f, x0, method="Nelder-Mead", options={"maxfev": evals, "initial_simplex": simplex, "xatol": 0.02,
+                                                       "fatol": 1e-6})
+    except _Spent:
+        pass
     j1, best = min(seen, key=lambda s: s[0])
     kept = j1 < j0
     return Joint(tuple(params), {p: values[p] for p in params}, {p: best[p] for p in params} if kept else
