@@ -36,7 +36,10 @@ def _frame(heads: list[str], rows: list[list[str]]) -> pd.DataFrame:
 
 def render_bot(doc: dict[str, Any], scen: Scenario, lang: str, cache: MutableMapping | None = None) -> None:
     """The bot section of the Compare page (nothing without the bot front line)."""
-    data = bot_data(doc, scen, cache)
+    if not scen.bot_on:
+        return
+    with st.spinner(t("cmp.running", lang)):  # a cache hit after the comparison; a run only if it was evicted
+        data = bot_data(doc, scen, cache)
     if data is None:
         return
     meta = doc.get("scenario") or {}
