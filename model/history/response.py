@@ -92,7 +92,7 @@ NAMES = {"selling_cost_yuan": ("销售努力成本", "selling effort cost"),
 #: a higher service cost and a higher decision noise both lower the rated month's good-rating response).
 JOINT = ("service_cost_yuan", "decision_noise_yuan")
 #: Objective evaluations of the joint refinement per refined parameter (each solves every paid month's equilibrium).
-JOINT_EVALS = 5
+JOINT_EVALS = 4
 #: How far (a factor) the joint refinement may move a value from the coordinate pass: one grid step, so the
 #: profiles that give the intervals were taken around it.
 JOINT_STEP = 2.0
@@ -439,6 +439,8 @@ def _joint(pred: Predictor, mom: Moments, cfg: Behaviour, values: dict[str, floa
         pass
 
     def f(x: np.ndarray) -> float:
+        if seen and np.array_equal(x, x0):  # the simplex's first vertex is the start, already evaluated
+            return seen[0][0]
         if len(seen) >= evals:  # a hard budget (Nelder-Mead may overrun maxfev by a shrink step)
             raise _Spent
         v = {**values, **{p: float(math.exp(xi)) for p, xi in zip(params, np.clip(x, lo, hi), strict=True)}}
