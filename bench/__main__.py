@@ -30,7 +30,8 @@ EXTRA = {"profile": "bench.hotspots",  # not a figure: the engine's top function
          "retime": "bench.retime",  # issue 18 item 2: re-timed runs vs simulating again (gap, speed, compare ratio)
          "share": "bench.share_engine",  # issue 18 item 2: share_engine on every shipped scenario at its size
          "tune": "bench.tune_screen",  # issue 18 item 3: tune screened on the quick forecast vs every point
-         "plan_month": "bench.plan_month"}  # issue 15: the month's volume interval, coverage on made-up histories
+         "plan_month": "bench.plan_month",  # issue 15: the month's volume interval, coverage on made-up histories
+         "joint": "bench.response_joint"}  # issue 14: the estimate with and without its joint refinement
 
 
 def main(argv: list[str] | None = None) -> int:

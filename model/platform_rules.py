@@ -94,11 +94,14 @@ class BotCounting:
         counts_bot: KPI codes whose platform figure counts the bot's replies and ratings (the "all" view:
             bot-handled chats count, and a handed-over chat's first response is the bot's first reply); every
             other code counts human-handled chats only (the "human" view; docs/kpi.md, "Bot replies").
+        confirmed: KPI codes whose counting rule (counted or not) the platform's own wording states, cited in
+            ``source``; the rule of every other code is an assumption (the app and docs say so).
     """
 
     counts_bot: tuple[str, ...] = ()
     note: str = ""
     source: str = ""
+    confirmed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,12 @@ def parse_pack(data: dict[str, Any], file: str = "<rule pack>") -> Pack:
         unknown = [c for c in codes if c not in KPI_CODES]
         if unknown:
             raise _pack_error(f"unknown KPI codes {unknown}", file, "bot.counts_bot")
-        counting = BotCounting(tuple(codes), str(bot.get("note", "")), str(bot.get("source", "")))
+        confirmed = bot.get("confirmed", [])
+        if not isinstance(confirmed, list) or not all(isinstance(c, str) and c in KPI_CODES for c in confirmed):
+            raise _pack_error("confirmed must be a list of KPI codes (those the platform's own wording settles)",
+                              file, "bot.confirmed")
+        counting = BotCounting(tuple(codes), str(bot.get("note", "")), str(bot.get("source", "")),
+                               tuple(confirmed))
     return Pack(platform, str(data.get("name", platform)), file, tuple(rules), tuple(ex),
                 tuple(data.get("promotions", [])), counting)
 

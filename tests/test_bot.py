@@ -89,6 +89,65 @@ def test_language_tables_share_the_strict_base():
             scenario_from_dict({**data, table: {"no_such_key": 1}})
 
 
+def test_scheme_language_and_estimate_provenance_share_the_strict_base(tmp_path):
+    """The scheme language (every component, gate and assumed effect), the months file's schemes and
+    [behaviour.estimated] sit on the same strict base: true/false or text for a number, nan/inf, a huge float and
+    a count with a decimal point are refused with the file and key named, the same message as in [bot]."""
+    import inspect
+
+    from pydantic import BaseModel
+
+    from model.history.months import read_month_schemes
+    from model.language.base import Strict
+    from model.language.behaviour import Backtest, Estimated
+    from model.schemes import spec
+    from model.schemes.assumption import AssumedEffects
+
+    tables = [c for c in vars(spec).values() if inspect.isclass(c) and issubclass(c, BaseModel)
+              and c.__module__ == spec.__name__]
+    assert len(tables) > 20  # every table of the scheme language, found by walking the module
+    for cls in (*tables, AssumedEffects, Estimated, Backtest):
+        assert issubclass(cls, Strict), cls
+        assert cls.model_config["extra"] == "forbid" and cls.model_config["allow_inf_nan"] is False, cls
+    text = TAOBAO.read_text(encoding="utf-8")
+    assert "amount_yuan = 1000\n" in text
+    reasons = {"true": "not a true/false value", '"1000"': "not text", "nan": "finite number", "inf": "finite number",
+               "1e300": "too large"}
+    for bad, words in reasons.items():
+        f = tmp_path / "loose.toml"
+        f.write_text(text.replace("amount_yuan = 1000\n", f"amount_yuan = {bad}\n", 1), encoding="utf-8")
+        with pytest.raises(ScenarioError) as e:
+            load_scenario(f)
+        msg = str(e.value)
+        assert str(f) in msg and "schemes.1.components.0.amount_yuan" in msg and words in msg, (bad, msg)
+    data = load_scenario(TAOBAO, SHORT).model_dump(mode="json", exclude_none=True)
+    data["economics"].pop("baseline_scheme", None)
+    salary = {"name": "底薪档", "components": [{"type": "base_salary", "base_yuan": 4000, "max_steps": 2}]}
+    assert scenario_from_dict({**data, "schemes": [salary]}).schemes[0].name == "底薪档"  # the count as a count loads
+    for bad, words in ((2.5, "whole number"), (2.0, "whole number"), (True, "true/false"), ("2", "not text")):
+        comp = {**salary["components"][0], "max_steps": bad}
+        with pytest.raises(ScenarioError) as e:
+            scenario_from_dict({**data, "schemes": [{**salary, "components": [comp]}]}, file="shop.toml")
+        assert "shop.toml" in str(e.value) and "schemes.0.components.0.max_steps" in str(e.value), str(e.value)
+        assert words in str(e.value), (bad, str(e.value))
+    effects = {"name": "假设", "assumed_effects": {"aov_pct": "20"}}
+    with pytest.raises(ScenarioError, match=r"schemes\.0\.assumed_effects\.aov_pct.*not text"):
+        scenario_from_dict({**data, "schemes": [effects]})
+    months = tmp_path / "months.toml"
+    months.write_text('[[schemes]]\nname = "A"\n[[schemes.components]]\ntype = "threshold"\n'
+                      'kpi = "inquiry_conversion"\ntarget = 0.45\namount_yuan = true\n[months]\n"2026-07" = "A"\n',
+                      encoding="utf-8")
+    with pytest.raises(ScenarioError) as e:
+        read_month_schemes(months)
+    assert str(months) in str(e.value) and "amount_yuan" in str(e.value) and "true/false" in str(e.value)
+    est = {"months": ["2026-07"], "intervals": {"selling_cost_yuan": ["1000", 3000]}}
+    with pytest.raises(ScenarioError, match=r"behaviour\.estimated\.intervals\.selling_cost_yuan.*not text"):
+        scenario_from_dict({**data, "behaviour": {**data["behaviour"], "estimated": est}})
+    est = {"months": ["2026-07"], "intervals": {"selling_cost_yuan": [float("nan"), 3000]}}
+    with pytest.raises(ScenarioError, match=r"behaviour\.estimated\.intervals\.selling_cost_yuan.*finite"):
+        scenario_from_dict({**data, "behaviour": {**data["behaviour"], "estimated": est}})
+
+
 # ---------------------------------------------------------------------------------------- bot share 0 = today
 def _doc(sets: list[str]) -> str:
     return json.dumps(evaluate(load_scenario(TAOBAO, SHORT + sets)), ensure_ascii=False, sort_keys=True)

@@ -77,6 +77,72 @@ def test_the_fit_is_the_best_of_its_profile(fit):
         assert lo <= fit.values[p] <= hi, (p, fit.values[p], prof.grid[k])
 
 
+def test_the_joint_refinement_lowers_the_objective_and_keeps_recovery(fit):
+    """After the coordinate pass, service cost and decision noise are refined together (Nelder-Mead on their
+    log-values, model.history.response._joint): kept only because it lowered the same objective, within one grid
+    step of the coordinate values; on the engine-made sample each refined value moves towards its truth or stays
+    inside its 90% interval (bench joint prints both)."""
+    truth = _make_months().TRUE
+    j = fit.joint
+    assert j is not None and j.params == R.JOINT
+    assert j.evaluations <= R.JOINT_EVALS * len(j.params)
+    cfg = fit.behaviour.model_copy(update={"estimated": None})
+    mom = R.Moments(fit.panel, cfg)
+    before = float(mom.j(fit.predictor.predict(R._cfg(cfg, j.before))[0]))  # cached: no new solve
+    after = float(mom.j(fit.predictor.predict(R._cfg(cfg, fit.values))[0]))
+    assert before == pytest.approx(j.j_before) and after == pytest.approx(j.j_after)
+    if j.kept:
+        assert after < before
+        assert {p: fit.values[p] for p in j.params} == j.after
+    else:
+        assert {p: fit.values[p] for p in j.params} == j.before
+    for p in j.params:
+        assert 1 / R.JOINT_STEP - 1e-9 <= fit.values[p] / j.before[p] <= R.JOINT_STEP + 1e-9
+        closer = abs(math.log(fit.values[p] / truth[p])) <= abs(math.log(j.before[p] / truth[p])) + 1e-12
+        lo, hi = fit.intervals[p]
+        assert closer or lo <= truth[p] <= hi, (p, j.before[p], fit.values[p], truth[p])
+
+
+class _Bowl:
+    """A stand-in predictor and objective: J = sum of squared log-distances to ``centre`` (plus a constant)."""
+
+    def __init__(self, centre: dict[str, float]) -> None:
+        self.centre = centre
+        self.calls = 0
+
+    def prefetch(self, cfgs) -> None:
+        pass
+
+    def predict(self, cfg):
+        self.calls += 1
+        return np.array([math.log(getattr(cfg, p) / v) for p, v in self.centre.items()]), None
+
+    def j(self, x) -> float:
+        return float(np.sum(np.asarray(x) ** 2) + 1.0)
+
+
+def test_joint_refinement_is_kept_only_where_it_lowers_the_objective():
+    from model.language.behaviour import Behaviour
+
+    cfg = Behaviour(model="effort_equilibrium")
+    at = {"service_cost_yuan": 3000.0, "decision_noise_yuan": 30.0}
+    bowl = _Bowl(at)
+    stay = R._joint(bowl, bowl, cfg, dict(at), R.JOINT, None)  # already at the minimum: nothing lower is found
+    assert not stay.kept and stay.after == at and stay.j_after == stay.j_before == 1.0
+    assert stay.evaluations == bowl.calls <= R.JOINT_EVALS * 2
+    off = {"service_cost_yuan": 4000.0, "decision_noise_yuan": 22.0}
+    moved = R._joint(_Bowl(at), _Bowl(at), cfg, dict(off), R.JOINT, None)
+    assert moved.kept and moved.j_after < moved.j_before
+    for p in R.JOINT:  # towards the minimum, never past one grid step
+        assert abs(math.log(moved.after[p] / at[p])) < abs(math.log(off[p] / at[p]))
+    far = {"service_cost_yuan": 3000.0 * 16, "decision_noise_yuan": 30.0}
+    capped = R._joint(_Bowl(at), _Bowl(at), cfg, dict(far), R.JOINT, None, evals=40)
+    assert capped.kept and capped.after["service_cost_yuan"] >= far["service_cost_yuan"] / R.JOINT_STEP - 1e-6
+    assert capped.evaluations <= 40
+    short = _Bowl(at)
+    assert R._joint(short, short, cfg, dict(off), R.JOINT, None, evals=4).evaluations == short.calls == 4  # hard cap
+
+
 def test_two_workers_give_the_same_estimate(fit, months):
     """The grid points of a profile are solved on worker processes: the same solves, the same numbers, whatever
     the number of workers (issue 14 leftover; bench/response.py times 2 workers against 1)."""
@@ -112,6 +178,7 @@ def test_a_cost_no_scheme_pays_on_is_not_identified(months):
     est = R.estimate(months[:2], params=("service_cost_yuan",), bootstrap=50)
     assert not est.identified["service_cost_yuan"]
     assert est.values["service_cost_yuan"] == est.start["service_cost_yuan"]
+    assert est.joint is None  # one of the pair fitted: no joint refinement
     assert "service_cost_yuan" not in est.intervals
     assert "Not identified" in est.reasons["service_cost_yuan"][1]
     assert "service_cost_yuan" in est.behaviour.estimated.not_identified
@@ -234,6 +301,8 @@ def test_response_text_and_document(fit, bt):
     assert "销售努力成本" in text and "selling effort cost" in text
     assert "回测 back-test" in text and "2026-10" in text
     assert [r["param"] for r in doc["parameters"]] == list(R.ESTIMABLE)
+    assert doc["joint"]["params"] == list(R.JOINT) and doc["joint"]["j_after"] <= doc["joint"]["j_before"]
+    assert "joint refinement (service_cost_yuan, decision_noise_yuan)" in text
 
 
 def test_cli_refuses_a_month_without_a_scheme(tmp_path, capsys):

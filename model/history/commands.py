@@ -159,6 +159,11 @@ def response_text(doc: dict[str, Any]) -> str:
         if r["reason_zh"]:
             L.append(f"      {r['reason_zh']}")
             L.append(f"      {r['reason_en']}")
+    j = doc.get("joint")
+    if j:
+        kept = "采用 kept" if j["kept"] else "未更低, 保留逐个估计的值 not lower: one-at-a-time values kept"
+        L.append(f"  联合微调 joint refinement ({', '.join(j['params'])}): 目标函数 objective {j['j_before']:.3f} -> "
+                 f"{j['j_after']:.3f}, {j['evaluations']} 次 evaluations, {kept}")
     for n in doc.get("notes", []):
         L.append(f"  注意 {n['zh']} / {n['en']}")
     bt = doc.get("backtest") or {}
@@ -186,6 +191,10 @@ def response_document(est: Any, bt: dict[str, Any] | None) -> dict[str, Any]:
     doc: dict[str, Any] = {"months": est.months, "norm": {"zh": est.norm[0], "en": est.norm[1]},
                            "parameters": est.table(), "residual_scale": est.residual_scale,
                            "notes": [{"zh": z, "en": e} for z, e in est.notes], "solves": est.solves}
+    j = getattr(est, "joint", None)  # the joint refinement after the coordinate pass (docs/model.md 12.4b)
+    if j is not None:
+        doc["joint"] = {"params": list(j.params), "before": j.before, "after": j.after, "j_before": j.j_before,
+                        "j_after": j.j_after, "evaluations": j.evaluations, "kept": j.kept}
     if bt is not None:
         b = {k: v for k, v in bt.items() if k != "estimate"}
         if bt.get("available"):

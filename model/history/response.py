@@ -22,8 +22,12 @@ equations; in short:
    agent least, while the team's response moves smoothly with the parameters (:class:`Moments`).
 4. **Fit.** Weighted least squares over the parameters of :data:`~model.language.behaviour.ESTIMABLE`, each on
    a log grid of x1/8..x8 of its start (7 points) with a parabola through the best three, one parameter at a time
-   with the others at their current values (coordinate descent, two passes: the costs are separate terms of
-   the agents' utility, so the coupling is weak).
+   with the others at their current values (coordinate descent, one pass by default: the costs are separate
+   terms of the agents' utility, so their coupling is weak). Then a **joint refinement** of the coupled pair
+   (:data:`JOINT`: the service effort cost and decision noise, which both move the good-rating rate of the month
+   paid on ratings): Nelder-Mead (scipy) on their log-values, on the same objective, within one grid step
+   (x1/2..x2) of the coordinate values and at most :data:`JOINT_EVALS` per parameter evaluations; its best point
+   is kept only where it lowers the objective (:func:`_joint`).
 5. **Intervals.** Bootstrap over agents (B resamples of the team with replacement, each refitted on the stored
    per-agent predictions of the last pass): the 5th-95th percentiles, joined with the profile interval (values
    whose scaled rise of the objective stays under 2.71), because the bootstrap alone is too narrow where the
@@ -84,6 +88,14 @@ NAMES = {"selling_cost_yuan": ("销售努力成本", "selling effort cost"),
          "speed_cost_yuan": ("速度努力成本", "speed effort cost"),
          "service_cost_yuan": ("服务努力成本", "service effort cost"),
          "decision_noise_yuan": ("决策噪声", "decision noise")}
+#: The parameters refined jointly after the coordinate pass (their coupling is what one-at-a-time cannot follow:
+#: a higher service cost and a higher decision noise both lower the rated month's good-rating response).
+JOINT = ("service_cost_yuan", "decision_noise_yuan")
+#: Objective evaluations of the joint refinement per refined parameter (each solves every paid month's equilibrium).
+JOINT_EVALS = 4
+#: How far (a factor) the joint refinement may move a value from the coordinate pass: one grid step, so the
+#: profiles that give the intervals were taken around it.
+JOINT_STEP = 2.0
 _BOUNDS = {"selling_cost_yuan": (1.0, 1e6), "speed_cost_yuan": (1.0, 1e6), "service_cost_yuan": (1.0, 1e6),
            "decision_noise_yuan": (0.5, 10000.0)}
 
@@ -394,6 +406,66 @@ def _profile(pred: Predictor, mom: Moments, cfg: Behaviour, values: dict[str, fl
 
 
 @dataclass
+class Joint:
+    """The joint refinement's account: which parameters, the objective before and after, evaluations, kept or not."""
+
+    params: tuple[str, ...]
+    before: dict[str, float]
+    after: dict[str, float]
+    j_before: float
+    j_after: float
+    evaluations: int
+    kept: bool
+
+
+def _joint(pred: Predictor, mom: Moments, cfg: Behaviour, values: dict[str, float], params: tuple[str, ...],
+           progress: Callable[[], None] | None, evals: int | None = None) -> Joint:
+    """Nelder-Mead on the log-values of ``params`` (the others fixed), on the objective :meth:`Moments.j`.
+
+    The simplex starts at the coordinate values with steps of x1.5; each value stays within :data:`JOINT_STEP`
+    of its start and inside its bounds (clipped); at most ``evals`` (default ``JOINT_EVALS * len(params)``)
+    evaluations. The best point evaluated is returned and kept only where its objective is below the start's
+    (the equilibrium's effort moves in small jumps, so the objective is not smooth at fine scales: a
+    derivative-free search, and no claim that the result is the joint minimum)."""
+    from scipy.optimize import minimize
+
+    evals = JOINT_EVALS * len(params) if evals is None else evals
+    x0 = np.log([values[p] for p in params])
+    lo = np.maximum(x0 - math.log(JOINT_STEP), np.log([_BOUNDS[p][0] for p in params]))
+    hi = np.minimum(x0 + math.log(JOINT_STEP), np.log([_BOUNDS[p][1] for p in params]))
+    seen: list[tuple[float, dict[str, float]]] = []
+
+    class _Spent(Exception):
+        pass
+
+    def f(x: np.ndarray) -> float:
+        if seen and np.array_equal(x, x0):  # the simplex's first vertex is the start, already evaluated
+            return seen[0][0]
+        if len(seen) >= evals:  # a hard budget (Nelder-Mead may overrun maxfev by a shrink step)
+            raise _Spent
+        v = {**values, **{p: float(math.exp(xi)) for p, xi in zip(params, np.clip(x, lo, hi), strict=True)}}
+        c = _cfg(cfg, v)
+        pred.prefetch([c])  # the months' equilibria at once on the executor (no-op without one)
+        j = float(mom.j(pred.predict(c)[0]))
+        seen.append((j, v))
+        if progress:
+            progress()
+        return j
+
+    j0 = f(x0)
+    simplex = np.vstack([x0] + [x0 + math.log(1.5) * np.eye(len(params))[i] for i in range(len(params))])
+    try:
+        minimize(f, x0, method="Nelder-Mead", options={"maxfev": evals, "initial_simplex": simplex, "xatol": 0.02,
+                                                       "fatol": 1e-6})
+    except _Spent:
+        pass
+    j1, best = min(seen, key=lambda s: s[0])
+    kept = j1 < j0
+    return Joint(tuple(params), {p: values[p] for p in params}, {p: best[p] for p in params} if kept else
+                 {p: values[p] for p in params}, j0, j1 if kept else j0, len(seen), kept)
+
+
+@dataclass
 class Estimate:
     """What the months say about the agents' response.
 
@@ -410,6 +482,8 @@ class Estimate:
         behaviour: the ``[behaviour]`` table with the fitted values and their provenance (``estimated``).
         panel, predicted: the moments and the fitted predictions (for the per-agent table).
         solves: equilibria solved.
+        joint: the joint refinement after the coordinate pass (None when fewer than two of :data:`JOINT` are fitted
+            or it was turned off).
     """
 
     months: list[str]
@@ -427,6 +501,7 @@ class Estimate:
     solves: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)
     predictor: Predictor | None = field(default=None, repr=False)
+    joint: Joint | None = None
 
     def table(self) -> list[dict[str, Any]]:
         """One row per parameter: start, estimate, interval, identified, reason (zh/en)."""
@@ -544,7 +619,8 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
              bootstrap: int = BOOTSTRAP, passes: int = 1, params: tuple[str, ...] = ESTIMABLE,
              progress: Callable[[int, int], None] | None = None, seed: int = 0,
              norm: tuple[Scenario, tuple[str, str]] | None = None, workers: int = 1,
-             executor: Any = None, final_profiles: bool | None = None) -> Estimate:
+             executor: Any = None, final_profiles: bool | None = None,
+             joint: tuple[str, ...] | None = JOINT) -> Estimate:
     """Fit the response parameters to the months.
 
     Args:
@@ -564,6 +640,8 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
             take the intervals and identification from those profiles (the values are kept). Default: with two
             passes or more. Each pass's profile is conditional on the other parameters' values at that moment;
             when a later parameter moves (decision noise after the service cost), the earlier profile is stale.
+        joint: the parameters refined jointly after the passes (:func:`_joint`; those of them in ``params``; none
+            when fewer than two); ``None`` or ``()`` turns the refinement off.
     """
     check_months(months)
     if executor is None and workers > 1:
@@ -572,7 +650,7 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
         with make_executor(workers=workers) as (ex, _):
             est = estimate(months, template, replications=replications, bootstrap=bootstrap, passes=passes,
                            params=params, progress=progress, seed=seed, norm=norm, executor=ex,
-                           final_profiles=final_profiles)
+                           final_profiles=final_profiles, joint=joint)
         assert est.predictor is not None
         est.predictor.executor = None  # the pool is closed: later predictions run here
         return est
@@ -595,7 +673,10 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
     values = dict(start)
     if final_profiles is None:
         final_profiles = passes >= 2
-    total = (passes + int(final_profiles)) * len(params) * len(FACTORS)
+    together = tuple(p for p in (joint or ()) if p in params)
+    if len(together) < 2:
+        together = ()
+    total = (passes + int(final_profiles)) * len(params) * len(FACTORS) + JOINT_EVALS * len(together)
     done = [0]
 
     def tick() -> None:
@@ -610,6 +691,9 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
             prof = _profile(pred, mom, cfg, values, p, values[p], tick)
             profiles[p] = prof
             values[p] = _vertex(prof.grid, prof.j)
+    refined = _joint(pred, mom, cfg, values, together, tick) if together else None
+    if refined is not None:
+        values.update(refined.after)
     if final_profiles:  # the intervals' profiles at the final values of every other parameter (values kept)
         for p in params:
             profiles[p] = _profile(pred, mom, cfg, values, p, values[p], tick)
@@ -674,7 +758,7 @@ def estimate(months: list[Month], template: Scenario | None = None, *, replicati
     return Estimate(months=[m.month for m in months], start=start, values=values, intervals=intervals,
                     identified=identified, reasons=reasons, profiles=profiles, residual_scale=scale, norm=norm_text,
                     behaviour=final.model_copy(update={"estimated": est_block}), panel=panel, predicted=fitted,
-                    solves=pred.solves, notes=notes, predictor=pred)
+                    solves=pred.solves, notes=notes, predictor=pred, joint=refined)
 
 
 # ------------------------------------------------------------------------------------------------ back-test

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from model.language.base import Strict
 
@@ -18,10 +18,10 @@ from model.language.base import Strict
 ESTIMABLE = ("selling_cost_yuan", "speed_cost_yuan", "service_cost_yuan", "decision_noise_yuan")
 
 
-class Backtest(BaseModel):
+class Backtest(Strict):
     """The estimate's back-test: fitted on every month but the last, the last month forecast under its own scheme."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True)  # with Strict's: unknown keys refused, finite floats, no loose values
 
     month: str = Field(..., description="The month forecast (YYYY-MM).")
     scheme: str = Field("", description="The scheme that paid it (\"\" = base pay only).")
@@ -30,14 +30,14 @@ class Backtest(BaseModel):
         default_factory=dict, description="KPI code -> (forecast, 90% low, 90% high, actual) for the team.")
 
 
-class Estimated(BaseModel):
+class Estimated(Strict):
     """Where the ``[behaviour]`` values came from when they were estimated from the shop's own months.
 
     Written by ``python -m model calibrate EXPORT... --schemes MONTHS.toml`` (model.history.response); absent when
     the response is assumed from the literature defaults (docs/model.md section 10).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True)  # with Strict's: unknown keys refused, finite floats, no loose values
 
     months: list[str] = Field(..., min_length=1, description="The months (YYYY-MM) the estimate used.")
     intervals: dict[str, tuple[float, float]] = Field(

@@ -7,11 +7,11 @@ derived from it must be shown as an assumption, never as a forecast.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
-from model.strict_values import refuse_loose
+from model.language.base import Strict
 
 Lang = Literal["zh", "en"]
 
@@ -25,7 +25,7 @@ _LABELS: dict[str, tuple[str, str, str]] = {
 }
 
 
-class AssumedEffects(BaseModel):
+class AssumedEffects(Strict):
     """What the manager assumes a scheme changes, applied by the engine on the same random numbers.
 
     Attributes:
@@ -38,12 +38,6 @@ class AssumedEffects(BaseModel):
     Conversion with both forms: ``c' = clip(c * (1 + pct/100) + pp/100, 0, 1)`` (relative first).
     """
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_loose_values(cls, data: Any) -> Any:
-        return refuse_loose(cls, data)  # no true/false or text for numbers, no huge floats (model.strict_values)
 
     inquiry_conversion_pp: float = Field(0.0, ge=-50, le=50)
     inquiry_conversion_pct: float = Field(0.0, ge=-90, le=300)

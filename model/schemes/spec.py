@@ -21,8 +21,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -32,8 +30,8 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from model.kpicodes import KPI_CODES
+from model.language.base import Strict
 from model.schemes.assumption import AssumedEffects
-from model.strict_values import refuse_loose
 
 Direction = Literal["higher_is_better", "lower_is_better"]
 Role = Literal["presale", "aftersale", "both"]
@@ -117,13 +115,10 @@ def _better(a: float, b: float, direction: Direction) -> bool:
     return a > b if direction == "higher_is_better" else a < b
 
 
-class _Base(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_loose_values(cls, data: Any) -> Any:
-        return refuse_loose(cls, data)  # no true/false or text for numbers, no huge floats (model.strict_values)
+class _Base(Strict):
+    """A table of the scheme language, on the scenario language's one strict base (model.language.base.Strict):
+    unknown keys, true/false or text for numbers, NaN/infinity, huge floats and counts with decimals are refused
+    with the file and key named, the same way as in [bot], [kpi], [behaviour] and [tuning]."""
 
 
 class _Component(_Base):

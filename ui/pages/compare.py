@@ -48,6 +48,7 @@ from model.schemes.describe import basis, basis_label, describe_scheme
 from ui import scheme_editor as ed
 from ui.background import Runner
 from ui.behaviour_view import render_behaviour
+from ui.bot_view import render_bot
 from ui.calculator import render_calculator
 from ui.scenarios import read_upload, with_bot_share
 from ui.state import PLANNED_CHOICE, PLANNED_KEY, current_lang, remember_widgets, restore_widgets
@@ -434,6 +435,7 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
     _assumptions(doc, lang)
     _charts(doc, lang)
     _tables(doc, lang)
+    render_bot(doc, scen, lang, cache=run_cache())  # who handled the chats, each scheme's KPI basis (issue 16)
     _downloads(doc, lang, scen)
 
 

@@ -2,20 +2,32 @@
 
 One catalogue file per area (:mod:`.common` the app shell, Simulate page, units and KPI labels; :mod:`.compare`
 the compare page, scheme editor, its charts and the HTML report; :mod:`.behaviour`; :mod:`.tuning`;
-:mod:`.history`; :mod:`.deck`; :mod:`.plan`; :mod:`.portfolio`), each a ``ZH`` and an ``EN`` dict. A key lives in exactly one file (checked when
-the catalogues are merged here); both languages carry the same keys (a test checks it).
+:mod:`.history`; :mod:`.deck`; :mod:`.plan`; :mod:`.portfolio`; :mod:`.bot` the Compare page's bot section),
+each a ``ZH`` and an ``EN`` dict. A key lives in exactly one file (checked when the catalogues are merged here);
+both languages carry the same keys (a test checks it).
 """
 
 from __future__ import annotations
 
-from model.present.i18n import behaviour, common, compare, deck, history, plan, portfolio, response, tuning
+from model.present.i18n import (
+    behaviour,
+    bot,
+    common,
+    compare,
+    deck,
+    history,
+    plan,
+    portfolio,
+    response,
+    tuning,
+)
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 #: The catalogue files, by area.
 FILES = {"common": common, "compare": compare, "behaviour": behaviour, "tuning": tuning, "history": history,
-         "deck": deck, "plan": plan, "portfolio": portfolio, "response": response}
+         "deck": deck, "plan": plan, "portfolio": portfolio, "response": response, "bot": bot}
 
 
 def _merge() -> dict[str, dict[str, str]]:
