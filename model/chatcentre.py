@@ -25,12 +25,12 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from heapq import heappush
+from heapq import heappop, heappush
 from itertools import count
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, Timeout
+from simpy.events import NORMAL, URGENT, Event, Process, Timeout
 
 from model.clock import ChatStatus
 
@@ -57,6 +57,81 @@ def _timeout(env: simpy.Environment, delay: float) -> Timeout:
     ev._ok = True
     heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), ev))
     return ev
+
+
+class _ChatProcess(Process):
+    """A chat's SimPy Process that starts at once, inside its arrival event, instead of through an Initialize event
+    of its own, and that ends without scheduling its own termination (nobody waits on a chat). Otherwise it
+    resumes the chat generator exactly as :meth:`simpy.events.Process._resume` does.
+
+    The two events it saves carry no callback: an Initialize is URGENT at the arrival instant, so in SimPy it is
+    processed right after the arrival that made it (no other URGENT event exists then), and the termination
+    event has no callbacks. The other events keep their times, priorities and relative order (event ids only
+    break ties, and the ids of the remaining events increase in the same order), so the run is event for event
+    SimPy's own (tests/test_engine.py compares the records with ``env.process``).
+    """
+
+    def __init__(self, env: simpy.Environment, generator) -> None:
+        self.env = env
+        self.callbacks = []
+        self._generator = generator
+        self._res = self._resume  # one bound method for every callback it registers
+        self._resume(_STARTED)
+
+    def _resume(self, event: Event) -> None:
+        send = self._generator.send
+        while True:
+            if not event._ok:  # never in this engine; SimPy's own path throws the failure into the generator
+                Process._resume(self, event)
+                return
+            try:
+                event = send(event._value)
+            except StopIteration as e:
+                self._ok = True
+                self._value = e.args[0] if e.args else None
+                self._res = None  # no reference cycle left: the process is freed at once, as SimPy's
+                return
+            callbacks = event.callbacks
+            if callbacks is not None:  # not processed yet: resume when it is
+                callbacks.append(self._res)
+                self._target = event
+                return
+
+
+class _Started:
+    """The value a chat generator is first resumed with (as SimPy's Initialize: ok, value None)."""
+
+    _ok = True
+    _value = None
+
+
+_STARTED = _Started()
+
+
+def _start(env: simpy.Environment, generator) -> None:
+    """Start a chat process at the current instant (``env.process`` without its Initialize event)."""
+    _ChatProcess(env, generator)
+
+
+def _run(env: simpy.Environment, until: float) -> None:
+    """``env.run(until=until)`` with :meth:`simpy.Environment.step` inlined in the loop: the same stop event
+    (URGENT at ``until``), the same order of events, the same check that a failed event is handled."""
+    stop = Event(env)
+    stop._ok = True
+    stop._value = None
+    env.schedule(stop, URGENT, until - env._now)
+    queue = env._queue
+    while True:
+        env._now, _, _, event = heappop(queue)
+        if event is stop:
+            return
+        callbacks, event.callbacks = event.callbacks, None
+        for callback in callbacks:
+            callback(event)
+        if not event._ok and not hasattr(event, "_defused"):
+            exc = type(event._value)(*event._value.args)
+            exc.__cause__ = event._value
+            raise exc
 
 
 
@@ -154,6 +229,8 @@ class ChatCentre:
             for a in range(n):
                 self.agent_levels[a][0][a] = next(self.since)
         self.round_robin = inp.routing == "round_robin"
+        self.arrival = np.asarray(inp.arrival_s, dtype=float).tolist()
+        self._arrive_cb = self._arrive
         self.rr = 0
         # Waits are [chat, event] entries in FIFO queues: chats waiting for a slot (per kind) and replies waiting
         # for an agent's typist (per agent). The one way a wait is cancelled: the buyer left, ``gone[chat]`` is
@@ -321,14 +398,39 @@ class ChatCentre:
         self.typing[a] = False
 
     # ------------------------------------------------------------------------------------------ processes
-    def arrivals(self):
-        """Start one chat process per arrival."""
-        env, chat = self.env, self.chat
-        for i, t in enumerate(self.inp.arrival_s.tolist()):
-            dt = t - env._now
-            if dt > 0:
-                yield _timeout(env, dt)
-            env.process(chat(i))
+    def begin(self) -> None:
+        """Schedule the arrivals: an URGENT event at time 0 (where SimPy would start an arrivals process), then
+        one event per arrival instant (see :meth:`_arrive`)."""
+        self.next_chat = 0
+        self.begin_event = ev = Event(self.env)
+        ev._ok, ev._value = True, None
+        ev.callbacks.append(self._arrive_cb)
+        self.env.schedule(ev, URGENT)
+
+    def _arrive(self, ev: Event) -> None:
+        """At an arrival instant: schedule the next instant, then start the chats arriving now.
+
+        The same events, in the same order, as SimPy's source process of the ``bank`` example (one timeout per
+        arrival instant, then ``env.process`` per chat): ``for i, t in enumerate(arrivals): if t > now: yield
+        env.timeout(t - now); env.process(chat(i))`` - without the generator of that process and with each chat
+        started by :class:`_ChatProcess` at once. At time 0 the chats go through ``env.process`` (their Initialize
+        events come after the shifts' ones, as in SimPy).
+        """
+        env, ts = self.env, self.arrival
+        now, i = env._now, self.next_chat
+        first = ev is self.begin_event
+        k, n = (i if first else i + 1), len(ts)
+        while k < n and ts[k] - now <= 0:  # simultaneous arrivals start at this instant
+            k += 1
+        if k < n:
+            self.next_chat = k
+            _timeout(env, ts[k] - now).callbacks.append(self._arrive_cb)
+        chat = self.chat
+        for j in range(i, k):
+            if first:
+                env.process(chat(j))
+            else:
+                _start(env, chat(j))
 
     def _abandon(self, i: int) -> None:
         self.chat_status[i] = ABANDONED
@@ -442,12 +544,12 @@ def run(inp: EngineInput) -> EngineRecords:
     """Run one replication and return its flat records."""
     env = simpy.Environment()
     cc = ChatCentre(env, inp)
-    env.process(cc.arrivals())
+    cc.begin()
     if inp.duty is not None:
         for a, iv in enumerate(inp.duty):
             if iv:
                 env.process(cc.shifts(a, iv))
-    env.run(until=inp.horizon_s)
+    _run(env, inp.horizon_s)
     # buyer messages after a chat ended early (abandoners) were never sent: leave them nan
     msg_chat = np.repeat(np.arange(len(inp.arrival_s), dtype=np.int32), inp.n_msgs)
     return EngineRecords(
