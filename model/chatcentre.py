@@ -41,20 +41,26 @@ IN_PROGRESS, ANSWERED, ABANDONED = int(ChatStatus.IN_PROGRESS), int(ChatStatus.A
 ROLES: dict[str, tuple[int, ...]] = {"presale": (0,), "aftersale": (1,), "both": (0, 1)}
 _GROUP = {"presale": 0, "aftersale": 1, "both": 2}
 
-_new_timeout = Timeout.__new__
+class _Timeout(Timeout):
+    """SimPy's Timeout with the two fields every timeout has the same (ok, value None) as class attributes, so
+    building one stores three fields instead of five."""
+
+    _ok = True
+    _value = None
+
+
+_new_timeout = _Timeout.__new__
 
 
 def _timeout(env: simpy.Environment, delay: float) -> Timeout:
     """``env.timeout(delay)`` for a delay known to be >= 0, without its two Python calls (the check and
-    ``env.schedule``): the same SimPy Timeout, scheduled at the same time with the same priority and the next
+    ``env.schedule``): a SimPy Timeout, scheduled at the same time with the same priority and the next
     event id, so the run is event for event the one ``env.timeout`` makes (tests/test_engine.py compares the
     records of both). The engine takes 0.87-0.90x the time it took with env.timeout (bench/README.md, issue 17)."""
-    ev = _new_timeout(Timeout)
+    ev = _new_timeout(_Timeout)
     ev.env = env
     ev.callbacks = []
-    ev._value = None
     ev._delay = delay
-    ev._ok = True
     heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), ev))
     return ev
 
@@ -94,7 +100,6 @@ class _ChatProcess(Process):
             callbacks = event.callbacks
             if callbacks is not None:  # not processed yet: resume when it is
                 callbacks.append(self._res)
-                self._target = event
                 return
 
 
