@@ -24,13 +24,14 @@ Output is flat numpy records (one row per chat, one per buyer message), built in
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Generator
 from dataclasses import dataclass
 from heapq import heappop, heappush
 from itertools import count
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, URGENT, Event, Process, Timeout
+from simpy.events import NORMAL, URGENT, Event, Timeout
 
 from model.clock import ChatStatus
 
@@ -65,62 +66,44 @@ def _timeout(env: simpy.Environment, delay: float) -> Timeout:
     return ev
 
 
-class _ChatProcess(Process):
-    """A chat's SimPy Process that starts at once, inside its arrival event, instead of through an Initialize event
-    of its own, and that ends without scheduling its own termination (nobody waits on a chat). Otherwise it
-    resumes the chat generator exactly as :meth:`simpy.events.Process._resume` does.
+def _start(env: simpy.Environment, generator: Generator[Event, Event, None]) -> None:
+    """Start a chat process at the current instant: run it to its first event and resume it from there.
 
-    The two events it saves carry no callback: an Initialize is URGENT at the arrival instant, so in SimPy it is
-    processed right after the arrival that made it (no other URGENT event exists then), and the termination
-    event has no callbacks. The other events keep their times, priorities and relative order (event ids only
-    break ties, and the ids of the remaining events increase in the same order), so the run is event for event
-    SimPy's own (tests/test_engine.py compares the records with ``env.process``).
+    A chat is a generator of SimPy events, resumed by :func:`_run` with the event it waited for (so it reads a
+    value as ``yield ev; ev.value``, which also holds under ``env.process``). Against ``env.process`` this saves
+    the Initialize event (URGENT at the arrival instant: SimPy processes it right after the arrival that made
+    it, no other URGENT event being due then), the termination event (nobody waits on a chat) and the
+    ``Process._resume`` frame per event. The events left keep their times, priorities and relative order
+    (event ids only break ties and still increase in the same order), so the run is event for event SimPy's
+    own: tests/test_engine.py compares the records with ``env.process`` and ``env.run``.
     """
-
-    def __init__(self, env: simpy.Environment, generator) -> None:
-        self.env = env
-        self.callbacks = []
-        self._generator = generator
-        self._res = self._resume  # one bound method for every callback it registers
-        self._resume(_STARTED)
-
-    def _resume(self, event: Event) -> None:
-        send = self._generator.send
-        while True:
-            if not event._ok:  # never in this engine; SimPy's own path throws the failure into the generator
-                Process._resume(self, event)
-                return
-            try:
-                event = send(event._value)
-            except StopIteration as e:
-                self._ok = True
-                self._value = e.args[0] if e.args else None
-                self._res = None  # no reference cycle left: the process is freed at once, as SimPy's
-                return
-            callbacks = event.callbacks
-            if callbacks is not None:  # not processed yet: resume when it is
-                callbacks.append(self._res)
-                return
+    send = generator.send
+    try:
+        event = send(None)
+        while event.callbacks is None:  # already processed: go on at once, as Process._resume does
+            event = send(event)
+    except StopIteration:
+        return
+    event.callbacks.append(send)
 
 
-class _Started:
-    """The value a chat generator is first resumed with (as SimPy's Initialize: ok, value None)."""
-
-    _ok = True
-    _value = None
-
-
-_STARTED = _Started()
-
-
-def _start(env: simpy.Environment, generator) -> None:
-    """Start a chat process at the current instant (``env.process`` without its Initialize event)."""
-    _ChatProcess(env, generator)
+def _start_urgent(env: simpy.Environment, generator: Generator[Event, Event, None]) -> None:
+    """Start a chat process through an URGENT event at the current instant (SimPy's Initialize: it runs after the
+    URGENT events already due, e.g. the shifts' starts at time 0)."""
+    ev = Event(env)
+    ev._ok, ev._value = True, None
+    ev.callbacks.append(lambda _ev: _start(env, generator))
+    env.schedule(ev, URGENT)
 
 
 def _run(env: simpy.Environment, until: float) -> None:
-    """``env.run(until=until)`` with :meth:`simpy.Environment.step` inlined in the loop: the same stop event
-    (URGENT at ``until``), the same order of events, the same check that a failed event is handled."""
+    """``env.run(until=until)`` with :meth:`simpy.Environment.step` inlined: the same stop event (URGENT at
+    ``until``), the same order of events, the same check that a failed event was handled.
+
+    The one addition is how a chat resumes: its callback is its generator's ``send`` (see :func:`_start`); the
+    event it yields next gets that callback, and its end (StopIteration) ends it. SimPy's own callbacks
+    (``Process._resume`` of the shifts, conditions) return None and run as in ``step``.
+    """
     stop = Event(env)
     stop._ok = True
     stop._value = None
@@ -132,12 +115,18 @@ def _run(env: simpy.Environment, until: float) -> None:
             return
         callbacks, event.callbacks = event.callbacks, None
         for callback in callbacks:
-            callback(event)
+            try:
+                nxt = callback(event)
+                if nxt is not None:  # a chat went on to its next event
+                    while nxt.callbacks is None:  # already processed
+                        nxt = callback(nxt)
+                    nxt.callbacks.append(callback)
+            except StopIteration:  # a chat ended
+                pass
         if not event._ok and not hasattr(event, "_defused"):
             exc = type(event._value)(*event._value.args)
             exc.__cause__ = event._value
             raise exc
-
 
 
 @dataclass
@@ -418,8 +407,8 @@ class ChatCentre:
         The same events, in the same order, as SimPy's source process of the ``bank`` example (one timeout per
         arrival instant, then ``env.process`` per chat): ``for i, t in enumerate(arrivals): if t > now: yield
         env.timeout(t - now); env.process(chat(i))`` - without the generator of that process and with each chat
-        started by :class:`_ChatProcess` at once. At time 0 the chats go through ``env.process`` (their Initialize
-        events come after the shifts' ones, as in SimPy).
+        started at once (:func:`_start`). At time 0 the chats start through an URGENT event (as their Initialize
+        events would, after the shifts' ones).
         """
         env, ts = self.env, self.arrival
         now, i = env._now, self.next_chat
@@ -430,12 +419,9 @@ class ChatCentre:
         if k < n:
             self.next_chat = k
             _timeout(env, ts[k] - now).callbacks.append(self._arrive_cb)
-        chat = self.chat
+        start, chat = (_start_urgent if first else _start), self.chat
         for j in range(i, k):
-            if first:
-                env.process(chat(j))
-            else:
-                _start(env, chat(j))
+            start(env, chat(j))
 
     def _abandon(self, i: int) -> None:
         self.chat_status[i] = ABANDONED
@@ -457,7 +443,8 @@ class ChatCentre:
             ev = env.event()
             self.waiting[kind].append([i, ev])
             if deadline == INF:
-                a = yield ev
+                yield ev
+                a = ev.value
             else:
                 yield ev | _timeout(env, deadline - env._now)
                 # ev.triggered, not "ev in res": an agent may have taken the chat at the very instant the
@@ -469,7 +456,8 @@ class ChatCentre:
                         return
                     # a silent abandoner: the chat stays queued, an agent later answers nobody (a ghost)
                     self.chat_ghost[i] = True
-                    a = yield ev
+                    yield ev
+                    a = ev.value
                     deadline = INF
                 else:
                     a = ev.value

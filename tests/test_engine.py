@@ -334,6 +334,7 @@ def _with_simpys_own_loop(monkeypatch):
 
     monkeypatch.setattr(chatcentre, "_timeout", lambda env, delay: env.timeout(delay))
     monkeypatch.setattr(chatcentre, "_start", lambda env, gen: env.process(gen))
+    monkeypatch.setattr(chatcentre, "_start_urgent", lambda env, gen: env.process(gen))
     monkeypatch.setattr(chatcentre, "_run", lambda env, until: env.run(until=until))
     monkeypatch.setattr(chatcentre.ChatCentre, "begin", lambda cc: cc.env.process(_simpys_arrivals(cc)))
 
