@@ -75,7 +75,7 @@ def intraday(res: SimResult) -> pd.DataFrame:
         "arrivals_per_day": g.size() / days,
         "first_response_s": g["first_response_s"].mean(),
         "queue_wait_s": g["queue_wait_s"].mean(),
-        "abandon_rate": g["status"].apply(lambda s: float((s == ChatStatus.ABANDONED).mean())),
+        "abandon_rate": (c["status"] == ChatStatus.ABANDONED).groupby(c["hour"]).mean(),  # k / n, as per group
     }).reindex(range(24))
     out["arrivals_per_day"] = out["arrivals_per_day"].fillna(0.0)
     out.index.name = "hour"
