@@ -467,7 +467,8 @@ class ChatCentre:
         last = j + (1 if self.chat_ghost[i] else self.n_msgs[i]) - 1
         latency = self.latency_scale[a]
         reply_scale, slow, load, reply_unit = self.reply_scale[a], self.slow, self.load, self.reply_unit
-        pending = latency * self.latency_unit[j] if latency > 0.0 else 0.0  # until the agent notices message j
+        typing, think, latency_unit, msg_sent, typed = self.typing, self.think, self.latency_unit, self.msg_sent, self._typed
+        pending = latency * latency_unit[j] if latency > 0.0 else 0.0  # until the agent notices message j
         while True:
             if pending > 0.0:
                 if env._now + pending < deadline:
@@ -478,8 +479,8 @@ class ChatCentre:
                     self._abandon(i)
                     self._release(a)
                     return
-            if not self.typing[a]:  # take the free typist
-                self.typing[a] = True
+            if not typing[a]:  # take the free typist
+                typing[a] = True
             else:  # wait for it in its queue
                 turn = env.event()
                 self.typist[a].append([i, turn])
@@ -495,7 +496,7 @@ class ChatCentre:
                         return
             rt = reply_scale * slow[load[a] - 1] * reply_unit[j]  # the agent's speed x slowdown at its load x draw
             yield _timeout(env, rt)
-            self._typed(a, j, rt)
+            typed(a, j, rt)
             if j == j0:  # the first reply was sent: the buyer stays to the end
                 self.chat_first[i] = env._now
                 deadline = INF
@@ -503,10 +504,10 @@ class ChatCentre:
                 break
             # the buyer thinks and sends the next message; the agent notices it after its latency. One timeout
             # for both (the buyer no longer leaves), so a latency costs no extra event.
-            nxt = latency * self.latency_unit[j + 1] if latency > 0.0 else 0.0
-            yield _timeout(env, self.think[j] + nxt)
+            nxt = latency * latency_unit[j + 1] if latency > 0.0 else 0.0
+            yield _timeout(env, think[j] + nxt)
             j += 1
-            self.msg_sent[j] = env._now - nxt
+            msg_sent[j] = env._now - nxt
             pending = 0.0
         if not self.chat_ghost[i]:
             self.chat_status[i] = ANSWERED
