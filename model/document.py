@@ -10,7 +10,7 @@ the HTML report all read.
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ from model.pipeline import Runner, compare_schemes
 from model.platform_rules import bot_counting
 from model.result import SimResult
 from model.schema import Scenario
-from model.simulate import run_in_pool, simulate
+from model.simulate import simulate
 
 
 def clean(x: Any) -> Any:
@@ -170,7 +170,8 @@ def evaluate(
         The JSON-ready document of DESIGN.md's contract.
     """
     if workers > 1:
-        return run_in_pool(workers, lambda ex: _evaluate(scenario, replications, seed, ex, progress, band))
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            return _evaluate(scenario, replications, seed, ex, progress, band)
     return _evaluate(scenario, replications, seed, None, progress, band)
 
 

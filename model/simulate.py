@@ -10,10 +10,9 @@ result (:mod:`model.result`).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,8 +30,6 @@ from model.schema import Meta, Scenario, size_problem
 from model.team import agent_table, duty_by_day, duty_intervals
 
 __all__ = ["SimResult", "engine_input", "run_replication", "simulate"]
-
-T = TypeVar("T")
 
 
 def engine_input(s: Scenario, d: Draws, agents: pd.DataFrame, effects: Effects) -> chatcentre.EngineInput:
@@ -74,19 +71,6 @@ def _run_rep_for_pool(args: tuple[Scenario, int, Effects]) -> dict[str, Any]:
     r = run_replication(s, rep, effects)
     r["chats"] = apply_outcomes(s, r["chats"], r["draws"], agent_table(s), effects)
     return r
-
-
-def run_in_pool(workers: int, work: Callable[[Executor], T]) -> T:
-    """``work(pool)`` on a fresh local process pool, with the parent's objects frozen out of the garbage
-    collector while the workers are forked and run (:func:`gc.freeze`): a forked worker's collections then
-    leave the inherited objects alone, so their pages stay shared instead of being copied on the first write
-    (the cold start of a forked worker, bench/README.md "Parallel")."""
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as ex:
-            return work(ex)
-    finally:
-        gc.unfreeze()
 
 
 def _with_run_arguments(s: Scenario, replications: int | None, seed: int | None) -> Scenario:
@@ -136,7 +120,8 @@ def simulate(
     effects = effects or Effects()
     reps = s.meta.replications
     if executor is None and workers > 1 and reps > 1:
-        return run_in_pool(workers, lambda ex: simulate(s, effects=effects, executor=ex, progress=progress))
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            return simulate(s, effects=effects, executor=ex, progress=progress)
     jobs = [(s, rep, effects) for rep in range(reps)]
     done = executor.map(_run_rep_for_pool, jobs) if executor is not None and reps > 1 else map(_run_rep_for_pool, jobs)
     results: list[dict[str, Any]] = []
