@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.behaviour.band import attach_bands
 from model.checks import run_warnings
 from model.clock import ChatStatus
 from model.kpi import interval, summarise
@@ -221,6 +220,8 @@ def _evaluate(scenario: Scenario, replications: int | None, seed: int | None, ex
         comp = comparison_document(res.scenario, base=res, executor=executor)
         doc.update({k: v for k, v in comp.items() if k != "scenario"})
         doc["warnings"] = run_warnings(res.scenario, doc)
-        if band:
+        if band:  # the agents' forecast (model.behaviour) is imported only for a band
+            from model.behaviour.band import attach_bands
+
             attach_bands(doc, res.scenario, res)
     return clean(doc)
