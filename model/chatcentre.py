@@ -1,7 +1,8 @@
 """SimPy chat-centre engine at message level.
 
-One :class:`ChatCentre` owns the agents' state; chats are SimPy processes (generators), written like SimPy's
-``bank_renege`` example. The model:
+One :class:`ChatCentre` owns the agents' state; chats are SimPy processes (generators of SimPy events), written
+like SimPy's ``bank_renege`` example, which the engine starts and resumes in its own event loop (:func:`_start`,
+:func:`_run`: the events and records of ``env.process`` / ``env.run``, fewer events and calls). The model:
 
 * A chat arrives and is routed to an on-duty agent with a free slot who may serve its kind (an agent's role is
   pre-sale, after-sale or both; each agent has its own cap of open chats): ``least_busy`` = fewest open chats,
