@@ -44,6 +44,7 @@ IN_PROGRESS, ANSWERED, ABANDONED = int(ChatStatus.IN_PROGRESS), int(ChatStatus.A
 ROLES: dict[str, tuple[int, ...]] = {"presale": (0,), "aftersale": (1,), "both": (0, 1)}
 _GROUP = {"presale": 0, "aftersale": 1, "both": 2}
 
+
 class _Timeout(Timeout):
     """SimPy's Timeout with the two fields every timeout has the same (ok, value None) as class attributes, so
     building one stores three fields instead of five."""
