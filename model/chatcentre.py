@@ -1,7 +1,8 @@
 """SimPy chat-centre engine at message level.
 
-One :class:`ChatCentre` owns the agents' state; chats are SimPy processes (generators), written like SimPy's
-``bank_renege`` example. The model:
+One :class:`ChatCentre` owns the agents' state; chats are SimPy processes (generators of SimPy events), written
+like SimPy's ``bank_renege`` example, which the engine starts and resumes in its own event loop (:func:`_start`,
+:func:`_run`: the events and records of ``env.process`` / ``env.run``, fewer events and calls). The model:
 
 * A chat arrives and is routed to an on-duty agent with a free slot who may serve its kind (an agent's role is
   pre-sale, after-sale or both; each agent has its own cap of open chats): ``least_busy`` = fewest open chats,
@@ -23,14 +24,16 @@ Output is flat numpy records (one row per chat, one per buyer message), built in
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
+from collections.abc import Generator
 from dataclasses import dataclass
-from heapq import heappush
+from heapq import heappop, heappush
 from itertools import count
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, Timeout
+from simpy.events import NORMAL, URGENT, Event, Timeout
 
 from model.clock import ChatStatus
 
@@ -41,23 +44,92 @@ IN_PROGRESS, ANSWERED, ABANDONED = int(ChatStatus.IN_PROGRESS), int(ChatStatus.A
 ROLES: dict[str, tuple[int, ...]] = {"presale": (0,), "aftersale": (1,), "both": (0, 1)}
 _GROUP = {"presale": 0, "aftersale": 1, "both": 2}
 
-_new_timeout = Timeout.__new__
+
+class _Timeout(Timeout):
+    """SimPy's Timeout with the two fields every timeout has the same (ok, value None) as class attributes, so
+    building one stores three fields instead of five."""
+
+    _ok = True
+    _value = None
+
+
+_new_timeout = _Timeout.__new__
 
 
 def _timeout(env: simpy.Environment, delay: float) -> Timeout:
     """``env.timeout(delay)`` for a delay known to be >= 0, without its two Python calls (the check and
-    ``env.schedule``): the same SimPy Timeout, scheduled at the same time with the same priority and the next
+    ``env.schedule``): a SimPy Timeout, scheduled at the same time with the same priority and the next
     event id, so the run is event for event the one ``env.timeout`` makes (tests/test_engine.py compares the
     records of both). The engine takes 0.87-0.90x the time it took with env.timeout (bench/README.md, issue 17)."""
-    ev = _new_timeout(Timeout)
+    ev = _new_timeout(_Timeout)
     ev.env = env
     ev.callbacks = []
-    ev._value = None
     ev._delay = delay
-    ev._ok = True
     heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), ev))
     return ev
 
+
+def _start(env: simpy.Environment, generator: Generator[Event, Event, None]) -> None:
+    """Start a chat process at the current instant: run it to its first event and resume it from there.
+
+    A chat is a generator of SimPy events, resumed by :func:`_run` with the event it waited for (so it reads a
+    value as ``yield ev; ev.value``, which also holds under ``env.process``). Against ``env.process`` this saves
+    the Initialize event (URGENT at the arrival instant: SimPy processes it right after the arrival that made
+    it, no other URGENT event being due then), the termination event (nobody waits on a chat) and the
+    ``Process._resume`` frame per event. The events left keep their times, priorities and relative order
+    (event ids only break ties and still increase in the same order), so the run is event for event SimPy's
+    own: tests/test_engine.py compares the records with ``env.process`` and ``env.run``.
+    """
+    send = generator.send
+    try:
+        event = send(None)
+        while event.callbacks is None:  # already processed: go on at once, as Process._resume does
+            event = send(event)
+    except StopIteration:
+        return
+    event.callbacks.append(send)
+
+
+def _start_urgent(env: simpy.Environment, generator: Generator[Event, Event, None]) -> None:
+    """Start a chat process through an URGENT event at the current instant (SimPy's Initialize: it runs after the
+    URGENT events already due, e.g. the shifts' starts at time 0)."""
+    ev = Event(env)
+    ev._ok, ev._value = True, None
+    ev.callbacks.append(lambda _ev: _start(env, generator))
+    env.schedule(ev, URGENT)
+
+
+def _run(env: simpy.Environment, until: float) -> None:
+    """``env.run(until=until)`` with :meth:`simpy.Environment.step` inlined: the same stop event (URGENT at
+    ``until``), the same order of events, the same check that a failed event was handled.
+
+    The one addition is how a chat resumes: its callback is its generator's ``send`` (see :func:`_start`); the
+    event it yields next gets that callback, and its end (StopIteration) ends it. SimPy's own callbacks
+    (``Process._resume`` of the shifts, conditions) return None and run as in ``step``.
+    """
+    stop = Event(env)
+    stop._ok = True
+    stop._value = None
+    env.schedule(stop, URGENT, until - env._now)
+    queue = env._queue
+    while True:
+        env._now, _, _, event = heappop(queue)
+        if event is stop:
+            return
+        callbacks, event.callbacks = event.callbacks, None
+        for callback in callbacks:
+            try:
+                nxt = callback(event)
+                if nxt is not None:  # a chat went on to its next event
+                    while nxt.callbacks is None:  # already processed
+                        nxt = callback(nxt)
+                    nxt.callbacks.append(callback)
+            except StopIteration:  # a chat ended
+                pass
+        if not event._ok and not hasattr(event, "_defused"):
+            exc = type(event._value)(*event._value.args)
+            exc.__cause__ = event._value
+            raise exc
 
 
 @dataclass
@@ -154,6 +226,8 @@ class ChatCentre:
             for a in range(n):
                 self.agent_levels[a][0][a] = next(self.since)
         self.round_robin = inp.routing == "round_robin"
+        self.arrival = np.asarray(inp.arrival_s, dtype=float).tolist()
+        self._arrive_cb = self._arrive
         self.rr = 0
         # Waits are [chat, event] entries in FIFO queues: chats waiting for a slot (per kind) and replies waiting
         # for an agent's typist (per agent). The one way a wait is cancelled: the buyer left, ``gone[chat]`` is
@@ -177,24 +251,23 @@ class ChatCentre:
         self.n_msgs = np.asarray(inp.n_msgs).tolist()
         self.patience = np.asarray(inp.patience_s, dtype=float).tolist()
         self.silent = np.asarray(inp.silent, dtype=bool).tolist()
-        self.reply_unit = np.asarray(inp.reply_unit, dtype=float).tolist()
-        self.think = np.asarray(inp.think_s, dtype=float).tolist()
-        self.latency_unit = (np.ones(m) if inp.latency_unit is None
-                             else np.asarray(inp.latency_unit, dtype=float)).tolist()
+        self.reply_unit = _floats(inp.reply_unit)
+        self.think = _floats(inp.think_s)
+        self.latency_unit = _floats(np.ones(m) if inp.latency_unit is None else inp.latency_unit)
         nan = float("nan")
-        self.chat_agent = [-1] * k
-        self.chat_assign = [nan] * k
-        self.chat_first = [nan] * k
-        self.chat_end = [nan] * k
-        self.chat_status = [IN_PROGRESS] * k
-        self.chat_left = [nan] * k
-        self.chat_ghost = [False] * k
+        self.chat_agent = array("i", [-1]) * k
+        self.chat_assign = array("d", [nan]) * k
+        self.chat_first = array("d", [nan]) * k
+        self.chat_end = array("d", [nan]) * k
+        self.chat_status = array("b", [IN_PROGRESS]) * k
+        self.chat_left = array("d", [nan]) * k
+        self.chat_ghost = array("b", [False]) * k
         sent = np.full(m, np.nan)
         sent[msg_off[:-1]] = inp.arrival_s  # the first buyer message opens the chat
-        self.msg_sent = sent.tolist()
-        self.msg_reply = [nan] * m
-        self.msg_agent = [-1] * m
-        self.msg_type = [0.0] * m
+        self.msg_sent = _floats(sent)
+        self.msg_reply = array("d", [nan]) * m
+        self.msg_agent = array("i", [-1]) * m
+        self.msg_type = array("d", [0.0]) * m
         self.busy = [0.0] * n
 
     # ------------------------------------------------------------------------------------------ routing
@@ -321,14 +394,36 @@ class ChatCentre:
         self.typing[a] = False
 
     # ------------------------------------------------------------------------------------------ processes
-    def arrivals(self):
-        """Start one chat process per arrival."""
-        env, chat = self.env, self.chat
-        for i, t in enumerate(self.inp.arrival_s.tolist()):
-            dt = t - env._now
-            if dt > 0:
-                yield _timeout(env, dt)
-            env.process(chat(i))
+    def begin(self) -> None:
+        """Schedule the arrivals: an URGENT event at time 0 (where SimPy would start an arrivals process), then
+        one event per arrival instant (see :meth:`_arrive`)."""
+        self.next_chat = 0
+        self.begin_event = ev = Event(self.env)
+        ev._ok, ev._value = True, None
+        ev.callbacks.append(self._arrive_cb)
+        self.env.schedule(ev, URGENT)
+
+    def _arrive(self, ev: Event) -> None:
+        """At an arrival instant: schedule the next instant, then start the chats arriving now.
+
+        The same events, in the same order, as SimPy's source process of the ``bank`` example (one timeout per
+        arrival instant, then ``env.process`` per chat): ``for i, t in enumerate(arrivals): if t > now: yield
+        env.timeout(t - now); env.process(chat(i))`` - without the generator of that process and with each chat
+        started at once (:func:`_start`). At time 0 the chats start through an URGENT event (as their Initialize
+        events would, after the shifts' ones).
+        """
+        env, ts = self.env, self.arrival
+        now, i = env._now, self.next_chat
+        first = ev is self.begin_event
+        k, n = (i if first else i + 1), len(ts)
+        while k < n and ts[k] - now <= 0:  # simultaneous arrivals start at this instant
+            k += 1
+        if k < n:
+            self.next_chat = k
+            _timeout(env, ts[k] - now).callbacks.append(self._arrive_cb)
+        start, chat = (_start_urgent if first else _start), self.chat
+        for j in range(i, k):
+            start(env, chat(j))
 
     def _abandon(self, i: int) -> None:
         self.chat_status[i] = ABANDONED
@@ -350,7 +445,8 @@ class ChatCentre:
             ev = env.event()
             self.waiting[kind].append([i, ev])
             if deadline == INF:
-                a = yield ev
+                yield ev
+                a = ev.value
             else:
                 yield ev | _timeout(env, deadline - env._now)
                 # ev.triggered, not "ev in res": an agent may have taken the chat at the very instant the
@@ -362,7 +458,8 @@ class ChatCentre:
                         return
                     # a silent abandoner: the chat stays queued, an agent later answers nobody (a ghost)
                     self.chat_ghost[i] = True
-                    a = yield ev
+                    yield ev
+                    a = ev.value
                     deadline = INF
                 else:
                     a = ev.value
@@ -372,7 +469,8 @@ class ChatCentre:
         last = j + (1 if self.chat_ghost[i] else self.n_msgs[i]) - 1
         latency = self.latency_scale[a]
         reply_scale, slow, load, reply_unit = self.reply_scale[a], self.slow, self.load, self.reply_unit
-        pending = latency * self.latency_unit[j] if latency > 0.0 else 0.0  # until the agent notices message j
+        typing, think, latency_unit, msg_sent, typed = self.typing, self.think, self.latency_unit, self.msg_sent, self._typed
+        pending = latency * latency_unit[j] if latency > 0.0 else 0.0  # until the agent notices message j
         while True:
             if pending > 0.0:
                 if env._now + pending < deadline:
@@ -383,8 +481,8 @@ class ChatCentre:
                     self._abandon(i)
                     self._release(a)
                     return
-            if not self.typing[a]:  # take the free typist
-                self.typing[a] = True
+            if not typing[a]:  # take the free typist
+                typing[a] = True
             else:  # wait for it in its queue
                 turn = env.event()
                 self.typist[a].append([i, turn])
@@ -400,7 +498,7 @@ class ChatCentre:
                         return
             rt = reply_scale * slow[load[a] - 1] * reply_unit[j]  # the agent's speed x slowdown at its load x draw
             yield _timeout(env, rt)
-            self._typed(a, j, rt)
+            typed(a, j, rt)
             if j == j0:  # the first reply was sent: the buyer stays to the end
                 self.chat_first[i] = env._now
                 deadline = INF
@@ -408,10 +506,10 @@ class ChatCentre:
                 break
             # the buyer thinks and sends the next message; the agent notices it after its latency. One timeout
             # for both (the buyer no longer leaves), so a latency costs no extra event.
-            nxt = latency * self.latency_unit[j + 1] if latency > 0.0 else 0.0
-            yield _timeout(env, self.think[j] + nxt)
+            nxt = latency * latency_unit[j + 1] if latency > 0.0 else 0.0
+            yield _timeout(env, think[j] + nxt)
             j += 1
-            self.msg_sent[j] = env._now - nxt
+            msg_sent[j] = env._now - nxt
             pending = 0.0
         if not self.chat_ghost[i]:
             self.chat_status[i] = ANSWERED
@@ -431,6 +529,17 @@ class ChatCentre:
             self.duty_off(a)
 
 
+def _floats(x) -> array:
+    """A float array as an ``array('d')``: indexed in the hot loop about as fast as a list, made by one copy of
+    the buffer (a list of Python floats costs a float object per element)."""
+    return array("d", np.ascontiguousarray(x, dtype=np.float64).tobytes())
+
+
+def _array(a: array, dtype) -> np.ndarray:
+    """A record column of the run as a numpy array of ``dtype`` (a copy of the ``array``'s buffer)."""
+    return np.frombuffer(a, dtype=np.dtype(a.typecode)).astype(dtype)
+
+
 def duty_seconds(inp: EngineInput) -> np.ndarray:
     """On-duty seconds per agent within the horizon."""
     if inp.duty is None:
@@ -442,20 +551,20 @@ def run(inp: EngineInput) -> EngineRecords:
     """Run one replication and return its flat records."""
     env = simpy.Environment()
     cc = ChatCentre(env, inp)
-    env.process(cc.arrivals())
+    cc.begin()
     if inp.duty is not None:
         for a, iv in enumerate(inp.duty):
             if iv:
                 env.process(cc.shifts(a, iv))
-    env.run(until=inp.horizon_s)
+    _run(env, inp.horizon_s)
     # buyer messages after a chat ended early (abandoners) were never sent: leave them nan
     msg_chat = np.repeat(np.arange(len(inp.arrival_s), dtype=np.int32), inp.n_msgs)
     return EngineRecords(
-        chat_agent=np.array(cc.chat_agent, dtype=np.int32), chat_assign_s=np.array(cc.chat_assign),
-        chat_first_reply_s=np.array(cc.chat_first), chat_end_s=np.array(cc.chat_end),
-        chat_status=np.array(cc.chat_status, dtype=np.int8), chat_left_s=np.array(cc.chat_left),
-        chat_ghost=np.array(cc.chat_ghost, dtype=bool), msg_chat=msg_chat, msg_sent_s=np.array(cc.msg_sent),
-        msg_reply_s=np.array(cc.msg_reply), msg_agent=np.array(cc.msg_agent, dtype=np.int32),
-        msg_type_s=np.array(cc.msg_type, dtype=float),
+        chat_agent=_array(cc.chat_agent, np.int32), chat_assign_s=_array(cc.chat_assign, np.float64),
+        chat_first_reply_s=_array(cc.chat_first, np.float64), chat_end_s=_array(cc.chat_end, np.float64),
+        chat_status=_array(cc.chat_status, np.int8), chat_left_s=_array(cc.chat_left, np.float64),
+        chat_ghost=_array(cc.chat_ghost, np.int8).astype(bool), msg_chat=msg_chat,
+        msg_sent_s=_array(cc.msg_sent, np.float64), msg_reply_s=_array(cc.msg_reply, np.float64),
+        msg_agent=_array(cc.msg_agent, np.int32), msg_type_s=_array(cc.msg_type, np.float64),
         agent_busy_s=np.asarray(cc.busy), agent_duty_s=duty_seconds(inp),
     )

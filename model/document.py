@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.behaviour.band import attach_bands
 from model.checks import run_warnings
 from model.clock import ChatStatus
 from model.kpi import interval, summarise
@@ -75,7 +74,7 @@ def intraday(res: SimResult) -> pd.DataFrame:
         "arrivals_per_day": g.size() / days,
         "first_response_s": g["first_response_s"].mean(),
         "queue_wait_s": g["queue_wait_s"].mean(),
-        "abandon_rate": g["status"].apply(lambda s: float((s == ChatStatus.ABANDONED).mean())),
+        "abandon_rate": (c["status"] == ChatStatus.ABANDONED).groupby(c["hour"]).mean(),  # k / n, as per group
     }).reindex(range(24))
     out["arrivals_per_day"] = out["arrivals_per_day"].fillna(0.0)
     out.index.name = "hour"
@@ -221,6 +220,8 @@ def _evaluate(scenario: Scenario, replications: int | None, seed: int | None, ex
         comp = comparison_document(res.scenario, base=res, executor=executor)
         doc.update({k: v for k, v in comp.items() if k != "scenario"})
         doc["warnings"] = run_warnings(res.scenario, doc)
-        if band:
+        if band:  # the agents' forecast (model.behaviour) is imported only for a band
+            from model.behaviour.band import attach_bands
+
             attach_bands(doc, res.scenario, res)
     return clean(doc)

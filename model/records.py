@@ -175,17 +175,22 @@ def engine_frames(d: Draws, rec: EngineRecords, rep: int, horizon_s: float,
         "purchase_days_ago": d.purchase_days_ago,
         **bot_chats,
     })
-    sent = rec.msg_sent_s
-    reply = rec.msg_reply_s
+    # only the messages that were sent, taken from the arrays (the same frame as filtering the full one: the
+    # same rows and index labels, without building and copying the unsent rows)
+    was_sent = np.isfinite(rec.msg_sent_s)
+    kept = np.flatnonzero(was_sent)
+    sent = rec.msg_sent_s[kept]
+    reply = rec.msg_reply_s[kept]
+    msg_chat = rec.msg_chat[kept]
     msgs = pd.DataFrame({
         "rep": np.int32(rep),
-        "chat": rec.msg_chat,
-        "agent": rec.chat_agent[rec.msg_chat],
-        "day": np.where(np.isfinite(sent), sent // DAY_S, t[rec.msg_chat] // DAY_S).astype(np.int32),
+        "chat": msg_chat,
+        "agent": rec.chat_agent[msg_chat],
+        "day": (sent // DAY_S).astype(np.int32),
         "sent_s": sent,
         "reply_s": reply,
-        "lines": np.where(np.isfinite(reply), d.lines, 0).astype(np.int32),
-        "type_s": rec.msg_type_s,
-        **bot_msgs,
-    })
-    return chats, msgs[np.isfinite(sent)]
+        "lines": np.where(np.isfinite(reply), d.lines[kept], 0).astype(np.int32),
+        "type_s": rec.msg_type_s[kept],
+        **{k: v[kept] for k, v in bot_msgs.items()},
+    }, index=pd.RangeIndex(len(was_sent))[was_sent])
+    return chats, msgs

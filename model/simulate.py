@@ -66,8 +66,11 @@ def run_replication(s: Scenario, rep: int, effects: Effects | None = None) -> di
 
 
 def _run_rep_for_pool(args: tuple[Scenario, int, Effects]) -> dict[str, Any]:
+    """One replication with its outcomes (in the worker, so a pool also runs the outcome model in parallel)."""
     s, rep, effects = args
-    return run_replication(s, rep, effects)
+    r = run_replication(s, rep, effects)
+    r["chats"] = apply_outcomes(s, r["chats"], r["draws"], agent_table(s), effects)
+    return r
 
 
 def _with_run_arguments(s: Scenario, replications: int | None, seed: int | None) -> Scenario:
@@ -127,8 +130,7 @@ def simulate(
         if progress:
             progress(len(results), reps)
     agents = agent_table(s)
-    chats = pd.concat([apply_outcomes(s, r["chats"], r["draws"], agents, effects) for r in results],
-                      ignore_index=True)
+    chats = pd.concat([r["chats"] for r in results], ignore_index=True)
     msgs = pd.concat([r["msgs"] for r in results], ignore_index=True)
     duty = duty_by_day(duty_intervals(s), s.agents.count, s.meta.days)
     silent = pd.DataFrame([

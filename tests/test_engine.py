@@ -312,6 +312,76 @@ def test_the_lean_timeout_runs_the_same_events_as_simpys(monkeypatch, sets):
         assert (lean.chat_status == ABANDONED).any()
 
 
+def _simpys_arrivals(cc):
+    """SimPy's source process (the ``bank`` example): a timeout per arrival instant, then ``env.process``."""
+    env = cc.env
+    for i, t in enumerate(cc.arrival):
+        dt = t - env.now
+        if dt > 0:
+            yield env.timeout(dt)
+        env.process(cc.chat(i))
+
+
+def _records(inp):
+    rec = run(inp)
+    return {f: v for f, v in vars(rec).items() if isinstance(v, np.ndarray)}
+
+
+def _with_simpys_own_loop(monkeypatch):
+    """The engine on SimPy's own machinery: env.timeout, an arrivals process, env.process per chat (with its
+    Initialize and termination events) and env.run."""
+    from model import chatcentre
+
+    monkeypatch.setattr(chatcentre, "_timeout", lambda env, delay: env.timeout(delay))
+    monkeypatch.setattr(chatcentre, "_start", lambda env, gen: env.process(gen))
+    monkeypatch.setattr(chatcentre, "_start_urgent", lambda env, gen: env.process(gen))
+    monkeypatch.setattr(chatcentre, "_run", lambda env, until: env.run(until=until))
+    monkeypatch.setattr(chatcentre.ChatCentre, "begin", lambda cc: cc.env.process(_simpys_arrivals(cc)))
+
+
+@pytest.mark.parametrize("sets", [[], ['customers.patience.dist="none"'], ["agents.count=2"],
+                                  ['agents.routing="round_robin"', "agents.count=3"]])
+def test_the_lean_start_and_loop_run_the_same_events_as_simpys(monkeypatch, sets):
+    """Chats started inside their arrival event (no Initialize, no termination event) and the inlined event loop
+    (issue 17) must give the run SimPy's own processes and env.run give, record for record, with shifts,
+    queues, abandonment (silent too) and typist waits."""
+    from model.scenario import load_scenario
+
+    s = load_scenario("scenarios/taobao_10_agents.toml", ["meta.days=2", "behaviour.model=none", *sets])
+    inp = sim_engine_input(s, make_draws(s, 0), agent_table(s), Effects())
+    lean = _records(inp)
+    with monkeypatch.context() as m:
+        _with_simpys_own_loop(m)
+        simpys = _records(inp)
+    assert len(lean) > 5
+    for f in lean:
+        assert lean[f].dtype == simpys[f].dtype and np.array_equal(lean[f], simpys[f], equal_nan=True), f
+    if sets == ["agents.count=2"]:  # the queue really formed
+        assert (lean["chat_status"] == ABANDONED).any() and lean["chat_ghost"].any()
+
+
+def test_simultaneous_arrivals_and_arrivals_at_time_zero_keep_simpys_order(monkeypatch):
+    """Chats arriving at the same instant (and at time 0, before a shift starts) start in arrival order, as with
+    SimPy's source process: the same agents, waits and abandonments."""
+    inp = engine_input([0.0, 0.0, 5.0, 5.0, 5.0, 7.0, 7.0], reply=[30.0, 20.0, 10.0, 10.0, 10.0, 5.0, 5.0],
+                       patience=[INF, 15.0, INF, 12.0, 40.0, 3.0, INF], n_agents=2, cap=1,
+                       duty=[[(0.0, 1000.0)], [(6.0, 1000.0)]])
+    lean = _records(inp)
+    with monkeypatch.context() as m:
+        _with_simpys_own_loop(m)
+        simpys = _records(inp)
+    for f in lean:
+        assert np.array_equal(lean[f], simpys[f], equal_nan=True), f
+    # by hand: agent 0 comes on duty at 0 before the chats of time 0 start (its shift's Initialize goes first)
+    # and takes chat 0 (till 30); chat 1 queues. At 5 chats 2-4 queue. Agent 1 comes on at 6 and takes chat 1
+    # (oldest; its patience runs to 15), till 26. Chats 5, 6 queue at 7; chat 5 leaves at 10, chat 3 at 17.
+    # At 26 agent 1 takes chat 2 (till 36), at 30 agent 0 chat 4 (till 40), at 36 agent 1 chat 6.
+    np.testing.assert_array_equal(lean["chat_agent"], [0, 1, 1, -1, 0, -1, 1])
+    np.testing.assert_allclose(lean["chat_assign_s"], [0.0, 6.0, 26.0, np.nan, 30.0, np.nan, 36.0])
+    np.testing.assert_array_equal(lean["chat_status"], [ANSWERED, ANSWERED, ANSWERED, ABANDONED, ANSWERED,
+                                                        ABANDONED, ANSWERED])
+
+
 # ------------------------------------------------------------------------------------------------ breaks
 @pytest.fixture(scope="module")
 def break_day():
