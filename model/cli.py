@@ -430,13 +430,15 @@ def cmd_bot(args: argparse.Namespace) -> int:
 
 def cmd_staffing(args: argparse.Namespace) -> int:
     """Agents needed per hour to hold a line: Erlang C/A beside a simulation check (docs/tuning.md)."""
+    from model.platform_rules import plan_day
     from model.tuning.staffing import parse_line, staffing
 
     s = _load(args)
     if args.line:
         line, value = parse_line(args.line)
     else:
-        line, value = "three_min_reply_rate", s.tuning.lines(s.shop.platform)["min_three_min_reply_rate"] or 0.7
+        line, value = ("three_min_reply_rate",
+                       s.tuning.lines(s.shop.platform, plan_day(s.meta.plan))["min_three_min_reply_rate"] or 0.7)
     if args.reps < 1:
         raise ScenarioError("--reps must be at least 1", file="<command line>", key="--reps")
     ans = staffing(s, line, value, day=args.day, simulate_check=not args.no_sim, reps=args.reps)

@@ -134,3 +134,25 @@ def test_simulate_page_judges_a_planned_month_by_its_pack(lang) -> None:
     assert line not in captions
     today = " ".join(c.value for c in run(base).caption)
     assert line in today and t("rules.planned", lang) not in today
+
+
+def test_a_tune_of_a_planned_month_is_constrained_by_that_months_lines() -> None:
+    """Tuning's platform-line constraints (``[tuning]`` left at the platform's lines) follow the planned month's
+    rule pack, as the warnings and the deck do: Kuaishou had no 3-minute line before 2021-09, so an August
+    2021 plan is not held to today's 70%, and a September 2021 plan is."""
+    import pandas as pd
+
+    from model.tuning.optimise import limits
+
+    aug, sep = _planned("2021-08"), _planned("2021-09")
+    assert "min_three_min_reply_rate" not in limits(aug.tuning, aug.shop.platform, plan_day(aug.meta.plan))
+    assert limits(sep.tuning, sep.shop.platform, plan_day(sep.meta.plan))["min_three_min_reply_rate"] == 0.7
+    assert limits(aug.tuning, aug.shop.platform)["min_three_min_reply_rate"] == 0.7  # today's pack
+    # one candidate above every other line but at 50% on the 3-minute rate: feasible in August 2021 only
+    from model.tuning.optimise import check
+
+    row = {"scheme": "s", "is_baseline": False, "focus": None, "reach_share": 0.5, "payout_share": 0.05,
+           "p_net_loss": 0.0, "three_min_reply_rate": 0.5, "good_rating_rate": 0.95, "bad_attitude_share": 0.01}
+    summary = pd.DataFrame([row])
+    assert check(summary, limits(aug.tuning, "kuaishou", plan_day(aug.meta.plan)))["feasible"].all()
+    assert not check(summary, limits(sep.tuning, "kuaishou", plan_day(sep.meta.plan)))["feasible"].any()

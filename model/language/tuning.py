@@ -67,11 +67,13 @@ class Tuning(Strict):
                     raise ValueError(f"grid key '{k}': {x!r} is not a finite number")
         return v
 
-    def lines(self, platform: str) -> dict[str, float | None]:
-        """The platform lines in force: the table's values, else the platform's cited lines (None = no line)."""
+    def lines(self, platform: str, day=None) -> dict[str, float | None]:
+        """The platform lines in force: the table's values, else the platform's cited lines (None = no line);
+        ``day`` (a date): the rule pack in force that day (a planned month's first date, ``plan_day``), else
+        today's."""
         out: dict[str, float | None] = {}
         for field, kpi in LINE_KPIS.items():
             mine = getattr(self, field)
-            rule = rule_for(platform.lower(), kpi)
+            rule = rule_for(platform.lower(), kpi, day)
             out[field] = mine if mine is not None else (rule.value if rule is not None else None)
         return out

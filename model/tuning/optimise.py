@@ -53,10 +53,11 @@ class NoFeasibleTarget(ScenarioError):
         self.binding = binding
 
 
-def limits(t: Tuning, platform: str) -> dict[str, float]:
-    """The constraints in force (name -> limit); lines switched off (None) are left out."""
+def limits(t: Tuning, platform: str, day=None) -> dict[str, float]:
+    """The constraints in force (name -> limit); lines switched off (None) are left out; ``day``: the date whose
+    platform rules apply (a planned month's first date), else today's."""
     out = {"min_reach_share": t.min_reach_share, "max_payout_share": t.max_payout_share,
-           "max_p_net_loss": t.max_p_net_loss, **t.lines(platform)}
+           "max_p_net_loss": t.max_p_net_loss, **t.lines(platform, day)}
     return {k: float(v) for k, v in out.items() if v is not None}
 
 
@@ -211,7 +212,8 @@ def _edge_text(edges: list[dict[str, Any]]) -> tuple[str, str]:
 
 def recommend(summary: pd.DataFrame, tuning: Tuning, *, platform: str, days: int, mechanics_only: bool,
               baseline_scheme: str | None, file: str | None = None,
-              axes: dict[str, list[Any]] | None = None, schemes: list[str] | None = None) -> dict[str, Any]:
+              axes: dict[str, list[Any]] | None = None, schemes: list[str] | None = None,
+              day=None) -> dict[str, Any]:
     """The recommendation, the frontier, the binding constraint and every candidate point.
 
     Args:
@@ -223,6 +225,7 @@ def recommend(summary: pd.DataFrame, tuning: Tuning, *, platform: str, days: int
         baseline_scheme: the scheme "no scheme" means (None = base pay only).
         axes: the sweep's axes (key -> values), for the grid-edge flag (default: the values the points take).
         schemes: the scenario's scheme names in order (which ``schemes.<j>.…`` key moves which scheme).
+        day: the date whose platform lines constrain (a planned month's first date, ``plan_day``; None = today).
 
     The recommendation carries ``at_grid_edge``: the swept dimensions on which the best point sits at the
     grid's lowest or highest value (:func:`grid_edges`; empty inside the grid), said in the reason too: a
@@ -232,7 +235,7 @@ def recommend(summary: pd.DataFrame, tuning: Tuning, *, platform: str, days: int
     Raises:
         NoFeasibleTarget: no point meets every constraint (names the binding one).
     """
-    lim = limits(tuning, platform)
+    lim = limits(tuning, platform, day)
     cand = check(summary, lim)
     if cand.empty:
         raise ScenarioError("the sweep has no scheme points to choose from (only the baseline)", file=file,

@@ -25,6 +25,7 @@ import pandas as pd
 
 from model.effects import Effects
 from model.pipeline import RunCache, run_for
+from model.platform_rules import plan_day
 from model.quick import quick_comparison
 from model.schema import Scenario
 from model.tuning.optimise import check, limits
@@ -87,7 +88,7 @@ def _neighbours(spec: SweepSpec, i: int) -> list[int]:
 def shortlist(s: Scenario, spec: SweepSpec, rows: pd.DataFrame, *, top: int = TOP) -> tuple[list[int], dict[str, Any]]:
     """The points to simulate (indices into ``spec.points``) and a record of the screening."""
     summary = summarise_points(rows, level=s.economics.interval_level)
-    cand = check(summary, limits(s.tuning, s.shop.platform))
+    cand = check(summary, limits(s.tuning, s.shop.platform, plan_day(s.meta.plan)))
     if cand.empty:
         return list(range(len(spec.points))), {"screened": len(spec.points), "kept": len(spec.points)}
     pool = cand[cand["feasible"]] if cand["feasible"].any() else cand

@@ -19,6 +19,7 @@ from model.effects import Effects
 from model.errors import ScenarioError
 from model.language.tuning import Tuning
 from model.pipeline import RunCache, run_for
+from model.platform_rules import plan_day
 from model.schema import Scenario, scenario_from_dict
 from model.text import finite as _num
 from model.tuning.optimise import recommend
@@ -271,7 +272,7 @@ def document(s: Scenario, *, summary_rows: Any, run: Any, spec: SweepSpec | None
         summary["label"] = point_labels(s, summary)
     doc = recommend(summary, tuning or s.tuning, platform=s.shop.platform, days=s.meta.days,
                     mechanics_only=s.behaviour.model == "none", baseline_scheme=s.economics.baseline_scheme,
-                    file=file, axes=axes, schemes=[sc.name for sc in s.schemes])
+                    file=file, axes=axes, schemes=[sc.name for sc in s.schemes], day=plan_day(s.meta.plan))
     return {
         "recommended_spec": recommended_spec(s, doc, file=file),
         "scenario": {"name": s.meta.name, "file": file, "platform": s.shop.platform, "days": s.meta.days,

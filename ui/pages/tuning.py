@@ -17,6 +17,7 @@ import streamlit as st
 from model.errors import ScenarioError
 from model.kpicodes import KPI_CODES
 from model.limits import max_workers
+from model.platform_rules import plan_day
 from model.present.band_text import reopened_text
 from model.present.charts_tuning import frontier_chart, heatmap, points_frame, staffing_chart, target_text
 from model.present.i18n import kpi_label, t
@@ -98,7 +99,7 @@ def _sweep_section(lang: str) -> None:
     except ScenarioError as err:
         _error(err, lang)
         return
-    lines = {k: v for k, v in s.tuning.lines(s.shop.platform).items() if v is not None}
+    lines = {k: v for k, v in s.tuning.lines(s.shop.platform, plan_day(s.meta.plan)).items() if v is not None}
     names = {"min_three_min_reply_rate": kpi_label("three_min_reply_rate", lang),
              "min_good_rating_rate": kpi_label("good_rating_rate", lang),
              "max_bad_attitude_share": kpi_label("bad_attitude_share", lang)}
