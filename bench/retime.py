@@ -64,7 +64,7 @@ def run(quick: bool = False, repeat: int = 1) -> dict[str, Any]:
         lines.append(verdict("retime / simulate (median)", sorted(r["retime_s"] / r["simulate_s"] for r in rows)
                              [len(rows) // 2], 1.0))
     times = {}
-    for name, extra in (("mechanics", ["behaviour.model=none"]), ("behaviour", []),
+    for name, extra in (("mechanics", ["behaviour.model=none"]), ("behaviour", ["meta.share_engine=false"]),
                         ("behaviour_shared", ["meta.share_engine=true"])):
         sc = load_scenario(TAOBAO, [*sets, *extra])
         clear_solved()  # each comparison solves its own equilibria, as in a fresh process

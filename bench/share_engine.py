@@ -58,7 +58,7 @@ def run(quick: bool = False, repeat: int = 1, only: str | None = None) -> dict[s
         size = ["meta.days=7", "meta.replications=2"] if quick else []
         on = [*size, "behaviour.model=effort_equilibrium"]
         times, docs = {}, {}
-        for name, sets in (("mechanics", [*size, "behaviour.model=none"]), ("simulated", on),
+        for name, sets in (("mechanics", [*size, "behaviour.model=none"]), ("simulated", [*on, "meta.share_engine=false"]),
                            ("shared", [*on, "meta.share_engine=true"])):
             s = load_scenario(path, sets)
             clear_solved()  # each comparison solves its own equilibria, as in a fresh process

@@ -56,7 +56,9 @@ def run(quick: bool = False, repeat: int = 1) -> dict[str, Any]:
         for name, screen in (("screened", None), ("full", False)):
             clear_solved()  # each sweep solves its own equilibria (the screened one re-uses its screening's)
             t0 = time.perf_counter()
-            doc = tune(s, store_path=Path(d) / f"{name}.duckdb", screen=screen, estimate=False)
+            # the reference simulates every point (meta.share_engine = false): the screened tune's shortlist re-times
+            sc = s if screen is None else s.model_copy(update={"meta": s.meta.model_copy(update={"share_engine": False})})
+            doc = tune(sc, store_path=Path(d) / f"{name}.duckdb", screen=screen, estimate=False)
             out[name] = {"seconds": time.perf_counter() - t0, "recommendation": doc["recommendation"],
                          "screening": doc["screening"], "axes": doc["sweep"]["axes"]}
             r = doc["recommendation"]

@@ -31,7 +31,7 @@ from model.behaviour.api import respond
 from model.effects import Effects, assumed_effects, compose
 from model.priced import Priced, price_result, scheme_document
 from model.result import SimResult
-from model.retime import retime
+from model.retime import retime, shares_engine
 from model.schema import Scenario
 from model.schemes.spec import Scheme
 from model.simulate import simulate
@@ -114,7 +114,8 @@ def run_for(scenario: Scenario, effects: Effects, *, base: SimResult | None = No
 
     Looked up in ``cache`` by :func:`run_key` first. Effects that leave the engine as in ``base`` re-use its
     engine records (outcomes only, no SimPy); others are simulated by ``runner``, or, with
-    ``meta.share_engine = true``, re-timed from ``base`` (:func:`model.retime.retime`) when its queue allows.
+    ``meta.share_engine`` (:func:`model.retime.shares_engine`), re-timed from ``base`` (:func:`model.retime.retime`)
+    when its queue allows.
 
     Args:
         scenario: the scenario (its schemes and economics do not matter).
@@ -136,7 +137,7 @@ def run_for(scenario: Scenario, effects: Effects, *, base: SimResult | None = No
     if base is not None and effects.engine_key() == base.effects.engine_key():
         res = base if effects.outcome_key() == base.effects.outcome_key() else base.with_effects(effects)
     else:  # other reply speeds: re-time the base run's chats when the queue does not matter, else simulate
-        res = retime(base, effects) if base is not None and scenario.meta.share_engine else None
+        res = retime(base, effects) if base is not None and shares_engine(scenario) else None
         if res is None:
             res = run(scenario, effects)
     cache[key] = res

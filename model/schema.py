@@ -99,9 +99,12 @@ class Meta(_Strict):
     start_weekday: int = Field(0, ge=0, le=6, description="Weekday of day 0 (0 = Monday ... 6 = Sunday).")
     months: int = Field(1, ge=1, le=24, description="Consecutive months for a scheme's target ratchet (each month "
                         "is meta.days long, with its own traffic).")
-    share_engine: bool = Field(False, description="Run a scheme whose effects (the agents' response or the "
-                               "manager's assumed effects) change only reply speeds by re-timing the base run's chats (model/retime.py) when the queue does "
-                               "not matter (<= 2% of chats waited for an agent); false = simulate every scheme again.")
+    share_engine: bool | None = Field(None, description="Run a scheme whose effects (the agents' response or the "
+                                      "manager's assumed effects) change only reply speeds by re-timing the base run's "
+                                      "chats (model/retime.py) when the queue does not matter (<= 2% of chats waited "
+                                      "for an agent): true = whenever the queue allows; false = simulate every scheme "
+                                      "again; left out = when the run has at least 56 replication-days (days x "
+                                      "replications), where the re-timing is inside the simulation's noise.")
     plan: PlanFacts | None = Field(None, description="Set by `python -m model plan`: how the month was planned.")
 
 

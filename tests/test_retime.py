@@ -62,19 +62,30 @@ def test_a_queue_that_matters_is_simulated_again() -> None:
     assert retime(base, Effects(reply_time_mult=0.8)) is None
 
 
-def test_share_engine_is_off_by_default_and_used_when_asked(shop, monkeypatch) -> None:
-    """Off by default: every scheme's run is a simulation (the golden comparisons stay as they are); with
-    ``meta.share_engine = true`` the pipeline re-times instead of simulating."""
+def test_share_engine_left_out_re_times_only_runs_long_enough_and_true_or_false_decide(shop, monkeypatch) -> None:
+    """Left out, a short run simulates every scheme (3 days x 2: the golden comparisons and the compare page's
+    7 x 2 stay simulated, where the re-timing's gap would exceed 1% of sales) and a run of at least MIN_REP_DAYS
+    replication-days re-times; ``true`` re-times a short run too, ``false`` never re-times."""
+    from model.retime import MIN_REP_DAYS, shares_engine
+
     s, base = shop
-    assert s.meta.share_engine is False
+    assert s.meta.share_engine is None and s.meta.days * s.meta.replications < MIN_REP_DAYS
+    meta = lambda **k: s.model_copy(update={"meta": s.meta.model_copy(update=k)})  # noqa: E731
+    assert not shares_engine(s) and not shares_engine(meta(days=7, replications=2))
+    assert shares_engine(meta(days=14, replications=4)) and shares_engine(meta(days=30, replications=5))
+    assert not shares_engine(meta(days=30, replications=5, share_engine=False))
+    assert shares_engine(meta(share_engine=True))
     sc = s.schemes[1]
     eff, _ = effects_for(sc, s, base)
     calls = []
     runner = lambda scen, e: calls.append(1) or simulate(scen, effects=e)  # noqa: E731
     run_for(s, eff, base=base, runner=runner)
     assert calls == [1]
-    shared = s.model_copy(update={"meta": s.meta.model_copy(update={"share_engine": True})})
-    run_for(shared, eff, base=base, runner=runner)
+    run_for(meta(share_engine=True), eff, base=base, runner=runner)
+    assert calls == [1]
+    # a long run left out re-times as share_engine = true does (the pipeline's decision, not the file's value)
+    monkeypatch.setattr("model.retime.MIN_REP_DAYS", s.meta.days * s.meta.replications)
+    run_for(s, eff, base=base, runner=runner)
     assert calls == [1]
 
 
@@ -99,3 +110,34 @@ def test_a_re_timed_scheme_is_named_in_the_comparison_document(shop) -> None:
     retimed = {n for n, b in doc["schemes"].items() if b.get("run") == "re-timed"}
     responsive = {n for n, b in doc["schemes"].items() if (b.get("behaviour") or {}).get("responds")}
     assert retimed and retimed <= responsive, (retimed, responsive)
+
+
+def test_the_deck_and_the_report_say_which_runs_were_re_timed(shop) -> None:
+    """The deck's basis table and its notes and the HTML report name the re-timed schemes, zh and en; with every
+    scheme simulated they say nothing of it."""
+    import io
+
+    from pptx import Presentation
+
+    from model.document import comparison_document
+    from model.present.deck import build_deck
+    from model.present.format import retimed_names, retimed_note
+    from model.present.html_report import build_report
+    from model.present.i18n import t
+
+    s = shop[0]
+    shared = s.model_copy(update={"meta": s.meta.model_copy(update={"share_engine": True})})
+    doc = comparison_document(shared)
+    names = retimed_names(doc)
+    assert names
+    plain = comparison_document(s.model_copy(update={"meta": s.meta.model_copy(update={"share_engine": False})}))
+    assert retimed_note(plain, "zh") is None
+    for lang in ("zh", "en"):
+        html = build_report(doc, lang)
+        assert 'id="retimed"' in html and all(n in html.split('id="retimed"')[1][:600] for n in names)
+        assert 'id="retimed"' not in build_report(plain, lang)
+        prs = Presentation(io.BytesIO(build_deck(doc, lang=lang)))
+        cells = [c.text for sl in prs.slides for sh in sl.shapes if sh.has_table for r in sh.table.rows for c in r.cells]
+        assert sum(t("cmp.retimed_short", lang) in c for c in cells) == len(names)
+        notes = [sl.notes_slide.notes_text_frame.text for sl in prs.slides if sl.has_notes_slide]
+        assert any(retimed_note(doc, lang) in n for n in notes)

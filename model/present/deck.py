@@ -28,7 +28,7 @@ from model.kpicodes import KPI_CODES
 from model.platform_rules import plan_day, rule_for
 from model.present.band_text import basis_text, flip_text, rival_text, top_text
 from model.present.bot_text import bot_lines, bot_notes, bot_rows, has_bot
-from model.present.format import interval_level
+from model.present.format import interval_level, retimed_note
 from model.present.i18n import kpi_label, t
 from model.present.rules import line_text, pack_label
 from model.present.story import (
@@ -268,6 +268,13 @@ def _agents(doc: dict[str, Any]) -> tuple[list[str], dict[str, list[float]]]:
 
 
 def _basis_what(name: str, b: dict[str, Any], lang: str) -> str:
+    what = _basis_text(b, lang)
+    if b.get("run") == "re-timed":  # model.retime: said wherever the run's numbers are shown
+        what += ("；" if lang == "zh" else "; ") + t("cmp.retimed_short", lang)
+    return what
+
+
+def _basis_text(b: dict[str, Any], lang: str) -> str:
     kind = basis(b)
     if kind == "assumption":
         return "；".join((b.get("assumed_effects") or {}).get(lang) or []) if lang == "zh" else \
@@ -655,7 +662,9 @@ def _pay_slide(d: _Deck, agents: list[str], pay: dict[str, list[float]], lang: s
 
 
 def _basis_slide(d: _Deck, doc: dict[str, Any], schemes: dict[str, Any], lang: str) -> None:
-    s = d.slide(t("deck.basis_title", lang), t("deck.basis_note", lang))
+    note = retimed_note(doc, lang)
+    s = d.slide(t("deck.basis_title", lang), t("deck.basis_note", lang),
+                notes=None if note is None else t("deck.basis_note", lang) + "\n" + note)
     rows = [[n, basis_label(b, lang), _basis_what(n, b, lang)] for n, b in schemes.items()]
     d.table(s, [t("deck.scheme", lang), t("deck.basis", lang), t("deck.what", lang)], rows, Inches(0.5), Inches(1.3), Inches(12.3),
             widths=[3, 1.5, 7.8], name="Basis table")

@@ -118,3 +118,18 @@ def md_plain(text: object) -> str:
     """User text (a scheme, shop or agent name) for st.markdown/st.caption: every Markdown and directive
     character backslash-escaped, so a name shows as typed and never becomes a link, image, badge or markup."""
     return "".join("\\" + c if c in _MD_SPECIALS else c for c in str(text))
+
+
+def retimed_names(doc: dict[str, Any]) -> list[str]:
+    """The schemes of a comparison document whose runs were re-timed from the base run (``"run": "re-timed"``,
+    :mod:`model.retime`), by their labels."""
+    return [str(b.get("label") or n) for n, b in (doc.get("schemes") or {}).items() if b.get("run") == "re-timed"]
+
+
+def retimed_note(doc: dict[str, Any], lang: str) -> str | None:
+    """The sentence naming the re-timed schemes (the compare page, the deck's notes, the HTML report), or None
+    when every scheme was simulated."""
+    names = retimed_names(doc)
+    if not names:
+        return None
+    return t("cmp.retimed", lang, names=("、" if norm_lang(lang) == "zh" else ", ").join(names))

@@ -28,7 +28,7 @@ from model.present.band_text import (
 )
 from model.present.bot_text import bot_lines, bot_rows, has_bot
 from model.present.charts_compare import CJK_FONT, all_charts, scheme_label
-from model.present.format import interval_level, money, pct
+from model.present.format import interval_level, money, pct, retimed_note
 from model.present.i18n import norm_lang, t
 from model.schemes.describe import basis_label, describe_scheme, note_in_lang
 from model.text import finite as _num
@@ -263,6 +263,8 @@ def build_report(doc: dict[str, Any], lang: str = "zh") -> str:
     parts.append(_table(heads, rows))
     parts.append(f'<p class="note">{escape(t("res.baseline_note", lang, name=base, level=interval_level(doc)))} '
                  f'{escape(t("rep.method", lang))}</p>')
+    if (note := retimed_note(doc, lang)) is not None:  # a run re-timed from the base run, not simulated (model.retime)
+        parts.append(f'<p class="note" id="retimed">{escape(note)}</p>')
 
     # charts
     parts.append(f"<h2>{escape(t('rep.charts', lang))}</h2>")

@@ -35,7 +35,7 @@ from model.pipeline import RunCache, run_for
 from model.present.band_text import flip_text
 from model.present.charts_compare import all_charts, component_label
 from model.present.deck import build_deck
-from model.present.format import interval_level, md_plain, money, pct
+from model.present.format import interval_level, md_plain, money, pct, retimed_note
 from model.present.html_report import agent_pay_rows, build_report, comparison_rows
 from model.present.i18n import t
 from model.present.i18n.errors import localise
@@ -426,9 +426,8 @@ def _results(doc: dict[str, Any], lang: str, scen: Scenario) -> None:
                   seed=meta["seed"]))
     st.caption(doc_rules_statement(doc, lang, plan=scen.meta.plan))  # a planned month: the pack in force on its dates
     _shown(doc, lang)
-    retimed = [md_plain(b.get("label") or n) for n, b in doc["schemes"].items() if b.get("run") == "re-timed"]
-    if retimed:
-        st.caption(t("cmp.retimed", lang, names="、".join(retimed) if lang == "zh" else ", ".join(retimed)))
+    if (note := retimed_note(doc, lang)) is not None:
+        st.caption(md_plain(note))
     show_warnings(doc, lang)
     _cards_of(doc, lang, scen)
     render_behaviour(doc, scen, lang, cache=run_cache(), heavy=doc.get("shown") != "quick")
