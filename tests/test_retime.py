@@ -141,3 +141,17 @@ def test_the_deck_and_the_report_say_which_runs_were_re_timed(shop) -> None:
         assert sum(t("cmp.retimed_short", lang) in c for c in cells) == len(names)
         notes = [sl.notes_slide.notes_text_frame.text for sl in prs.slides if sl.has_notes_slide]
         assert any(retimed_note(doc, lang) in n for n in notes)
+
+
+def test_the_cli_comparison_table_names_the_re_timed_schemes(shop) -> None:
+    from model.document import comparison_document
+    from model.present.format import retimed_names
+    from model.present.tables import comparison_table
+
+    s = shop[0]
+    doc = comparison_document(s.model_copy(update={"meta": s.meta.model_copy(update={"share_engine": True})}))
+    text = comparison_table(doc)
+    tail = text.split("\n\n")[-1]  # the note under the table, zh and en
+    assert "re-timed" in tail and "重新计时" in tail and all(n in tail for n in retimed_names(doc))
+    plain = comparison_document(s.model_copy(update={"meta": s.meta.model_copy(update={"share_engine": False})}))
+    assert "re-timed" not in comparison_table(plain)

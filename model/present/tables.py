@@ -11,6 +11,7 @@ from typing import Any
 
 from model.kpicodes import CONTRACT_CODES, KPI_CODES
 from model.present.band_text import band_lines, basis_text, flip_text, has_band, reopened_text
+from model.present.format import retimed_note
 from model.present.i18n import t
 from model.text import display_width, ljust, rjust, truncate
 
@@ -132,6 +133,9 @@ def comparison_table(doc: dict[str, Any]) -> str:
                          + "; ".join(b["assumed_effects"]["en"]))
     if notes:
         lines += ["", "* 含经理假设的效果(不是预测) / includes the manager's assumed effects (not a forecast):"] + notes
+    zh, en = retimed_note(doc, "zh"), retimed_note(doc, "en")
+    if zh is not None:  # runs re-timed from the base run (model.retime), said as on the page and in the deck
+        lines += ["", zh, en]
     return "\n".join(lines)
 
 
