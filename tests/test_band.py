@@ -336,6 +336,9 @@ def test_background_steps_wait_while_a_page_computes_its_answer() -> None:
         stopped.set()
         stopped.pause(timeout=10)  # a stopped job never waits: it is about to end
         Stop().pause(timeout=0.2)  # bounded: a server that is never idle still lands its bands
+        later = Stop()  # superseded while it waits: it stops waiting at once
+        threading.Timer(0.2, later.set).start()
+        later.pause(timeout=10)
     assert time.perf_counter() - t0 < 2.0
 
 

@@ -22,6 +22,7 @@ idle still lands its bands).
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -78,10 +79,14 @@ class Stop(threading.Event):
     """A job's stop event; :meth:`pause` is the job's yield point."""
 
     def pause(self, timeout: float = MAX_PAUSE_S) -> None:
-        """Wait (at most ``timeout`` s) until no page run is in progress, or until the job is stopped."""
-        if _GATE.idle.is_set() or self.is_set():
-            return
-        _GATE.idle.wait(timeout)
+        """Wait (at most ``timeout`` s) until no page run is in progress, or until the job is stopped (looked at
+        every 50 ms, so a superseded job frees the worker for the next one at once)."""
+        deadline = time.monotonic() + timeout
+        while not _GATE.idle.is_set() and not self.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            _GATE.idle.wait(min(0.05, left))
 
 
 @dataclass
