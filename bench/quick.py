@@ -9,7 +9,12 @@ Figures (the default shop, ``scenarios/taobao_10_agents.toml``, agents respondin
    wall and CPU seconds, against the 0.5 s budget; printed beside the full comparison of the same point in the
    same run (the ratio is the speed-up a slider move gets).
 
-``python -m bench quick [--quick]``.
+3. ``--full`` (``python -m bench.quick --full``, a few minutes): the gap and the ranking also at the file's own size
+   (30 days x 5) on the default shop and on the same shop with unstaffed nights (``traffic.open_hours = [0, 24]``),
+   every scheme simulated: the cases the re-routing constant ``model.quick.REROUTE_POWER`` was chosen on
+   (docs/model.md 10.11), so a change that moves it shows here (budget <= 3%, same ranking).
+
+``python -m bench quick [--quick]``; ``python -m bench.quick --full``.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ POINTS = [
 ]
 
 
-def run(quick: bool = False, repeat: int = 1) -> dict[str, Any]:
+def run(quick: bool = False, repeat: int = 1, full: bool = False) -> dict[str, Any]:
     from model.document import comparison_document
     from model.effects import Effects
     from model.pipeline import RunCache, run_for
@@ -72,11 +77,41 @@ def run(quick: bool = False, repeat: int = 1) -> dict[str, Any]:
                 f"full comparison {sorted(r['full_wall_s'] for r in held)[len(held) // 2]:.1f} s; "
                 f"load {os.getloadavg()[0]:.1f}"),
     ]
+    if full:
+        budgets += _full_size(cache)
     write_result("quick", {"quick": quick, "rows": rows, "budgets": budgets})
     return {"budgets": budgets}
+
+
+FULL_CASES = {"default shop, 30 x 5": [], "unstaffed nights, 30 x 5": ["traffic.open_hours=[0,24]"]}
+
+
+def _full_size(cache: Any) -> list[dict[str, Any]]:
+    """The quick forecast's gap and ranking at the file's size (see the module doc, figure 3)."""
+    from model.document import comparison_document
+    from model.effects import Effects
+    from model.pipeline import run_for
+    from model.quick import GAP_SHARE, quick_comparison, quick_gap
+    from model.scenario import load_scenario
+
+    worst, agree = 0.0, []
+    for name, sets in FULL_CASES.items():
+        s = load_scenario(TAOBAO, [*sets, "meta.share_engine=false"])
+        base = run_for(s, Effects(), cache=cache)
+        g = quick_gap(quick_comparison(s, base), comparison_document(s, cache=cache))
+        worst, agree = max(worst, g["max_share"]), [*agree, g["same_ranking"]]
+        info(f"{name}: largest gap {100 * g['max_share']:.2f}% of revenue; ranking "
+             f"{'agrees' if g['same_ranking'] else 'DIFFERS'}; load {os.getloadavg()[0]:.1f}")
+        for n, r in g["schemes"].items():
+            info(f"    {n}: quick {r['quick']:,.0f}  simulated {r['full']:,.0f}  ({100 * (r['share'] or 0):.2f}%)")
+    return [verdict("quick_gap_share at 30 x 5 (largest of the two cases)", 100 * worst, 100 * GAP_SHARE, unit="%"),
+            verdict("quick_same_ranking at 30 x 5 (cases agreeing)", sum(agree) / len(agree), 1.0, at_most=False,
+                    unit="")]
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true")
-    run(quick=ap.parse_args().quick)
+    ap.add_argument("--full", action="store_true", help="also the two 30-day x 5 cases (figure 3)")
+    a = ap.parse_args()
+    run(quick=a.quick, full=a.full)
