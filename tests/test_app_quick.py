@@ -46,7 +46,9 @@ def _info(at: AppTest) -> str:
     return " ".join(x.value for x in [*at.info, *at.success, *at.warning, *at.caption])
 
 
-def test_a_target_move_answers_from_the_quick_forecast_and_the_confirm_replaces_it(sim_calls) -> None:
+def _open_shop(sim_calls: list[int]) -> tuple[AppTest, int]:
+    """The compare page on the default shop, agents responding, 2 days x 1 replication (zh), and the simulations
+    counted before the shop was chosen (the default scenario's first run)."""
     at = AppTest.from_function(_page, default_timeout=wait_limit_s(TIMEOUT))
     at.session_state["lang"] = "zh"
     at.run()  # the default scenario: pure mechanics
@@ -54,6 +56,11 @@ def test_a_target_move_answers_from_the_quick_forecast_and_the_confirm_replaces_
     at.selectbox(key="cmp_scenario").set_value(SHOP).run()
     at.number_input(key="cmp_days").set_value(2).run()
     at.number_input(key="cmp_reps").set_value(1).run()
+    return at, first
+
+
+def test_a_target_move_answers_from_the_quick_forecast_and_the_confirm_replaces_it(sim_calls) -> None:
+    at, first = _open_shop(sim_calls)
     assert not at.exception, [e.value for e in at.exception]
     quick = t("quick.shown", "zh").split("(")[0].split("：")[0]
     assert "快速预测" in _info(at) and quick in _info(at)
@@ -81,12 +88,7 @@ def test_the_confirmed_answer_names_the_schemes_whose_runs_were_re_timed(sim_cal
     data = read_toml(ROOT / SHOP)
     data["meta"] = {**data["meta"], "share_engine": True}
     monkeypatch.setattr(compare, "_read", lambda path: data if path == SHOP else read_toml(ROOT / path))
-    at = AppTest.from_function(_page, default_timeout=wait_limit_s(TIMEOUT))
-    at.session_state["lang"] = "zh"
-    at.run()
-    at.selectbox(key="cmp_scenario").set_value(SHOP).run()
-    at.number_input(key="cmp_days").set_value(2).run()
-    at.number_input(key="cmp_reps").set_value(1).run()
+    at, _ = _open_shop(sim_calls)
     head = t("cmp.retimed", "zh").split("{")[0]
     assert head not in _info(at)  # the quick forecast simulates nothing
     at.button(key="cmp_confirm").click().run()
