@@ -51,11 +51,8 @@ from model.schemes.spec import Scheme
 QUICK_BASIS = "quick forecast"
 #: A confirmed net gain further than this share of the shop's revenue from the quick one is shown as a gap.
 GAP_SHARE = 0.03
-#: Re-route chats toward the agents whose replies got faster (:func:`rerouted`); False = each agent keeps its
-#: chats (the A/B switch of ``python -m bench quick``).
-REROUTE = True
-#: How strongly chats follow the shorter open times: an agent's share grows with (open / open after) ** this.
-#: 1 = loads equalised exactly; at the shipped shops' low utilisation most new chats find several agents idle and
+#: How strongly chats follow the shorter open times (:func:`rerouted`): an agent's share grows with
+#: (open / open after) ** this; 0 = each agent keeps its chats. 1 = loads equalised exactly; at the shipped shops' low utilisation most new chats find several agents idle and
 #: go to the one idle longest, so shares move less. An emulator constant, measured against the simulation on three
 #: cases (docs/model.md 10.11): the worst gap over them is 1.61% of revenue at 0.5, 2.11% at 0 and 2.56% at 1.
 REROUTE_POWER = 0.5
@@ -214,8 +211,8 @@ def rerouted(scenario: Scenario, base: SimResult, before: np.ndarray, after: np.
     of its response-time sums (``after`` / ``before``) keeps a chat open ``open - replying x (1 - rho)`` instead
     of ``open`` seconds (the buyer's thinking is as before, :func:`open_times`), so its share of the chats of
     its group (same shift and role) on that day and replication grows by the ratio of the two (to the power
-    :data:`REROUTE_POWER`), the group's chats staying as they were. Every sum of the agent (chats, inquiries, sales, ratings ...) moves with its
-    chats; its ratios stay. Round-robin routing keeps the recorded agents (no change)."""
+    :data:`REROUTE_POWER`), the group's chats staying as they were. Every sum of the agent (chats, inquiries,
+    sales, ratings ...) moves with its chats; its ratios stay. Round-robin routing keeps the recorded agents."""
     if scenario.agents.routing != "least_busy":
         return after
     open_s, replying, chats = open_times(base)
@@ -375,7 +372,7 @@ def quick_comparison(scenario: Scenario, base: SimResult) -> dict[str, Any]:
         else:
             eq = _equilibrium(s, sc, base, sums)
             moved = moved_sums(s, sums, eq.effort)
-            if moved is not sums.agent and REROUTE:
+            if moved is not sums.agent:
                 moved = rerouted(s, base, sums.agent, moved)
             results[name] = (QuickResult(s, base, moved, sums.residual, sums.bot) if moved is not sums.agent else plain,
                              report_of(eq, s.behaviour))

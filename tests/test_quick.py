@@ -230,13 +230,14 @@ def test_re_routing_brings_the_quick_forecast_closer_to_the_simulation(shop) -> 
     s, base, cache = shop
     full = comparison_document(s, cache=cache)
     gaps = {}
+    shipped = quick_mod.REROUTE_POWER
     for on in (False, True):
-        quick_mod.REROUTE = on
+        quick_mod.REROUTE_POWER = shipped if on else 0.0  # 0: each agent keeps its chats
         clear_cache()
         try:
             gaps[on] = quick_gap(quick_comparison(s, base), full)
         finally:
-            quick_mod.REROUTE = True
+            quick_mod.REROUTE_POWER = shipped
     total = {on: sum(abs(r["quick"] - r["full"]) for r in g["schemes"].values()) for on, g in gaps.items()}
     assert total[True] < total[False], total
 
